@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BrazeClient, createBrazeDispatcher } from './braze/client.js';
+import { startSimulatedBraze } from './braze/simulator.js';
+import type { Config } from './config.js';
+import { createGateway, GRAPHQL_ENDPOINT } from './gateway.js';
+import type { Logger } from './logger.js';
+
+export interface RunningGateway {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
+  readonly url: URL;
+  readonly server: Server;
+  readonly simulated: boolean;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then releases every socket. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const DEFAULT_GRACE_MS = 10_000;
+
+/** Wires config into a listening gateway: simulator (when no key), upstream pool, yoga, HTTP server. */
+export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+  const simulator = config.braze.mode === 'simulated' ? await startSimulatedBraze() : undefined;
+  const target = simulator?.target ?? (config.braze.mode === 'live' ? config.braze : undefined);
+  if (target === undefined) throw new Error('unreachable: Braze mode is neither live nor simulated');
+
+  const dispatcher = createBrazeDispatcher(config.upstreamTimeoutMs);
+  const client = new BrazeClient({ ...target, dispatcher, timeoutMs: config.upstreamTimeoutMs, logger });
+  const yoga = createGateway(config, { client, logger, simulated: simulator !== undefined });
+  const server = createServer(yoga);
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await dispatcher.close();
+    await simulator?.close();
+    throw error;
+  }
+
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? (address.address === '::' ? 'localhost' : `[${address.address}]`) : address.address === '0.0.0.0' ? 'localhost' : address.address;
+  const url = new URL(`http://${host}:${address.port}${GRAPHQL_ENDPOINT}`);
+
+  if (simulator) {
+    logger.warn('No BRAZE_API_KEY is set: serving the built-in SIMULATED Braze. Numbers are made up.');
+  }
+  const upstream = simulator ? 'simulated Braze' : target.endpoint.origin;
+  logger.info(`braze-analytics-gateway listening on ${url.href} (upstream: ${upstream})`);
+
+  let closing: Promise<void> | undefined;
+  const close = (graceMs = DEFAULT_GRACE_MS): Promise<void> => {
+    closing ??= (async () => {
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await drained;
+      clearTimeout(timer);
+      await yoga.dispose();
+      await dispatcher.close();
+      await simulator?.close();
+    })();
+    return closing;
+  };
+
+  return { url, server, simulated: simulator !== undefined, close };
+}

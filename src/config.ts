@@ -1,0 +1,204 @@
+import { isIP } from 'node:net';
+
+/** Braze's REST endpoint for each instance, from Braze's "API basics" page (there is no US-09). */
+export const BRAZE_INSTANCES: Readonly<Record<string, string>> = Object.freeze({
+  'US-01': 'https://rest.iad-01.braze.com',
+  'US-02': 'https://rest.iad-02.braze.com',
+  'US-03': 'https://rest.iad-03.braze.com',
+  'US-04': 'https://rest.iad-04.braze.com',
+  'US-05': 'https://rest.iad-05.braze.com',
+  'US-06': 'https://rest.iad-06.braze.com',
+  'US-07': 'https://rest.iad-07.braze.com',
+  'US-08': 'https://rest.iad-08.braze.com',
+  'US-10': 'https://rest.us-10.braze.com',
+  'EU-01': 'https://rest.fra-01.braze.eu',
+  'EU-02': 'https://rest.fra-02.braze.eu',
+  'AU-01': 'https://rest.au-01.braze.com',
+  'ID-01': 'https://rest.id-01.braze.com',
+  'JP-01': 'https://rest.jp-01.braze.com',
+  'KR-01': 'https://rest.kr-01.braze.com',
+});
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where upstream calls go: a real Braze, or the built-in simulator started at boot. */
+export type BrazeConfig =
+  | { readonly mode: 'live'; readonly endpoint: URL; readonly apiKey: string }
+  | { readonly mode: 'simulated' };
+
+export interface Config {
+  readonly braze: BrazeConfig;
+  /** 0 asks the OS for a free port (tests). */
+  readonly port: number;
+  /** undefined: Node's default, every interface. */
+  readonly host: string | undefined;
+  /** Deadline for one upstream call, from connect to the last byte of the body. */
+  readonly upstreamTimeoutMs: number;
+  readonly graphiql: boolean;
+  readonly introspection: boolean;
+  readonly logLevel: LogLevel;
+}
+
+export const DEFAULTS = Object.freeze({
+  port: 4000,
+  upstreamTimeoutMs: 10_000,
+  graphiql: true,
+  introspection: true,
+  logLevel: 'info' as LogLevel,
+});
+
+/** Every variable that was wrong, so an operator fixes them all in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads the environment once. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const braze = readBraze(read, problems);
+  const port = readInteger(read('PORT'), 'PORT', 0, 65_535, DEFAULTS.port, problems);
+  const upstreamTimeoutMs = readInteger(
+    read('BRAZE_TIMEOUT_MS'),
+    'BRAZE_TIMEOUT_MS',
+    100,
+    300_000,
+    DEFAULTS.upstreamTimeoutMs,
+    problems,
+  );
+  const graphiql = readBoolean(read('GRAPHIQL_ENABLED'), 'GRAPHIQL_ENABLED', DEFAULTS.graphiql, problems);
+  const introspection = readBoolean(
+    read('INTROSPECTION_ENABLED'),
+    'INTROSPECTION_ENABLED',
+    DEFAULTS.introspection,
+    problems,
+  );
+  const logLevelRaw = read('LOG_LEVEL')?.toLowerCase();
+  let logLevel = DEFAULTS.logLevel;
+  if (logLevelRaw !== undefined) {
+    if ((LOG_LEVELS as readonly string[]).includes(logLevelRaw)) logLevel = logLevelRaw as LogLevel;
+    else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelRaw}")`);
+  }
+
+  if (problems.length > 0 || braze === undefined) throw new ConfigError(problems);
+  return Object.freeze({
+    braze: Object.freeze(braze),
+    port,
+    host: read('HOST'),
+    upstreamTimeoutMs,
+    graphiql,
+    introspection,
+    logLevel,
+  });
+}
+
+function readBraze(read: (name: string) => string | undefined, problems: string[]): BrazeConfig | undefined {
+  const apiKey = read('BRAZE_API_KEY');
+  const endpointRaw = read('BRAZE_REST_ENDPOINT');
+  const instanceRaw = read('BRAZE_INSTANCE');
+  const before = problems.length;
+
+  let endpoint: URL | undefined;
+  if (endpointRaw !== undefined && instanceRaw !== undefined) {
+    problems.push('set BRAZE_REST_ENDPOINT or BRAZE_INSTANCE, not both');
+  } else if (endpointRaw !== undefined) {
+    endpoint = parseEndpoint(endpointRaw, problems);
+  } else if (instanceRaw !== undefined) {
+    const url = BRAZE_INSTANCES[instanceRaw.toUpperCase()];
+    if (url === undefined) {
+      problems.push(
+        `BRAZE_INSTANCE must be one of ${Object.keys(BRAZE_INSTANCES).join(', ')} (got "${instanceRaw}")`,
+      );
+    } else {
+      endpoint = new URL(url);
+    }
+  }
+
+  if (apiKey === undefined) {
+    if (endpointRaw !== undefined || instanceRaw !== undefined) {
+      // Serving simulated numbers to someone who meant to reach Braze would be worse than not starting.
+      problems.push('BRAZE_API_KEY is required when BRAZE_REST_ENDPOINT or BRAZE_INSTANCE is set');
+    }
+    return problems.length > before ? undefined : { mode: 'simulated' };
+  }
+  // The value itself is never echoed: it is a secret.
+  if (/^["'].*["']$/.test(apiKey)) {
+    problems.push('BRAZE_API_KEY is wrapped in quotes; Braze answers 401 to a quoted key, remove them');
+  } else if (/\s/.test(apiKey)) {
+    problems.push('BRAZE_API_KEY contains white space');
+  }
+  if (endpointRaw === undefined && instanceRaw === undefined) {
+    problems.push('BRAZE_API_KEY is set, so BRAZE_REST_ENDPOINT or BRAZE_INSTANCE is required');
+  }
+  if (problems.length > before || endpoint === undefined) return undefined;
+  return { mode: 'live', endpoint, apiKey };
+}
+
+function parseEndpoint(raw: string, problems: string[]): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push(`BRAZE_REST_ENDPOINT must be a URL such as https://rest.iad-01.braze.com (got "${raw}")`);
+    return undefined;
+  }
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  if (url.protocol === 'http:' && !isLoopback(hostname)) {
+    problems.push('BRAZE_REST_ENDPOINT must use https (http is allowed only for loopback addresses)');
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    problems.push(`BRAZE_REST_ENDPOINT must be an http(s) URL (got protocol "${url.protocol}")`);
+    return undefined;
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    problems.push('BRAZE_REST_ENDPOINT must not carry credentials, a query or a fragment');
+    return undefined;
+  }
+  // A path prefix is kept (a proxy in front of Braze); the trailing slash is dropped so joins are exact.
+  url.pathname = url.pathname.replace(/\/+$/, '');
+  return url;
+}
+
+function isLoopback(hostname: string): boolean {
+  if (hostname === 'localhost') return true;
+  if (isIP(hostname) === 4) return hostname.startsWith('127.');
+  if (isIP(hostname) === 6) return hostname === '::1';
+  return false;
+}
+
+function readInteger(
+  raw: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+  problems: string[],
+): number {
+  if (raw === undefined) return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return value;
+}
+
+function readBoolean(raw: string | undefined, name: string, fallback: boolean, problems: string[]): boolean {
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return fallback;
+}

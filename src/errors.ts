@@ -1,0 +1,125 @@
+import { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
+
+/**
+ * Every failure a client is meant to see has one of these codes in `extensions.code`.
+ * Frontends branch on them, so they are part of the public contract: add, never rename.
+ */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'RESULT_OUT_OF_RANGE'
+  | 'UPSTREAM_BAD_REQUEST'
+  | 'UPSTREAM_UNAUTHORIZED'
+  | 'UPSTREAM_FORBIDDEN'
+  | 'UPSTREAM_NOT_FOUND'
+  | 'UPSTREAM_RATE_LIMITED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_INVALID_RESPONSE';
+
+type ExtensionValue = string | number | boolean;
+
+/** Base of every expected failure. Anything thrown that is not one of these is masked. */
+export abstract class GatewayError extends Error {
+  abstract readonly code: ErrorCode;
+
+  /** Extra `extensions` entries beyond `code`; only safe, client-facing values. */
+  details(): Record<string, ExtensionValue> {
+    return {};
+  }
+}
+
+export class BadUserInputError extends GatewayError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(
+    message: string,
+    readonly argumentName: string,
+  ) {
+    super(message);
+  }
+  override details(): Record<string, ExtensionValue> {
+    return { argument: this.argumentName };
+  }
+}
+
+/** A value is real but cannot be carried by the schema's types (GraphQL Int is 32-bit). */
+export class ResultOutOfRangeError extends GatewayError {
+  readonly code = 'RESULT_OUT_OF_RANGE';
+}
+
+/** Braze could not give us usable data. `status` is Braze's HTTP status, when there was one. */
+export abstract class UpstreamError extends GatewayError {
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+  override details(): Record<string, ExtensionValue> {
+    return this.status === undefined ? {} : { upstreamStatus: this.status };
+  }
+}
+
+export class UpstreamBadRequestError extends UpstreamError {
+  readonly code = 'UPSTREAM_BAD_REQUEST';
+}
+export class UpstreamUnauthorizedError extends UpstreamError {
+  readonly code = 'UPSTREAM_UNAUTHORIZED';
+}
+export class UpstreamForbiddenError extends UpstreamError {
+  readonly code = 'UPSTREAM_FORBIDDEN';
+}
+export class UpstreamNotFoundError extends UpstreamError {
+  readonly code = 'UPSTREAM_NOT_FOUND';
+}
+export class UpstreamUnavailableError extends UpstreamError {
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+}
+export class UpstreamTimeoutError extends UpstreamError {
+  readonly code = 'UPSTREAM_TIMEOUT';
+}
+export class UpstreamInvalidResponseError extends UpstreamError {
+  readonly code = 'UPSTREAM_INVALID_RESPONSE';
+}
+
+export class UpstreamRateLimitedError extends UpstreamError {
+  readonly code = 'UPSTREAM_RATE_LIMITED';
+  constructor(
+    message: string,
+    status: number | undefined,
+    /** When Braze's window resets (from `x-ratelimit-reset`); undefined when Braze did not say. */
+    readonly resetAt: Date | undefined,
+  ) {
+    super(message, status);
+  }
+  override details(): Record<string, ExtensionValue> {
+    const details = super.details();
+    if (this.resetAt) details['resetAt'] = this.resetAt.toISOString();
+    return details;
+  }
+}
+
+/**
+ * The one place a GatewayError becomes what the client sees. Path and locations are kept from the
+ * error graphql-js built, so the client knows which field failed.
+ */
+export function toGraphQLError(error: GatewayError, located?: GraphQLError): GraphQLError {
+  return createGraphQLError(error.message, {
+    ...(located?.nodes ? { nodes: located.nodes } : {}),
+    ...(located?.source ? { source: located.source } : {}),
+    ...(located?.positions ? { positions: located.positions } : {}),
+    ...(located?.path ? { path: located.path } : {}),
+    extensions: { code: error.code, ...error.details() },
+  });
+}
+
+/** Finds a GatewayError behind whatever graphql-js or yoga wrapped around it. */
+export function findGatewayError(error: unknown): GatewayError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof GatewayError) return current;
+    current = current instanceof GraphQLError ? current.originalError : current.cause;
+  }
+  return undefined;
+}

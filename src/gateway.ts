@@ -1,0 +1,92 @@
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import type { BrazeClient } from './braze/client.js';
+import type { Config } from './config.js';
+import { createContext, type GatewayContext } from './context.js';
+import { findGatewayError, toGraphQLError } from './errors.js';
+import type { Logger } from './logger.js';
+import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
+import { useServiceRoutes } from './plugins/useServiceRoutes.js';
+import { schema } from './schema/index.js';
+
+export const GRAPHQL_ENDPOINT = '/graphql';
+
+export interface GatewayDeps {
+  readonly client: BrazeClient;
+  readonly logger: Logger;
+  /** True when `client` talks to the built-in simulator: GraphiQL says so. */
+  readonly simulated: boolean;
+}
+
+export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
+
+/** The GraphQL server, without a listener: tests build one per case. */
+export function createGateway(config: Config, deps: GatewayDeps): Gateway {
+  return createYoga<Record<string, never>, GatewayContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
+    landingPage: false,
+    // Yoga's own empty-bodied check; `/health` (useServiceRoutes) is the informative one.
+    healthCheckEndpoint: '/healthz',
+    logging: quietExpectedErrors(deps.logger),
+    context: ({ request }) => createContext(deps.client, request.signal),
+    maskedErrors: {
+      // Never attach original errors to responses, whatever NODE_ENV says: they may carry internals.
+      isDev: false,
+      maskError(error, message) {
+        const gatewayError = findGatewayError(error);
+        if (gatewayError) return toGraphQLError(gatewayError, error instanceof GraphQLError ? error : undefined);
+        return maskError(error, message, false);
+      },
+    },
+    graphiql: config.graphiql
+      ? {
+          title: deps.simulated ? 'braze-analytics-gateway (simulated Braze)' : 'braze-analytics-gateway',
+          defaultQuery: exampleQuery(deps.simulated),
+        }
+      : false,
+    plugins: [
+      useServiceRoutes({ graphqlEndpoint: GRAPHQL_ENDPOINT, brazeMode: deps.simulated ? 'simulated' : 'live' }),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+    ],
+  });
+}
+
+/**
+ * Yoga logs every error it masks or rewrites at error level, with a stack. Expected failures (bad
+ * input, Braze errors) are not faults of the gateway, and the Braze client already logs upstream ones,
+ * so they go to debug; anything else stays an error.
+ */
+function quietExpectedErrors(logger: Logger): Logger {
+  return {
+    ...logger,
+    error: (message, ...rest) =>
+      findGatewayError(message) ? logger.debug('expected error', { reason: String((message as Error).message) }) : logger.error(message, ...rest),
+  };
+}
+
+function exampleQuery(simulated: boolean): string {
+  const banner = simulated
+    ? [
+        '# Demo mode: no BRAZE_API_KEY is set, so answers come from the built-in SIMULATED Braze.',
+        '# The numbers are made up (deterministic, with a daily and weekly rhythm).',
+      ]
+    : ['# Answers come from Braze: each distinct series costs one call from the shared rate-limit bucket.'];
+  return [
+    ...banner,
+    '# Press the run button to see the last 7 days of an event.',
+    'query LastWeek {',
+    '  eventSeries(event: "purchase", length: 7, unit: DAY) {',
+    '    event',
+    '    unit',
+    '    endingAt',
+    '    total',
+    '    points {',
+    '      time',
+    '      count',
+    '    }',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}

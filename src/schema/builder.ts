@@ -1,0 +1,16 @@
+import SchemaBuilder from '@pothos/core';
+import type { GatewayContext } from '../context.js';
+import { DateTimeScalar } from './scalars.js';
+
+/** The one builder every type file adds to. It defines no types itself. */
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  // Fields are non-null unless they say otherwise: a null must mean something.
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+  };
+}>({ defaultFieldNullability: false });
+
+builder.addScalarType('DateTime', DateTimeScalar);
+builder.queryType({});

@@ -1,0 +1,84 @@
+import type { EventSeriesCall, EventSeriesPoint } from '../braze/eventSeries.js';
+import { GRAPHQL_INT_MAX } from '../braze/eventSeries.js';
+import { ResultOutOfRangeError } from '../errors.js';
+import { builder } from './builder.js';
+import { seriesWindowArgs, toEventSeriesCall } from './eventSeriesArgs.js';
+import { TimeUnit } from './timeUnit.js';
+
+/** A series as resolved: the call Braze was asked and what it answered. */
+export interface EventSeriesResult {
+  readonly call: EventSeriesCall;
+  readonly points: readonly EventSeriesPoint[];
+}
+
+export const EventSeriesPointRef = builder.objectRef<EventSeriesPoint>('EventSeriesPoint').implement({
+  description: 'Occurrences of the event in one bucket.',
+  fields: (t) => ({
+    time: t.field({
+      type: 'DateTime',
+      description: 'Start of the bucket, in UTC. For `DAY` series, midnight UTC of the date Braze reported.',
+      resolve: (point) => point.time,
+    }),
+    count: t.exposeInt('count', { description: 'Number of occurrences of the event in the bucket.' }),
+  }),
+});
+
+export const EventSeriesRef = builder.objectRef<EventSeriesResult>('EventSeries').implement({
+  description: 'Counts of one custom event over a window, from Braze `GET /events/data_series`.',
+  fields: (t) => ({
+    event: t.string({ description: 'The custom event name.', resolve: ({ call }) => call.event }),
+    unit: t.field({ type: TimeUnit, description: 'Time between points.', resolve: ({ call }) => call.unit }),
+    length: t.int({ description: 'The number of units asked for.', resolve: ({ call }) => call.length }),
+    appId: t.string({
+      nullable: true,
+      description: 'The app the counts are limited to, if any.',
+      resolve: ({ call }) => call.appId ?? null,
+    }),
+    segmentId: t.string({
+      nullable: true,
+      description: 'The segment the counts are limited to, if any.',
+      resolve: ({ call }) => call.segmentId ?? null,
+    }),
+    endingAt: t.field({
+      type: 'DateTime',
+      description: 'The instant Braze was asked about: the `endingAt` argument, or the time of the request when omitted.',
+      resolve: ({ call }) => call.endingAt,
+    }),
+    points: t.field({
+      type: [EventSeriesPointRef],
+      description: "Braze's data points, in Braze's order (oldest first).",
+      resolve: ({ points }) => points,
+    }),
+    total: t.int({
+      description: 'Sum of the counts of all points.',
+      resolve: ({ points }) => {
+        const total = points.reduce((sum, point) => sum + point.count, 0);
+        if (total > GRAPHQL_INT_MAX) {
+          throw new ResultOutOfRangeError(`total ${total} exceeds the 32-bit range a GraphQL Int can carry`);
+        }
+        return total;
+      },
+    }),
+  }),
+});
+
+builder.queryField('eventSeries', (t) =>
+  t.field({
+    type: EventSeriesRef,
+    nullable: true,
+    description:
+      'Counts of a custom event over time (Braze `GET /events/data_series`). Null, with an error for this field only, when the arguments are invalid or Braze fails; identical calls within one request reach Braze once.',
+    args: {
+      event: t.arg.string({
+        required: true,
+        description: 'The name of the custom event for which to return analytics. Braze `event`.',
+      }),
+      ...seriesWindowArgs,
+    },
+    resolve: async (_root, { event, ...window }, context) => {
+      const call = toEventSeriesCall(event, window, context.requestTime);
+      const points = await context.loaders.eventSeries.load(call);
+      return { call, points };
+    },
+  }),
+);

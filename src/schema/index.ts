@@ -1,0 +1,6 @@
+import { builder } from './builder.js';
+import './timeUnit.js';
+import './eventSeries.js';
+
+/** The schema, built once per process. */
+export const schema = builder.toSchema();

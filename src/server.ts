@@ -1,0 +1,36 @@
+import { startGateway } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+// The only module with side effects: read the environment once, start, and stop on a signal.
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+
+const logger = createLogger({
+  level: config.logLevel,
+  secrets: config.braze.mode === 'live' ? [config.braze.apiKey] : [],
+});
+
+const gateway = await startGateway(config, logger).catch((error: unknown) => {
+  logger.error('could not start', error instanceof Error ? error : { reason: String(error) });
+  process.exit(1);
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    logger.info(`${signal} received: draining in-flight requests, then exiting`);
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', error instanceof Error ? error : { reason: String(error) });
+        process.exit(1);
+      },
+    );
+  });
+}
