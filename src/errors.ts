@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 
 /**
@@ -114,12 +114,16 @@ export function toGraphQLError(error: GatewayError, located?: GraphQLError): Gra
   });
 }
 
-/** Finds a GatewayError behind whatever graphql-js or yoga wrapped around it. */
+/**
+ * Finds a GatewayError behind whatever graphql-js or yoga wrapped around it. Wrappers are followed by
+ * property, not `instanceof GraphQLError`: a second copy of graphql (ESM and CJS) defeats instanceof.
+ */
 export function findGatewayError(error: unknown): GatewayError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     if (current instanceof GatewayError) return current;
-    current = current instanceof GraphQLError ? current.originalError : current.cause;
+    const { originalError } = current as { originalError?: unknown };
+    current = originalError ?? current.cause;
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import type { BrazeClient } from './braze/client.js';
 import type { Config } from './config.js';
@@ -35,7 +35,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       isDev: false,
       maskError(error, message) {
         const gatewayError = findGatewayError(error);
-        if (gatewayError) return toGraphQLError(gatewayError, error instanceof GraphQLError ? error : undefined);
+        if (gatewayError) return toGraphQLError(gatewayError, isLocated(error) ? error : undefined);
         return maskError(error, message, false);
       },
     },
@@ -50,6 +50,11 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       ...(config.introspection ? [] : [useDisableIntrospection()]),
     ],
   });
+}
+
+/** A GraphQLError from any copy of graphql: it knows where in the document it happened. */
+function isLocated(error: unknown): error is GraphQLError {
+  return error instanceof Error && 'path' in error && 'locations' in error;
 }
 
 /**

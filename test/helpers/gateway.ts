@@ -1,0 +1,90 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { GraphQLClient } from 'graphql-request';
+import { startGateway, type RunningGateway } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import type { FakeBraze } from './fakeBraze.js';
+
+/** A key that looks real enough; tests assert it never leaves the gateway except towards Braze. */
+export const TEST_API_KEY = 'sk-test-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+
+/** A GraphQL error as it arrives over the wire. */
+export interface WireError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: Record<string, unknown>;
+}
+
+export interface WireResult<T> {
+  status: number;
+  headers: Headers;
+  body: string;
+  data: T | null | undefined;
+  errors: WireError[];
+}
+
+export interface TestGateway {
+  readonly running: RunningGateway;
+  readonly url: URL;
+  readonly client: GraphQLClient;
+  /** Every log line the gateway wrote, at debug level and up, exactly as written. */
+  readonly logs: string[];
+  /** Sends a typed document over HTTP (graphql-request) and returns data and errors, never throwing on errors. */
+  execute<T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, variables?: V): Promise<WireResult<T>>;
+  /** The same for an ad-hoc query string. */
+  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<WireResult<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real gateway (loadConfig → startGateway → listening socket on port 0). With a FakeBraze
+ * it is in live mode against it; without one, in demo mode against the built-in simulator.
+ */
+export async function startTestGateway(
+  braze: FakeBraze | undefined,
+  env: Record<string, string> = {},
+): Promise<TestGateway> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...(braze ? { BRAZE_REST_ENDPOINT: braze.url.href, BRAZE_API_KEY: TEST_API_KEY } : {}),
+    ...env,
+  });
+  const logs: string[] = [];
+  // No `secrets` here on purpose: tests prove the key is never logged, not that it is redacted.
+  const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
+  const running = await startGateway(config, logger);
+  const url = new URL(running.url.href.replace('localhost', '127.0.0.1'));
+  const client = new GraphQLClient(url.href, { errorPolicy: 'all' });
+
+  const query = async <T,>(text: string, variables?: Record<string, unknown>): Promise<WireResult<T>> => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: text, variables }),
+    });
+    const body = await response.text();
+    const parsed = JSON.parse(body) as { data?: T | null; errors?: WireError[] };
+    return { status: response.status, headers: response.headers, body, data: parsed.data, errors: parsed.errors ?? [] };
+  };
+
+  return {
+    running,
+    url,
+    client,
+    logs,
+    async execute(document, variables) {
+      const result = await client.rawRequest<unknown, Record<string, unknown>>(print(document), variables);
+      return {
+        status: result.status,
+        headers: result.headers,
+        body: result.body,
+        data: result.data as never,
+        errors: (result.errors ?? []) as unknown as WireError[],
+      };
+    },
+    query,
+    close: () => running.close(1000),
+  };
+}
