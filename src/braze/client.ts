@@ -74,7 +74,7 @@ export class BrazeClient {
       logger.debug('braze call', { upstream: { path, status, ms: elapsed(started), points: points.length } });
       return points;
     } catch (caught) {
-      const error = classify(caught, deadline, signal, timeoutMs, status);
+      const error = this.#scrub(classify(caught, deadline, signal, timeoutMs, status));
       logger.warn('braze call failed', {
         upstream: { path, status, ms: elapsed(started), code: error instanceof UpstreamError ? error.code : 'ABORTED' },
         reason: error.message,
@@ -109,7 +109,17 @@ export class BrazeClient {
     return new UpstreamInvalidResponseError(`Braze answered with unexpected status ${status}`, status);
   }
 
-  /** Braze's own `message`, shortened, with the key scrubbed in case an error page echoes headers. */
+  /**
+   * Error messages quote Braze (its `message`, a bad value); an error page or proxy that echoes the
+   * request's headers would put the key there. Every message leaving the client is scrubbed here.
+   */
+  #scrub(error: Error): Error {
+    const { apiKey } = this.#options;
+    if (error.message.includes(apiKey)) error.message = error.message.split(apiKey).join('[REDACTED]');
+    return error;
+  }
+
+  /** Braze's own `message`, shortened. */
   #brazeMessage(text: string): string | undefined {
     let message: unknown;
     try {
@@ -118,8 +128,7 @@ export class BrazeClient {
       return undefined;
     }
     if (typeof message !== 'string' || message.trim() === '') return undefined;
-    const short = message.length > 200 ? `${message.slice(0, 200)}…` : message;
-    return short.split(this.#options.apiKey).join('[REDACTED]');
+    return message.length > 200 ? `${message.slice(0, 200)}…` : message;
   }
 }
 
