@@ -1,6 +1,15 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // Node resolves `graphql` (no "exports" map) to its CommonJS build, which is what our dependencies
+    // get; Vite would prefer the "module" build for our own files. Two copies of graphql break
+    // instanceof checks, so tests load the same one production does.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Each file starts real listeners; they are independent, so files run in parallel workers.

@@ -27,6 +27,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const client = new BrazeClient({ ...target, dispatcher, timeoutMs: config.upstreamTimeoutMs, logger });
   const yoga = createGateway(config, { client, logger, simulated: simulator !== undefined });
   const server = createServer(yoga);
+  let draining = false;
+  server.on('request', (_request, response) => {
+    // While draining, a keep-alive socket must not outlive its last response: close it once idle.
+    response.once('finish', () => {
+      if (draining) setImmediate(() => server.closeIdleConnections());
+    });
+  });
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -55,6 +62,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   let closing: Promise<void> | undefined;
   const close = (graceMs = DEFAULT_GRACE_MS): Promise<void> => {
     closing ??= (async () => {
+      draining = true;
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, type Config } from '../src/config.js';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('with nothing set: demo mode and documented defaults, frozen', () => {
+    const config: Config = loadConfig({});
+    expect(config).toEqual({
+      braze: { mode: 'simulated' },
+      port: 4000,
+      host: undefined,
+      upstreamTimeoutMs: 10_000,
+      graphiql: true,
+      introspection: true,
+      logLevel: 'info',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.braze)).toBe(true);
+  });
+
+  it('GraphiQL and introspection stay on in production unless switched off', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ graphiql: true, introspection: true });
+    expect(loadConfig({ GRAPHIQL_ENABLED: 'false', INTROSPECTION_ENABLED: '0' })).toMatchObject({
+      graphiql: false,
+      introspection: false,
+    });
+  });
+
+  it.each([
+    ['US-01', 'https://rest.iad-01.braze.com'],
+    ['us-08', 'https://rest.iad-08.braze.com'],
+    ['US-10', 'https://rest.us-10.braze.com'],
+    ['EU-01', 'https://rest.fra-01.braze.eu'],
+    ['EU-02', 'https://rest.fra-02.braze.eu'],
+    ['AU-01', 'https://rest.au-01.braze.com'],
+    ['ID-01', 'https://rest.id-01.braze.com'],
+    ['JP-01', 'https://rest.jp-01.braze.com'],
+    ['KR-01', 'https://rest.kr-01.braze.com'],
+  ])('BRAZE_INSTANCE %s maps to %s', (instance, origin) => {
+    const config = loadConfig({ BRAZE_INSTANCE: instance, BRAZE_API_KEY: 'k' });
+    expect(config.braze.mode === 'live' && config.braze.endpoint.origin).toBe(origin);
+  });
+
+  it('accepts an https endpoint, and http on loopback only', () => {
+    for (const endpoint of ['https://rest.iad-03.braze.com/', 'http://127.0.0.1:9999', 'http://localhost:1', 'http://[::1]:2']) {
+      expect(loadConfig({ BRAZE_REST_ENDPOINT: endpoint, BRAZE_API_KEY: 'k' }).braze.mode).toBe('live');
+    }
+    const config = loadConfig({ BRAZE_REST_ENDPOINT: 'https://proxy.example.com/braze/', BRAZE_API_KEY: 'k' });
+    expect(config.braze.mode === 'live' && config.braze.endpoint.href).toBe('https://proxy.example.com/braze');
+  });
+
+  it('reports every bad variable together', () => {
+    expect(
+      problemsOf({
+        BRAZE_INSTANCE: 'US-09',
+        BRAZE_API_KEY: '"quoted-key"',
+        PORT: '70000',
+        BRAZE_TIMEOUT_MS: 'soon',
+        GRAPHIQL_ENABLED: 'maybe',
+        INTROSPECTION_ENABLED: '2',
+        LOG_LEVEL: 'loud',
+      }),
+    ).toEqual([
+      'BRAZE_INSTANCE must be one of US-01, US-02, US-03, US-04, US-05, US-06, US-07, US-08, US-10, EU-01, EU-02, AU-01, ID-01, JP-01, KR-01 (got "US-09")',
+      'BRAZE_API_KEY is wrapped in quotes; Braze answers 401 to a quoted key, remove them',
+      'PORT must be a whole number from 0 to 65535 (got "70000")',
+      'BRAZE_TIMEOUT_MS must be a whole number from 100 to 300000 (got "soon")',
+      'GRAPHIQL_ENABLED must be true or false (got "maybe")',
+      'INTROSPECTION_ENABLED must be true or false (got "2")',
+      'LOG_LEVEL must be one of debug, info, warn, error, silent (got "loud")',
+    ]);
+  });
+
+  it.each([
+    [{ BRAZE_REST_ENDPOINT: 'http://rest.iad-01.braze.com', BRAZE_API_KEY: 'k' }, 'BRAZE_REST_ENDPOINT must use https (http is allowed only for loopback addresses)'],
+    [{ BRAZE_REST_ENDPOINT: 'rest.iad-01.braze.com', BRAZE_API_KEY: 'k' }, 'BRAZE_REST_ENDPOINT must be a URL such as https://rest.iad-01.braze.com (got "rest.iad-01.braze.com")'],
+    [{ BRAZE_REST_ENDPOINT: 'ftp://127.0.0.1', BRAZE_API_KEY: 'k' }, 'BRAZE_REST_ENDPOINT must be an http(s) URL (got protocol "ftp:")'],
+    [{ BRAZE_REST_ENDPOINT: 'https://rest.iad-01.braze.com?api_key=k', BRAZE_API_KEY: 'k' }, 'BRAZE_REST_ENDPOINT must not carry credentials, a query or a fragment'],
+    [{ BRAZE_REST_ENDPOINT: 'https://rest.iad-01.braze.com', BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k' }, 'set BRAZE_REST_ENDPOINT or BRAZE_INSTANCE, not both'],
+    [{ BRAZE_INSTANCE: 'US-01' }, 'BRAZE_API_KEY is required when BRAZE_REST_ENDPOINT or BRAZE_INSTANCE is set'],
+    [{ BRAZE_API_KEY: 'k' }, 'BRAZE_API_KEY is set, so BRAZE_REST_ENDPOINT or BRAZE_INSTANCE is required'],
+    [{ BRAZE_API_KEY: 'two words', BRAZE_INSTANCE: 'US-01' }, 'BRAZE_API_KEY contains white space'],
+    [{ PORT: '-1' }, 'PORT must be a whole number from 0 to 65535 (got "-1")'],
+    [{ BRAZE_TIMEOUT_MS: '50' }, 'BRAZE_TIMEOUT_MS must be a whole number from 100 to 300000 (got "50")'],
+  ])('refuses %j', (env, problem) => {
+    expect(problemsOf(env)).toEqual([problem]);
+  });
+
+  it('never echoes the key in a problem', () => {
+    const problems = problemsOf({ BRAZE_API_KEY: "'secret-key-123'", BRAZE_REST_ENDPOINT: 'http://example.com' });
+    expect(problems.join('\n')).not.toContain('secret-key-123');
+    expect(problems).toHaveLength(2);
+  });
+});

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { startTestGateway, TEST_API_KEY } from './helpers/gateway.js';
+import { spawnServer } from './helpers/serverProcess.js';
+
+let braze: FakeBraze;
+beforeAll(async () => {
+  braze = await startFakeBraze();
+});
+afterAll(async () => {
+  await braze.close();
+});
+
+describe('the server process (src/server.ts)', () => {
+  it('refuses a bad configuration with every problem listed, exit code 1, and no listener', async () => {
+    const server = spawnServer({ BRAZE_INSTANCE: 'US-09', BRAZE_API_KEY: TEST_API_KEY, PORT: 'eighty' });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain('Invalid configuration:');
+    expect(server.output()).toContain('BRAZE_INSTANCE must be one of');
+    expect(server.output()).toContain('PORT must be a whole number from 0 to 65535 (got "eighty")');
+    expect(server.output()).not.toContain('listening');
+    expect(server.output()).not.toContain(TEST_API_KEY);
+  });
+
+  it('on SIGTERM lets an in-flight request finish, then exits 0', async () => {
+    braze.respond(async (call) => {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      return { body: defaultSeries(call.query) };
+    });
+    const server = spawnServer({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BRAZE_REST_ENDPOINT: braze.url.href,
+      BRAZE_API_KEY: TEST_API_KEY,
+    });
+    const url = await server.listening;
+    const before = braze.calls.length;
+    const inFlight = fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ eventSeries(event: "e", length: 2, endingAt: "2024-01-01T00:00:00Z") { total } }' }),
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    while (braze.calls.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
+    server.child.kill('SIGTERM');
+    expect(await inFlight).toEqual({ status: 200, body: { data: { eventSeries: { total: 3 } } } });
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('SIGTERM received');
+    expect(server.output()).not.toContain(TEST_API_KEY);
+  });
+
+  it('starts in demo mode with no key, says so, answers, and exits 0 on SIGINT', async () => {
+    const server = spawnServer({ PORT: '0', HOST: '127.0.0.1' });
+    const url = await server.listening;
+    expect(server.output()).toContain('SIMULATED Braze');
+    const response = await fetch(`${url.href}?query=${encodeURIComponent('{ eventSeries(event: "purchase", length: 3) { total } }')}`);
+    const body = (await response.json()) as { data: { eventSeries: { total: number } } };
+    expect(body.data.eventSeries.total).toBeGreaterThan(0);
+    server.child.kill('SIGINT');
+    expect(await server.exited).toBe(0);
+  });
+});
+
+describe('HTTP routes and switches', () => {
+  it('GET / redirects to /graphql, /health and /healthz answer, GraphiQL is served to browsers', async () => {
+    const gateway = await startTestGateway(braze);
+    try {
+      const root = await fetch(new URL('/', gateway.url), { redirect: 'manual' });
+      expect(root.status).toBe(302);
+      expect(root.headers.get('location')).toBe('/graphql');
+      const health = await fetch(new URL('/health', gateway.url));
+      expect(await health.json()).toEqual({ status: 'ok', braze: 'live' });
+      expect((await fetch(new URL('/healthz', gateway.url))).status).toBe(200);
+      const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type')).toContain('text/html');
+      const html = await page.text();
+      expect(html).toContain('<title>braze-analytics-gateway</title>');
+      expect(html).not.toContain('SIMULATED');
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('GRAPHIQL_ENABLED=false serves no GraphiQL; INTROSPECTION_ENABLED=false refuses __schema without calling Braze', async () => {
+    const gateway = await startTestGateway(braze, { GRAPHIQL_ENABLED: 'false', INTROSPECTION_ENABLED: 'false' });
+    try {
+      const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+      expect(await page.text()).not.toContain('<html');
+      const before = braze.calls.length;
+      const result = await gateway.query(`{ __schema { queryType { name } } eventSeries(event: "e", length: 1) { total } }`);
+      expect(result.status).toBe(400);
+      expect(result.errors[0]?.message).toContain('introspection has been disabled');
+      expect(braze.calls.length).toBe(before);
+      const typename = await gateway.query(`{ __typename }`);
+      expect(typename.data).toEqual({ __typename: 'Query' });
+    } finally {
+      await gateway.close();
+    }
+  });
+});
