@@ -12,6 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/helpers/summaryReporter.ts'],
     // Each file starts real listeners; they are independent, so files run in parallel workers.
     testTimeout: 20_000,
     hookTimeout: 20_000,
