@@ -1,5 +1,6 @@
 import type { GraphQLError } from 'graphql';
-import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import type { BrazeClient } from './braze/client.js';
 import type { Config } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
@@ -45,11 +46,21 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
           defaultQuery: exampleQuery(deps.simulated),
         }
       : false,
+    renderGraphiQL: renderOnce(renderGraphiQL),
     plugins: [
       useServiceRoutes({ graphqlEndpoint: GRAPHQL_ENDPOINT, brazeMode: deps.simulated ? 'simulated' : 'live' }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
     ],
   });
+}
+
+/**
+ * GraphiQL with its scripts and styles inlined (@graphql-yoga/render-graphiql), so it works where
+ * browsers cannot reach a CDN. The page is about 9 MB and our options never change, so it is built once.
+ */
+function renderOnce(render: (options: GraphiQLOptions) => string): (options: GraphiQLOptions) => string {
+  let page: string | undefined;
+  return (options) => (page ??= render(options));
 }
 
 /** A GraphQLError from any copy of graphql: it knows where in the document it happened. */

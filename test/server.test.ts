@@ -75,6 +75,9 @@ describe('HTTP routes and switches', () => {
       const html = await page.text();
       expect(html).toContain('<title>braze-analytics-gateway</title>');
       expect(html).not.toContain('SIMULATED');
+      // Served whole by the gateway: no CDN (many deployments, and CI, have no internet).
+      expect(html).toContain('YogaGraphiQL.renderYogaGraphiQL');
+      expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="?https?:/);
     } finally {
       await gateway.close();
     }
