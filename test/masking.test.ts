@@ -1,0 +1,58 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { BrazeClient } from '../src/braze/client.js';
+import type { EventSeriesCall, EventSeriesPoint } from '../src/braze/eventSeries.js';
+import { loadConfig } from '../src/config.js';
+import { createGateway } from '../src/gateway.js';
+import { createLogger } from '../src/logger.js';
+
+/** A client with a bug: what the gateway does with an error it did not expect. */
+class BuggyClient extends BrazeClient {
+  override eventSeries(call: EventSeriesCall): Promise<EventSeriesPoint[]> {
+    if (call.event === 'bug') return Promise.reject(new TypeError('internal detail: cannot read x of undefined at /srv/secret/path.ts'));
+    return Promise.resolve([{ time: new Date('2024-01-01T00:00:00Z'), count: 5 }]);
+  }
+}
+
+describe('unexpected errors', () => {
+  it('are masked for the client, logged at error level, and only null their own field', async () => {
+    const logs: string[] = [];
+    const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
+    const dispatcher = new Agent();
+    const client = new BuggyClient({ endpoint: new URL('http://127.0.0.1:9'), apiKey: 'k', dispatcher, timeoutMs: 1000, logger });
+    const yoga = createGateway(loadConfig({ NODE_ENV: 'development' }), { client, logger, simulated: false });
+    const server = createServer(yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: '{ bad: eventSeries(event: "bug", length: 1) { total } good: eventSeries(event: "ok", length: 1) { total } }',
+        }),
+      });
+      const body = await response.text();
+      expect(JSON.parse(body)).toEqual({
+        data: { bad: null, good: { total: 5 } },
+        errors: [
+          {
+            message: 'Unexpected error.',
+            locations: [{ line: 1, column: 3 }],
+            path: ['bad'],
+            extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          },
+        ],
+      });
+      expect(body).not.toContain('internal detail');
+      const logged = logs.filter((l) => l.includes('internal detail'));
+      expect(logged.length).toBeGreaterThan(0);
+      expect(JSON.parse(logged[0] ?? '{}').level).toBe('error');
+    } finally {
+      server.close();
+      await dispatcher.close();
+    }
+  });
+});
