@@ -15,16 +15,14 @@ export interface RunningGateway {
   close(graceMs?: number): Promise<void>;
 }
 
-const DEFAULT_GRACE_MS = 10_000;
-
 /** Wires config into a listening gateway: simulator (when no key), upstream pool, yoga, HTTP server. */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
   const simulator = config.braze.mode === 'simulated' ? await startSimulatedBraze() : undefined;
   const target = simulator?.target ?? (config.braze.mode === 'live' ? config.braze : undefined);
   if (target === undefined) throw new Error('unreachable: Braze mode is neither live nor simulated');
 
-  const dispatcher = createBrazeDispatcher(config.upstreamTimeoutMs);
-  const client = new BrazeClient({ ...target, dispatcher, timeoutMs: config.upstreamTimeoutMs, logger });
+  const dispatcher = createBrazeDispatcher(config.upstream);
+  const client = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger });
   const yoga = createGateway(config, { client, logger, simulated: simulator !== undefined });
   const server = createServer(yoga);
   let draining = false;
@@ -60,7 +58,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   logger.info(`braze-analytics-gateway listening on ${url.href} (upstream: ${upstream})`);
 
   let closing: Promise<void> | undefined;
-  const close = (graceMs = DEFAULT_GRACE_MS): Promise<void> => {
+  const close = (graceMs = config.shutdownGraceMs): Promise<void> => {
     closing ??= (async () => {
       draining = true;
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));

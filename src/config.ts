@@ -27,26 +27,92 @@ export type BrazeConfig =
   | { readonly mode: 'live'; readonly endpoint: URL; readonly apiKey: string }
   | { readonly mode: 'simulated' };
 
+/** How the gateway treats Braze: deadlines, retries, the shared rate-limit bucket, the breaker, caps. */
+export interface UpstreamPolicy {
+  /** Overall deadline of one upstream call, covering its retries and waits. */
+  readonly timeoutMs: number;
+  /** Per attempt: TCP/TLS connect. */
+  readonly connectTimeoutMs: number;
+  /** Per attempt: request sent → response headers. */
+  readonly headersTimeoutMs: number;
+  /** Per attempt: longest silence between two body chunks. */
+  readonly bodyTimeoutMs: number;
+  /** Attempts per call, the first included (1 = never retry). */
+  readonly maxAttempts: number;
+  /** Exponential backoff with full jitter: a random wait in [0, min(max, base·2^(n-1))]. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** A 429 whose x-ratelimit-reset is at most this far away is waited out and retried. */
+  readonly rateLimitWaitMs: number;
+  /** With `remaining` at or below this, no call is made until the reset. */
+  readonly rateLimitReserve: number;
+  /** Consecutive failed attempts (5xx, timeout, connection) that open the breaker; 0 = no breaker. */
+  readonly breakerThreshold: number;
+  readonly breakerCooldownMs: number;
+  /** Distinct upstream calls one GraphQL request may make. */
+  readonly maxCallsPerRequest: number;
+  /** Concurrent connections to Braze, for the whole process. */
+  readonly maxConnections: number;
+  /** Larger answers are refused, not buffered. */
+  readonly maxBodyBytes: number;
+}
+
 export interface Config {
   readonly braze: BrazeConfig;
   /** 0 asks the OS for a free port (tests). */
   readonly port: number;
   /** undefined: Node's default, every interface. */
   readonly host: string | undefined;
-  /** Deadline for one upstream call, from connect to the last byte of the body. */
-  readonly upstreamTimeoutMs: number;
+  readonly upstream: UpstreamPolicy;
+  /** On SIGTERM, how long in-flight requests may take before their sockets are closed. */
+  readonly shutdownGraceMs: number;
   readonly graphiql: boolean;
   readonly introspection: boolean;
   readonly logLevel: LogLevel;
 }
 
+export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = Object.freeze({
+  timeoutMs: 15_000,
+  connectTimeoutMs: 3_000,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+  maxAttempts: 3,
+  retryBaseMs: 250,
+  retryMaxMs: 4_000,
+  rateLimitWaitMs: 5_000,
+  rateLimitReserve: 1_000,
+  breakerThreshold: 5,
+  breakerCooldownMs: 30_000,
+  maxCallsPerRequest: 50,
+  maxConnections: 20,
+  maxBodyBytes: 1024 * 1024,
+});
+
 export const DEFAULTS = Object.freeze({
   port: 4000,
-  upstreamTimeoutMs: 10_000,
+  shutdownGraceMs: 10_000,
   graphiql: true,
   introspection: true,
   logLevel: 'info' as LogLevel,
 });
+
+/** Env variable, bounds and field of each numeric upstream setting. */
+const UPSTREAM_VARIABLES: readonly [string, keyof UpstreamPolicy, number, number][] = [
+  ['BRAZE_TIMEOUT_MS', 'timeoutMs', 100, 300_000],
+  ['BRAZE_CONNECT_TIMEOUT_MS', 'connectTimeoutMs', 50, 60_000],
+  ['BRAZE_HEADERS_TIMEOUT_MS', 'headersTimeoutMs', 50, 300_000],
+  ['BRAZE_BODY_TIMEOUT_MS', 'bodyTimeoutMs', 50, 300_000],
+  ['BRAZE_MAX_ATTEMPTS', 'maxAttempts', 1, 10],
+  ['BRAZE_RETRY_BASE_MS', 'retryBaseMs', 1, 60_000],
+  ['BRAZE_RETRY_MAX_MS', 'retryMaxMs', 1, 300_000],
+  ['BRAZE_RATE_LIMIT_WAIT_MS', 'rateLimitWaitMs', 0, 300_000],
+  ['BRAZE_RATE_LIMIT_RESERVE', 'rateLimitReserve', 0, 10_000_000],
+  ['BRAZE_BREAKER_THRESHOLD', 'breakerThreshold', 0, 1_000],
+  ['BRAZE_BREAKER_COOLDOWN_MS', 'breakerCooldownMs', 100, 3_600_000],
+  ['BRAZE_MAX_CALLS_PER_REQUEST', 'maxCallsPerRequest', 1, 10_000],
+  ['BRAZE_MAX_CONNECTIONS', 'maxConnections', 1, 1_000],
+  ['BRAZE_MAX_BODY_BYTES', 'maxBodyBytes', 1_024, 100 * 1024 * 1024],
+];
 
 /** Every variable that was wrong, so an operator fixes them all in one go. */
 export class ConfigError extends Error {
@@ -68,12 +134,19 @@ export function loadConfig(env: Env): Config {
 
   const braze = readBraze(read, problems);
   const port = readInteger(read('PORT'), 'PORT', 0, 65_535, DEFAULTS.port, problems);
-  const upstreamTimeoutMs = readInteger(
-    read('BRAZE_TIMEOUT_MS'),
-    'BRAZE_TIMEOUT_MS',
-    100,
-    300_000,
-    DEFAULTS.upstreamTimeoutMs,
+  const upstream: Record<keyof UpstreamPolicy, number> = { ...DEFAULT_UPSTREAM_POLICY };
+  for (const [name, field, min, max] of UPSTREAM_VARIABLES) {
+    upstream[field] = readInteger(read(name), name, min, max, DEFAULT_UPSTREAM_POLICY[field], problems);
+  }
+  if (upstream.retryBaseMs > upstream.retryMaxMs) {
+    problems.push('BRAZE_RETRY_BASE_MS must not exceed BRAZE_RETRY_MAX_MS');
+  }
+  const shutdownGraceMs = readInteger(
+    read('SHUTDOWN_GRACE_MS'),
+    'SHUTDOWN_GRACE_MS',
+    0,
+    600_000,
+    DEFAULTS.shutdownGraceMs,
     problems,
   );
   const graphiql = readBoolean(read('GRAPHIQL_ENABLED'), 'GRAPHIQL_ENABLED', DEFAULTS.graphiql, problems);
@@ -95,7 +168,8 @@ export function loadConfig(env: Env): Config {
     braze: Object.freeze(braze),
     port,
     host: read('HOST'),
-    upstreamTimeoutMs,
+    upstream: Object.freeze(upstream),
+    shutdownGraceMs,
     graphiql,
     introspection,
     logLevel,

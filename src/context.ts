@@ -11,11 +11,20 @@ export interface GatewayContext {
   readonly loaders: {
     readonly eventSeries: EventSeriesLoader;
   };
+  /** The process-wide client, for what it knows about Braze (rate limit, breaker). */
+  readonly braze: BrazeClient;
 }
 
-export function createContext(client: BrazeClient, signal: AbortSignal | undefined, now = Date.now()): GatewayContext {
+export interface ContextOptions {
+  signal?: AbortSignal | undefined;
+  maxCallsPerRequest: number;
+  now?: number;
+}
+
+export function createContext(client: BrazeClient, { signal, maxCallsPerRequest, now = Date.now() }: ContextOptions): GatewayContext {
   return {
     requestTime: new Date(Math.floor(now / 1000) * 1000),
-    loaders: { eventSeries: createEventSeriesLoader(client, signal) },
+    loaders: { eventSeries: createEventSeriesLoader(client, { signal, maxCalls: maxCallsPerRequest }) },
+    braze: client,
   };
 }

@@ -8,6 +8,7 @@ import { createGraphQLError } from 'graphql-yoga';
 export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'RESULT_OUT_OF_RANGE'
+  | 'TOO_MANY_UPSTREAM_CALLS'
   | 'UPSTREAM_BAD_REQUEST'
   | 'UPSTREAM_UNAUTHORIZED'
   | 'UPSTREAM_FORBIDDEN'
@@ -47,8 +48,22 @@ export class ResultOutOfRangeError extends GatewayError {
   readonly code = 'RESULT_OUT_OF_RANGE';
 }
 
+/** One GraphQL request asked for more distinct upstream calls than it may make. */
+export class TooManyUpstreamCallsError extends GatewayError {
+  readonly code = 'TOO_MANY_UPSTREAM_CALLS';
+  constructor(readonly limit: number) {
+    super(`This request needs more than ${limit} distinct Braze calls; split it into smaller requests`);
+  }
+  override details(): Record<string, ExtensionValue> {
+    return { limit: this.limit };
+  }
+}
+
 /** Braze could not give us usable data. `status` is Braze's HTTP status, when there was one. */
 export abstract class UpstreamError extends GatewayError {
+  /** How many HTTP attempts were made before giving up; set by the client on the final error. */
+  attempts: number | undefined;
+
   constructor(
     message: string,
     readonly status?: number,
@@ -57,7 +72,10 @@ export abstract class UpstreamError extends GatewayError {
     super(message, options);
   }
   override details(): Record<string, ExtensionValue> {
-    return this.status === undefined ? {} : { upstreamStatus: this.status };
+    const details: Record<string, ExtensionValue> = {};
+    if (this.status !== undefined) details['upstreamStatus'] = this.status;
+    if (this.attempts !== undefined) details['attempts'] = this.attempts;
+    return details;
   }
 }
 
@@ -76,8 +94,28 @@ export class UpstreamNotFoundError extends UpstreamError {
 export class UpstreamUnavailableError extends UpstreamError {
   readonly code = 'UPSTREAM_UNAVAILABLE';
 }
+
+/** The circuit breaker is open: Braze failed repeatedly, so calls fail fast until `retryAt`. */
+export class CircuitOpenError extends UpstreamUnavailableError {
+  constructor(readonly retryAt: Date) {
+    super(`Braze failed repeatedly; calls are paused until ${retryAt.toISOString()} (circuit breaker open)`);
+  }
+  override details(): Record<string, ExtensionValue> {
+    return { ...super.details(), circuit: 'open', retryAt: this.retryAt.toISOString() };
+  }
+}
+export type TimeoutPhase = 'connect' | 'headers' | 'body' | 'deadline';
+
 export class UpstreamTimeoutError extends UpstreamError {
   readonly code = 'UPSTREAM_TIMEOUT';
+  constructor(
+    message: string,
+    /** Which limit ran out: a per-attempt one of the dispatcher, or the call's overall deadline. */
+    readonly phase: TimeoutPhase,
+    options?: { cause?: unknown },
+  ) {
+    super(message, undefined, options);
+  }
 }
 export class UpstreamInvalidResponseError extends UpstreamError {
   readonly code = 'UPSTREAM_INVALID_RESPONSE';
@@ -97,6 +135,23 @@ export class UpstreamRateLimitedError extends UpstreamError {
     const details = super.details();
     if (this.resetAt) details['resetAt'] = this.resetAt.toISOString();
     return details;
+  }
+}
+
+/**
+ * The gateway itself holds back: Braze's bucket, shared with the customer's other integrations, is at
+ * or below the configured reserve. No call was made.
+ */
+export class RateLimitReserveError extends UpstreamRateLimitedError {
+  constructor(resetAt: Date, reserve: number) {
+    super(
+      `Braze's shared rate-limit bucket is at or below the reserve of ${reserve} requests kept for other integrations; calls resume at ${resetAt.toISOString()}`,
+      undefined,
+      resetAt,
+    );
+  }
+  override details(): Record<string, ExtensionValue> {
+    return { ...super.details(), reserve: true };
   }
 }
 

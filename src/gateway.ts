@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { findGatewayError, toGraphQLError } from './errors.js';
 import type { Logger } from './logger.js';
+import { useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension.js';
 import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
 import { schema } from './schema/index.js';
@@ -30,7 +31,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     // Yoga's own empty-bodied check; `/health` (useServiceRoutes) is the informative one.
     healthCheckEndpoint: '/healthz',
     logging: quietExpectedErrors(deps.logger),
-    context: ({ request }) => createContext(deps.client, request.signal),
+    context: ({ request }) =>
+      createContext(deps.client, { signal: request.signal, maxCallsPerRequest: config.upstream.maxCallsPerRequest }),
     maskedErrors: {
       // Never attach original errors to responses, whatever NODE_ENV says: they may carry internals.
       isDev: false,
@@ -48,7 +50,12 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       : false,
     renderGraphiQL: renderOnce(renderGraphiQL),
     plugins: [
-      useServiceRoutes({ graphqlEndpoint: GRAPHQL_ENDPOINT, brazeMode: deps.simulated ? 'simulated' : 'live' }),
+      useServiceRoutes({
+        graphqlEndpoint: GRAPHQL_ENDPOINT,
+        brazeMode: deps.simulated ? 'simulated' : 'live',
+        upstreamStatus: () => deps.client.status(),
+      }),
+      useBrazeRateLimitExtension({ snapshot: () => deps.client.status().rateLimit }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
     ],
   });

@@ -18,13 +18,67 @@ describe('loadConfig', () => {
       braze: { mode: 'simulated' },
       port: 4000,
       host: undefined,
-      upstreamTimeoutMs: 10_000,
+      upstream: {
+        timeoutMs: 15_000,
+        connectTimeoutMs: 3_000,
+        headersTimeoutMs: 10_000,
+        bodyTimeoutMs: 10_000,
+        maxAttempts: 3,
+        retryBaseMs: 250,
+        retryMaxMs: 4_000,
+        rateLimitWaitMs: 5_000,
+        rateLimitReserve: 1_000,
+        breakerThreshold: 5,
+        breakerCooldownMs: 30_000,
+        maxCallsPerRequest: 50,
+        maxConnections: 20,
+        maxBodyBytes: 1_048_576,
+      },
+      shutdownGraceMs: 10_000,
       graphiql: true,
       introspection: true,
       logLevel: 'info',
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.braze)).toBe(true);
+    expect(Object.isFrozen(config.upstream)).toBe(true);
+  });
+
+  it('reads every upstream setting', () => {
+    const config = loadConfig({
+      BRAZE_TIMEOUT_MS: '1000',
+      BRAZE_CONNECT_TIMEOUT_MS: '100',
+      BRAZE_HEADERS_TIMEOUT_MS: '200',
+      BRAZE_BODY_TIMEOUT_MS: '300',
+      BRAZE_MAX_ATTEMPTS: '5',
+      BRAZE_RETRY_BASE_MS: '10',
+      BRAZE_RETRY_MAX_MS: '20',
+      BRAZE_RATE_LIMIT_WAIT_MS: '0',
+      BRAZE_RATE_LIMIT_RESERVE: '0',
+      BRAZE_BREAKER_THRESHOLD: '0',
+      BRAZE_BREAKER_COOLDOWN_MS: '500',
+      BRAZE_MAX_CALLS_PER_REQUEST: '7',
+      BRAZE_MAX_CONNECTIONS: '3',
+      BRAZE_MAX_BODY_BYTES: '2048',
+      SHUTDOWN_GRACE_MS: '0',
+    });
+    expect(config.upstream).toEqual({
+      timeoutMs: 1000,
+      connectTimeoutMs: 100,
+      headersTimeoutMs: 200,
+      bodyTimeoutMs: 300,
+      maxAttempts: 5,
+      retryBaseMs: 10,
+      retryMaxMs: 20,
+      rateLimitWaitMs: 0,
+      rateLimitReserve: 0,
+      breakerThreshold: 0,
+      breakerCooldownMs: 500,
+      maxCallsPerRequest: 7,
+      maxConnections: 3,
+      maxBodyBytes: 2048,
+    });
+    expect(config.shutdownGraceMs).toBe(0);
   });
 
   it('GraphiQL and introspection stay on in production unless switched off', () => {
@@ -91,6 +145,10 @@ describe('loadConfig', () => {
     [{ BRAZE_API_KEY: 'two words', BRAZE_INSTANCE: 'US-01' }, 'BRAZE_API_KEY contains white space'],
     [{ PORT: '-1' }, 'PORT must be a whole number from 0 to 65535 (got "-1")'],
     [{ BRAZE_TIMEOUT_MS: '50' }, 'BRAZE_TIMEOUT_MS must be a whole number from 100 to 300000 (got "50")'],
+    [{ BRAZE_MAX_ATTEMPTS: '0' }, 'BRAZE_MAX_ATTEMPTS must be a whole number from 1 to 10 (got "0")'],
+    [{ BRAZE_RETRY_BASE_MS: '500', BRAZE_RETRY_MAX_MS: '100' }, 'BRAZE_RETRY_BASE_MS must not exceed BRAZE_RETRY_MAX_MS'],
+    [{ BRAZE_MAX_CONNECTIONS: '0' }, 'BRAZE_MAX_CONNECTIONS must be a whole number from 1 to 1000 (got "0")'],
+    [{ SHUTDOWN_GRACE_MS: '1e3' }, 'SHUTDOWN_GRACE_MS must be a whole number from 0 to 600000 (got "1e3")'],
   ])('refuses %j', (env, problem) => {
     expect(problemsOf(env)).toEqual([problem]);
   });

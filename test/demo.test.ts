@@ -17,7 +17,7 @@ describe('demo mode: no BRAZE_API_KEY serves the built-in simulated Braze', () =
     expect(gateway.running.simulated).toBe(true);
     expect(gateway.logs.some((l) => l.includes('SIMULATED Braze'))).toBe(true);
     const health = await (await fetch(new URL('/health', gateway.url))).json();
-    expect(health).toEqual({ status: 'ok', braze: 'simulated' });
+    expect(health).toMatchObject({ status: 'ok', braze: 'simulated', upstream: { circuit: 'closed' } });
     const page = await (await fetch(gateway.url, { headers: { accept: 'text/html' } })).text();
     expect(page).toContain('braze-analytics-gateway (simulated Braze)');
     expect(page).toContain('SIMULATED Braze');

@@ -4,7 +4,7 @@ import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { BrazeClient } from '../src/braze/client.js';
 import type { EventSeriesCall, EventSeriesPoint } from '../src/braze/eventSeries.js';
-import { loadConfig } from '../src/config.js';
+import { DEFAULT_UPSTREAM_POLICY, loadConfig } from '../src/config.js';
 import { createGateway } from '../src/gateway.js';
 import { createLogger } from '../src/logger.js';
 
@@ -21,7 +21,7 @@ describe('unexpected errors', () => {
     const logs: string[] = [];
     const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
     const dispatcher = new Agent();
-    const client = new BuggyClient({ endpoint: new URL('http://127.0.0.1:9'), apiKey: 'k', dispatcher, timeoutMs: 1000, logger });
+    const client = new BuggyClient({ endpoint: new URL('http://127.0.0.1:9'), apiKey: 'k', dispatcher, policy: DEFAULT_UPSTREAM_POLICY, logger });
     const yoga = createGateway(loadConfig({ NODE_ENV: 'development' }), { client, logger, simulated: false });
     const server = createServer(yoga);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

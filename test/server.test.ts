@@ -68,7 +68,11 @@ describe('HTTP routes and switches', () => {
       expect(root.status).toBe(302);
       expect(root.headers.get('location')).toBe('/graphql');
       const health = await fetch(new URL('/health', gateway.url));
-      expect(await health.json()).toEqual({ status: 'ok', braze: 'live' });
+      expect(await health.json()).toEqual({
+        status: 'ok',
+        braze: 'live',
+        upstream: { circuit: 'closed', consecutiveFailures: 0, rateLimit: null },
+      });
       expect((await fetch(new URL('/healthz', gateway.url))).status).toBe(200);
       const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
       expect(page.headers.get('content-type')).toContain('text/html');

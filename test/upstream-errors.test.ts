@@ -6,6 +6,7 @@ import { startTestGateway, type TestGateway, type WireResult } from './helpers/g
 /**
  * Every failure class, one case each. Each request asks for a failing series ("fail") beside a healthy
  * one ("ok"): the failing field is null with its typed error, the healthy one still arrives exactly.
+ * Retries and the breaker are off here so each failure is seen alone (test/resilience.test.ts covers them).
  */
 const PAIR_QUERY = `{
   bad: eventSeries(event: "fail", length: 3, endingAt: "2024-03-10T00:00:00Z") { total points { time count } }
@@ -25,7 +26,11 @@ let gateway: TestGateway;
 
 beforeAll(async () => {
   braze = await startFakeBraze();
-  gateway = await startTestGateway(braze, { BRAZE_TIMEOUT_MS: '400' });
+  gateway = await startTestGateway(braze, {
+    BRAZE_TIMEOUT_MS: '400',
+    BRAZE_MAX_ATTEMPTS: '1',
+    BRAZE_BREAKER_THRESHOLD: '0',
+  });
 });
 afterAll(async () => {
   await gateway.close();
@@ -95,6 +100,7 @@ describe('Braze HTTP statuses', () => {
     expect(result.errors[0]?.extensions).toEqual({
       code: 'UPSTREAM_RATE_LIMITED',
       upstreamStatus: 429,
+      attempts: 1,
       resetAt: '2024-03-10T00:00:00.000Z',
     });
   });

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
+import type { UpstreamPolicy } from '../config.js';
 import {
   UpstreamBadRequestError,
   UpstreamError,
@@ -9,12 +11,14 @@ import {
   UpstreamTimeoutError,
   UpstreamUnauthorizedError,
   UpstreamUnavailableError,
+  type TimeoutPhase,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { CircuitBreaker, type Admission, type CircuitStatus } from './circuitBreaker.js';
 import { eventSeriesSearchParams, parseEventSeriesBody, type EventSeriesCall, type EventSeriesPoint } from './eventSeries.js';
+import { RateLimitTracker, type RateLimitSnapshot } from './rateLimit.js';
+import { backoffDelay, isRetryable } from './retry.js';
 
-/** A real answer is ~40 bytes a point and at most 100 points; anything near this is not Braze's data. */
-export const MAX_BODY_BYTES = 1024 * 1024;
 const USER_AGENT = 'braze-analytics-gateway';
 
 export interface BrazeTarget {
@@ -25,66 +29,179 @@ export interface BrazeTarget {
 
 export interface BrazeClientOptions extends BrazeTarget {
   readonly dispatcher: Dispatcher;
-  /** Deadline of one call, from connect to the last byte. */
-  readonly timeoutMs: number;
+  readonly policy: UpstreamPolicy;
   readonly logger: Logger;
+  /** Injected in tests of time-dependent behaviour; Date.now otherwise. */
+  readonly now?: () => number;
+}
+
+export interface UpstreamStatus {
+  readonly circuit: CircuitStatus;
+  readonly rateLimit: RateLimitSnapshot | undefined;
+  readonly rateLimitPaused: boolean;
 }
 
 /** The keep-alive connection pool for Braze, shared by every request of the process. */
-export function createBrazeDispatcher(timeoutMs: number): Agent {
+export function createBrazeDispatcher(policy: UpstreamPolicy): Agent {
   return new Agent({
     keepAliveTimeout: 10_000,
-    connectTimeout: Math.min(timeoutMs, 10_000),
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
+    connections: policy.maxConnections,
+    connectTimeout: policy.connectTimeoutMs,
+    headersTimeout: policy.headersTimeoutMs,
+    bodyTimeout: policy.bodyTimeoutMs,
   });
 }
 
+/**
+ * Calls Braze like a careful production client: one overall deadline per call covering its retries,
+ * exponential backoff with full jitter on 5xx and connection failures, 429s waited out when the reset
+ * is near, a reserve of the shared rate-limit bucket left to others, and a circuit breaker.
+ */
 export class BrazeClient {
   readonly #options: BrazeClientOptions;
+  readonly #breaker: CircuitBreaker;
+  readonly #rateLimit: RateLimitTracker;
+  readonly #now: () => number;
 
   constructor(options: BrazeClientOptions) {
     this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#rateLimit = new RateLimitTracker(options.policy.rateLimitReserve, this.#now);
+    this.#breaker = new CircuitBreaker({
+      threshold: options.policy.breakerThreshold,
+      cooldownMs: options.policy.breakerCooldownMs,
+      now: this.#now,
+      onChange: (status) => {
+        const log = status.state === 'open' ? options.logger.warn : options.logger.info;
+        log(`braze circuit ${status.state}`, { circuit: status });
+      },
+    });
   }
 
-  /** GET /events/data_series. Throws only UpstreamError subclasses (or the caller's own abort). */
+  /** Requests of the shared bucket left to other integrations. */
+  get rateLimitReserve(): number {
+    return this.#rateLimit.reserve;
+  }
+
+  status(): UpstreamStatus {
+    return {
+      circuit: this.#breaker.status(),
+      rateLimit: this.#rateLimit.snapshot(),
+      rateLimitPaused: this.#rateLimit.paused(),
+    };
+  }
+
+  /**
+   * GET /events/data_series. Throws only UpstreamError subclasses, whose `attempts` says how many
+   * HTTP attempts were made. `signal` is the GraphQL request's: when its client goes away, the call
+   * and any backoff wait stop.
+   */
   async eventSeries(call: EventSeriesCall, signal?: AbortSignal): Promise<EventSeriesPoint[]> {
-    const { endpoint, dispatcher, timeoutMs, logger } = this.#options;
-    const path = `${endpoint.pathname.replace(/\/+$/, '')}/events/data_series?${eventSeriesSearchParams(call).toString()}`;
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const started = performance.now();
-    let status: number | undefined;
-    try {
-      const response = await dispatcher.request({
-        origin: endpoint.origin,
-        path,
-        method: 'GET',
-        headers: {
-          authorization: `Bearer ${this.#options.apiKey}`,
-          accept: 'application/json',
-          'user-agent': USER_AGENT,
-        },
-        signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
-      });
-      status = response.statusCode;
-      // The status is looked at before the body is parsed: error pages are often not JSON.
-      const text = await readBoundedText(response.body, status);
-      if (status < 200 || status > 299) throw this.#statusError(status, text, response.headers);
-      const points = parseEventSeriesBody(text, call.unit);
-      logger.debug('braze call', { upstream: { path, status, ms: elapsed(started), points: points.length } });
-      return points;
-    } catch (caught) {
-      const error = this.#scrub(classify(caught, deadline, signal, timeoutMs, status));
-      logger.warn('braze call failed', {
-        upstream: { path, status, ms: elapsed(started), code: error instanceof UpstreamError ? error.code : 'ABORTED' },
-        reason: error.message,
-      });
-      throw error;
+    const { policy, logger } = this.#options;
+    const path = `${this.#options.endpoint.pathname.replace(/\/+$/, '')}/events/data_series?${eventSeriesSearchParams(call).toString()}`;
+    const deadline = AbortSignal.timeout(policy.timeoutMs);
+    const combined = signal ? AbortSignal.any([deadline, signal]) : deadline;
+    const started = this.#now();
+    let attempts = 0;
+    let lastError: UpstreamError | undefined;
+
+    for (;;) {
+      let admission: Admission;
+      try {
+        this.#rateLimit.admit();
+        admission = this.#breaker.admit();
+      } catch (refused) {
+        // Refused before a first attempt: that is the answer. Refused before a retry: the last real
+        // failure says more than "paused".
+        throw this.#final(lastError ?? (refused as UpstreamError), attempts);
+      }
+      attempts++;
+      this.#rateLimit.spend();
+      try {
+        const points = await this.#attempt(path, call, combined);
+        this.#breaker.success(admission);
+        logger.debug('braze call', { upstream: { path, attempts, ms: this.#now() - started, points: points.length } });
+        return points;
+      } catch (caught) {
+        const error = this.#scrub(classify(caught, deadline, signal, policy.timeoutMs));
+        this.#record(admission, error, signal);
+        lastError = error;
+        const delay = this.#retryDelay(error, attempts, started);
+        logger.warn(delay === undefined ? 'braze call failed' : 'braze attempt failed, retrying', {
+          upstream: { path, attempt: attempts, status: error.status, code: error.code, ms: this.#now() - started },
+          reason: error.message,
+          ...(delay === undefined ? {} : { retryInMs: delay }),
+        });
+        if (delay === undefined) throw this.#final(error, attempts);
+        try {
+          await sleep(delay, undefined, { signal: combined });
+        } catch (aborted) {
+          throw this.#final(this.#scrub(classify(aborted, deadline, signal, policy.timeoutMs)), attempts);
+        }
+      }
     }
   }
 
+  /** One HTTP exchange: request, status, bounded body, validation. */
+  async #attempt(path: string, call: EventSeriesCall, signal: AbortSignal): Promise<EventSeriesPoint[]> {
+    const { endpoint, dispatcher, policy } = this.#options;
+    const response = await dispatcher.request({
+      origin: endpoint.origin,
+      path,
+      method: 'GET',
+      headers: {
+        authorization: `Bearer ${this.#options.apiKey}`,
+        accept: 'application/json',
+        'user-agent': USER_AGENT,
+      },
+      signal,
+    });
+    const status = response.statusCode;
+    this.#rateLimit.observe(response.headers);
+    // The status is looked at before the body is parsed: error pages are often not JSON.
+    const text = await readBoundedText(response, policy.maxBodyBytes);
+    if (status < 200 || status > 299) throw this.#statusError(status, text, response.headers);
+    try {
+      return parseEventSeriesBody(text, call.unit);
+    } catch (invalid) {
+      if (invalid instanceof UpstreamInvalidResponseError) {
+        throw new UpstreamInvalidResponseError(invalid.message, status);
+      }
+      throw invalid;
+    }
+  }
+
+  /** Tells the breaker what this attempt said about Braze's health. */
+  #record(admission: Admission, error: UpstreamError, signal: AbortSignal | undefined): void {
+    if (signal?.aborted) this.#breaker.release(admission);
+    else if (error instanceof UpstreamUnavailableError || error instanceof UpstreamTimeoutError) {
+      this.#breaker.failure(admission);
+    } else this.#breaker.success(admission);
+  }
+
+  /** How long to wait before the next attempt, or undefined to give up now. */
+  #retryDelay(error: UpstreamError, attempts: number, started: number): number | undefined {
+    const { policy } = this.#options;
+    if (attempts >= policy.maxAttempts) return undefined;
+    const left = policy.timeoutMs - (this.#now() - started);
+    if (error instanceof UpstreamRateLimitedError) {
+      if (!error.resetAt) return undefined;
+      // Braze documents no Retry-After: the window's reset is when calls are accepted again.
+      const wait = Math.max(0, error.resetAt.getTime() - this.#now()) + 50;
+      return wait <= policy.rateLimitWaitMs && wait < left ? wait : undefined;
+    }
+    if (!isRetryable(error)) return undefined;
+    const delay = backoffDelay(attempts, policy.retryBaseMs, policy.retryMaxMs);
+    return delay < left ? delay : undefined;
+  }
+
+  #final(error: UpstreamError, attempts: number): UpstreamError {
+    error.attempts = attempts;
+    return error;
+  }
+
   #statusError(status: number, text: string, headers: Dispatcher.ResponseData['headers']): UpstreamError {
-    const said = this.#brazeMessage(text);
+    const said = brazeMessage(text);
     const suffix = said ? `: ${said}` : '';
     switch (status) {
       case 400:
@@ -113,35 +230,46 @@ export class BrazeClient {
    * Error messages quote Braze (its `message`, a bad value); an error page or proxy that echoes the
    * request's headers would put the key there. Every message leaving the client is scrubbed here.
    */
-  #scrub(error: Error): Error {
+  #scrub<E extends Error>(error: E): E {
     const { apiKey } = this.#options;
     if (error.message.includes(apiKey)) error.message = error.message.split(apiKey).join('[REDACTED]');
     return error;
   }
-
-  /** Braze's own `message`, shortened. */
-  #brazeMessage(text: string): string | undefined {
-    let message: unknown;
-    try {
-      message = (JSON.parse(text) as { message?: unknown }).message;
-    } catch {
-      return undefined;
-    }
-    if (typeof message !== 'string' || message.trim() === '') return undefined;
-    return message.length > 200 ? `${message.slice(0, 200)}…` : message;
-  }
 }
 
-/** Reads the whole body as UTF-8, refusing one larger than MAX_BODY_BYTES. Always consumes or destroys it. */
-async function readBoundedText(body: Dispatcher.ResponseData['body'], status: number): Promise<string> {
+/** Braze's own `message`, shortened. */
+function brazeMessage(text: string): string | undefined {
+  let message: unknown;
+  try {
+    message = (JSON.parse(text) as { message?: unknown }).message;
+  } catch {
+    return undefined;
+  }
+  if (typeof message !== 'string' || message.trim() === '') return undefined;
+  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
+}
+
+/**
+ * Reads the whole body as UTF-8, refusing one larger than `maxBytes` (by its content-length before
+ * reading, or as it streams). The body is always consumed or destroyed, so no socket is left hanging.
+ */
+async function readBoundedText(response: Dispatcher.ResponseData, maxBytes: number): Promise<string> {
+  const { body, statusCode } = response;
+  const tooLarge = () =>
+    new UpstreamInvalidResponseError(`Braze's answer is larger than ${maxBytes} bytes`, statusCode);
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    body.destroy();
+    throw tooLarge();
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       body.destroy();
-      throw new UpstreamInvalidResponseError(`Braze's answer is larger than ${MAX_BODY_BYTES} bytes`, status);
+      throw tooLarge();
     }
     chunks.push(buffer);
   }
@@ -156,7 +284,11 @@ function readResetAt(headers: Dispatcher.ResponseData['headers']): Date | undefi
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUT_CODES = new Map<string, TimeoutPhase>([
+  ['UND_ERR_CONNECT_TIMEOUT', 'connect'],
+  ['UND_ERR_HEADERS_TIMEOUT', 'headers'],
+  ['UND_ERR_BODY_TIMEOUT', 'body'],
+]);
 
 /** Maps whatever the transport threw to our error classes. */
 function classify(
@@ -164,22 +296,25 @@ function classify(
   deadline: AbortSignal,
   signal: AbortSignal | undefined,
   timeoutMs: number,
-  status: number | undefined,
-): Error {
+): UpstreamError {
   if (caught instanceof UpstreamError) return caught;
   if (signal?.aborted && !deadline.aborted) {
-    return new UpstreamUnavailableError('The request was cancelled before Braze answered', status, { cause: caught });
+    return new UpstreamUnavailableError('The request was cancelled before Braze answered', undefined, { cause: caught });
+  }
+  if (deadline.aborted) {
+    return new UpstreamTimeoutError(`Braze did not answer within ${timeoutMs} ms`, 'deadline', { cause: caught });
   }
   const code = errorCode(caught);
-  if (deadline.aborted || (code !== undefined && TIMEOUT_CODES.has(code))) {
-    return new UpstreamTimeoutError(`Braze did not answer within ${timeoutMs} ms`, status, { cause: caught });
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    const phase = TIMEOUT_CODES.get(code) ?? 'deadline';
+    return new UpstreamTimeoutError(`Braze did not answer in time (${phase} timeout)`, phase, { cause: caught });
   }
   // Refused, reset, closed before the whole body arrived, DNS failure: Braze could not be reached.
   const what = code ?? (caught instanceof Error ? caught.name : 'unknown error');
-  return new UpstreamUnavailableError(`Braze could not be reached (${what})`, status, { cause: caught });
+  return new UpstreamUnavailableError(`Braze could not be reached (${what})`, undefined, { cause: caught });
 }
 
-function errorCode(error: unknown): string | undefined {
+export function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
@@ -187,8 +322,4 @@ function errorCode(error: unknown): string | undefined {
     current = current.cause;
   }
   return undefined;
-}
-
-function elapsed(started: number): number {
-  return Math.round(performance.now() - started);
 }
