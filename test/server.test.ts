@@ -48,6 +48,36 @@ describe('the server process (src/server.ts)', () => {
     expect(server.output()).not.toContain(TEST_API_KEY);
   });
 
+  it('on SIGTERM, a request that outlives SHUTDOWN_GRACE_MS is cut and the process still exits 0 promptly', async () => {
+    braze.respond(async (call) => {
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      return { body: defaultSeries(call.query) };
+    });
+    const server = spawnServer({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BRAZE_REST_ENDPOINT: braze.url.href,
+      BRAZE_API_KEY: TEST_API_KEY,
+      SHUTDOWN_GRACE_MS: '300',
+    });
+    const url = await server.listening;
+    const before = braze.calls.length;
+    const inFlight = fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ eventSeries(event: "slow", length: 2, endingAt: "2024-01-01T00:00:00Z") { total } }' }),
+    }).then(
+      (r) => r.status,
+      () => 'cut',
+    );
+    while (braze.calls.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(2_500);
+    expect(await inFlight).toBe('cut');
+  });
+
   it('starts in demo mode with no key, says so, answers, and exits 0 on SIGINT', async () => {
     const server = spawnServer({ PORT: '0', HOST: '127.0.0.1' });
     const url = await server.listening;
