@@ -1,12 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, getIntrospectionQuery, graphqlSync, lexicographicSortSchema, printSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { printClientSchema, SCHEMA_FILE } from '../src/print-schema.js';
+import { printClientSchema, printSubgraphSdl, SCHEMA_FILE, SUBGRAPH_FILE } from '../src/print-schema.js';
 import { schema } from '../src/schema/index.js';
 
 describe('the committed SDL', () => {
   it('matches the schema the code builds (run `npm run schema` after changing it)', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(printClientSchema());
+  });
+
+  it('the subgraph SDL matches too, with its @link to federation and the CustomEvent @key', () => {
+    const sdl = readFileSync(SUBGRAPH_FILE, 'utf8');
+    expect(sdl).toBe(printSubgraphSdl());
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])');
+    expect(sdl).toMatch(/type CustomEvent\s+@key\(fields: "name"\)/);
+  });
+
+  it('the client SDL carries no federation plumbing', () => {
+    const sdl = readFileSync(SCHEMA_FILE, 'utf8');
+    for (const internal of ['_entities', '_service', '_Any', '@link', '@key']) expect(sdl).not.toContain(internal);
   });
 
   it('keeps the public contract frontends code against', () => {

@@ -1,4 +1,6 @@
 import SchemaBuilder from '@pothos/core';
+import DirectivePlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import type { GatewayContext } from '../context.js';
 import { DateTimeScalar } from './scalars.js';
 
@@ -10,7 +12,11 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
   };
-}>({ defaultFieldNullability: false });
+}>({
+  defaultFieldNullability: false,
+  // Federation last, after plugins that wrap resolvers (its own docs ask for this order).
+  plugins: [DirectivePlugin, FederationPlugin],
+});
 
 builder.addScalarType('DateTime', DateTimeScalar);
 builder.queryType({});

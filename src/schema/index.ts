@@ -1,7 +1,18 @@
+import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 import './timeUnit.js';
 import './eventSeries.js';
+import './customEvent.js';
 import './brazeRateLimit.js';
 
-/** The schema, built once per process. */
-export const schema = builder.toSchema();
+/** Apollo Federation version the subgraph links to. */
+export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.6';
+
+/**
+ * The schema the gateway serves, built once per process: the client schema plus what a federation
+ * router needs (`_service { sdl }`, `_entities`, the `@link` and `@key` directives).
+ */
+export const schema: GraphQLSchema = builder.toSubGraphSchema({
+  linkUrl: FEDERATION_LINK,
+  federationDirectives: ['@key'],
+});

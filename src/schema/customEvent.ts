@@ -1,0 +1,49 @@
+import { BadUserInputError } from '../errors.js';
+import { builder } from './builder.js';
+import { EventSeriesRef } from './eventSeries.js';
+import { seriesWindowArgs, toEventSeriesCall } from './eventSeriesArgs.js';
+
+/** A custom event, known by its name: the entity other subgraphs point at. */
+export interface CustomEvent {
+  readonly name: string;
+}
+
+export const CustomEventRef = builder.objectRef<CustomEvent>('CustomEvent').implement({
+  description:
+    'A Braze custom event, identified by its name. A federation entity keyed by `name`: other subgraphs reference it by name and get its series from here.',
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'The custom event name, exactly as tracked in Braze.' }),
+    series: t.field({
+      type: EventSeriesRef,
+      nullable: true,
+      description:
+        'Counts of this event over time (Braze `GET /events/data_series`). Fields of one request asking the same series, through any number of entities, share one upstream call.',
+      args: seriesWindowArgs,
+      resolve: async ({ name }, args, context) => {
+        const call = toEventSeriesCall(name, args, context.requestTime);
+        return { call, points: await context.loaders.eventSeries.load(call) };
+      },
+    }),
+  }),
+});
+
+builder.asEntity(CustomEventRef, {
+  key: builder.selection<{ name: string }>('name'),
+  // Costs nothing: an event needs no lookup to exist, its series are fetched when asked for.
+  resolveReference: ({ name }) => ({ name }),
+});
+
+builder.queryField('customEvent', (t) =>
+  t.field({
+    type: CustomEventRef,
+    nullable: true,
+    description: 'A custom event by name, to reach its series. Makes no upstream call by itself.',
+    args: {
+      name: t.arg.string({ required: true, description: 'The custom event name. Braze `event`.' }),
+    },
+    resolve: (_root, { name }) => {
+      if (name.trim() === '') throw new BadUserInputError('name must not be empty', 'name');
+      return { name };
+    },
+  }),
+);
