@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { composeServices as apolloCompose } from '@apollo/composition';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { composeServices as guildCompose } from '@theguild/federation-composition';
+import { parse } from 'graphql';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { composeSupergraph } from '../scripts/compose-supergraph.js';
+import { SUBGRAPH_FILE } from '../src/print-schema.js';
+import { CAMPAIGNS_SDL, startCampaignSubgraph, type CampaignSubgraph } from './fixtures/campaignSubgraph.js';
+import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+
+const BRAZE_SDL = readFileSync(SUBGRAPH_FILE, 'utf8');
+
+describe('composition of the committed subgraph SDL with another subgraph', () => {
+  const services = [
+    { name: 'braze', url: 'http://braze.invalid/graphql', typeDefs: parse(BRAZE_SDL) },
+    { name: 'campaigns', url: 'http://campaigns.invalid/graphql', typeDefs: parse(CAMPAIGNS_SDL) },
+  ];
+
+  it('composes with @theguild/federation-composition, without errors', () => {
+    const result = guildCompose(services);
+    expect(result.errors).toBeUndefined();
+    expect(result.supergraphSdl).toContain('type CustomEvent');
+    expect(result.supergraphSdl).toContain('@join__type(graph: BRAZE, key: "name")');
+    expect(result.supergraphSdl).toContain('@join__type(graph: CAMPAIGNS, key: "name", resolvable: false)');
+  });
+
+  it('composes with @apollo/composition, without errors or hints', () => {
+    const result = apolloCompose(services);
+    expect(result.errors).toBeUndefined();
+    expect(result.hints?.map((h) => `${h.definition.code}: ${h.message}`)).toEqual([]);
+    expect(result.supergraphSdl).toContain('type CustomEvent');
+  });
+
+  it('`npm run compose` refuses an incompatible subgraph with the composition errors', () => {
+    const clash = CAMPAIGNS_SDL.replace('type Query {', 'type EventSeries { total: String }\ntype Query {');
+    expect(() =>
+      composeSupergraph([
+        { name: 'braze', url: 'http://braze.invalid/graphql', sdl: BRAZE_SDL },
+        { name: 'campaigns', url: 'http://campaigns.invalid/graphql', sdl: clash },
+      ]),
+    ).toThrow(/composition failed:\n  - /);
+  });
+});
+
+describe('end to end through Hive Gateway serving the composed supergraph', () => {
+  let braze: FakeBraze;
+  let subgraph: TestGateway;
+  let campaigns: CampaignSubgraph;
+  let router: Server;
+  let routerUrl: string;
+
+  beforeAll(async () => {
+    braze = await startFakeBraze();
+    subgraph = await startTestGateway(braze);
+    campaigns = await startCampaignSubgraph();
+    const supergraph = composeSupergraph([
+      { name: 'braze', url: subgraph.url.href, sdl: BRAZE_SDL },
+      { name: 'campaigns', url: campaigns.url.href, sdl: CAMPAIGNS_SDL },
+    ]);
+    const runtime = createGatewayRuntime({ supergraph, logging: false });
+    router = createServer(runtime);
+    await new Promise<void>((resolve) => router.listen(0, '127.0.0.1', resolve));
+    routerUrl = `http://127.0.0.1:${(router.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    router.closeAllConnections();
+    await new Promise((resolve) => router.close(resolve));
+    await campaigns.close();
+    await subgraph.close();
+    await braze.close();
+  });
+  beforeEach(() => {
+    braze.calls.length = 0;
+  });
+
+  async function route(query: string): Promise<{ data?: unknown; errors?: unknown[] }> {
+    const response = await fetch(routerUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as { data?: unknown; errors?: unknown[] };
+  }
+
+  it('10 campaigns sharing 2 conversion events cost exactly 2 upstream calls, with the right numbers', async () => {
+    const result = await route(`{
+      campaigns {
+        id
+        conversionEvent {
+          name
+          series(length: 3, endingAt: "2024-03-10T12:00:00Z") { total points { time count } }
+        }
+      }
+    }`);
+    expect(result.errors).toBeUndefined();
+    const series = {
+      total: 6,
+      points: [
+        { time: '2024-03-08T00:00:00.000Z', count: 1 },
+        { time: '2024-03-09T00:00:00.000Z', count: 2 },
+        { time: '2024-03-10T00:00:00.000Z', count: 3 },
+      ],
+    };
+    expect(result.data).toEqual({
+      campaigns: Array.from({ length: 10 }, (_, i) => ({
+        id: `c${i + 1}`,
+        conversionEvent: { name: i % 2 === 0 ? 'purchase' : 'signup', series },
+      })),
+    });
+    expect(braze.seriesCalls.map((c) => c.query['event']).sort()).toEqual(['purchase', 'signup']);
+  });
+
+  it('the subgraph root fields are reachable through the router too', async () => {
+    const result = await route(`{
+      customEvent(name: "purchase") { series(length: 2, unit: HOUR, endingAt: "2024-03-10T12:00:00Z") { total } }
+      eventSeries(event: "purchase", length: 2, unit: HOUR, endingAt: "2024-03-10T12:00:00Z") { total }
+    }`);
+    expect(result).toEqual({ data: { customEvent: { series: { total: 3 } }, eventSeries: { total: 3 } } });
+    expect(braze.seriesCalls).toHaveLength(1);
+  });
+
+  it('a failing series nulls only itself in the supergraph, with its code', async () => {
+    braze.respond((call) =>
+      call.query['event'] === 'signup' ? { status: 403, body: { message: 'no permission' } } : { body: { message: 'success', data: [] } },
+    );
+    const result = (await route(`{
+      campaigns { id conversionEvent { name series(length: 1, endingAt: "2024-03-10T12:00:00Z") { total } } }
+    }`)) as { data: { campaigns: { conversionEvent: { series: unknown } }[] }; errors: { extensions?: { code?: string } }[] };
+    expect(result.data.campaigns.map((c) => c.conversionEvent.series)).toEqual(
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? { total: 0 } : null)),
+    );
+    expect(new Set(result.errors.map((e) => e.extensions?.code))).toEqual(new Set(['UPSTREAM_FORBIDDEN']));
+    expect(braze.seriesCalls).toHaveLength(2);
+  });
+});
