@@ -68,6 +68,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   readonly graphiql: boolean;
   readonly introspection: boolean;
+  /** Browser origins allowed to call the gateway: '*' for any, or an exact list (empty: none). */
+  readonly corsOrigins: '*' | readonly string[];
   readonly logLevel: LogLevel;
 }
 
@@ -156,6 +158,9 @@ export function loadConfig(env: Env): Config {
     DEFAULTS.introspection,
     problems,
   );
+  const corsRaw = read('CORS_ORIGINS');
+  // Demo data is made up, so any page may read it; a real key's numbers only go where allowed.
+  const corsOrigins = corsRaw === undefined ? (braze?.mode === 'simulated' ? '*' : []) : parseOrigins(corsRaw, problems);
   const logLevelRaw = read('LOG_LEVEL')?.toLowerCase();
   let logLevel = DEFAULTS.logLevel;
   if (logLevelRaw !== undefined) {
@@ -172,6 +177,7 @@ export function loadConfig(env: Env): Config {
     shutdownGraceMs,
     graphiql,
     introspection,
+    corsOrigins: corsOrigins === '*' ? '*' : Object.freeze([...corsOrigins]),
     logLevel,
   });
 }
@@ -242,6 +248,23 @@ function parseEndpoint(raw: string, problems: string[]): URL | undefined {
   // A path prefix is kept (a proxy in front of Braze); the trailing slash is dropped so joins are exact.
   url.pathname = url.pathname.replace(/\/+$/, '');
   return url;
+}
+
+function parseOrigins(raw: string, problems: string[]): '*' | string[] {
+  if (raw === '*') return '*';
+  const origins: string[] = [];
+  for (const entry of raw.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    let origin: string | undefined;
+    try {
+      const url = new URL(entry);
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry.replace(/\/$/, '')) origin = url.origin;
+    } catch {
+      // reported below
+    }
+    if (origin === undefined) problems.push(`CORS_ORIGINS entries must be origins such as https://app.example.com (got "${entry}")`);
+    else origins.push(origin);
+  }
+  return origins;
 }
 
 function isLoopback(hostname: string): boolean {

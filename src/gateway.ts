@@ -7,6 +7,7 @@ import { createContext, type GatewayContext } from './context.js';
 import { findGatewayError, toGraphQLError } from './errors.js';
 import type { Logger } from './logger.js';
 import { useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension.js';
+import { useCorsPolicy } from './plugins/useCorsPolicy.js';
 import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
 import { schema } from './schema/index.js';
@@ -49,7 +50,10 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         }
       : false,
     renderGraphiQL: renderOnce(renderGraphiQL),
+    // useCorsPolicy below replaces yoga's default, which allows every origin with credentials.
+    cors: false,
     plugins: [
+      useCorsPolicy({ origins: config.corsOrigins }),
       useServiceRoutes({
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         brazeMode: deps.simulated ? 'simulated' : 'live',

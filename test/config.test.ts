@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       shutdownGraceMs: 10_000,
       graphiql: true,
       introspection: true,
+      corsOrigins: '*',
       logLevel: 'info',
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -79,6 +80,20 @@ describe('loadConfig', () => {
       maxBodyBytes: 2048,
     });
     expect(config.shutdownGraceMs).toBe(0);
+  });
+
+  it('CORS: any origin in demo mode, none with a real key, unless CORS_ORIGINS says otherwise', () => {
+    expect(loadConfig({}).corsOrigins).toBe('*');
+    expect(loadConfig({ BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k' }).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/' })
+        .corsOrigins,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    expect(problemsOf({ CORS_ORIGINS: 'https://app.example.com/path,app.example.com' })).toEqual([
+      'CORS_ORIGINS entries must be origins such as https://app.example.com (got "https://app.example.com/path")',
+      'CORS_ORIGINS entries must be origins such as https://app.example.com (got "app.example.com")',
+    ]);
   });
 
   it('GraphiQL and introspection stay on in production unless switched off', () => {
