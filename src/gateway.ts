@@ -95,13 +95,14 @@ function quietExpectedErrors(logger: Logger): Logger {
 function exampleQuery(simulated: boolean): string {
   const banner = simulated
     ? [
-        '# Demo mode: no BRAZE_API_KEY is set, so answers come from the built-in SIMULATED Braze.',
-        '# The numbers are made up (deterministic, with a daily and weekly rhythm).',
+        '# Demo mode: no BRAZE_API_KEY is set, so answers',
+        '# come from the built-in SIMULATED Braze: the numbers',
+        '# are made up (deterministic, daily and weekly rhythm).',
       ]
-    : ['# Answers come from Braze: each distinct series costs one call from the shared rate-limit bucket.'];
+    : ['# Answers come from Braze: each distinct series costs', "# one call from the workspace's shared rate limit."];
   return [
     ...banner,
-    '# Press the run button to see the last 7 days of an event.',
+    '# Press the run button for the last 7 days of an event.',
     'query LastWeek {',
     '  eventSeries(event: "purchase", length: 7, unit: DAY) {',
     '    event',

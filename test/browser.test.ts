@@ -1,0 +1,203 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { BROWSER_WAIT_MS, detectBrowserSupport, foreignRequests, isCI, launchChromium } from './helpers/browser.js';
+import { startStaticSite, type StaticSite } from './fixtures/staticSite.js';
+import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+
+/**
+ * GraphiQL as a person meets it: Debian's Chromium opens /graphql on a demo-mode gateway, runs the
+ * example query with the run button and sees the simulated series. Skips without Chromium or
+ * Chromium, except under CI, where it fails instead.
+ */
+
+const SCREENSHOT_DIR = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
+const SCREENSHOT = `${SCREENSHOT_DIR}graphiql.png`;
+const FAILURE_SCREENSHOT = `${SCREENSHOT_DIR}graphiql-failure.png`;
+
+const support = await detectBrowserSupport();
+const mustRun = isCI();
+const skip = !support.available && !mustRun;
+if (!support.available) {
+  console.warn(
+    mustRun
+      ? `browser test: CI is set, so it FAILS instead of skipping: ${support.reason}`
+      : `browser test skipped: ${support.reason}`,
+  );
+}
+
+interface EventSeriesResult {
+  data?: {
+    eventSeries: { event: string; unit: string; endingAt: string; total: number; points: { time: string; count: number }[] } | null;
+  };
+  errors?: unknown[];
+}
+
+/** Monaco renders spaces as no-break spaces. */
+const plain = (text: string) => text.replace(/\u00a0/g, ' ');
+
+describe.skipIf(skip)('GraphiQL in a real browser (Chromium via playwright-core)', () => {
+  let gateway: TestGateway | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    if (!support.available) return; // CI without prerequisites: the test below fails with the reason.
+    gateway = await startTestGateway(undefined);
+    browser = await launchChromium();
+    // Tall enough that the whole 7-point result fits the result pane in the screenshot.
+    context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
+  }, 2 * BROWSER_WAIT_MS);
+
+  afterAll(async () => {
+    try {
+      await context?.close();
+      await browser?.close();
+    } finally {
+      await gateway?.close();
+    }
+  }, 2 * BROWSER_WAIT_MS);
+
+  it('runs the default eventSeries query from the run button and shows 7 simulated points', async () => {
+    if (!support.available) {
+      throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
+    }
+    if (!gateway || !context) throw new Error('beforeAll did not start the gateway and browser');
+
+    const requested: string[] = [];
+    const pageErrors: string[] = [];
+    context.on('request', (request) => requested.push(request.url()));
+    const page: Page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    try {
+      await page.goto(gateway.url.href, { waitUntil: 'domcontentloaded', timeout: BROWSER_WAIT_MS });
+
+      // GraphiQL has rendered when its operation editor (Monaco) shows the default query.
+      const operationEditor = page.locator('section.graphiql-query-editor .monaco-editor .view-lines');
+      await operationEditor.filter({ hasText: 'eventSeries' }).waitFor({ state: 'visible', timeout: BROWSER_WAIT_MS });
+      const operation = plain(await operationEditor.innerText({ timeout: BROWSER_WAIT_MS }));
+      expect(operation).toContain('query LastWeek');
+      expect(operation).toContain('eventSeries(event: "purchase", length: 7, unit: DAY)');
+
+      // The toolbar's run button, whose label is "Execute query (Ctrl-Enter)" (Cmd-Enter on macOS); and
+      // its answer straight from the network, since the editor may not render every line of a long result.
+      // Promise.all: if the click fails, the pending wait's own rejection is handled too; the wait
+      // outlasts the click's timeout so that a click that failed is what gets reported.
+      const [response] = await Promise.all([
+        page.waitForResponse(
+          (candidate) =>
+            candidate.request().method() === 'POST' &&
+            new URL(candidate.url()).pathname === gateway!.url.pathname &&
+            (candidate.request().postData() ?? '').includes('eventSeries'),
+          { timeout: BROWSER_WAIT_MS + 5_000 },
+        ),
+        page.getByRole('button', { name: /^Execute query/ }).click({ timeout: BROWSER_WAIT_MS }),
+      ]);
+      expect(response.status()).toBe(200);
+      const body = (await response.json()) as EventSeriesResult;
+      expect(body.errors).toBeUndefined();
+      const series = body.data?.eventSeries;
+      expect(series?.event).toBe('purchase');
+      expect(series?.unit).toBe('DAY');
+      expect(series?.points).toHaveLength(7);
+      expect(series?.points.every((p) => Number.isInteger(p.count) && p.count >= 0)).toBe(true);
+      expect(series?.total).toBe(series?.points.reduce((sum, p) => sum + p.count, 0));
+
+      // And on screen: the result pane shows that same answer.
+      const resultPane = page.locator('section.result-window .monaco-editor .view-lines');
+      await resultPane
+        .filter({ hasText: '"points"' })
+        .filter({ hasText: '"count"' })
+        .waitFor({ state: 'visible', timeout: BROWSER_WAIT_MS });
+      const shown = plain(await resultPane.innerText({ timeout: BROWSER_WAIT_MS }));
+      expect(shown).toContain('"eventSeries"');
+      expect(shown).toContain('"points"');
+      expect(shown).toContain('"count"');
+      expect(shown).toContain(`"total": ${series?.total}`);
+      expect(shown).toContain(`"time": "${series?.points[0]?.time}"`);
+      expect(shown).not.toContain('"errors"');
+
+      await mkdir(SCREENSHOT_DIR, { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, timeout: BROWSER_WAIT_MS });
+    } catch (error) {
+      await mkdir(SCREENSHOT_DIR, { recursive: true });
+      await page.screenshot({ path: FAILURE_SCREENSHOT, timeout: BROWSER_WAIT_MS }).catch(() => undefined);
+      throw error;
+    } finally {
+      await page.close();
+    }
+
+    // Everything GraphiQL needs is inlined: the page asked nothing of any host but the gateway's.
+    expect(gateway.url.hostname).toBe('127.0.0.1');
+    expect(requested.length).toBeGreaterThan(0);
+    expect(foreignRequests(requested, '127.0.0.1')).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 5 * BROWSER_WAIT_MS);
+});
+
+describe.skipIf(skip)('a frontend on another origin, in a real browser (CORS)', () => {
+  let braze: FakeBraze | undefined;
+  let gateway: TestGateway | undefined;
+  let allowed: StaticSite | undefined;
+  let refused: StaticSite | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    if (!support.available) return;
+    braze = await startFakeBraze();
+    allowed = await startStaticSite(new URL('./fixtures/cors-page.html', import.meta.url));
+    refused = await startStaticSite(new URL('./fixtures/cors-page.html', import.meta.url));
+    gateway = await startTestGateway(braze, { CORS_ORIGINS: allowed.origin });
+    browser = await launchChromium();
+  }, 2 * BROWSER_WAIT_MS);
+
+  afterAll(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      await gateway?.close();
+      await allowed?.close();
+      await refused?.close();
+      await braze?.close();
+    }
+  }, 2 * BROWSER_WAIT_MS);
+
+  /** Opens the page of `site`, waits for its fetch to settle, screenshots it, returns what it shows. */
+  async function visit(site: StaticSite, screenshot: string): Promise<{ status: string; points: string[] }> {
+    if (!browser || !gateway) throw new Error('beforeAll did not start the gateway and browser');
+    const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
+    try {
+      await page.goto(`${site.origin}/?gateway=${encodeURIComponent(gateway.url.href)}`, { timeout: BROWSER_WAIT_MS });
+      const status = page.locator('#status');
+      await status.filter({ hasNotText: 'loading' }).waitFor({ state: 'visible', timeout: BROWSER_WAIT_MS });
+      await mkdir(SCREENSHOT_DIR, { recursive: true });
+      await page.screenshot({ path: `${SCREENSHOT_DIR}${screenshot}`, timeout: BROWSER_WAIT_MS });
+      return { status: await status.innerText(), points: await page.locator('#points li').allInnerTexts() };
+    } finally {
+      await page.close();
+    }
+  }
+
+  it('renders the points for an allowed origin', async () => {
+    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
+    const before = braze!.seriesCalls.length;
+    const shown = await visit(allowed!, 'cors-allowed.png');
+    expect(shown).toEqual({
+      status: 'total 28',
+      points: ['2024-03-04: 1', '2024-03-05: 2', '2024-03-06: 3', '2024-03-07: 4', '2024-03-08: 5', '2024-03-09: 6', '2024-03-10: 7'],
+    });
+    expect(braze!.seriesCalls.length - before).toBe(1);
+  }, 3 * BROWSER_WAIT_MS);
+
+  it('is refused for another origin: the preflight fails, so Braze is never called', async () => {
+    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
+    const before = braze!.seriesCalls.length;
+    const shown = await visit(refused!, 'cors-refused.png');
+    expect(shown.status).toMatch(/^refused: /);
+    expect(shown.points).toEqual([]);
+    expect(braze!.seriesCalls.length - before).toBe(0);
+  }, 3 * BROWSER_WAIT_MS);
+});
