@@ -1,0 +1,38 @@
+import { GraphQLClient } from 'graphql-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventSeriesDocument, type EventSeriesQuery } from './generated/graphql.js';
+import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+
+let braze: FakeBraze;
+let gateway: TestGateway;
+beforeAll(async () => {
+  braze = await startFakeBraze();
+  gateway = await startTestGateway(braze);
+});
+afterAll(async () => {
+  await gateway.close();
+  await braze.close();
+});
+
+describe('the frontend call the README shows', () => {
+  it('a typed document through graphql-request returns typed data', async () => {
+    // As in README "Frontend clients": the generated document carries result and variable types.
+    const client = new GraphQLClient(gateway.url.href);
+    const { eventSeries }: EventSeriesQuery = await client.request(EventSeriesDocument, {
+      event: 'purchase',
+      length: 2,
+      endingAt: '2024-03-10T00:00:00Z',
+    });
+    expect(eventSeries?.total).toBe(3);
+    expect(eventSeries?.points.map((p) => p.time)).toEqual(['2024-03-09T00:00:00.000Z', '2024-03-10T00:00:00.000Z']);
+  });
+
+  it('a failed field throws a ClientError carrying the code (errorPolicy "none", the default)', async () => {
+    braze.respond(() => ({ status: 401, body: { message: 'Invalid API key' } }));
+    const client = new GraphQLClient(gateway.url.href);
+    await expect(client.request(EventSeriesDocument, { event: 'purchase', length: 2 })).rejects.toMatchObject({
+      response: { errors: [{ extensions: { code: 'UPSTREAM_UNAUTHORIZED' } }] },
+    });
+  });
+});
