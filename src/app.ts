@@ -2,9 +2,20 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BrazeClient, createBrazeDispatcher } from './braze/client.js';
 import { startSimulatedBraze } from './braze/simulator.js';
-import type { Config } from './config.js';
+import { EventSeriesService } from './braze/seriesService.js';
+import { createMemoryCache } from './cache/memoryCache.js';
+import { createRedisCache } from './cache/redisCache.js';
+import type { SeriesCache } from './cache/seriesCache.js';
+import type { CachePolicy, Config } from './config.js';
 import { createGateway, GRAPHQL_ENDPOINT } from './gateway.js';
 import type { Logger } from './logger.js';
+
+/** The cross-request cache the configuration asks for, if any. The Redis URL is never logged (it may hold a password). */
+function createCache(policy: CachePolicy, logger: Logger): SeriesCache | undefined {
+  if (!policy.enabled) return undefined;
+  if (policy.redisUrl) return createRedisCache({ url: policy.redisUrl, keyPrefix: policy.redisKeyPrefix, logger });
+  return createMemoryCache({ maxEntries: policy.maxEntries, maxBytes: policy.maxBytes });
+}
 
 export interface RunningGateway {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -23,7 +34,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
 
   const dispatcher = createBrazeDispatcher(config.upstream);
   const client = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger });
-  const yoga = createGateway(config, { client, logger, simulated: simulator !== undefined });
+  const series = new EventSeriesService(client, createCache(config.cache, logger), config.cache, logger);
+  const yoga = createGateway(config, { client, series, logger, simulated: simulator !== undefined });
   const server = createServer(yoga);
   let draining = false;
   server.on('request', (_request, response) => {
@@ -42,6 +54,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       });
     });
   } catch (error) {
+    await series.close();
     await dispatcher.close();
     await simulator?.close();
     throw error;
@@ -55,7 +68,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger.warn('No BRAZE_API_KEY is set: serving the built-in SIMULATED Braze. Numbers are made up.');
   }
   const upstream = simulator ? 'simulated Braze' : target.endpoint.origin;
-  logger.info(`braze-analytics-gateway listening on ${url.href} (upstream: ${upstream})`);
+  const cache = !config.cache.enabled ? 'off' : config.cache.redisUrl ? 'redis' : 'memory';
+  logger.info(`braze-analytics-gateway listening on ${url.href} (upstream: ${upstream}, cache: ${cache})`);
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = config.shutdownGraceMs): Promise<void> => {
@@ -67,6 +81,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       await drained;
       clearTimeout(timer);
       await yoga.dispose();
+      await series.close();
       await dispatcher.close();
       await simulator?.close();
     })();

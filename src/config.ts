@@ -57,8 +57,24 @@ export interface UpstreamPolicy {
   readonly maxBodyBytes: number;
 }
 
+/** The cross-request cache of Braze answers. */
+export interface CachePolicy {
+  readonly enabled: boolean;
+  /** How long an answer stays fresh when its window reaches into the last unit (counts still moving). */
+  readonly liveTtlMs: number;
+  /** How long an answer for a window wholly in the past stays fresh (Braze data can arrive late). */
+  readonly pastTtlMs: number;
+  /** In-memory bounds (ignored with Redis, which has its own maxmemory policy). */
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  /** When set, the cache lives in Redis so replicas share it. */
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
+}
+
 export interface Config {
   readonly braze: BrazeConfig;
+  readonly cache: CachePolicy;
   /** 0 asks the OS for a free port (tests). */
   readonly port: number;
   /** undefined: Node's default, every interface. */
@@ -88,6 +104,16 @@ export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = Object.freeze({
   maxCallsPerRequest: 50,
   maxConnections: 20,
   maxBodyBytes: 1024 * 1024,
+});
+
+export const DEFAULT_CACHE_POLICY: CachePolicy = Object.freeze({
+  enabled: true,
+  liveTtlMs: 60_000,
+  pastTtlMs: 15 * 60_000,
+  maxEntries: 10_000,
+  maxBytes: 64 * 1024 * 1024,
+  redisUrl: undefined,
+  redisKeyPrefix: 'braze-analytics-gateway:',
 });
 
 export const DEFAULTS = Object.freeze({
@@ -143,6 +169,7 @@ export function loadConfig(env: Env): Config {
   if (upstream.retryBaseMs > upstream.retryMaxMs) {
     problems.push('BRAZE_RETRY_BASE_MS must not exceed BRAZE_RETRY_MAX_MS');
   }
+  const cache = readCache(read, problems);
   const shutdownGraceMs = readInteger(
     read('SHUTDOWN_GRACE_MS'),
     'SHUTDOWN_GRACE_MS',
@@ -171,6 +198,7 @@ export function loadConfig(env: Env): Config {
   if (problems.length > 0 || braze === undefined) throw new ConfigError(problems);
   return Object.freeze({
     braze: Object.freeze(braze),
+    cache,
     port,
     host: read('HOST'),
     upstream: Object.freeze(upstream),
@@ -248,6 +276,31 @@ function parseEndpoint(raw: string, problems: string[]): URL | undefined {
   // A path prefix is kept (a proxy in front of Braze); the trailing slash is dropped so joins are exact.
   url.pathname = url.pathname.replace(/\/+$/, '');
   return url;
+}
+
+function readCache(read: (name: string) => string | undefined, problems: string[]): CachePolicy {
+  const d = DEFAULT_CACHE_POLICY;
+  const redisUrl = read('REDIS_URL');
+  if (redisUrl !== undefined) {
+    let protocol = '';
+    try {
+      protocol = new URL(redisUrl).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'redis:' && protocol !== 'rediss:') {
+      problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+    }
+  }
+  return Object.freeze({
+    enabled: readBoolean(read('CACHE_ENABLED'), 'CACHE_ENABLED', d.enabled, problems),
+    liveTtlMs: readInteger(read('CACHE_TTL_LIVE_MS'), 'CACHE_TTL_LIVE_MS', 0, 86_400_000, d.liveTtlMs, problems),
+    pastTtlMs: readInteger(read('CACHE_TTL_PAST_MS'), 'CACHE_TTL_PAST_MS', 0, 7 * 86_400_000, d.pastTtlMs, problems),
+    maxEntries: readInteger(read('CACHE_MAX_ENTRIES'), 'CACHE_MAX_ENTRIES', 1, 10_000_000, d.maxEntries, problems),
+    maxBytes: readInteger(read('CACHE_MAX_BYTES'), 'CACHE_MAX_BYTES', 1024, 16 * 1024 ** 3, d.maxBytes, problems),
+    redisUrl,
+    redisKeyPrefix: read('REDIS_KEY_PREFIX') ?? d.redisKeyPrefix,
+  });
 }
 
 function parseOrigins(raw: string, problems: string[]): '*' | string[] {

@@ -2,10 +2,12 @@ import type { GraphQLError } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import type { BrazeClient } from './braze/client.js';
+import type { EventSeriesService } from './braze/seriesService.js';
 import type { Config } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { findGatewayError, toGraphQLError } from './errors.js';
 import type { Logger } from './logger.js';
+import { useBrazeCacheExtension } from './plugins/useBrazeCacheExtension.js';
 import { useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension.js';
 import { useCorsPolicy } from './plugins/useCorsPolicy.js';
 import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
@@ -16,6 +18,8 @@ export const GRAPHQL_ENDPOINT = '/graphql';
 
 export interface GatewayDeps {
   readonly client: BrazeClient;
+  /** Cache, in-flight sharing and the client, behind every request's loader. */
+  readonly series: EventSeriesService;
   readonly logger: Logger;
   /** True when `client` talks to the built-in simulator: GraphiQL says so. */
   readonly simulated: boolean;
@@ -33,7 +37,11 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     healthCheckEndpoint: '/healthz',
     logging: quietExpectedErrors(deps.logger),
     context: ({ request }) =>
-      createContext(deps.client, { signal: request.signal, maxCallsPerRequest: config.upstream.maxCallsPerRequest }),
+      createContext(deps.client, deps.series, {
+        signal: request.signal,
+        maxCallsPerRequest: config.upstream.maxCallsPerRequest,
+        bypassCache: wantsFreshData(request),
+      }),
     maskedErrors: {
       // Never attach original errors to responses, whatever NODE_ENV says: they may carry internals.
       isDev: false,
@@ -60,6 +68,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         upstreamStatus: () => deps.client.status(),
       }),
       useBrazeRateLimitExtension({ snapshot: () => deps.client.status().rateLimit }),
+      useBrazeCacheExtension(),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
     ],
   });
@@ -72,6 +81,11 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
 function renderOnce(render: (options: GraphiQLOptions) => string): (options: GraphiQLOptions) => string {
   let page: string | undefined;
   return (options) => (page ??= render(options));
+}
+
+/** `Cache-Control: no-cache` (or `no-store`) on the request: skip the cross-request cache for it. */
+function wantsFreshData(request: Request): boolean {
+  return /\bno-(cache|store)\b/i.test(request.headers.get('cache-control') ?? '');
 }
 
 /** A GraphQLError from any copy of graphql: it knows where in the document it happened. */

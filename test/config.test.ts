@@ -16,6 +16,15 @@ describe('loadConfig', () => {
     const config: Config = loadConfig({});
     expect(config).toEqual({
       braze: { mode: 'simulated' },
+      cache: {
+        enabled: true,
+        liveTtlMs: 60_000,
+        pastTtlMs: 900_000,
+        maxEntries: 10_000,
+        maxBytes: 67_108_864,
+        redisUrl: undefined,
+        redisKeyPrefix: 'braze-analytics-gateway:',
+      },
       port: 4000,
       host: undefined,
       upstream: {

@@ -44,7 +44,7 @@ describe('CORS', () => {
       const response = await post(gateway, ALLOWED);
       expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
       expect(response.headers.get('vary')).toContain('Origin');
-      expect(await response.json()).toEqual({ data: { eventSeries: { total: 1 } } });
+      expect(await response.json()).toMatchObject({ data: { eventSeries: { total: 1 } } });
     });
   });
 

@@ -38,6 +38,14 @@ export function eventSeriesCallKey(call: EventSeriesCall): string {
   ]);
 }
 
+/**
+ * Identity of the window a call looks at, whatever its length: calls that differ only in `length`
+ * share a window, and the longest answer contains the others.
+ */
+export function eventSeriesWindowKey(call: EventSeriesCall): string {
+  return JSON.stringify([call.event, call.unit, call.endingAt.getTime(), call.appId ?? null, call.segmentId ?? null]);
+}
+
 /** ISO-8601 UTC without a meaningless `.000`, as in Braze's own examples. */
 export function formatInstant(date: Date): string {
   return date.toISOString().replace('.000Z', 'Z');

@@ -1,38 +1,88 @@
 import DataLoader from 'dataloader';
 import { TooManyUpstreamCallsError } from '../errors.js';
-import type { BrazeClient } from './client.js';
-import { eventSeriesCallKey, type EventSeriesCall, type EventSeriesPoint } from './eventSeries.js';
+import { eventSeriesCallKey, eventSeriesWindowKey, type EventSeriesCall } from './eventSeries.js';
+import type { EventSeriesService, LoadedSeries, SeriesSource } from './seriesService.js';
 
-export type EventSeriesLoader = DataLoader<EventSeriesCall, EventSeriesPoint[], string>;
+export type EventSeriesLoader = DataLoader<EventSeriesCall, LoadedSeries, string>;
+
+/** What one request's series cost, for `extensions.brazeCache` and metrics. */
+export interface LoadStats {
+  /** Series answered, by where the answer came from. */
+  readonly sources: Record<SeriesSource, number>;
+  /** Fields answered from a longer window's call instead of a call of their own. */
+  coalesced: number;
+  /** The oldest answer served, epoch ms (undefined before any). */
+  oldestFetchedAt: number | undefined;
+}
+
+export function createLoadStats(): LoadStats {
+  return { sources: { braze: 0, shared: 0, cache: 0 }, coalesced: 0, oldestFetchedAt: undefined };
+}
 
 export interface EventSeriesLoaderOptions {
-  /** The GraphQL request's signal: its client going away aborts the calls. */
+  /** The GraphQL request's signal: its client going away aborts the calls (once no one else waits). */
   signal?: AbortSignal | undefined;
-  /** Distinct calls this request may make; the ones beyond fail with TOO_MANY_UPSTREAM_CALLS. */
+  /** Distinct upstream calls (windows) this request may make; the ones beyond fail with TOO_MANY_UPSTREAM_CALLS. */
   maxCalls: number;
+  bypassCache?: boolean;
+  stats?: LoadStats;
 }
 
 /**
- * One loader per GraphQL request: fields that ask Braze the same question (aliases, fragments, the
- * same instant in other offsets) share one upstream call. Created per request so that nothing,
- * failures included, outlives the request.
+ * One loader per GraphQL request. DataLoader makes identical calls (aliases, fragments, the same instant
+ * in other offsets) one key. Then, within a batch, calls that differ only in `length` are one window:
+ * the longest is fetched once and each field gets its slice, exactly what Braze answers for its length.
+ * Created per request so that nothing, failures included, outlives the request here.
  */
-export function createEventSeriesLoader(client: BrazeClient, { signal, maxCalls }: EventSeriesLoaderOptions): EventSeriesLoader {
+export function createEventSeriesLoader(
+  service: EventSeriesService,
+  { signal, maxCalls, bypassCache = false, stats = createLoadStats() }: EventSeriesLoaderOptions,
+): EventSeriesLoader {
   let made = 0;
-  return new DataLoader<EventSeriesCall, EventSeriesPoint[], string>(
-    // Braze has no batch endpoint: each distinct key is its own call, made concurrently. A failed call
-    // becomes that key's Error, so only the fields asking for it fail.
-    (calls) =>
-      Promise.all(
-        calls.map((call) => {
-          // The loader only sees distinct keys, so this counts distinct calls, in document order.
-          if (made >= maxCalls) return new TooManyUpstreamCallsError(maxCalls);
-          made++;
-          return client.eventSeries(call, signal).catch((error: unknown) => toError(error));
-        }),
-      ),
+  const fetch = (call: EventSeriesCall): Promise<LoadedSeries> => {
+    // Counts windows, not fields: the cap bounds the work one request can cause.
+    if (made >= maxCalls) return Promise.reject(new TooManyUpstreamCallsError(maxCalls));
+    made++;
+    return service.get(call, { signal, bypassCache }).then((loaded) => {
+      stats.sources[loaded.source]++;
+      const fetchedAt = loaded.fetchedAt.getTime();
+      if (stats.oldestFetchedAt === undefined || fetchedAt < stats.oldestFetchedAt) stats.oldestFetchedAt = fetchedAt;
+      return loaded;
+    });
+  };
+
+  return new DataLoader<EventSeriesCall, LoadedSeries, string>(
+    (calls) => {
+      const windows = new Map<string, EventSeriesCall[]>();
+      for (const call of calls) {
+        const key = eventSeriesWindowKey(call);
+        windows.set(key, [...(windows.get(key) ?? []), call]);
+      }
+      const answers = new Map<EventSeriesCall, Promise<LoadedSeries>>();
+      for (const group of windows.values()) {
+        const longest = group.reduce((a, b) => (b.length > a.length ? b : a));
+        const whole = fetch(longest);
+        answers.set(longest, whole);
+        for (const call of group) {
+          if (call !== longest) answers.set(call, whole.then((loaded) => slice(loaded, longest, call)));
+        }
+      }
+      // A failed call becomes that key's Error, so only the fields asking for it fail.
+      return Promise.all(calls.map((call) => answers.get(call)!.catch((error: unknown) => toError(error))));
+    },
     { cacheKeyFn: eventSeriesCallKey },
   );
+
+  /**
+   * The last `call.length` points of the longest answer, when that answer is complete (one point per
+   * unit). Braze may send fewer points than asked (its `length` is a maximum); then which points a
+   * shorter call would get is not known, so it gets a call of its own.
+   */
+  function slice(loaded: LoadedSeries, longest: EventSeriesCall, call: EventSeriesCall): Promise<LoadedSeries> {
+    if (loaded.points.length !== longest.length) return fetch(call);
+    stats.coalesced++;
+    return Promise.resolve({ ...loaded, points: loaded.points.slice(loaded.points.length - call.length) });
+  }
 }
 
 function toError(error: unknown): Error {

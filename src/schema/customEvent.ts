@@ -1,7 +1,7 @@
 import { BadUserInputError } from '../errors.js';
 import { builder } from './builder.js';
-import { EventSeriesRef } from './eventSeries.js';
-import { seriesWindowArgs, toEventSeriesCall } from './eventSeriesArgs.js';
+import { EventSeriesRef, resolveEventSeries } from './eventSeries.js';
+import { seriesWindowArgs } from './eventSeriesArgs.js';
 
 /** A custom event, known by its name: the entity other subgraphs point at. */
 export interface CustomEvent {
@@ -19,10 +19,7 @@ export const CustomEventRef = builder.objectRef<CustomEvent>('CustomEvent').impl
       description:
         'Counts of this event over time (Braze `GET /events/data_series`). Fields of one request asking the same series, through any number of entities, share one upstream call.',
       args: seriesWindowArgs,
-      resolve: async ({ name }, args, context) => {
-        const call = toEventSeriesCall(name, args, context.requestTime);
-        return { call, points: await context.loaders.eventSeries.load(call) };
-      },
+      resolve: ({ name }, args, context) => resolveEventSeries(name, args, context),
     }),
   }),
 });

@@ -1,14 +1,23 @@
 import type { EventSeriesCall, EventSeriesPoint } from '../braze/eventSeries.js';
 import { GRAPHQL_INT_MAX } from '../braze/eventSeries.js';
+import type { GatewayContext } from '../context.js';
 import { ResultOutOfRangeError } from '../errors.js';
 import { builder } from './builder.js';
-import { seriesWindowArgs, toEventSeriesCall } from './eventSeriesArgs.js';
+import { seriesWindowArgs, toEventSeriesCall, type SeriesWindowArgs } from './eventSeriesArgs.js';
 import { TimeUnit } from './timeUnit.js';
 
-/** A series as resolved: the call Braze was asked and what it answered. */
+/** A series as resolved: the call Braze was asked, what it answered, and when. */
 export interface EventSeriesResult {
   readonly call: EventSeriesCall;
   readonly points: readonly EventSeriesPoint[];
+  readonly fetchedAt: Date;
+}
+
+/** Validates the arguments and loads the series through the request's loader (dedup, coalescing, cache). */
+export async function resolveEventSeries(event: string, args: SeriesWindowArgs, context: GatewayContext): Promise<EventSeriesResult> {
+  const call = toEventSeriesCall(event, args, context.requestTime);
+  const { points, fetchedAt } = await context.loaders.eventSeries.load(call);
+  return { call, points, fetchedAt };
 }
 
 export const EventSeriesPointRef = builder.objectRef<EventSeriesPoint>('EventSeriesPoint').implement({
@@ -44,6 +53,12 @@ export const EventSeriesRef = builder.objectRef<EventSeriesResult>('EventSeries'
       description: 'The instant Braze was asked about: the `endingAt` argument, or the time of the request when omitted.',
       resolve: ({ call }) => call.endingAt,
     }),
+    fetchedAt: t.field({
+      type: 'DateTime',
+      description:
+        'When Braze gave these numbers. Older than the request when they were served from the cache (see `extensions.brazeCache`; send `Cache-Control: no-cache` for fresh ones).',
+      resolve: ({ fetchedAt }) => fetchedAt,
+    }),
     points: t.field({
       type: [EventSeriesPointRef],
       description: "Braze's data points, in Braze's order (oldest first).",
@@ -75,10 +90,6 @@ builder.queryField('eventSeries', (t) =>
       }),
       ...seriesWindowArgs,
     },
-    resolve: async (_root, { event, ...window }, context) => {
-      const call = toEventSeriesCall(event, window, context.requestTime);
-      const points = await context.loaders.eventSeries.load(call);
-      return { call, points };
-    },
+    resolve: (_root, { event, ...window }, context) => resolveEventSeries(event, window, context),
   }),
 );

@@ -39,7 +39,8 @@ export interface TestGateway {
 
 /**
  * Starts the real gateway (loadConfig → startGateway → listening socket on port 0). With a FakeBraze
- * it is in live mode against it; without one, in demo mode against the built-in simulator.
+ * it is in live mode against it; without one, in demo mode against the built-in simulator. The
+ * cross-request cache is off unless `env` turns it on.
  */
 export async function startTestGateway(
   braze: FakeBraze | undefined,
@@ -48,6 +49,8 @@ export async function startTestGateway(
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
+    // Off unless a test asks: most tests count upstream calls per request, which a cache would hide.
+    CACHE_ENABLED: 'false',
     ...(braze ? { BRAZE_REST_ENDPOINT: braze.url.href, BRAZE_API_KEY: TEST_API_KEY } : {}),
     ...env,
   });

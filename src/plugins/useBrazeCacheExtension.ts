@@ -1,0 +1,42 @@
+import type { Plugin } from 'graphql-yoga';
+import type { LoadStats } from '../braze/loader.js';
+
+export interface BrazeCacheExtensionOptions {
+  /** The `extensions` key. Default `brazeCache`. */
+  key?: string;
+  now?: () => number;
+}
+
+/**
+ * Tells clients how old the numbers in a response are: `extensions.brazeCache { hits, shared, misses,
+ * coalesced, maxAgeSeconds }` (maxAgeSeconds: the oldest answer served, 0 when all came from Braze just
+ * now). Added only to responses that loaded at least one series.
+ */
+export function useBrazeCacheExtension({ key = 'brazeCache', now = Date.now }: BrazeCacheExtensionOptions = {}): Plugin<{
+  loadStats?: LoadStats;
+}> {
+  return {
+    onExecute({ args }) {
+      return {
+        onExecuteDone({ result, setResult }) {
+          const stats = args.contextValue.loadStats;
+          if (!stats || stats.oldestFetchedAt === undefined || !('data' in result || 'errors' in result)) return;
+          const { braze, shared, cache } = stats.sources;
+          setResult({
+            ...result,
+            extensions: {
+              ...result.extensions,
+              [key]: {
+                hits: cache,
+                shared,
+                misses: braze,
+                coalesced: stats.coalesced,
+                maxAgeSeconds: Math.max(0, Math.floor((now() - stats.oldestFetchedAt) / 1000)),
+              },
+            },
+          });
+        },
+      };
+    },
+  };
+}
