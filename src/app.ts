@@ -10,6 +10,8 @@ import type { CachePolicy, Config } from './config.js';
 import { createGateway, GRAPHQL_ENDPOINT } from './gateway.js';
 import type { Logger } from './logger.js';
 
+const CACHE_CONNECT_WAIT_MS = 2_000;
+
 /** The cross-request cache the configuration asks for, if any. The Redis URL is never logged (it may hold a password). */
 function createCache(policy: CachePolicy, logger: Logger): SeriesCache | undefined {
   if (!policy.enabled) return undefined;
@@ -35,6 +37,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const dispatcher = createBrazeDispatcher(config.upstream);
   const client = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger });
   const series = new EventSeriesService(client, createCache(config.cache, logger), config.cache, logger);
+  // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile.
+  if (!(await series.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
   const yoga = createGateway(config, { client, series, logger, simulated: simulator !== undefined });
   const server = createServer(yoga);
   let draining = false;

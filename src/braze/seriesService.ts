@@ -70,6 +70,11 @@ export class EventSeriesService {
     return this.#inflight.size;
   }
 
+  /** Waits (bounded) for the cache to connect, so the first requests after start can use it. */
+  async ready(timeoutMs: number): Promise<boolean> {
+    return this.cache ? this.cache.ready(timeoutMs) : true;
+  }
+
   close(): Promise<void> {
     return this.cache?.close() ?? Promise.resolve();
   }

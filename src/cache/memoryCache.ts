@@ -23,6 +23,7 @@ export function createMemoryCache({ maxEntries, maxBytes }: MemoryCacheOptions):
   });
   return {
     kind: 'memory',
+    ready: () => Promise.resolve(true),
     get: (key) => Promise.resolve(lru.get(key)),
     set: (key, value, ttlMs) => {
       if (ttlMs > 0) lru.set(key, value, { ttl: ttlMs });

@@ -43,6 +43,19 @@ export function createRedisCache({ url, keyPrefix, logger, commandTimeoutMs = 25
 
   return {
     kind: 'redis',
+    ready(timeoutMs) {
+      if (redis.status === 'ready') return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const done = (ok: boolean): void => {
+          clearTimeout(timer);
+          redis.off('ready', onReady);
+          resolve(ok);
+        };
+        const onReady = (): void => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        redis.once('ready', onReady);
+      });
+    },
     async get(key) {
       try {
         const text = await redis.get(key);

@@ -12,6 +12,8 @@ export interface CachedSeries {
  */
 export interface SeriesCache {
   readonly kind: 'memory' | 'redis';
+  /** Resolves once the cache can answer, or after `timeoutMs` (then it simply misses until it can). */
+  ready(timeoutMs: number): Promise<boolean>;
   get(key: string): Promise<CachedSeries | undefined>;
   set(key: string, value: CachedSeries, ttlMs: number): Promise<void>;
   close(): Promise<void>;

@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises';
 import { chromium, type Browser } from 'playwright-core';
 
 /**
- * Real-browser tests drive Debian's Chromium (`.ci/install-chromium.sh`) through playwright-core (a dev
+ * Real-browser tests drive Debian's Chromium (`.ci/install-debian-packages.sh`) through playwright-core (a dev
  * dependency; Playwright's own browser downloads are never used). Without Chromium the browser tests
  * skip with a reason, except under CI, where they fail so that a missing install cannot pass as green.
  */
@@ -41,7 +41,7 @@ export async function detectBrowserSupport(): Promise<BrowserSupport> {
     await access(CHROMIUM_PATH, constants.X_OK);
     return { available: true };
   } catch {
-    return { available: false, reason: `${CHROMIUM_PATH} is missing (run: bash .ci/install-chromium.sh)` };
+    return { available: false, reason: `${CHROMIUM_PATH} is missing (run: bash .ci/install-debian-packages.sh)` };
   }
 }
 
