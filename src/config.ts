@@ -70,6 +70,11 @@ export interface CachePolicy {
   /** When set, the cache lives in Redis so replicas share it. */
   readonly redisUrl: string | undefined;
   readonly redisKeyPrefix: string;
+  /**
+   * "Now" for a field that omits `endingAt` is the request's time rounded down to this. 1 s keeps it the
+   * request's own time; 60 s lets every request of a minute share cache entries for "the last N days".
+   */
+  readonly requestTimeGranularityMs: number;
 }
 
 export interface Config {
@@ -114,6 +119,7 @@ export const DEFAULT_CACHE_POLICY: CachePolicy = Object.freeze({
   maxBytes: 64 * 1024 * 1024,
   redisUrl: undefined,
   redisKeyPrefix: 'braze-analytics-gateway:',
+  requestTimeGranularityMs: 1_000,
 });
 
 export const DEFAULTS = Object.freeze({
@@ -300,6 +306,14 @@ function readCache(read: (name: string) => string | undefined, problems: string[
     maxBytes: readInteger(read('CACHE_MAX_BYTES'), 'CACHE_MAX_BYTES', 1024, 16 * 1024 ** 3, d.maxBytes, problems),
     redisUrl,
     redisKeyPrefix: read('REDIS_KEY_PREFIX') ?? d.redisKeyPrefix,
+    requestTimeGranularityMs: readInteger(
+      read('REQUEST_TIME_GRANULARITY_MS'),
+      'REQUEST_TIME_GRANULARITY_MS',
+      1_000,
+      3_600_000,
+      d.requestTimeGranularityMs,
+      problems,
+    ),
   });
 }
 

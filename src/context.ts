@@ -5,8 +5,8 @@ import type { EventSeriesService } from './braze/seriesService.js';
 /** What every resolver of one GraphQL request shares. Built fresh for each request. */
 export interface GatewayContext {
   /**
-   * "Now" for this request, taken once, to the whole second: every field that omits `endingAt`
-   * asks Braze about the same instant, so they deduplicate and agree with each other.
+   * "Now" for this request, taken once and rounded down to `requestTimeGranularityMs` (1 s by default):
+   * every field that omits `endingAt` asks Braze about the same instant, so they deduplicate and agree.
    */
   readonly requestTime: Date;
   readonly loaders: {
@@ -23,17 +23,19 @@ export interface ContextOptions {
   maxCallsPerRequest: number;
   /** The client sent Cache-Control: no-cache (or no-store). */
   bypassCache?: boolean;
+  /** Requests within one such slice share "now" for omitted `endingAt`, and so cache entries. */
+  requestTimeGranularityMs?: number;
   now?: number;
 }
 
 export function createContext(
   client: BrazeClient,
   service: EventSeriesService,
-  { signal, maxCallsPerRequest, bypassCache = false, now = Date.now() }: ContextOptions,
+  { signal, maxCallsPerRequest, bypassCache = false, requestTimeGranularityMs = 1000, now = Date.now() }: ContextOptions,
 ): GatewayContext {
   const loadStats = createLoadStats();
   return {
-    requestTime: new Date(Math.floor(now / 1000) * 1000),
+    requestTime: new Date(Math.floor(now / requestTimeGranularityMs) * requestTimeGranularityMs),
     loaders: { eventSeries: createEventSeriesLoader(service, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats }) },
     loadStats,
     braze: client,

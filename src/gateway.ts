@@ -41,6 +41,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         signal: request.signal,
         maxCallsPerRequest: config.upstream.maxCallsPerRequest,
         bypassCache: wantsFreshData(request),
+        requestTimeGranularityMs: config.cache.requestTimeGranularityMs,
       }),
     maskedErrors: {
       // Never attach original errors to responses, whatever NODE_ENV says: they may carry internals.

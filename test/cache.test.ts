@@ -280,3 +280,22 @@ describe.skipIf(!redisHere && !isCI())('the Redis cache (REDIS_URL)', () => {
     expect(braze.seriesCalls).toHaveLength(1);
   });
 });
+
+describe('REQUEST_TIME_GRANULARITY_MS', () => {
+  it('lets requests of one minute that omit endingAt share a cache entry, at the minute they name', async () => {
+    const gateway = await gatewayWith({ CACHE_ENABLED: 'true', REQUEST_TIME_GRANULARITY_MS: '60000' });
+    const query = seriesQuery('s: eventSeries(event: "now", length: 2) { endingAt total }');
+    // Not across a minute boundary: wait it out when it is less than 2 s away.
+    const toNextMinute = 60_000 - (Date.now() % 60_000);
+    if (toNextMinute < 2_000) await new Promise((resolve) => setTimeout(resolve, toNextMinute + 50));
+    const before = Math.floor(Date.now() / 60_000) * 60_000;
+    const first = await gateway.query<Record<string, { endingAt: string }>>(query);
+    const second = await gateway.query<Record<string, { endingAt: string }>>(query);
+    const minute = Date.parse(first.data?.['s']?.endingAt ?? '');
+    expect(minute % 60_000).toBe(0);
+    expect(minute).toBe(before);
+    expect(second.data?.['s']?.endingAt).toBe(first.data?.['s']?.endingAt);
+    expect(braze.seriesCalls).toHaveLength(1);
+    expect(braze.seriesCalls[0]?.query['ending_at']).toBe(new Date(before).toISOString().replace('.000Z', 'Z'));
+  });
+});

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
         maxBytes: 67_108_864,
         redisUrl: undefined,
         redisKeyPrefix: 'braze-analytics-gateway:',
+        requestTimeGranularityMs: 1_000,
       },
       port: 4000,
       host: undefined,
