@@ -1,25 +1,77 @@
-// The system under load, in its own process so the load generator does not share its event loop:
-// a local upstream playing Braze with a fixed latency, and the gateway in front of it.
-import { createServer } from 'node:http';
+// The system under load for npm run bench (bench/run.ts) and the RSS run (bench/rss.ts), in its own
+// process so the load generator does not share its event loop:
+//   - one local upstream playing Braze GET /events/data_series with a fixed latency; it counts the calls
+//     it receives and serves the count at GET /__calls ({"calls": n});
+//   - BENCH_TARGET=all (default): two gateways against it, one with CACHE_ENABLED=false and one with
+//     CACHE_ENABLED=true, plus a "ceiling": a bare graphql-yoga with a trivial schema and no gateway plugins;
+//   - BENCH_TARGET=cache: only the cache-on gateway (the RSS run measures this process alone).
+//
+// Environment: BENCH_UPSTREAM_LATENCY_MS (20); BENCH_CACHE_MAX_ENTRIES (unset: the gateway's default),
+// given to the cache-on gateway as CACHE_MAX_ENTRIES.
+//
+// Prints one JSON line on stdout, { upstream, gatewayNoCache?, gatewayCache, ceiling?, pid } (TargetInfo in
+// bench/protocol.ts), then serves until SIGTERM/SIGINT or until the parent's IPC channel closes, so it
+// never outlives the parent however the parent ends. Everything listens on 127.0.0.1 only.
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startGateway } from '../src/app.js';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { startGateway, type RunningGateway } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { BENCH_TOKEN, type TargetInfo } from './protocol.js';
 
+const MODE = process.env['BENCH_TARGET'] ?? 'all';
+if (MODE !== 'all' && MODE !== 'cache') throw new Error(`BENCH_TARGET must be all or cache (got "${MODE}")`);
 const LATENCY_MS = Number(process.env['BENCH_UPSTREAM_LATENCY_MS'] ?? 20);
-let calls = 0;
+const CACHE_MAX_ENTRIES = process.env['BENCH_CACHE_MAX_ENTRIES'];
 
+// ---------------------------------------------------------------------------------------------------
+// Stopping: registered before anything starts, so a parent gone during start-up is noticed too.
+
+const gateways: RunningGateway[] = [];
+const servers: Server[] = [];
+let stopping = false;
+function stop(): void {
+  if (stopping) return;
+  stopping = true;
+  // Draining should take well under a second; never let a stuck socket keep this process alive.
+  setTimeout(() => process.exit(1), 5000).unref();
+  void (async () => {
+    await Promise.allSettled(gateways.map((gateway) => gateway.close(1000)));
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    process.exit(0);
+  })();
+}
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+// Spawned with an IPC channel: it closes when the parent exits, however it exits.
+if (process.send !== undefined) process.once('disconnect', stop);
+
+// ---------------------------------------------------------------------------------------------------
+// The upstream: Braze's GET /events/data_series with a fixed latency.
+
+let calls = 0;
 const upstream = createServer((request, response) => {
   const url = new URL(request.url ?? '/', 'http://upstream.invalid');
   if (url.pathname === '/__calls') {
+    response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ calls }));
+    return;
+  }
+  if (url.pathname !== '/events/data_series') {
+    response.writeHead(404, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ message: 'not found' }));
     return;
   }
   calls++;
   const length = Number(url.searchParams.get('length') ?? 1);
   const daily = url.searchParams.get('unit') !== 'hour';
   const step = daily ? 86_400_000 : 3_600_000;
-  const last = Math.floor(Date.parse(url.searchParams.get('ending_at') ?? '') / step) * step;
+  const endingAt = Date.parse(url.searchParams.get('ending_at') ?? '');
+  const last = Math.floor((Number.isNaN(endingAt) ? Date.now() : endingAt) / step) * step;
   const data = Array.from({ length }, (_, i) => {
     const iso = new Date(last - (length - 1 - i) * step).toISOString();
     return { time: daily ? iso.slice(0, 10) : iso.slice(0, 19), count: 100 + i };
@@ -30,18 +82,71 @@ const upstream = createServer((request, response) => {
     response.end(body);
   }, LATENCY_MS);
 });
-await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+await listen(upstream);
+servers.push(upstream);
 const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 
-const config = loadConfig({
-  PORT: '0',
-  HOST: '127.0.0.1',
-  BRAZE_REST_ENDPOINT: upstreamUrl,
-  BRAZE_API_KEY: 'bench-key',
-  LOG_LEVEL: 'silent',
-});
-const gateway = await startGateway(config, createLogger({ level: 'silent' }));
-process.stdout.write(`${JSON.stringify({ gateway: gateway.url.href, upstream: upstreamUrl })}\n`);
-process.once('SIGTERM', () => {
-  void gateway.close(1000).then(() => upstream.close(() => process.exit(0)));
-});
+// ---------------------------------------------------------------------------------------------------
+// The gateways. loadConfig gets an explicit environment (not process.env), so nothing from the shell
+// (REDIS_URL, CACHE_*, …) changes what is measured. Variables the gateway does not know yet are ignored.
+
+function gatewayEnv(cache: boolean): Record<string, string> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    BRAZE_REST_ENDPOINT: upstreamUrl,
+    BRAZE_API_KEY: 'bench-key',
+    // The connection cap and the per-request cap must not be what the scenarios measure.
+    BRAZE_MAX_CONNECTIONS: '256',
+    BRAZE_MAX_CALLS_PER_REQUEST: '100',
+    AUTH_TOKENS: BENCH_TOKEN,
+    CACHE_ENABLED: cache ? 'true' : 'false',
+    // Long enough that nothing expires during a run: only size bounds the cache.
+    CACHE_TTL_LIVE_MS: '600000',
+    CACHE_TTL_PAST_MS: '600000',
+    ...(cache && CACHE_MAX_ENTRIES !== undefined ? { CACHE_MAX_ENTRIES } : {}),
+  };
+}
+
+const logger = createLogger({ level: 'silent' });
+const noCache = MODE === 'all' ? await startGateway(loadConfig(gatewayEnv(false)), logger) : undefined;
+if (noCache) gateways.push(noCache);
+const withCache = await startGateway(loadConfig(gatewayEnv(true)), logger);
+gateways.push(withCache);
+
+// ---------------------------------------------------------------------------------------------------
+// The ceiling: yoga itself, with a trivial schema and none of the gateway's plugins.
+
+let ceiling: Server | undefined;
+if (MODE === 'all') {
+  const yoga = createYoga({
+    schema: createSchema({ typeDefs: 'type Query { ok: Boolean }', resolvers: { Query: { ok: () => true } } }),
+    graphqlEndpoint: '/graphql',
+    graphiql: false,
+    landingPage: false,
+    logging: false,
+  });
+  ceiling = createServer(yoga);
+  await listen(ceiling);
+  servers.unshift(ceiling);
+}
+
+const info: TargetInfo = {
+  upstream: upstreamUrl,
+  ...(noCache ? { gatewayNoCache: noCache.url.href } : {}),
+  gatewayCache: withCache.url.href,
+  ...(ceiling ? { ceiling: `http://127.0.0.1:${(ceiling.address() as AddressInfo).port}/graphql` } : {}),
+  pid: process.pid,
+};
+process.stdout.write(`${JSON.stringify(info)}\n`);
+
+function listen(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,18 @@
+// What bench/target.ts (the child) and the load generators (bench/run.ts, bench/rss.ts) agree on.
+// Constants and types only: both sides import it, so it must stay free of side effects and heavy imports.
+
+/** Every request to a gateway carries `authorization: Bearer <this>`; the gateways get AUTH_TOKENS=<this>. */
+export const BENCH_TOKEN = 'bench-token';
+
+/** The line bench/target.ts prints once everything listens (all on 127.0.0.1). */
+export interface TargetInfo {
+  /** Origin of the fake Braze, e.g. http://127.0.0.1:40001 (GET /events/data_series, GET /__calls). */
+  readonly upstream: string;
+  /** GraphQL endpoint of the gateway with CACHE_ENABLED=false (BENCH_TARGET=all only). */
+  readonly gatewayNoCache?: string;
+  /** GraphQL endpoint of the gateway with CACHE_ENABLED=true. */
+  readonly gatewayCache: string;
+  /** GraphQL endpoint of a bare graphql-yoga answering `{ __typename }` (BENCH_TARGET=all only). */
+  readonly ceiling?: string;
+  readonly pid: number;
+}
