@@ -54,6 +54,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   if (simulator) {
     logger.warn('No BRAZE_API_KEY is set: serving the built-in SIMULATED Braze. Numbers are made up.');
   }
+  if (config.auth.disabled) {
+    logger.warn('AUTH_DISABLED=true: GraphQL requests need no credential; anyone who reaches this port can spend the Braze rate limit');
+  }
   const upstream = simulator ? 'simulated Braze' : target.endpoint.origin;
   logger.info(`braze-analytics-gateway listening on ${url.href} (upstream: ${upstream})`);
 

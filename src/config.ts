@@ -57,8 +57,27 @@ export interface UpstreamPolicy {
   readonly maxBodyBytes: number;
 }
 
+/** How a JWT is checked: its signing key (a JWKS URL or an HS256 secret) and the claims required. */
+export interface JwtConfig {
+  readonly key: { readonly jwksUrl: URL } | { readonly secret: string };
+  /** Required `iss`, when set. */
+  readonly issuer: string | undefined;
+  /** Required `aud` (one of), when set. */
+  readonly audience: string | undefined;
+}
+
+/** Who may send GraphQL requests. Neither tokens nor a JWT key, and not disabled: open (demo mode only). */
+export interface AuthConfig {
+  /** AUTH_DISABLED=true: no credential is asked for, even with a real key (warned about at start). */
+  readonly disabled: boolean;
+  /** Static bearer tokens (AUTH_TOKENS). Never logged. */
+  readonly tokens: readonly string[];
+  readonly jwt: JwtConfig | undefined;
+}
+
 export interface Config {
   readonly braze: BrazeConfig;
+  readonly auth: AuthConfig;
   /** 0 asks the OS for a free port (tests). */
   readonly port: number;
   /** undefined: Node's default, every interface. */
@@ -135,6 +154,7 @@ export function loadConfig(env: Env): Config {
   };
 
   const braze = readBraze(read, problems);
+  const auth = readAuth(read, braze?.mode, problems);
   const port = readInteger(read('PORT'), 'PORT', 0, 65_535, DEFAULTS.port, problems);
   const upstream: Record<keyof UpstreamPolicy, number> = { ...DEFAULT_UPSTREAM_POLICY };
   for (const [name, field, min, max] of UPSTREAM_VARIABLES) {
@@ -171,6 +191,7 @@ export function loadConfig(env: Env): Config {
   if (problems.length > 0 || braze === undefined) throw new ConfigError(problems);
   return Object.freeze({
     braze: Object.freeze(braze),
+    auth,
     port,
     host: read('HOST'),
     upstream: Object.freeze(upstream),
@@ -222,6 +243,79 @@ function readBraze(read: (name: string) => string | undefined, problems: string[
   }
   if (problems.length > before || endpoint === undefined) return undefined;
   return { mode: 'live', endpoint, apiKey };
+}
+
+/** Shortest static token accepted: a guessable token would make the check pointless. */
+export const MIN_TOKEN_LENGTH = 16;
+/** HS256 wants a key at least as long as its hash (RFC 7518 §3.2). */
+export const MIN_JWT_SECRET_LENGTH = 32;
+
+function readAuth(
+  read: (name: string) => string | undefined,
+  brazeMode: BrazeConfig['mode'] | undefined,
+  problems: string[],
+): AuthConfig {
+  const disabled = readBoolean(read('AUTH_DISABLED'), 'AUTH_DISABLED', false, problems);
+  const tokensRaw = read('AUTH_TOKENS');
+  const jwksRaw = read('AUTH_JWKS_URL');
+  const secret = read('AUTH_JWT_SECRET');
+  const issuer = read('AUTH_JWT_ISSUER');
+  const audience = read('AUTH_JWT_AUDIENCE');
+
+  // Token values are secrets: problems name their position, never their text.
+  const tokens = (tokensRaw ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+  tokens.forEach((token, index) => {
+    if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
+      problems.push(`AUTH_TOKENS entry ${index + 1} must be at least ${MIN_TOKEN_LENGTH} characters without white space`);
+    }
+  });
+
+  let key: JwtConfig['key'] | undefined;
+  if (jwksRaw !== undefined && secret !== undefined) {
+    problems.push('set AUTH_JWKS_URL or AUTH_JWT_SECRET, not both');
+  } else if (jwksRaw !== undefined) {
+    const url = parseHttpUrl(jwksRaw);
+    if (url === undefined) problems.push(`AUTH_JWKS_URL must be an https URL (http only for loopback) (got "${jwksRaw}")`);
+    else key = { jwksUrl: url };
+  } else if (secret !== undefined) {
+    if (secret.length < MIN_JWT_SECRET_LENGTH) problems.push(`AUTH_JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters`);
+    else key = { secret };
+  }
+  if ((issuer !== undefined || audience !== undefined) && jwksRaw === undefined && secret === undefined) {
+    problems.push('AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE need AUTH_JWKS_URL or AUTH_JWT_SECRET');
+  }
+  const configured = tokensRaw !== undefined || jwksRaw !== undefined || secret !== undefined;
+  if (disabled && configured) {
+    problems.push('AUTH_DISABLED=true contradicts AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET: choose one');
+  }
+  if (brazeMode === 'live' && !disabled && !configured) {
+    // Anyone who can reach the port would otherwise spend the workspace's rate limit and read its data.
+    problems.push(
+      'BRAZE_API_KEY is set, so GraphQL requests need a credential: set AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET (or AUTH_DISABLED=true to serve without one)',
+    );
+  }
+  return Object.freeze({
+    disabled,
+    tokens: Object.freeze(tokens),
+    jwt: key === undefined ? undefined : Object.freeze({ key: Object.freeze(key), issuer, audience }),
+  });
+}
+
+/** True when GraphQL requests must carry a credential. */
+export function authRequired(auth: AuthConfig): boolean {
+  return !auth.disabled && (auth.tokens.length > 0 || auth.jwt !== undefined);
+}
+
+/** An absolute https URL, or http on a loopback address; undefined otherwise. */
+function parseHttpUrl(raw: string): URL | undefined {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'https:') return url;
+    if (url.protocol === 'http:' && isLoopback(url.hostname.replace(/^\[|\]$/g, ''))) return url;
+  } catch {
+    // reported by the caller
+  }
+  return undefined;
 }
 
 function parseEndpoint(raw: string, problems: string[]): URL | undefined {

@@ -6,6 +6,7 @@ import { createGraphQLError } from 'graphql-yoga';
  * Frontends branch on them, so they are part of the public contract: add, never rename.
  */
 export type ErrorCode =
+  | 'UNAUTHENTICATED'
   | 'BAD_USER_INPUT'
   | 'RESULT_OUT_OF_RANGE'
   | 'TOO_MANY_UPSTREAM_CALLS'
@@ -27,6 +28,37 @@ export abstract class GatewayError extends Error {
   /** Extra `extensions` entries beyond `code`; only safe, client-facing values. */
   details(): Record<string, ExtensionValue> {
     return {};
+  }
+
+  /**
+   * For errors that refuse the whole request: the HTTP status and headers of the response. Yoga reads
+   * them from `extensions.http` and strips that key from the body.
+   */
+  http(): { status: number; headers?: Record<string, string> } | undefined {
+    return undefined;
+  }
+}
+
+/**
+ * The request carried no acceptable credential. `reason` goes to the log only (RFC 6750 says what a
+ * client may be told: that the token is invalid, not why), so a prober learns nothing.
+ */
+export class UnauthenticatedError extends GatewayError {
+  readonly code = 'UNAUTHENTICATED';
+  constructor(
+    /** A credential was sent but refused (as opposed to none sent). */
+    readonly presented: boolean,
+    readonly reason: string,
+  ) {
+    super(
+      presented
+        ? 'The bearer credential was not accepted: it is unknown, expired, or not meant for this gateway'
+        : 'This gateway needs a credential: send Authorization: Bearer <token>',
+    );
+  }
+  override http(): { status: number; headers: Record<string, string> } {
+    const challenge = this.presented ? 'Bearer realm="braze-analytics-gateway", error="invalid_token"' : 'Bearer realm="braze-analytics-gateway"';
+    return { status: 401, headers: { 'WWW-Authenticate': challenge } };
   }
 }
 
@@ -165,7 +197,7 @@ export function toGraphQLError(error: GatewayError, located?: GraphQLError): Gra
     ...(located?.source ? { source: located.source } : {}),
     ...(located?.positions ? { positions: located.positions } : {}),
     ...(located?.path ? { path: located.path } : {}),
-    extensions: { code: error.code, ...error.details() },
+    extensions: { code: error.code, ...error.details(), ...(error.http() ? { http: error.http() } : {}) },
   });
 }
 

@@ -1,11 +1,13 @@
 import type { GraphQLError } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
+import { createAuthenticator } from './auth/authenticator.js';
 import type { BrazeClient } from './braze/client.js';
-import type { Config } from './config.js';
+import { authRequired, type Config } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { findGatewayError, toGraphQLError } from './errors.js';
 import type { Logger } from './logger.js';
+import { useAuth } from './plugins/useAuth.js';
 import { useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension.js';
 import { useCorsPolicy } from './plugins/useCorsPolicy.js';
 import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
@@ -53,6 +55,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     // useCorsPolicy below replaces yoga's default, which allows every origin with credentials.
     cors: false,
     plugins: [
+      // First of the onRequestParse hooks: an anonymous request is told 401 before anything else.
+      ...(authRequired(config.auth) ? [useAuth({ authenticate: createAuthenticator(config.auth), logger: deps.logger })] : []),
       useCorsPolicy({ origins: config.corsOrigins }),
       useServiceRoutes({
         graphqlEndpoint: GRAPHQL_ENDPOINT,
