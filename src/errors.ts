@@ -7,6 +7,7 @@ import { createGraphQLError } from 'graphql-yoga';
  */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
+  | 'CSRF_PREVENTED'
   | 'BAD_USER_INPUT'
   | 'RESULT_OUT_OF_RANGE'
   | 'TOO_MANY_UPSTREAM_CALLS'
@@ -59,6 +60,19 @@ export class UnauthenticatedError extends GatewayError {
   override http(): { status: number; headers: Record<string, string> } {
     const challenge = this.presented ? 'Bearer realm="braze-analytics-gateway", error="invalid_token"' : 'Bearer realm="braze-analytics-gateway"';
     return { status: 401, headers: { 'WWW-Authenticate': challenge } };
+  }
+}
+
+/** A request a browser could have sent cross-origin without a preflight (see useCsrfPrevention). */
+export class CsrfPreventionError extends GatewayError {
+  readonly code = 'CSRF_PREVENTED';
+  constructor(readonly requestHeaders: readonly string[]) {
+    super(
+      `GET requests and form or text/plain POSTs need the header ${requestHeaders.join(' or ')} (CSRF prevention); or POST application/json`,
+    );
+  }
+  override http(): { status: number } {
+    return { status: 403 };
   }
 }
 

@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import { useAuth } from './plugins/useAuth.js';
 import { useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension.js';
 import { useCorsPolicy } from './plugins/useCorsPolicy.js';
+import { useCsrfPrevention } from './plugins/useCsrfPrevention.js';
 import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
 import { schema } from './schema/index.js';
@@ -57,6 +58,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     plugins: [
       // First of the onRequestParse hooks: an anonymous request is told 401 before anything else.
       ...(authRequired(config.auth) ? [useAuth({ authenticate: createAuthenticator(config.auth), logger: deps.logger })] : []),
+      useCsrfPrevention(),
       useCorsPolicy({ origins: config.corsOrigins }),
       useServiceRoutes({
         graphqlEndpoint: GRAPHQL_ENDPOINT,

@@ -85,7 +85,9 @@ describe('the server process (src/server.ts)', () => {
     const server = spawnServer({ PORT: '0', HOST: '127.0.0.1' });
     const url = await server.listening;
     expect(server.output()).toContain('SIMULATED Braze');
-    const response = await fetch(`${url.href}?query=${encodeURIComponent('{ eventSeries(event: "purchase", length: 3) { total } }')}`);
+    const response = await fetch(`${url.href}?query=${encodeURIComponent('{ eventSeries(event: "purchase", length: 3) { total } }')}`, {
+      headers: { 'x-graphql-yoga-csrf': '1' },
+    });
     const body = (await response.json()) as { data: { eventSeries: { total: number } } };
     expect(body.data.eventSeries.total).toBeGreaterThan(0);
     server.child.kill('SIGINT');
