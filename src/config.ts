@@ -57,6 +57,21 @@ export interface UpstreamPolicy {
   readonly maxBodyBytes: number;
 }
 
+/** What one GraphQL request may ask, checked before any upstream call. */
+export interface QueryLimits {
+  /** Deepest field nesting (introspection excluded). The schema's deepest real path is 4. */
+  readonly maxDepth: number;
+  /** Aliased fields per document: one per chart of a dashboard. */
+  readonly maxAliases: number;
+  /** Lexical tokens in the document (counted while parsing, so a huge document stops early). */
+  readonly maxTokens: number;
+  /** graphql-armor's static cost (objects 2, scalars 1, ×1.5 per level; introspection excluded). */
+  readonly maxCost: number;
+  readonly maxDirectives: number;
+  /** Largest HTTP request body; larger → 413 before it is parsed. */
+  readonly maxRequestBodyBytes: number;
+}
+
 /** How a JWT is checked: its signing key (a JWKS URL or an HS256 secret) and the claims required. */
 export interface JwtConfig {
   readonly key: { readonly jwksUrl: URL } | { readonly secret: string };
@@ -83,6 +98,7 @@ export interface Config {
   /** undefined: Node's default, every interface. */
   readonly host: string | undefined;
   readonly upstream: UpstreamPolicy;
+  readonly limits: QueryLimits;
   /** On SIGTERM, how long in-flight requests may take before their sockets are closed. */
   readonly shutdownGraceMs: number;
   readonly graphiql: boolean;
@@ -108,6 +124,29 @@ export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = Object.freeze({
   maxConnections: 20,
   maxBodyBytes: 1024 * 1024,
 });
+
+/**
+ * Room for a 50-chart dashboard (aliases match BRAZE_MAX_CALLS_PER_REQUEST's 50; a fully-argumented
+ * chart is about 35 tokens), a federation `_entities` query, and GraphiQL's introspection (about 190
+ * tokens); refused beyond.
+ */
+export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
+  maxDepth: 6,
+  maxAliases: 50,
+  maxTokens: 2_000,
+  maxCost: 5_000,
+  maxDirectives: 50,
+  maxRequestBodyBytes: 100 * 1024,
+});
+
+const LIMIT_VARIABLES: readonly [string, keyof QueryLimits, number, number][] = [
+  ['QUERY_MAX_DEPTH', 'maxDepth', 1, 100],
+  ['QUERY_MAX_ALIASES', 'maxAliases', 0, 10_000],
+  ['QUERY_MAX_TOKENS', 'maxTokens', 10, 1_000_000],
+  ['QUERY_MAX_COST', 'maxCost', 1, 10_000_000],
+  ['QUERY_MAX_DIRECTIVES', 'maxDirectives', 0, 10_000],
+  ['MAX_REQUEST_BODY_BYTES', 'maxRequestBodyBytes', 1_024, 100 * 1024 * 1024],
+];
 
 export const DEFAULTS = Object.freeze({
   port: 4000,
@@ -160,6 +199,10 @@ export function loadConfig(env: Env): Config {
   for (const [name, field, min, max] of UPSTREAM_VARIABLES) {
     upstream[field] = readInteger(read(name), name, min, max, DEFAULT_UPSTREAM_POLICY[field], problems);
   }
+  const limits: Record<keyof QueryLimits, number> = { ...DEFAULT_QUERY_LIMITS };
+  for (const [name, field, min, max] of LIMIT_VARIABLES) {
+    limits[field] = readInteger(read(name), name, min, max, DEFAULT_QUERY_LIMITS[field], problems);
+  }
   if (upstream.retryBaseMs > upstream.retryMaxMs) {
     problems.push('BRAZE_RETRY_BASE_MS must not exceed BRAZE_RETRY_MAX_MS');
   }
@@ -195,6 +238,7 @@ export function loadConfig(env: Env): Config {
     port,
     host: read('HOST'),
     upstream: Object.freeze(upstream),
+    limits: Object.freeze(limits),
     shutdownGraceMs,
     graphiql,
     introspection,

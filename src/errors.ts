@@ -8,6 +8,7 @@ import { createGraphQLError } from 'graphql-yoga';
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'CSRF_PREVENTED'
+  | 'QUERY_TOO_COMPLEX'
   | 'BAD_USER_INPUT'
   | 'RESULT_OUT_OF_RANGE'
   | 'TOO_MANY_UPSTREAM_CALLS'
@@ -73,6 +74,26 @@ export class CsrfPreventionError extends GatewayError {
   }
   override http(): { status: number } {
     return { status: 403 };
+  }
+}
+
+/** Which of the query limits (src/plugins/useQueryLimits.ts) a document broke. */
+export type QueryLimit = 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxCost' | 'maxDirectives';
+
+/** The document is deeper, wider or longer than the gateway allows; refused before execution. */
+export class QueryTooComplexError extends GatewayError {
+  readonly code = 'QUERY_TOO_COMPLEX';
+  constructor(
+    message: string,
+    readonly limit: QueryLimit,
+  ) {
+    super(message);
+  }
+  override details(): Record<string, ExtensionValue> {
+    return { limit: this.limit };
+  }
+  override http(): { status: number } {
+    return { status: 400 };
   }
 }
 

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
         maxConnections: 20,
         maxBodyBytes: 1_048_576,
       },
+      limits: { maxDepth: 6, maxAliases: 50, maxTokens: 2_000, maxCost: 5_000, maxDirectives: 50, maxRequestBodyBytes: 102_400 },
       shutdownGraceMs: 10_000,
       graphiql: true,
       introspection: true,
@@ -102,6 +103,22 @@ describe('loadConfig', () => {
     it('demo mode may stay open', () => {
       expect(loadConfig({}).auth).toEqual({ disabled: false, tokens: [], jwt: undefined });
     });
+  });
+
+  it('reads every query limit', () => {
+    const config = loadConfig({
+      QUERY_MAX_DEPTH: '4',
+      QUERY_MAX_ALIASES: '20',
+      QUERY_MAX_TOKENS: '500',
+      QUERY_MAX_COST: '300',
+      QUERY_MAX_DIRECTIVES: '0',
+      MAX_REQUEST_BODY_BYTES: '4096',
+    });
+    expect(config.limits).toEqual({ maxDepth: 4, maxAliases: 20, maxTokens: 500, maxCost: 300, maxDirectives: 0, maxRequestBodyBytes: 4096 });
+    expect(problemsOf({ QUERY_MAX_DEPTH: '0', MAX_REQUEST_BODY_BYTES: '10' })).toEqual([
+      'QUERY_MAX_DEPTH must be a whole number from 1 to 100 (got "0")',
+      'MAX_REQUEST_BODY_BYTES must be a whole number from 1024 to 104857600 (got "10")',
+    ]);
   });
 
   it('reads every upstream setting', () => {
