@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { parse } from 'graphql';
 
 /** Braze's REST endpoint for each instance, from Braze's "API basics" page (there is no US-09). */
 export const BRAZE_INSTANCES: Readonly<Record<string, string>> = Object.freeze({
@@ -99,6 +101,11 @@ export interface Config {
   readonly host: string | undefined;
   readonly upstream: UpstreamPolicy;
   readonly limits: QueryLimits;
+  /**
+   * PERSISTED_OPERATIONS_FILE's manifest, { id: document }: when set, only these operations run.
+   * undefined: any document is accepted.
+   */
+  readonly persistedOperations: ReadonlyMap<string, string> | undefined;
   /** On SIGTERM, how long in-flight requests may take before their sockets are closed. */
   readonly shutdownGraceMs: number;
   readonly graphiql: boolean;
@@ -203,6 +210,10 @@ export function loadConfig(env: Env): Config {
   for (const [name, field, min, max] of LIMIT_VARIABLES) {
     limits[field] = readInteger(read(name), name, min, max, DEFAULT_QUERY_LIMITS[field], problems);
   }
+  const persistedOperationsFile = read('PERSISTED_OPERATIONS_FILE');
+  const persistedOperations = persistedOperationsFile === undefined ? undefined : readManifest(persistedOperationsFile, problems);
+  // GraphiQL sends documents of its own, which persisted-operations mode refuses: off unless asked for.
+  const graphiql = readBoolean(read('GRAPHIQL_ENABLED'), 'GRAPHIQL_ENABLED', DEFAULTS.graphiql && persistedOperations === undefined, problems);
   if (upstream.retryBaseMs > upstream.retryMaxMs) {
     problems.push('BRAZE_RETRY_BASE_MS must not exceed BRAZE_RETRY_MAX_MS');
   }
@@ -214,7 +225,7 @@ export function loadConfig(env: Env): Config {
     DEFAULTS.shutdownGraceMs,
     problems,
   );
-  const graphiql = readBoolean(read('GRAPHIQL_ENABLED'), 'GRAPHIQL_ENABLED', DEFAULTS.graphiql, problems);
+
   const introspection = readBoolean(
     read('INTROSPECTION_ENABLED'),
     'INTROSPECTION_ENABLED',
@@ -239,6 +250,7 @@ export function loadConfig(env: Env): Config {
     host: read('HOST'),
     upstream: Object.freeze(upstream),
     limits: Object.freeze(limits),
+    persistedOperations,
     shutdownGraceMs,
     graphiql,
     introspection,
@@ -343,6 +355,36 @@ function readAuth(
     tokens: Object.freeze(tokens),
     jwt: key === undefined ? undefined : Object.freeze({ key: Object.freeze(key), issuer, audience }),
   });
+}
+
+/**
+ * Reads a persisted-operations manifest as GraphQL Code Generator's client preset writes it
+ * (`persistedDocuments`): a JSON object from id to document. Every document must parse, so a broken
+ * manifest stops the start instead of failing one client later.
+ */
+function readManifest(path: string, problems: string[]): ReadonlyMap<string, string> | undefined {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    problems.push(`PERSISTED_OPERATIONS_FILE must be a readable JSON file (${path}: ${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+  if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest) || Object.keys(manifest).length === 0) {
+    problems.push(`PERSISTED_OPERATIONS_FILE must hold a non-empty JSON object of { id: document } (${path})`);
+    return undefined;
+  }
+  const operations = new Map<string, string>();
+  for (const [id, document] of Object.entries(manifest)) {
+    try {
+      if (typeof document !== 'string') throw new Error('not a string');
+      parse(document);
+      operations.set(id, document);
+    } catch (error) {
+      problems.push(`PERSISTED_OPERATIONS_FILE entry ${id} is not a GraphQL document (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  return operations;
 }
 
 /** True when GraphQL requests must carry a credential. */

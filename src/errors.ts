@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'CSRF_PREVENTED'
   | 'QUERY_TOO_COMPLEX'
+  | 'PERSISTED_QUERY_ID_REQUIRED'
+  | 'PERSISTED_QUERY_NOT_IN_LIST'
   | 'BAD_USER_INPUT'
   | 'RESULT_OUT_OF_RANGE'
   | 'TOO_MANY_UPSTREAM_CALLS'
@@ -91,6 +93,22 @@ export class QueryTooComplexError extends GatewayError {
   }
   override details(): Record<string, ExtensionValue> {
     return { limit: this.limit };
+  }
+  override http(): { status: number } {
+    return { status: 400 };
+  }
+}
+
+/**
+ * With PERSISTED_OPERATIONS_FILE, a request sent a document instead of an id (ID_REQUIRED), or an id
+ * the manifest lacks (NOT_IN_LIST). The codes are the ones Apollo Router and yoga use.
+ */
+export class PersistedOperationError extends GatewayError {
+  constructor(
+    readonly code: 'PERSISTED_QUERY_ID_REQUIRED' | 'PERSISTED_QUERY_NOT_IN_LIST',
+    message: string,
+  ) {
+    super(message);
   }
   override http(): { status: number } {
     return { status: 400 };

@@ -12,6 +12,7 @@ import { useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension
 import { useCorsPolicy } from './plugins/useCorsPolicy.js';
 import { useCsrfPrevention } from './plugins/useCsrfPrevention.js';
 import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
+import { PERSISTED_OPERATION_PARAMS, usePersistedOperationsOnly } from './plugins/usePersistedOperationsOnly.js';
 import { useQueryLimits } from './plugins/useQueryLimits.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
 import { schema } from './schema/index.js';
@@ -55,6 +56,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       : false,
     renderGraphiQL: renderOnce(renderGraphiQL),
     maxRequestBodySize: config.limits.maxRequestBodyBytes,
+    ...(config.persistedOperations ? { extraParamNames: PERSISTED_OPERATION_PARAMS } : {}),
     // useCorsPolicy below replaces yoga's default, which allows every origin with credentials.
     cors: false,
     plugins: [
@@ -69,6 +71,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       }),
       useBrazeRateLimitExtension({ snapshot: () => deps.client.status().rateLimit }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
+      ...(config.persistedOperations ? [usePersistedOperationsOnly({ operations: config.persistedOperations })] : []),
       ...useQueryLimits({ limits: config.limits, blockFieldSuggestions: !config.introspection }),
     ],
   });
