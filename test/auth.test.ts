@@ -117,6 +117,14 @@ describe('with a real Braze key, GraphQL requests need a credential', () => {
     }
   });
 
+  it('introspection stays on (the default) but is a GraphQL request like any other: it needs the credential', async () => {
+    const introspect = (headers: Record<string, string>) =>
+      fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }) });
+    expect((await introspect({})).status).toBe(401);
+    const allowed = await introspect(bearer(TOKEN_A));
+    expect(await allowed.json()).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+  });
+
   it('GraphiQL\'s page, /health and /healthz need no credential', async () => {
     const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
