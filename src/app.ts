@@ -5,6 +5,7 @@ import { startSimulatedBraze } from './braze/simulator.js';
 import type { Config } from './config.js';
 import { createGateway, GRAPHQL_ENDPOINT } from './gateway.js';
 import type { Logger } from './logger.js';
+import { GatewayMetrics } from './metrics.js';
 
 export interface RunningGateway {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -22,8 +23,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   if (target === undefined) throw new Error('unreachable: Braze mode is neither live nor simulated');
 
   const dispatcher = createBrazeDispatcher(config.upstream);
-  const client = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger });
-  const yoga = createGateway(config, { client, logger, simulated: simulator !== undefined });
+  // Metrics observe the client's attempts and read its state when scraped (after `client` exists).
+  const metrics: GatewayMetrics | undefined = config.metricsEnabled ? new GatewayMetrics(() => client.status()) : undefined;
+  const client: BrazeClient = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger, observer: metrics });
+  const yoga = createGateway(config, { client, logger, simulated: simulator !== undefined, metrics });
   const server = createServer(yoga);
   let draining = false;
   server.on('request', (_request, response) => {

@@ -110,6 +110,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   readonly graphiql: boolean;
   readonly introspection: boolean;
+  /** Serve Prometheus metrics at /metrics (no GraphQL credential needed). */
+  readonly metricsEnabled: boolean;
   /** Browser origins allowed to call the gateway: '*' for any, or an exact list (empty: none). */
   readonly corsOrigins: '*' | readonly string[];
   readonly logLevel: LogLevel;
@@ -160,6 +162,7 @@ export const DEFAULTS = Object.freeze({
   shutdownGraceMs: 10_000,
   graphiql: true,
   introspection: true,
+  metricsEnabled: true,
   logLevel: 'info' as LogLevel,
 });
 
@@ -232,6 +235,7 @@ export function loadConfig(env: Env): Config {
     DEFAULTS.introspection,
     problems,
   );
+  const metricsEnabled = readBoolean(read('METRICS_ENABLED'), 'METRICS_ENABLED', DEFAULTS.metricsEnabled, problems);
   const corsRaw = read('CORS_ORIGINS');
   // Demo data is made up, so any page may read it; a real key's numbers only go where allowed.
   const corsOrigins = corsRaw === undefined ? (braze?.mode === 'simulated' ? '*' : []) : parseOrigins(corsRaw, problems);
@@ -254,6 +258,7 @@ export function loadConfig(env: Env): Config {
     shutdownGraceMs,
     graphiql,
     introspection,
+    metricsEnabled,
     corsOrigins: corsOrigins === '*' ? '*' : Object.freeze([...corsOrigins]),
     logLevel,
   });

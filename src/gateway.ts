@@ -7,11 +7,13 @@ import { authRequired, type Config } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { findGatewayError, toGraphQLError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { GatewayMetrics } from './metrics.js';
 import { useAuth } from './plugins/useAuth.js';
 import { useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension.js';
 import { useCorsPolicy } from './plugins/useCorsPolicy.js';
 import { useCsrfPrevention } from './plugins/useCsrfPrevention.js';
 import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
+import { useMetrics } from './plugins/useMetrics.js';
 import { PERSISTED_OPERATION_PARAMS, usePersistedOperationsOnly } from './plugins/usePersistedOperationsOnly.js';
 import { useQueryLimits } from './plugins/useQueryLimits.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
@@ -24,6 +26,8 @@ export interface GatewayDeps {
   readonly logger: Logger;
   /** True when `client` talks to the built-in simulator: GraphiQL says so. */
   readonly simulated: boolean;
+  /** This gateway's metrics (also `client`'s observer); none: no /metrics and nothing counted. */
+  readonly metrics?: GatewayMetrics | undefined;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -37,8 +41,10 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     // Yoga's own empty-bodied check; `/health` (useServiceRoutes) is the informative one.
     healthCheckEndpoint: '/healthz',
     logging: quietExpectedErrors(deps.logger),
-    context: ({ request }) =>
-      createContext(deps.client, { signal: request.signal, maxCallsPerRequest: config.upstream.maxCallsPerRequest }),
+    context: ({ request }) => {
+      const context = createContext(deps.client, { signal: request.signal, maxCallsPerRequest: config.upstream.maxCallsPerRequest });
+      return deps.metrics ? deps.metrics.countLoads(context) : context;
+    },
     maskedErrors: {
       // Never attach original errors to responses, whatever NODE_ENV says: they may carry internals.
       isDev: false,
@@ -60,7 +66,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     // useCorsPolicy below replaces yoga's default, which allows every origin with credentials.
     cors: false,
     plugins: [
-      // First of the onRequestParse hooks: an anonymous request is told 401 before anything else.
+      // Counts every GraphQL request, so it goes before the hooks below that may refuse one.
+      ...(deps.metrics ? [useMetrics({ metrics: deps.metrics })] : []),
+      // First of the refusing onRequestParse hooks: an anonymous request is told 401 before anything else.
       ...(authRequired(config.auth) ? [useAuth({ authenticate: createAuthenticator(config.auth), logger: deps.logger })] : []),
       useCsrfPrevention(),
       useCorsPolicy({ origins: config.corsOrigins }),

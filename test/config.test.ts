@@ -40,8 +40,10 @@ describe('loadConfig', () => {
       },
       limits: { maxDepth: 6, maxAliases: 50, maxTokens: 2_000, maxCost: 5_000, maxDirectives: 50, maxRequestBodyBytes: 102_400 },
       shutdownGraceMs: 10_000,
+      persistedOperations: undefined,
       graphiql: true,
       introspection: true,
+      metricsEnabled: true,
       corsOrigins: '*',
       logLevel: 'info',
     });
