@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { createGateway, GRAPHQL_ENDPOINT } from './gateway.js';
 import type { Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
+import { withRequestId } from './requestId.js';
 
 export interface RunningGateway {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -27,7 +28,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const metrics: GatewayMetrics | undefined = config.metricsEnabled ? new GatewayMetrics(() => client.status()) : undefined;
   const client: BrazeClient = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger, observer: metrics });
   const yoga = createGateway(config, { client, logger, simulated: simulator !== undefined, metrics });
-  const server = createServer(yoga);
+  const server = createServer(withRequestId(yoga));
   let draining = false;
   server.on('request', (_request, response) => {
     // While draining, a keep-alive socket must not outlive its last response: close it once idle.

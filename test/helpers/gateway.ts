@@ -33,7 +33,8 @@ export interface TestGateway {
   readonly client: GraphQLClient;
   /**
    * What every helper request carries: `authorization: Bearer TEST_AUTH_TOKEN` when the gateway was
-   * started with the default credential, else nothing. Spread it into a hand-made fetch.
+   * started with the default credential, the first of `env.AUTH_TOKENS` when given, else nothing.
+   * Spread it into a hand-made fetch.
    */
   readonly authHeaders: Readonly<Record<string, string>>;
   /** Every log line the gateway wrote, at debug level and up, exactly as written. */
@@ -49,7 +50,7 @@ export interface TestGateway {
  * Starts the real gateway (loadConfig → startGateway → listening socket on port 0). With a FakeBraze
  * it is in live mode against it; without one, in demo mode against the built-in simulator. A live
  * gateway needs a credential: unless `env` sets any AUTH_* variable, it accepts TEST_AUTH_TOKEN, and
- * `client`, `query` and `execute` send it.
+ * `client`, `query` and `execute` send it (or the first of the test's own AUTH_TOKENS).
  */
 export async function startTestGateway(
   braze: FakeBraze | undefined,
@@ -64,7 +65,9 @@ export async function startTestGateway(
     ...(defaultAuth ? { AUTH_TOKENS: TEST_AUTH_TOKEN } : {}),
     ...env,
   });
-  const authHeaders: Record<string, string> = defaultAuth ? { authorization: `Bearer ${TEST_AUTH_TOKEN}` } : {};
+  // A test that configures its own AUTH_TOKENS gets helpers that send the first of them.
+  const token = defaultAuth ? TEST_AUTH_TOKEN : env['AUTH_TOKENS']?.split(',')[0]?.trim();
+  const authHeaders: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const logs: string[] = [];
   // No `secrets` here on purpose: tests prove the key is never logged, not that it is redacted.
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
