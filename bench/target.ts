@@ -38,6 +38,8 @@ const config = loadConfig({
   HOST: '127.0.0.1',
   BRAZE_REST_ENDPOINT: upstreamUrl,
   BRAZE_API_KEY: 'bench-key',
+  // A local load test against a fake upstream: no credential to send (live mode requires saying so).
+  AUTH_DISABLED: 'true',
   LOG_LEVEL: 'silent',
 });
 const gateway = await startGateway(config, createLogger({ level: 'silent' }));
