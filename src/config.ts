@@ -136,7 +136,7 @@ export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = Object.freeze({
 
 /**
  * Room for a 50-chart dashboard (aliases match BRAZE_MAX_CALLS_PER_REQUEST's 50; a fully-argumented
- * chart is about 35 tokens), a federation `_entities` query, and GraphiQL's introspection (about 190
+ * chart is about 31 tokens), a federation `_entities` query, and GraphiQL's introspection (about 190
  * tokens); refused beyond.
  */
 export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
