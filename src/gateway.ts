@@ -57,7 +57,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     graphiql: config.graphiql
       ? {
           title: deps.simulated ? 'braze-analytics-gateway (simulated Braze)' : 'braze-analytics-gateway',
-          defaultQuery: exampleQuery(deps.simulated),
+          defaultQuery: exampleQuery(deps.simulated, authRequired(config.auth)),
         }
       : false,
     renderGraphiQL: renderOnce(renderGraphiQL),
@@ -112,7 +112,7 @@ function quietExpectedErrors(logger: Logger): Logger {
   };
 }
 
-function exampleQuery(simulated: boolean): string {
+function exampleQuery(simulated: boolean, needsCredential: boolean): string {
   const banner = simulated
     ? [
         '# Demo mode: no BRAZE_API_KEY is set, so answers',
@@ -120,8 +120,12 @@ function exampleQuery(simulated: boolean): string {
         '# are made up (deterministic, daily and weekly rhythm).',
       ]
     : ['# Answers come from Braze: each distinct series costs', "# one call from the workspace's shared rate limit."];
+  const credential = needsCredential
+    ? ['# Put your credential in the Headers tab below:', '# {"authorization": "Bearer <token or JWT>"}']
+    : [];
   return [
     ...banner,
+    ...credential,
     '# Press the run button for the last 7 days of an event.',
     'query LastWeek {',
     '  eventSeries(event: "purchase", length: 7, unit: DAY) {',

@@ -129,6 +129,8 @@ describe('with a real Braze key, GraphQL requests need a credential', () => {
     const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
+    // Its example query says where the credential goes.
+    expect(await page.text()).toContain('Bearer <token or JWT>');
     expect((await fetch(new URL('/health', gateway.url))).status).toBe(200);
     expect((await fetch(new URL('/healthz', gateway.url))).status).toBe(200);
   });
