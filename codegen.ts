@@ -2,7 +2,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
  * Types every operation in test/operations against the committed SDL, as typed document nodes
- * (client preset). The tests import them through graphql-request; frontends can do the same.
+ * (client preset), and writes their persisted-operations manifest. The tests import them through graphql-request; frontends can do the same.
  * `npm run codegen` writes them; `npm run codegen:check` (part of `npm test`) fails when they are stale.
  */
 const config: CodegenConfig = {
@@ -12,7 +12,13 @@ const config: CodegenConfig = {
   generates: {
     'test/generated/': {
       preset: 'client',
-      presetConfig: { fragmentMasking: false, gqlTagName: 'graphql' },
+      presetConfig: {
+        fragmentMasking: false,
+        gqlTagName: 'graphql',
+        // Also writes persisted-documents.json ({ sha256 of the document: document }), the manifest a
+        // gateway with PERSISTED_OPERATIONS_FILE accepts; each document carries its hash in __meta__.
+        persistedDocuments: { hashAlgorithm: 'sha256' },
+      },
       config: {
         // DateTime travels as an RFC 3339 string; the client decides whether to make it a Date.
         scalars: { DateTime: 'string' },

@@ -2,7 +2,7 @@
 // Constants and types only: both sides import it, so it must stay free of side effects and heavy imports.
 
 /** Every request to a gateway carries `authorization: Bearer <this>`; the gateways get AUTH_TOKENS=<this>. */
-export const BENCH_TOKEN = 'bench-token';
+export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 
 /** The line bench/target.ts prints once everything listens (all on 127.0.0.1). */
 export interface TargetInfo {

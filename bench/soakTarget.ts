@@ -203,6 +203,8 @@ const config = loadConfig({
   HOST: '127.0.0.1',
   BRAZE_REST_ENDPOINT: upstreamUrl,
   BRAZE_API_KEY: 'soak-dummy-key',
+  // A local load test against a fake upstream: no credential to send (live mode requires saying so).
+  AUTH_DISABLED: 'true',
 });
 const gateway = await startGateway(config, createLogger({ level: 'silent' }));
 process.stdout.write(`${JSON.stringify({ gateway: gateway.url.href, upstream: upstreamUrl, pid: process.pid })}\n`);

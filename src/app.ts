@@ -9,6 +9,8 @@ import type { SeriesCache } from './cache/seriesCache.js';
 import type { CachePolicy, Config } from './config.js';
 import { createGateway, GRAPHQL_ENDPOINT } from './gateway.js';
 import type { Logger } from './logger.js';
+import { GatewayMetrics } from './metrics.js';
+import { withRequestId } from './requestId.js';
 
 const CACHE_CONNECT_WAIT_MS = 2_000;
 
@@ -35,12 +37,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   if (target === undefined) throw new Error('unreachable: Braze mode is neither live nor simulated');
 
   const dispatcher = createBrazeDispatcher(config.upstream);
-  const client = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger });
+  // Metrics observe the client's attempts and read its state when scraped (after `client` exists).
+  const metrics: GatewayMetrics | undefined = config.metricsEnabled ? new GatewayMetrics(() => client.status()) : undefined;
+  const client: BrazeClient = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger, observer: metrics });
   const series = new EventSeriesService(client, createCache(config.cache, logger), config.cache, logger);
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile.
   if (!(await series.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
-  const yoga = createGateway(config, { client, series, logger, simulated: simulator !== undefined });
-  const server = createServer(yoga);
+  const yoga = createGateway(config, { client, series, logger, simulated: simulator !== undefined, metrics });
+  const server = createServer(withRequestId(yoga));
   let draining = false;
   server.on('request', (_request, response) => {
     // While draining, a keep-alive socket must not outlive its last response: close it once idle.
@@ -70,6 +74,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
 
   if (simulator) {
     logger.warn('No BRAZE_API_KEY is set: serving the built-in SIMULATED Braze. Numbers are made up.');
+  }
+  if (config.auth.disabled) {
+    logger.warn('AUTH_DISABLED=true: GraphQL requests need no credential; anyone who reaches this port can spend the Braze rate limit');
   }
   const upstream = simulator ? 'simulated Braze' : target.endpoint.origin;
   const cache = !config.cache.enabled ? 'off' : config.cache.redisUrl ? 'redis' : 'memory';

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { parse } from 'graphql';
 
 /** Braze's REST endpoint for each instance, from Braze's "API basics" page (there is no US-09). */
 export const BRAZE_INSTANCES: Readonly<Record<string, string>> = Object.freeze({
@@ -77,18 +79,60 @@ export interface CachePolicy {
   readonly requestTimeGranularityMs: number;
 }
 
+/** What one GraphQL request may ask, checked before any upstream call. */
+export interface QueryLimits {
+  /** Deepest field nesting (introspection excluded). The schema's deepest real path is 4. */
+  readonly maxDepth: number;
+  /** Aliased fields per document: one per chart of a dashboard. */
+  readonly maxAliases: number;
+  /** Lexical tokens in the document (counted while parsing, so a huge document stops early). */
+  readonly maxTokens: number;
+  /** graphql-armor's static cost (objects 2, scalars 1, ×1.5 per level; introspection excluded). */
+  readonly maxCost: number;
+  readonly maxDirectives: number;
+  /** Largest HTTP request body; larger → 413 before it is parsed. */
+  readonly maxRequestBodyBytes: number;
+}
+
+/** How a JWT is checked: its signing key (a JWKS URL or an HS256 secret) and the claims required. */
+export interface JwtConfig {
+  readonly key: { readonly jwksUrl: URL } | { readonly secret: string };
+  /** Required `iss`, when set. */
+  readonly issuer: string | undefined;
+  /** Required `aud` (one of), when set. */
+  readonly audience: string | undefined;
+}
+
+/** Who may send GraphQL requests. Neither tokens nor a JWT key, and not disabled: open (demo mode only). */
+export interface AuthConfig {
+  /** AUTH_DISABLED=true: no credential is asked for, even with a real key (warned about at start). */
+  readonly disabled: boolean;
+  /** Static bearer tokens (AUTH_TOKENS). Never logged. */
+  readonly tokens: readonly string[];
+  readonly jwt: JwtConfig | undefined;
+}
+
 export interface Config {
   readonly braze: BrazeConfig;
   readonly cache: CachePolicy;
+  readonly auth: AuthConfig;
   /** 0 asks the OS for a free port (tests). */
   readonly port: number;
   /** undefined: Node's default, every interface. */
   readonly host: string | undefined;
   readonly upstream: UpstreamPolicy;
+  readonly limits: QueryLimits;
+  /**
+   * PERSISTED_OPERATIONS_FILE's manifest, { id: document }: when set, only these operations run.
+   * undefined: any document is accepted.
+   */
+  readonly persistedOperations: ReadonlyMap<string, string> | undefined;
   /** On SIGTERM, how long in-flight requests may take before their sockets are closed. */
   readonly shutdownGraceMs: number;
   readonly graphiql: boolean;
   readonly introspection: boolean;
+  /** Serve Prometheus metrics at /metrics (no GraphQL credential needed). */
+  readonly metricsEnabled: boolean;
   /** Browser origins allowed to call the gateway: '*' for any, or an exact list (empty: none). */
   readonly corsOrigins: '*' | readonly string[];
   readonly logLevel: LogLevel;
@@ -122,11 +166,35 @@ export const DEFAULT_CACHE_POLICY: CachePolicy = Object.freeze({
   requestTimeGranularityMs: 1_000,
 });
 
+/**
+ * Room for a 50-chart dashboard (aliases match BRAZE_MAX_CALLS_PER_REQUEST's 50; a fully-argumented
+ * chart is about 31 tokens), a federation `_entities` query, and GraphiQL's introspection (about 190
+ * tokens); refused beyond.
+ */
+export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
+  maxDepth: 6,
+  maxAliases: 50,
+  maxTokens: 2_000,
+  maxCost: 5_000,
+  maxDirectives: 50,
+  maxRequestBodyBytes: 100 * 1024,
+});
+
+const LIMIT_VARIABLES: readonly [string, keyof QueryLimits, number, number][] = [
+  ['QUERY_MAX_DEPTH', 'maxDepth', 1, 100],
+  ['QUERY_MAX_ALIASES', 'maxAliases', 0, 10_000],
+  ['QUERY_MAX_TOKENS', 'maxTokens', 10, 1_000_000],
+  ['QUERY_MAX_COST', 'maxCost', 1, 10_000_000],
+  ['QUERY_MAX_DIRECTIVES', 'maxDirectives', 0, 10_000],
+  ['MAX_REQUEST_BODY_BYTES', 'maxRequestBodyBytes', 1_024, 100 * 1024 * 1024],
+];
+
 export const DEFAULTS = Object.freeze({
   port: 4000,
   shutdownGraceMs: 10_000,
   graphiql: true,
   introspection: true,
+  metricsEnabled: true,
   logLevel: 'info' as LogLevel,
 });
 
@@ -167,11 +235,20 @@ export function loadConfig(env: Env): Config {
   };
 
   const braze = readBraze(read, problems);
+  const auth = readAuth(read, braze?.mode, problems);
   const port = readInteger(read('PORT'), 'PORT', 0, 65_535, DEFAULTS.port, problems);
   const upstream: Record<keyof UpstreamPolicy, number> = { ...DEFAULT_UPSTREAM_POLICY };
   for (const [name, field, min, max] of UPSTREAM_VARIABLES) {
     upstream[field] = readInteger(read(name), name, min, max, DEFAULT_UPSTREAM_POLICY[field], problems);
   }
+  const limits: Record<keyof QueryLimits, number> = { ...DEFAULT_QUERY_LIMITS };
+  for (const [name, field, min, max] of LIMIT_VARIABLES) {
+    limits[field] = readInteger(read(name), name, min, max, DEFAULT_QUERY_LIMITS[field], problems);
+  }
+  const persistedOperationsFile = read('PERSISTED_OPERATIONS_FILE');
+  const persistedOperations = persistedOperationsFile === undefined ? undefined : readManifest(persistedOperationsFile, problems);
+  // GraphiQL sends documents of its own, which persisted-operations mode refuses: off unless asked for.
+  const graphiql = readBoolean(read('GRAPHIQL_ENABLED'), 'GRAPHIQL_ENABLED', DEFAULTS.graphiql && persistedOperations === undefined, problems);
   if (upstream.retryBaseMs > upstream.retryMaxMs) {
     problems.push('BRAZE_RETRY_BASE_MS must not exceed BRAZE_RETRY_MAX_MS');
   }
@@ -184,13 +261,14 @@ export function loadConfig(env: Env): Config {
     DEFAULTS.shutdownGraceMs,
     problems,
   );
-  const graphiql = readBoolean(read('GRAPHIQL_ENABLED'), 'GRAPHIQL_ENABLED', DEFAULTS.graphiql, problems);
+
   const introspection = readBoolean(
     read('INTROSPECTION_ENABLED'),
     'INTROSPECTION_ENABLED',
     DEFAULTS.introspection,
     problems,
   );
+  const metricsEnabled = readBoolean(read('METRICS_ENABLED'), 'METRICS_ENABLED', DEFAULTS.metricsEnabled, problems);
   const corsRaw = read('CORS_ORIGINS');
   // Demo data is made up, so any page may read it; a real key's numbers only go where allowed.
   const corsOrigins = corsRaw === undefined ? (braze?.mode === 'simulated' ? '*' : []) : parseOrigins(corsRaw, problems);
@@ -205,12 +283,16 @@ export function loadConfig(env: Env): Config {
   return Object.freeze({
     braze: Object.freeze(braze),
     cache,
+    auth,
     port,
     host: read('HOST'),
     upstream: Object.freeze(upstream),
+    limits: Object.freeze(limits),
+    persistedOperations,
     shutdownGraceMs,
     graphiql,
     introspection,
+    metricsEnabled,
     corsOrigins: corsOrigins === '*' ? '*' : Object.freeze([...corsOrigins]),
     logLevel,
   });
@@ -256,6 +338,109 @@ function readBraze(read: (name: string) => string | undefined, problems: string[
   }
   if (problems.length > before || endpoint === undefined) return undefined;
   return { mode: 'live', endpoint, apiKey };
+}
+
+/** Shortest static token accepted: a guessable token would make the check pointless. */
+export const MIN_TOKEN_LENGTH = 16;
+/** HS256 wants a key at least as long as its hash (RFC 7518 §3.2). */
+export const MIN_JWT_SECRET_LENGTH = 32;
+
+function readAuth(
+  read: (name: string) => string | undefined,
+  brazeMode: BrazeConfig['mode'] | undefined,
+  problems: string[],
+): AuthConfig {
+  const disabled = readBoolean(read('AUTH_DISABLED'), 'AUTH_DISABLED', false, problems);
+  const tokensRaw = read('AUTH_TOKENS');
+  const jwksRaw = read('AUTH_JWKS_URL');
+  const secret = read('AUTH_JWT_SECRET');
+  const issuer = read('AUTH_JWT_ISSUER');
+  const audience = read('AUTH_JWT_AUDIENCE');
+
+  // Token values are secrets: problems name their position, never their text.
+  const tokens = (tokensRaw ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+  tokens.forEach((token, index) => {
+    if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
+      problems.push(`AUTH_TOKENS entry ${index + 1} must be at least ${MIN_TOKEN_LENGTH} characters without white space`);
+    }
+  });
+
+  let key: JwtConfig['key'] | undefined;
+  if (jwksRaw !== undefined && secret !== undefined) {
+    problems.push('set AUTH_JWKS_URL or AUTH_JWT_SECRET, not both');
+  } else if (jwksRaw !== undefined) {
+    const url = parseHttpUrl(jwksRaw);
+    if (url === undefined) problems.push(`AUTH_JWKS_URL must be an https URL (http only for loopback) (got "${jwksRaw}")`);
+    else key = { jwksUrl: url };
+  } else if (secret !== undefined) {
+    if (secret.length < MIN_JWT_SECRET_LENGTH) problems.push(`AUTH_JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters`);
+    else key = { secret };
+  }
+  if ((issuer !== undefined || audience !== undefined) && jwksRaw === undefined && secret === undefined) {
+    problems.push('AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE need AUTH_JWKS_URL or AUTH_JWT_SECRET');
+  }
+  const configured = tokensRaw !== undefined || jwksRaw !== undefined || secret !== undefined;
+  if (disabled && configured) {
+    problems.push('AUTH_DISABLED=true contradicts AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET: choose one');
+  }
+  if (brazeMode === 'live' && !disabled && !configured) {
+    // Anyone who can reach the port would otherwise spend the workspace's rate limit and read its data.
+    problems.push(
+      'BRAZE_API_KEY is set, so GraphQL requests need a credential: set AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET (or AUTH_DISABLED=true to serve without one)',
+    );
+  }
+  return Object.freeze({
+    disabled,
+    tokens: Object.freeze(tokens),
+    jwt: key === undefined ? undefined : Object.freeze({ key: Object.freeze(key), issuer, audience }),
+  });
+}
+
+/**
+ * Reads a persisted-operations manifest as GraphQL Code Generator's client preset writes it
+ * (`persistedDocuments`): a JSON object from id to document. Every document must parse, so a broken
+ * manifest stops the start instead of failing one client later.
+ */
+function readManifest(path: string, problems: string[]): ReadonlyMap<string, string> | undefined {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    problems.push(`PERSISTED_OPERATIONS_FILE must be a readable JSON file (${path}: ${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+  if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest) || Object.keys(manifest).length === 0) {
+    problems.push(`PERSISTED_OPERATIONS_FILE must hold a non-empty JSON object of { id: document } (${path})`);
+    return undefined;
+  }
+  const operations = new Map<string, string>();
+  for (const [id, document] of Object.entries(manifest)) {
+    try {
+      if (typeof document !== 'string') throw new Error('not a string');
+      parse(document);
+      operations.set(id, document);
+    } catch (error) {
+      problems.push(`PERSISTED_OPERATIONS_FILE entry ${id} is not a GraphQL document (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  return operations;
+}
+
+/** True when GraphQL requests must carry a credential. */
+export function authRequired(auth: AuthConfig): boolean {
+  return !auth.disabled && (auth.tokens.length > 0 || auth.jwt !== undefined);
+}
+
+/** An absolute https URL, or http on a loopback address; undefined otherwise. */
+function parseHttpUrl(raw: string): URL | undefined {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'https:') return url;
+    if (url.protocol === 'http:' && isLoopback(url.hostname.replace(/^\[|\]$/g, ''))) return url;
+  } catch {
+    // reported by the caller
+  }
+  return undefined;
 }
 
 function parseEndpoint(raw: string, problems: string[]): URL | undefined {

@@ -6,6 +6,11 @@ import { createGraphQLError } from 'graphql-yoga';
  * Frontends branch on them, so they are part of the public contract: add, never rename.
  */
 export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'CSRF_PREVENTED'
+  | 'QUERY_TOO_COMPLEX'
+  | 'PERSISTED_QUERY_ID_REQUIRED'
+  | 'PERSISTED_QUERY_NOT_IN_LIST'
   | 'BAD_USER_INPUT'
   | 'RESULT_OUT_OF_RANGE'
   | 'TOO_MANY_UPSTREAM_CALLS'
@@ -27,6 +32,86 @@ export abstract class GatewayError extends Error {
   /** Extra `extensions` entries beyond `code`; only safe, client-facing values. */
   details(): Record<string, ExtensionValue> {
     return {};
+  }
+
+  /**
+   * For errors that refuse the whole request: the HTTP status and headers of the response. Yoga reads
+   * them from `extensions.http` and strips that key from the body.
+   */
+  http(): { status: number; headers?: Record<string, string> } | undefined {
+    return undefined;
+  }
+}
+
+/**
+ * The request carried no acceptable credential. `reason` goes to the log only (RFC 6750 says what a
+ * client may be told: that the token is invalid, not why), so a prober learns nothing.
+ */
+export class UnauthenticatedError extends GatewayError {
+  readonly code = 'UNAUTHENTICATED';
+  constructor(
+    /** A credential was sent but refused (as opposed to none sent). */
+    readonly presented: boolean,
+    readonly reason: string,
+  ) {
+    super(
+      presented
+        ? 'The bearer credential was not accepted: it is unknown, expired, or not meant for this gateway'
+        : 'This gateway needs a credential: send Authorization: Bearer <token>',
+    );
+  }
+  override http(): { status: number; headers: Record<string, string> } {
+    const challenge = this.presented ? 'Bearer realm="braze-analytics-gateway", error="invalid_token"' : 'Bearer realm="braze-analytics-gateway"';
+    return { status: 401, headers: { 'WWW-Authenticate': challenge } };
+  }
+}
+
+/** A request a browser could have sent cross-origin without a preflight (see useCsrfPrevention). */
+export class CsrfPreventionError extends GatewayError {
+  readonly code = 'CSRF_PREVENTED';
+  constructor(readonly requestHeaders: readonly string[]) {
+    super(
+      `GET requests and form or text/plain POSTs need the header ${requestHeaders.join(' or ')} (CSRF prevention); or POST application/json`,
+    );
+  }
+  override http(): { status: number } {
+    return { status: 403 };
+  }
+}
+
+/** Which of the query limits (src/plugins/useQueryLimits.ts) a document broke. */
+export type QueryLimit = 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxCost' | 'maxDirectives';
+
+/** The document is deeper, wider or longer than the gateway allows; refused before execution. */
+export class QueryTooComplexError extends GatewayError {
+  readonly code = 'QUERY_TOO_COMPLEX';
+  constructor(
+    message: string,
+    readonly limit: QueryLimit,
+  ) {
+    super(message);
+  }
+  override details(): Record<string, ExtensionValue> {
+    return { limit: this.limit };
+  }
+  override http(): { status: number } {
+    return { status: 400 };
+  }
+}
+
+/**
+ * With PERSISTED_OPERATIONS_FILE, a request sent a document instead of an id (ID_REQUIRED), or an id
+ * the manifest lacks (NOT_IN_LIST). The codes are the ones Apollo Router and yoga use.
+ */
+export class PersistedOperationError extends GatewayError {
+  constructor(
+    readonly code: 'PERSISTED_QUERY_ID_REQUIRED' | 'PERSISTED_QUERY_NOT_IN_LIST',
+    message: string,
+  ) {
+    super(message);
+  }
+  override http(): { status: number } {
+    return { status: 400 };
   }
 }
 
@@ -165,7 +250,7 @@ export function toGraphQLError(error: GatewayError, located?: GraphQLError): Gra
     ...(located?.source ? { source: located.source } : {}),
     ...(located?.positions ? { positions: located.positions } : {}),
     ...(located?.path ? { path: located.path } : {}),
-    extensions: { code: error.code, ...error.details() },
+    extensions: { code: error.code, ...error.details(), ...(error.http() ? { http: error.http() } : {}) },
   });
 }
 

@@ -1,16 +1,23 @@
 import type { GraphQLError } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
+import { createAuthenticator } from './auth/authenticator.js';
 import type { BrazeClient } from './braze/client.js';
 import type { EventSeriesService } from './braze/seriesService.js';
-import type { Config } from './config.js';
+import { authRequired, type Config } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { findGatewayError, toGraphQLError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { GatewayMetrics } from './metrics.js';
+import { useAuth } from './plugins/useAuth.js';
 import { useBrazeCacheExtension } from './plugins/useBrazeCacheExtension.js';
 import { useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension.js';
 import { useCorsPolicy } from './plugins/useCorsPolicy.js';
+import { useCsrfPrevention } from './plugins/useCsrfPrevention.js';
 import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
+import { useMetrics } from './plugins/useMetrics.js';
+import { PERSISTED_OPERATION_PARAMS, usePersistedOperationsOnly } from './plugins/usePersistedOperationsOnly.js';
+import { useQueryLimits } from './plugins/useQueryLimits.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
 import { schema } from './schema/index.js';
 
@@ -23,6 +30,8 @@ export interface GatewayDeps {
   readonly logger: Logger;
   /** True when `client` talks to the built-in simulator: GraphiQL says so. */
   readonly simulated: boolean;
+  /** This gateway's metrics (also `client`'s observer); none: no /metrics and nothing counted. */
+  readonly metrics?: GatewayMetrics | undefined;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -36,13 +45,15 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     // Yoga's own empty-bodied check; `/health` (useServiceRoutes) is the informative one.
     healthCheckEndpoint: '/healthz',
     logging: quietExpectedErrors(deps.logger),
-    context: ({ request }) =>
-      createContext(deps.client, deps.series, {
+    context: ({ request }) => {
+      const context = createContext(deps.client, deps.series, {
         signal: request.signal,
         maxCallsPerRequest: config.upstream.maxCallsPerRequest,
         bypassCache: wantsFreshData(request),
         requestTimeGranularityMs: config.cache.requestTimeGranularityMs,
-      }),
+      });
+      return deps.metrics ? deps.metrics.countLoads(context) : context;
+    },
     maskedErrors: {
       // Never attach original errors to responses, whatever NODE_ENV says: they may carry internals.
       isDev: false,
@@ -55,13 +66,20 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     graphiql: config.graphiql
       ? {
           title: deps.simulated ? 'braze-analytics-gateway (simulated Braze)' : 'braze-analytics-gateway',
-          defaultQuery: exampleQuery(deps.simulated),
+          defaultQuery: exampleQuery(deps.simulated, authRequired(config.auth)),
         }
       : false,
     renderGraphiQL: renderOnce(renderGraphiQL),
+    maxRequestBodySize: config.limits.maxRequestBodyBytes,
+    ...(config.persistedOperations ? { extraParamNames: PERSISTED_OPERATION_PARAMS } : {}),
     // useCorsPolicy below replaces yoga's default, which allows every origin with credentials.
     cors: false,
     plugins: [
+      // Counts every GraphQL request, so it goes before the hooks below that may refuse one.
+      ...(deps.metrics ? [useMetrics({ metrics: deps.metrics })] : []),
+      // First of the refusing onRequestParse hooks: an anonymous request is told 401 before anything else.
+      ...(authRequired(config.auth) ? [useAuth({ authenticate: createAuthenticator(config.auth), logger: deps.logger })] : []),
+      useCsrfPrevention(),
       useCorsPolicy({ origins: config.corsOrigins }),
       useServiceRoutes({
         graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -71,6 +89,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       useBrazeRateLimitExtension({ snapshot: () => deps.client.status().rateLimit }),
       useBrazeCacheExtension(),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
+      ...(config.persistedOperations ? [usePersistedOperationsOnly({ operations: config.persistedOperations })] : []),
+      ...useQueryLimits({ limits: config.limits, blockFieldSuggestions: !config.introspection }),
     ],
   });
 }
@@ -107,7 +127,7 @@ function quietExpectedErrors(logger: Logger): Logger {
   };
 }
 
-function exampleQuery(simulated: boolean): string {
+function exampleQuery(simulated: boolean, needsCredential: boolean): string {
   const banner = simulated
     ? [
         '# Demo mode: no BRAZE_API_KEY is set, so answers',
@@ -115,8 +135,12 @@ function exampleQuery(simulated: boolean): string {
         '# are made up (deterministic, daily and weekly rhythm).',
       ]
     : ['# Answers come from Braze: each distinct series costs', "# one call from the workspace's shared rate limit."];
+  const credential = needsCredential
+    ? ['# Put your credential in the Headers tab below:', '# {"authorization": "Bearer <token or JWT>"}']
+    : [];
   return [
     ...banner,
+    ...credential,
     '# Press the run button for the last 7 days of an event.',
     'query LastWeek {',
     '  eventSeries(event: "purchase", length: 7, unit: DAY) {',

@@ -1,4 +1,5 @@
 import type { LogLevel } from './config.js';
+import { requestScope } from './requestId.js';
 
 type Level = Exclude<LogLevel, 'silent'>;
 const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -28,6 +29,9 @@ export function createLogger({ level, write, secrets = [] }: LoggerOptions): Log
   const emit = (lineLevel: Level, message: unknown, rest: unknown[]): void => {
     if (SEVERITY[lineLevel] < SEVERITY[level]) return;
     const entry: Record<string, unknown> = { level: lineLevel, time: new Date().toISOString() };
+    // Written while serving an HTTP request: which one (src/requestId.ts).
+    const scope = requestScope.getStore();
+    if (scope) entry['requestId'] = scope.requestId;
     entry['msg'] = message instanceof Error ? message.message : String(message);
     if (message instanceof Error) entry['err'] = describeError(message);
     for (const extra of rest) {

@@ -14,7 +14,12 @@ try {
 
 const logger = createLogger({
   level: config.logLevel,
-  secrets: config.braze.mode === 'live' ? [config.braze.apiKey] : [],
+  // Belt and braces: nothing logs these, and if something ever did, the line is redacted.
+  secrets: [
+    ...(config.braze.mode === 'live' ? [config.braze.apiKey] : []),
+    ...config.auth.tokens,
+    ...(config.auth.jwt && 'secret' in config.auth.jwt.key ? [config.auth.jwt.key.secret] : []),
+  ],
 });
 
 const gateway = await startGateway(config, logger).catch((error: unknown) => {

@@ -170,7 +170,10 @@ describe.skipIf(skip)('a frontend on another origin, in a real browser (CORS)', 
     if (!browser || !gateway) throw new Error('beforeAll did not start the gateway and browser');
     const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
     try {
-      await page.goto(`${site.origin}/?gateway=${encodeURIComponent(gateway.url.href)}`, { timeout: BROWSER_WAIT_MS });
+      const token = (gateway.authHeaders['authorization'] ?? '').replace(/^Bearer /, '');
+      await page.goto(`${site.origin}/?gateway=${encodeURIComponent(gateway.url.href)}&token=${encodeURIComponent(token)}`, {
+        timeout: BROWSER_WAIT_MS,
+      });
       const status = page.locator('#status');
       await status.filter({ hasNotText: 'loading' }).waitFor({ state: 'visible', timeout: BROWSER_WAIT_MS });
       await mkdir(SCREENSHOT_DIR, { recursive: true });

@@ -137,7 +137,12 @@ describe('in-flight sharing across requests', () => {
     const gateway = await gatewayWith({});
     const body = JSON.stringify({ query: seriesQuery(field('s', `event: "e", length: 4, endingAt: "${PAST}"`)) });
     const controller = new AbortController();
-    const leaving = fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: controller.signal }).catch(() => 'gone');
+    const leaving = fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...gateway.authHeaders },
+      body,
+      signal: controller.signal,
+    }).catch(() => 'gone');
     while (braze.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const staying = gateway.query<Data>(JSON.parse(body).query);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -173,7 +178,7 @@ describe('the in-memory cache', () => {
     await gateway.query(query);
     const fresh = await fetch(gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', ...gateway.authHeaders },
       body: JSON.stringify({ query }),
     });
     expect((await fresh.json()).extensions.brazeCache).toMatchObject({ hits: 0, misses: 1 });
@@ -297,5 +302,24 @@ describe('REQUEST_TIME_GRANULARITY_MS', () => {
     expect(second.data?.['s']?.endingAt).toBe(first.data?.['s']?.endingAt);
     expect(braze.seriesCalls).toHaveLength(1);
     expect(braze.seriesCalls[0]?.query['ending_at']).toBe(new Date(before).toISOString().replace('.000Z', 'Z'));
+  });
+});
+
+describe('/metrics counts the calls saved beyond deduplication', () => {
+  it('coalescing, cache and sharing each have their own reason', async () => {
+    braze.respond(async (call) => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return { body: defaultSeries(call.query) };
+    });
+    const gateway = await gatewayWith({ CACHE_ENABLED: 'true' });
+    const window = (n: number) => `event: "m", length: ${n}, endingAt: "${PAST}"`;
+    await gateway.query(seriesQuery([7, 14, 30].map((n) => field(`l${n}`, window(n))).join('\n'))); // 2 coalesced
+    await gateway.query(seriesQuery(field('again', window(30)))); // 1 cache hit
+    const shared = seriesQuery(field('s', `event: "other", length: 2, endingAt: "${PAST}"`));
+    await Promise.all([gateway.query(shared), gateway.query(shared)]); // 1 shared in flight
+    const text = await (await fetch(new URL('/metrics', gateway.url))).text();
+    const saved = (reason: string) => Number(new RegExp(`braze_gateway_upstream_calls_saved_total\\{reason="${reason}"\\} (\\d+)`).exec(text)?.[1]);
+    expect({ coalescing: saved('coalescing'), cache: saved('cache'), sharing: saved('sharing') }).toEqual({ coalescing: 2, cache: 1, sharing: 1 });
+    expect(braze.seriesCalls).toHaveLength(2);
   });
 });

@@ -18,7 +18,8 @@ afterAll(async () => {
 describe('the frontend call the README shows', () => {
   it('a typed document through graphql-request returns typed data', async () => {
     // As in README "Frontend clients": the generated document carries result and variable types.
-    const client = new GraphQLClient(gateway.url.href);
+    // With the gateway's credential, as a frontend's backend-for-frontend would send it.
+    const client = new GraphQLClient(gateway.url.href, { headers: gateway.authHeaders });
     const { eventSeries }: EventSeriesQuery = await client.request(EventSeriesDocument, {
       event: 'purchase',
       length: 2,
@@ -30,7 +31,7 @@ describe('the frontend call the README shows', () => {
 
   it('a failed field throws a ClientError carrying the code (errorPolicy "none", the default)', async () => {
     braze.respond(() => ({ status: 401, body: { message: 'Invalid API key' } }));
-    const client = new GraphQLClient(gateway.url.href);
+    const client = new GraphQLClient(gateway.url.href, { headers: gateway.authHeaders });
     await expect(client.request(EventSeriesDocument, { event: 'purchase', length: 2 })).rejects.toMatchObject({
       response: { errors: [{ extensions: { code: 'UPSTREAM_UNAUTHORIZED' } }] },
     });

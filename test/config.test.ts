@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 
+/** A live configuration needs a credential setting; these tests are about something else. */
+const AUTH = { AUTH_TOKENS: 'tok-0123456789abcdef' };
+
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
     loadConfig(env);
@@ -26,6 +29,7 @@ describe('loadConfig', () => {
         redisKeyPrefix: 'braze-analytics-gateway:',
         requestTimeGranularityMs: 1_000,
       },
+      auth: { disabled: false, tokens: [], jwt: undefined },
       port: 4000,
       host: undefined,
       upstream: {
@@ -44,15 +48,89 @@ describe('loadConfig', () => {
         maxConnections: 20,
         maxBodyBytes: 1_048_576,
       },
+      limits: { maxDepth: 6, maxAliases: 50, maxTokens: 2_000, maxCost: 5_000, maxDirectives: 50, maxRequestBodyBytes: 102_400 },
       shutdownGraceMs: 10_000,
+      persistedOperations: undefined,
       graphiql: true,
       introspection: true,
+      metricsEnabled: true,
       corsOrigins: '*',
       logLevel: 'info',
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.braze)).toBe(true);
     expect(Object.isFrozen(config.upstream)).toBe(true);
+    expect(Object.isFrozen(config.auth)).toBe(true);
+  });
+
+  describe('auth', () => {
+    const LIVE = { BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k' };
+
+    it('reads static tokens, a JWKS URL or an HS256 secret, issuer and audience', () => {
+      expect(loadConfig({ ...LIVE, AUTH_TOKENS: ' tok-0123456789abcdef , tok-fedcba9876543210 ' }).auth).toEqual({
+        disabled: false,
+        tokens: ['tok-0123456789abcdef', 'tok-fedcba9876543210'],
+        jwt: undefined,
+      });
+      const jwks = loadConfig({ ...LIVE, AUTH_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json', AUTH_JWT_ISSUER: 'https://idp.example.com/', AUTH_JWT_AUDIENCE: 'analytics' });
+      expect(jwks.auth.jwt).toEqual({
+        key: { jwksUrl: new URL('https://idp.example.com/.well-known/jwks.json') },
+        issuer: 'https://idp.example.com/',
+        audience: 'analytics',
+      });
+      const secret = 'x'.repeat(32);
+      expect(loadConfig({ ...LIVE, AUTH_JWT_SECRET: secret }).auth.jwt).toEqual({ key: { secret }, issuer: undefined, audience: undefined });
+      expect(loadConfig({ ...LIVE, AUTH_DISABLED: 'true' }).auth).toEqual({ disabled: true, tokens: [], jwt: undefined });
+    });
+
+    it('a real key with no credential setting is a configuration error, reported with the others', () => {
+      expect(problemsOf({ ...LIVE, PORT: 'x' })).toEqual([
+        'BRAZE_API_KEY is set, so GraphQL requests need a credential: set AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET (or AUTH_DISABLED=true to serve without one)',
+        'PORT must be a whole number from 0 to 65535 (got "x")',
+      ]);
+    });
+
+    it('refuses weak or contradictory settings without echoing a secret', () => {
+      const problems = problemsOf({
+        ...LIVE,
+        AUTH_TOKENS: 'short-secret,tok-0123456789abcdef',
+        AUTH_JWT_SECRET: 'too-short-secret',
+        AUTH_DISABLED: 'yes',
+      });
+      expect(problems).toEqual([
+        'AUTH_TOKENS entry 1 must be at least 16 characters without white space',
+        'AUTH_JWT_SECRET must be at least 32 characters',
+        'AUTH_DISABLED=true contradicts AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET: choose one',
+      ]);
+      expect(problems.join('\n')).not.toContain('short-secret');
+      expect(problemsOf({ AUTH_JWKS_URL: 'http://idp.example.com/jwks', AUTH_JWT_SECRET: 'x'.repeat(32) })).toEqual([
+        'set AUTH_JWKS_URL or AUTH_JWT_SECRET, not both',
+      ]);
+      expect(problemsOf({ AUTH_JWKS_URL: 'http://idp.example.com/jwks' })).toEqual([
+        'AUTH_JWKS_URL must be an https URL (http only for loopback) (got "http://idp.example.com/jwks")',
+      ]);
+      expect(problemsOf({ AUTH_JWT_AUDIENCE: 'analytics' })).toEqual(['AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE need AUTH_JWKS_URL or AUTH_JWT_SECRET']);
+    });
+
+    it('demo mode may stay open', () => {
+      expect(loadConfig({}).auth).toEqual({ disabled: false, tokens: [], jwt: undefined });
+    });
+  });
+
+  it('reads every query limit', () => {
+    const config = loadConfig({
+      QUERY_MAX_DEPTH: '4',
+      QUERY_MAX_ALIASES: '20',
+      QUERY_MAX_TOKENS: '500',
+      QUERY_MAX_COST: '300',
+      QUERY_MAX_DIRECTIVES: '0',
+      MAX_REQUEST_BODY_BYTES: '4096',
+    });
+    expect(config.limits).toEqual({ maxDepth: 4, maxAliases: 20, maxTokens: 500, maxCost: 300, maxDirectives: 0, maxRequestBodyBytes: 4096 });
+    expect(problemsOf({ QUERY_MAX_DEPTH: '0', MAX_REQUEST_BODY_BYTES: '10' })).toEqual([
+      'QUERY_MAX_DEPTH must be a whole number from 1 to 100 (got "0")',
+      'MAX_REQUEST_BODY_BYTES must be a whole number from 1024 to 104857600 (got "10")',
+    ]);
   });
 
   it('reads every upstream setting', () => {
@@ -94,9 +172,9 @@ describe('loadConfig', () => {
 
   it('CORS: any origin in demo mode, none with a real key, unless CORS_ORIGINS says otherwise', () => {
     expect(loadConfig({}).corsOrigins).toBe('*');
-    expect(loadConfig({ BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k' , ...AUTH }).corsOrigins).toEqual([]);
     expect(
-      loadConfig({ BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/' })
+      loadConfig({ BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k', ...AUTH, CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/' })
         .corsOrigins,
     ).toEqual(['https://app.example.com', 'http://localhost:5173']);
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
@@ -125,15 +203,15 @@ describe('loadConfig', () => {
     ['JP-01', 'https://rest.jp-01.braze.com'],
     ['KR-01', 'https://rest.kr-01.braze.com'],
   ])('BRAZE_INSTANCE %s maps to %s', (instance, origin) => {
-    const config = loadConfig({ BRAZE_INSTANCE: instance, BRAZE_API_KEY: 'k' });
+    const config = loadConfig({ BRAZE_INSTANCE: instance, BRAZE_API_KEY: 'k' , ...AUTH });
     expect(config.braze.mode === 'live' && config.braze.endpoint.origin).toBe(origin);
   });
 
   it('accepts an https endpoint, and http on loopback only', () => {
     for (const endpoint of ['https://rest.iad-03.braze.com/', 'http://127.0.0.1:9999', 'http://localhost:1', 'http://[::1]:2']) {
-      expect(loadConfig({ BRAZE_REST_ENDPOINT: endpoint, BRAZE_API_KEY: 'k' }).braze.mode).toBe('live');
+      expect(loadConfig({ BRAZE_REST_ENDPOINT: endpoint, BRAZE_API_KEY: 'k' , ...AUTH }).braze.mode).toBe('live');
     }
-    const config = loadConfig({ BRAZE_REST_ENDPOINT: 'https://proxy.example.com/braze/', BRAZE_API_KEY: 'k' });
+    const config = loadConfig({ BRAZE_REST_ENDPOINT: 'https://proxy.example.com/braze/', BRAZE_API_KEY: 'k' , ...AUTH });
     expect(config.braze.mode === 'live' && config.braze.endpoint.href).toBe('https://proxy.example.com/braze');
   });
 

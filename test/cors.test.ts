@@ -29,7 +29,7 @@ const preflight = (gateway: TestGateway, origin: string) =>
     headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
   });
 const post = (gateway: TestGateway, origin: string) =>
-  fetch(gateway.url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: QUERY });
+  fetch(gateway.url, { method: 'POST', headers: { origin, 'content-type': 'application/json', ...gateway.authHeaders }, body: QUERY });
 
 describe('CORS', () => {
   it('with CORS_ORIGINS, an allowed origin gets its preflight and its answer', async () => {
@@ -66,7 +66,7 @@ describe('CORS', () => {
       expect((await preflight(gateway, ALLOWED)).headers.get('access-control-allow-origin')).toBeNull();
       expect((await post(gateway, ALLOWED)).headers.get('access-control-allow-origin')).toBeNull();
       // Same-origin and non-browser clients (no Origin header) are unaffected.
-      const plain = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY });
+      const plain = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...gateway.authHeaders }, body: QUERY });
       expect(plain.status).toBe(200);
     });
   });

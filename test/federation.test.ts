@@ -61,7 +61,14 @@ describe('end to end through Hive Gateway serving the composed supergraph', () =
       { name: 'braze', url: subgraph.url.href, sdl: BRAZE_SDL },
       { name: 'campaigns', url: campaigns.url.href, sdl: CAMPAIGNS_SDL },
     ]);
-    const runtime = createGatewayRuntime({ supergraph, logging: false });
+    const runtime = createGatewayRuntime({
+      supergraph,
+      logging: false,
+      // The subgraph asks for a credential like any client: the router passes on its client's.
+      propagateHeaders: {
+        fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),
+      },
+    });
     router = createServer(runtime);
     await new Promise<void>((resolve) => router.listen(0, '127.0.0.1', resolve));
     routerUrl = `http://127.0.0.1:${(router.address() as AddressInfo).port}/graphql`;
@@ -80,7 +87,7 @@ describe('end to end through Hive Gateway serving the composed supergraph', () =
   async function route(query: string): Promise<{ data?: unknown; errors?: unknown[] }> {
     const response = await fetch(routerUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...subgraph.authHeaders },
       body: JSON.stringify({ query }),
     });
     expect(response.status).toBe(200);

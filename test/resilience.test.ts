@@ -366,7 +366,7 @@ describe('when the GraphQL client goes away', () => {
     const controller = new AbortController();
     const pending = fetch(gateway!.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...gateway!.authHeaders },
       body: JSON.stringify({ query: `{ eventSeries(event: "e", length: 1, endingAt: "${AT}") { total } }` }),
       signal: controller.signal,
     }).catch(() => 'aborted');
@@ -387,7 +387,7 @@ describe('when the GraphQL client goes away', () => {
     const controller = new AbortController();
     const pending = fetch(gateway!.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...gateway!.authHeaders },
       body: JSON.stringify({ query: `{ eventSeries(event: "e", length: 1, endingAt: "${AT}") { total } }` }),
       signal: controller.signal,
     }).catch(() => 'aborted');

@@ -1,21 +1,49 @@
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeries, startFakeBraze, type CannedAnswer, type FakeBraze } from './helpers/fakeBraze.js';
 import { startTestGateway, TEST_API_KEY, type TestGateway } from './helpers/gateway.js';
+
+const TOKENS = ['tok-secrets-1-7e6d5c4b3a291807f6e5', 'tok-secrets-2-a1b2c3d4e5f60718293a'];
+const JWT_SECRET = 'jwt-secret-for-the-secrets-test-5d4c3b2a1908';
+const AUDIENCE = 'braze-analytics-gateway';
 
 let braze: FakeBraze;
 let gateway: TestGateway;
 
 beforeAll(async () => {
   braze = await startFakeBraze();
-  gateway = await startTestGateway(braze, { BRAZE_TIMEOUT_MS: '300' });
+  gateway = await startTestGateway(braze, {
+    BRAZE_TIMEOUT_MS: '300',
+    AUTH_TOKENS: TOKENS.join(','),
+    AUTH_JWT_SECRET: JWT_SECRET,
+    AUTH_JWT_AUDIENCE: AUDIENCE,
+  });
 });
 afterAll(async () => {
   await gateway.close();
   await braze.close();
 });
 
-describe('the REST key never leaves towards a client or a log', () => {
-  it('is absent from every response body, header and log line of a run through each error path', async () => {
+async function jwt(audience: string, expiresAt: number, secret = JWT_SECRET): Promise<string> {
+  return new SignJWT({ sub: 'dashboards' }).setProtectedHeader({ alg: 'HS256' }).setAudience(audience).setExpirationTime(expiresAt).sign(new TextEncoder().encode(secret));
+}
+
+describe('the REST key and the credentials never leave towards a client or a log', () => {
+  it('are absent from every response body, header and log line of a run through each error path', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const goodJwt = await jwt(AUDIENCE, now + 300);
+    const refusedCredentials = [
+      'tok-wrong-0000000000000000000000',
+      `${TOKENS[0]}x`,
+      await jwt(AUDIENCE, now - 60),
+      await jwt('another-api', now + 300),
+      await jwt(AUDIENCE, now + 300, 'another-secret-of-sufficient-length-000'),
+    ];
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const simple = JSON.stringify({ query: '{ __typename }' });
+    const auth = { authorization: `Bearer ${TOKENS[1]}` };
+
     // Braze error pages that echo the request's Authorization header, as some proxies do.
     const echo = `Bearer ${TEST_API_KEY}`;
     const answers: Record<string, CannedAnswer | 'hang' | 'reset'> = {
@@ -48,6 +76,19 @@ describe('the REST key never leaves towards a client or a log', () => {
     const invalid = await gateway.query(`{ eventSeries(event: "", length: 0) { total } }`);
     const health = await fetch(new URL('/health', gateway.url));
     const graphiql = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+    // The gateway's own refusals: credentials missing or refused, CSRF, limits, body size; and two good credentials.
+    const refusals = [
+      await post({}, simple),
+      ...(await Promise.all(refusedCredentials.map((credential) => post({ authorization: `Bearer ${credential}` }, simple)))),
+      await post({ authorization: `Basic ${Buffer.from(`user:${TOKENS[0]}`).toString('base64')}` }, simple),
+      await fetch(`${gateway.url.href}?query=%7B__typename%7D`, { headers: auth }),
+      await post(auth, JSON.stringify({ query: `{ ${'a { '.repeat(8)}b${' }'.repeat(8)} }` })),
+      await post(auth, JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(200_000) } })),
+    ];
+    expect(refusals.map((r) => r.status)).toEqual([401, 401, 401, 401, 401, 401, 401, 403, 400, 413]);
+    const accepted = [await post({ authorization: `Bearer ${goodJwt}` }, simple), await post({ authorization: `Bearer ${TOKENS[0]}` }, simple)];
+    expect(accepted.map((r) => r.status)).toEqual([200, 200]);
+    const refusalTexts = await Promise.all([...refusals, ...accepted].map(async (r) => `${JSON.stringify([...r.headers])}\n${await r.text()}`));
 
     expect(result.errors.map((e) => e.extensions?.['code']).sort()).toEqual([
       'UPSTREAM_BAD_REQUEST',
@@ -73,10 +114,16 @@ describe('the REST key never leaves towards a client or a log', () => {
       invalid.body,
       await health.text(),
       await graphiql.text(),
+      ...refusalTexts,
       ...gateway.logs,
     ].join('\n');
     expect(gateway.logs.length).toBeGreaterThan(10);
+    expect(gateway.logs.filter((l) => l.includes('request refused: unauthenticated'))).toHaveLength(7);
     expect(everything).not.toContain(TEST_API_KEY);
+    // Every log line, one by one: no key, configured token, JWT secret, or credential sent (good or bad).
+    for (const line of gateway.logs) {
+      for (const secret of [TEST_API_KEY, ...TOKENS, JWT_SECRET, goodJwt, ...refusedCredentials]) expect(line).not.toContain(secret);
+    }
     // And the key was really used: every call carried it.
     expect(braze.calls.every((c) => c.headers.authorization === `Bearer ${TEST_API_KEY}`)).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, TEST_API_KEY } from './helpers/gateway.js';
+import { startTestGateway, TEST_API_KEY, TEST_AUTH_TOKEN } from './helpers/gateway.js';
 import { spawnServer } from './helpers/serverProcess.js';
 
 let braze: FakeBraze;
@@ -32,12 +32,13 @@ describe('the server process (src/server.ts)', () => {
       HOST: '127.0.0.1',
       BRAZE_REST_ENDPOINT: braze.url.href,
       BRAZE_API_KEY: TEST_API_KEY,
+      AUTH_TOKENS: TEST_AUTH_TOKEN,
     });
     const url = await server.listening;
     const before = braze.calls.length;
     const inFlight = fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_AUTH_TOKEN}` },
       body: JSON.stringify({ query: '{ eventSeries(event: "e", length: 2, endingAt: "2024-01-01T00:00:00Z") { total } }' }),
     }).then(async (r) => ({ status: r.status, body: await r.json() }));
     while (braze.calls.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -46,6 +47,7 @@ describe('the server process (src/server.ts)', () => {
     expect(await server.exited).toBe(0);
     expect(server.output()).toContain('SIGTERM received');
     expect(server.output()).not.toContain(TEST_API_KEY);
+    expect(server.output()).not.toContain(TEST_AUTH_TOKEN);
   });
 
   it('on SIGTERM, a request that outlives SHUTDOWN_GRACE_MS is cut and the process still exits 0 promptly', async () => {
@@ -58,13 +60,14 @@ describe('the server process (src/server.ts)', () => {
       HOST: '127.0.0.1',
       BRAZE_REST_ENDPOINT: braze.url.href,
       BRAZE_API_KEY: TEST_API_KEY,
+      AUTH_TOKENS: TEST_AUTH_TOKEN,
       SHUTDOWN_GRACE_MS: '300',
     });
     const url = await server.listening;
     const before = braze.calls.length;
     const inFlight = fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_AUTH_TOKEN}` },
       body: JSON.stringify({ query: '{ eventSeries(event: "slow", length: 2, endingAt: "2024-01-01T00:00:00Z") { total } }' }),
     }).then(
       (r) => r.status,
@@ -82,7 +85,9 @@ describe('the server process (src/server.ts)', () => {
     const server = spawnServer({ PORT: '0', HOST: '127.0.0.1' });
     const url = await server.listening;
     expect(server.output()).toContain('SIMULATED Braze');
-    const response = await fetch(`${url.href}?query=${encodeURIComponent('{ eventSeries(event: "purchase", length: 3) { total } }')}`);
+    const response = await fetch(`${url.href}?query=${encodeURIComponent('{ eventSeries(event: "purchase", length: 3) { total } }')}`, {
+      headers: { 'x-graphql-yoga-csrf': '1' },
+    });
     const body = (await response.json()) as { data: { eventSeries: { total: number } } };
     expect(body.data.eventSeries.total).toBeGreaterThan(0);
     server.child.kill('SIGINT');

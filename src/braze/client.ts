@@ -27,12 +27,28 @@ export interface BrazeTarget {
   readonly apiKey: string;
 }
 
+/** What one HTTP attempt did; `status` is Braze's HTTP status when it answered, `code` the failure. */
+export interface AttemptOutcome {
+  readonly status: number | undefined;
+  readonly code: UpstreamError['code'] | undefined;
+  readonly seconds: number;
+}
+
+/**
+ * Told about every HTTP attempt (metrics), so the client needs no idea of who watches. Must not
+ * throw: it runs on the request path.
+ */
+export interface UpstreamObserver {
+  attempt(outcome: AttemptOutcome): void;
+}
+
 export interface BrazeClientOptions extends BrazeTarget {
   readonly dispatcher: Dispatcher;
   readonly policy: UpstreamPolicy;
   readonly logger: Logger;
   /** Injected in tests of time-dependent behaviour; Date.now otherwise. */
   readonly now?: () => number;
+  readonly observer?: UpstreamObserver | undefined;
 }
 
 export interface UpstreamStatus {
@@ -117,13 +133,16 @@ export class BrazeClient {
       }
       attempts++;
       this.#rateLimit.spend();
+      const attemptStarted = performance.now();
       try {
-        const points = await this.#attempt(path, call, combined);
+        const { points, status } = await this.#attempt(path, call, combined);
+        this.#observe(status, undefined, attemptStarted);
         this.#breaker.success(admission);
         logger.debug('braze call', { upstream: { path, attempts, ms: this.#now() - started, points: points.length } });
         return points;
       } catch (caught) {
         const error = this.#scrub(classify(caught, deadline, signal, policy.timeoutMs));
+        this.#observe(error.status, error.code, attemptStarted);
         this.#record(admission, error, signal);
         lastError = error;
         const delay = this.#retryDelay(error, attempts, started);
@@ -142,8 +161,12 @@ export class BrazeClient {
     }
   }
 
+  #observe(status: number | undefined, code: UpstreamError['code'] | undefined, started: number): void {
+    this.#options.observer?.attempt({ status, code, seconds: (performance.now() - started) / 1000 });
+  }
+
   /** One HTTP exchange: request, status, bounded body, validation. */
-  async #attempt(path: string, call: EventSeriesCall, signal: AbortSignal): Promise<EventSeriesPoint[]> {
+  async #attempt(path: string, call: EventSeriesCall, signal: AbortSignal): Promise<{ points: EventSeriesPoint[]; status: number }> {
     const { endpoint, dispatcher, policy } = this.#options;
     const response = await dispatcher.request({
       origin: endpoint.origin,
@@ -162,7 +185,7 @@ export class BrazeClient {
     const text = await readBoundedText(response, policy.maxBodyBytes);
     if (status < 200 || status > 299) throw this.#statusError(status, text, response.headers);
     try {
-      return parseEventSeriesBody(text, call.unit);
+      return { points: parseEventSeriesBody(text, call.unit), status };
     } catch (invalid) {
       if (invalid instanceof UpstreamInvalidResponseError) {
         throw new UpstreamInvalidResponseError(invalid.message, status);

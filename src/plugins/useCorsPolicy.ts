@@ -35,7 +35,8 @@ export function useCorsPolicy({ origins, maxAgeSeconds = 600 }: CorsPolicyOption
       response.headers.append('vary', 'Origin');
       if (allowed(origin)) {
         response.headers.set('access-control-allow-origin', origin);
-        response.headers.set('access-control-expose-headers', 'content-type');
+        // x-request-id: a frontend can quote it in a bug report, and it finds the gateway's log lines.
+        response.headers.set('access-control-expose-headers', 'content-type, x-request-id');
       }
     },
   };

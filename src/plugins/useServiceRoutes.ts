@@ -6,16 +6,21 @@ export interface ServiceRoutesOptions {
   graphqlEndpoint?: string;
   /** Told in `/health`, so an operator can see at a glance whether numbers are real. */
   brazeMode: 'live' | 'simulated';
-  /** The upstream's breaker and rate-limit state, shown in `/health`. */
+  /** The upstream's breaker and rate-limit state, shown in `/health` and deciding `/ready`. */
   upstreamStatus: () => UpstreamStatus;
+  /** Injected in tests; Date.now otherwise. */
+  now?: () => number;
 }
 
 /**
  * The routes around GraphQL: `GET /health` answers liveness as JSON with the upstream's circuit and
- * rate-limit state (it stays 200 while the breaker is open: the process is alive), and `GET /` sends a
- * browser to GraphiQL instead of a 404.
+ * rate-limit state (it stays 200 while the breaker is open: the process is alive); `GET /ready`
+ * answers readiness: 503 while the breaker is open and its cooldown runs (every Braze field would
+ * fail fast, so a load balancer had better send traffic elsewhere), 200 otherwise, half-open included
+ * (the next call is the probe that can close it). A running gateway has loaded its configuration, so
+ * that needs no check. `GET /` sends a browser to GraphiQL instead of a 404.
  */
-export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upstreamStatus }: ServiceRoutesOptions): Plugin {
+export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upstreamStatus, now = Date.now }: ServiceRoutesOptions): Plugin {
   return {
     onRequest({ url, request, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
@@ -34,6 +39,15 @@ export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upst
           },
         };
         endResponse(fetchAPI.Response.json(body, { headers: { 'cache-control': 'no-store' } }));
+      } else if (url.pathname === '/ready') {
+        const { circuit } = upstreamStatus();
+        const open = circuit.state === 'open' && circuit.retryAt !== undefined && circuit.retryAt.getTime() > now();
+        const body = open
+          ? { status: 'unavailable', reason: 'braze circuit open', retryAt: circuit.retryAt?.toISOString() }
+          : { status: 'ready' };
+        const headers: Record<string, string> = { 'cache-control': 'no-store' };
+        if (open && circuit.retryAt) headers['retry-after'] = String(Math.max(1, Math.ceil((circuit.retryAt.getTime() - now()) / 1000)));
+        endResponse(fetchAPI.Response.json(body, { status: open ? 503 : 200, headers }));
       } else if (url.pathname === '/') {
         endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: graphqlEndpoint } }));
       }

@@ -9,6 +9,9 @@ import type { FakeBraze } from './fakeBraze.js';
 /** A key that looks real enough; tests assert it never leaves the gateway except towards Braze. */
 export const TEST_API_KEY = 'sk-test-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 
+/** The static bearer token live-mode test gateways accept by default (AUTH_TOKENS); never to be logged. */
+export const TEST_AUTH_TOKEN = 'tok-test-4b1d9e0c7a2f48e6b3d5c8a1f0e9d7c6';
+
 /** A GraphQL error as it arrives over the wire. */
 export interface WireError {
   message: string;
@@ -28,6 +31,12 @@ export interface TestGateway {
   readonly running: RunningGateway;
   readonly url: URL;
   readonly client: GraphQLClient;
+  /**
+   * What every helper request carries: `authorization: Bearer TEST_AUTH_TOKEN` when the gateway was
+   * started with the default credential, the first of `env.AUTH_TOKENS` when given, else nothing.
+   * Spread it into a hand-made fetch.
+   */
+  readonly authHeaders: Readonly<Record<string, string>>;
   /** Every log line the gateway wrote, at debug level and up, exactly as written. */
   readonly logs: string[];
   /** Sends a typed document over HTTP (graphql-request) and returns data and errors, never throwing on errors. */
@@ -40,31 +49,39 @@ export interface TestGateway {
 /**
  * Starts the real gateway (loadConfig → startGateway → listening socket on port 0). With a FakeBraze
  * it is in live mode against it; without one, in demo mode against the built-in simulator. The
- * cross-request cache is off unless `env` turns it on.
+ * cross-request cache is off unless `env` turns it on. A live gateway needs a credential: unless `env`
+ * sets any AUTH_* variable, it accepts TEST_AUTH_TOKEN, and `client`, `query` and `execute` send it (or
+ * the first of the test's own AUTH_TOKENS).
  */
 export async function startTestGateway(
   braze: FakeBraze | undefined,
   env: Record<string, string> = {},
 ): Promise<TestGateway> {
+  const live = braze !== undefined || env['BRAZE_API_KEY'] !== undefined;
+  const defaultAuth = live && !Object.keys(env).some((name) => name.startsWith('AUTH_'));
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     // Off unless a test asks: most tests count upstream calls per request, which a cache would hide.
     CACHE_ENABLED: 'false',
     ...(braze ? { BRAZE_REST_ENDPOINT: braze.url.href, BRAZE_API_KEY: TEST_API_KEY } : {}),
+    ...(defaultAuth ? { AUTH_TOKENS: TEST_AUTH_TOKEN } : {}),
     ...env,
   });
+  // A test that configures its own AUTH_TOKENS gets helpers that send the first of them.
+  const token = defaultAuth ? TEST_AUTH_TOKEN : env['AUTH_TOKENS']?.split(',')[0]?.trim();
+  const authHeaders: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const logs: string[] = [];
   // No `secrets` here on purpose: tests prove the key is never logged, not that it is redacted.
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
   const running = await startGateway(config, logger);
   const url = new URL(running.url.href.replace('localhost', '127.0.0.1'));
-  const client = new GraphQLClient(url.href, { errorPolicy: 'all' });
+  const client = new GraphQLClient(url.href, { errorPolicy: 'all', headers: authHeaders });
 
   const query = async <T,>(text: string, variables?: Record<string, unknown>): Promise<WireResult<T>> => {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...authHeaders },
       body: JSON.stringify({ query: text, variables }),
     });
     const body = await response.text();
@@ -76,6 +93,7 @@ export async function startTestGateway(
     running,
     url,
     client,
+    authHeaders,
     logs,
     async execute(document, variables) {
       const result = await client.rawRequest<unknown, Record<string, unknown>>(print(document), variables);

@@ -1,0 +1,107 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AttemptOutcome, UpstreamObserver, UpstreamStatus } from './braze/client.js';
+import { eventSeriesCallKey } from './braze/eventSeries.js';
+import type { GatewayContext } from './context.js';
+
+/**
+ * Why an upstream call was not needed: another field of the request asked the same (deduplication),
+ * a longer window of the request covered it (coalescing), the cross-request cache answered it (cache),
+ * or another request's call in flight answered it (sharing).
+ */
+export type SavedReason = 'deduplication' | 'coalescing' | 'cache' | 'sharing';
+
+/** Upper bounds of the attempt-duration buckets, in seconds: Braze answers in 50 ms…15 s (the deadline). */
+const ATTEMPT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
+
+/**
+ * The gateway's Prometheus metrics, in a registry of their own (never prom-client's global one), so
+ * that several gateways in one process (tests) each count their own. Names follow Prometheus's
+ * conventions: a `braze_gateway_` prefix, `_total` counters, base units (`_seconds`).
+ */
+export class GatewayMetrics implements UpstreamObserver {
+  readonly registry = new Registry();
+
+  readonly #requests = new Counter({
+    name: 'braze_gateway_graphql_requests_total',
+    help: 'GraphQL requests received (each operation of a batch counts once), refused ones included.',
+    registers: [this.registry],
+  });
+  readonly #errors = new Counter({
+    name: 'braze_gateway_graphql_errors_total',
+    help: 'Errors in GraphQL responses, by extensions.code (NONE when an error has no code).',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly #attempts = new Counter({
+    name: 'braze_gateway_upstream_attempts_total',
+    help: 'HTTP attempts to Braze, by Braze\'s status ("none": no answer) and outcome ("ok" or the error code).',
+    labelNames: ['status', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly #attemptSeconds = new Histogram({
+    name: 'braze_gateway_upstream_attempt_duration_seconds',
+    help: 'Duration of one HTTP attempt to Braze, request sent to body read, failures included.',
+    buckets: ATTEMPT_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly #saved = new Counter({
+    name: 'braze_gateway_upstream_calls_saved_total',
+    help: 'Upstream calls not made, by reason: deduplication, coalescing (a longer window covered it), cache, sharing (another request\'s call in flight).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(upstreamStatus: () => UpstreamStatus) {
+    // Read when scraped: the client already keeps the latest x-ratelimit-* and breaker state.
+    new Gauge({
+      name: 'braze_gateway_upstream_rate_limit_remaining',
+      help: "Requests left in Braze's shared hourly bucket (x-ratelimit-remaining; NaN until Braze has said).",
+      registers: [this.registry],
+      collect() {
+        this.set(upstreamStatus().rateLimit?.remaining ?? Number.NaN);
+      },
+    });
+    new Gauge({
+      name: 'braze_gateway_upstream_circuit_open',
+      help: 'Whether the circuit breaker to Braze is open (1) or not (0; half-open counts as 0).',
+      registers: [this.registry],
+      collect() {
+        this.set(upstreamStatus().circuit.state === 'open' ? 1 : 0);
+      },
+    });
+  }
+
+  attempt({ status, code, seconds }: AttemptOutcome): void {
+    this.#attempts.inc({ status: status === undefined ? 'none' : String(status), outcome: code ?? 'ok' });
+    this.#attemptSeconds.observe(seconds);
+  }
+
+  request(): void {
+    this.#requests.inc();
+  }
+
+  error(code: string | undefined): void {
+    this.#errors.inc({ code: code ?? 'NONE' });
+  }
+
+  saved(reason: SavedReason, calls = 1): void {
+    this.#saved.inc({ reason }, calls);
+  }
+
+  /**
+   * The same context whose loader counts, per request, loads of a call already asked for: each is an
+   * upstream call saved by deduplication. Wrapped here, not in the loader, which stays unaware of metrics.
+   */
+  countLoads(context: GatewayContext): GatewayContext {
+    const loader = context.loaders.eventSeries;
+    const seen = new Set<string>();
+    const counted: typeof loader = Object.create(loader);
+    counted.load = (call) => {
+      const key = eventSeriesCallKey(call);
+      if (seen.has(key)) this.saved('deduplication');
+      else seen.add(key);
+      return loader.load(call);
+    };
+    return { ...context, loaders: { ...context.loaders, eventSeries: counted } };
+  }
+}

@@ -1,0 +1,32 @@
+import type { Plugin } from 'graphql-yoga';
+import type { Authenticate } from '../auth/authenticator.js';
+import { UnauthenticatedError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export interface AuthOptions {
+  /** Checks the `Authorization` header (src/auth/authenticator.ts). */
+  authenticate: Authenticate;
+  logger: Logger;
+}
+
+/**
+ * Every GraphQL request (POST or GET on the GraphQL endpoint) needs a credential; without one it gets
+ * 401, `WWW-Authenticate: Bearer` and an UNAUTHENTICATED error, before its body is read or any
+ * upstream call is made. It hooks `onRequestParse`, which yoga runs only for GraphQL requests: the
+ * GraphiQL page, /health, /healthz, /ready, /metrics and CORS preflights are answered earlier, so
+ * they stay open. Default: not installed; the gateway adds it when auth is configured.
+ */
+export function useAuth({ authenticate, logger }: AuthOptions): Plugin {
+  return {
+    async onRequestParse({ request }) {
+      try {
+        const principal = await authenticate(request.headers.get('authorization'));
+        logger.debug('authenticated', { principal });
+      } catch (error) {
+        // The reason (expired, wrong audience, unknown token) is for operators; the credential never is.
+        if (error instanceof UnauthenticatedError) logger.info('request refused: unauthenticated', { reason: error.reason });
+        throw error;
+      }
+    },
+  };
+}

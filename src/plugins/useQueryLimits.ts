@@ -1,0 +1,40 @@
+import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLError } from 'graphql';
+import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { QueryLimits } from '../config.js';
+import { QueryTooComplexError, type QueryLimit } from '../errors.js';
+
+export interface QueryLimitsOptions {
+  /** Defaults: DEFAULT_QUERY_LIMITS in src/config.ts (depth 6, aliases 50, tokens 2000, cost 5000, directives 50). */
+  limits: Omit<QueryLimits, 'maxRequestBodyBytes'>;
+  /**
+   * Hide "Did you mean …?" suggestions in validation errors. Worth it only when introspection is off
+   * (otherwise the schema is public anyway). Default false.
+   */
+  blockFieldSuggestions?: boolean;
+}
+
+/**
+ * graphql-armor's depth, alias, token, cost and directive limits, checked while parsing and
+ * validating, so an abusive document makes no upstream call. Each refusal becomes
+ * QUERY_TOO_COMPLEX with `extensions.limit` naming the limit (armor's own errors carry no code and
+ * call themselves "Syntax Error").
+ */
+export function useQueryLimits({ limits, blockFieldSuggestions = false }: QueryLimitsOptions): Plugin[] {
+  const refuse =
+    (limit: QueryLimit) =>
+    (_context: unknown, error: GraphQLError): never => {
+      throw new QueryTooComplexError(error.message.replace(/^Syntax Error: /, ''), limit);
+    };
+  const common = (limit: QueryLimit) => ({ exposeLimits: true, propagateOnRejection: false, onReject: [refuse(limit)] });
+  const armor = new EnvelopArmor<YogaInitialContext>({
+    maxDepth: { n: limits.maxDepth, ...common('maxDepth') },
+    maxAliases: { n: limits.maxAliases, ...common('maxAliases') },
+    maxTokens: { n: limits.maxTokens, ...common('maxTokens') },
+    costLimit: { maxCost: limits.maxCost, ...common('maxCost') },
+    maxDirectives: { n: limits.maxDirectives, ...common('maxDirectives') },
+    blockFieldSuggestion: { enabled: blockFieldSuggestions },
+  });
+  // Plain envelop plugins (parse and validate hooks), which yoga runs as they are.
+  return armor.protect().plugins;
+}

@@ -1,0 +1,60 @@
+import { serverAudits, type AuditResult } from 'graphql-http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+
+/**
+ * The GraphQL-over-HTTP conformance audits of the `graphql-http` package (61 audits: 13 MUST, the
+ * rest SHOULD or MAY), run against a listening live-mode gateway. The results are pinned here and
+ * listed in the README ("GraphQL over HTTP conformance"), so a change in either direction is noticed.
+ */
+
+/** Not met without the CSRF header: GET requests are refused (403 CSRF_PREVENTED) by design. */
+const NOT_MET_WITHOUT_CSRF_HEADER = [
+  'MAY accept application/x-www-form-urlencoded formatted GET requests',
+  'MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/graphql-response+json',
+  'MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/json',
+];
+
+let braze: FakeBraze;
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  braze = await startFakeBraze();
+  gateway = await startTestGateway(braze);
+});
+afterAll(async () => {
+  await gateway.close();
+  await braze.close();
+});
+
+/** Runs every audit with the gateway's credential, plus `extra` headers, on every request. */
+async function audit(extra: Record<string, string>): Promise<AuditResult[]> {
+  const fetchFn = (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries({ ...gateway.authHeaders, ...extra })) headers.set(name, value);
+    return fetch(input, { ...init, headers });
+  };
+  return Promise.all(serverAudits({ url: gateway.url.href, fetchFn }).map((a) => a.fn()));
+}
+
+const failing = (results: AuditResult[]) => results.filter((r) => r.status !== 'ok').map((r) => `${r.name}${'reason' in r ? ` (${r.reason})` : ''}`);
+
+describe('GraphQL over HTTP (graphql-http serverAudits), with a valid credential', () => {
+  it('with the CSRF header (a script client): every audit passes, all 13 MUSTs included', async () => {
+    const results = await audit({ 'x-graphql-yoga-csrf': '1' });
+    expect(results).toHaveLength(61);
+    expect(results.filter((r) => r.name.startsWith('MUST') && r.status === 'ok')).toHaveLength(13);
+    expect(failing(results)).toEqual([]);
+  });
+
+  it('without it: every MUST still passes; only the three GET MAYs fail, refused by CSRF prevention', async () => {
+    const results = await audit({});
+    expect(results.filter((r) => r.name.startsWith('MUST') && r.status === 'ok')).toHaveLength(13);
+    expect(failing(results)).toEqual(NOT_MET_WITHOUT_CSRF_HEADER.map((name) => `${name} (Response status code is not 200)`));
+  });
+
+  it('made no upstream call (the audits ask for __typename and malformed requests only)', () => {
+    expect(braze.calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { print } from 'graphql';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { DashboardDocument, EventSeriesDocument } from './generated/graphql.js';
+import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+
+const MANIFEST = fileURLToPath(new URL('./generated/persisted-documents.json', import.meta.url));
+const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, string>;
+const VARIABLES = { event: 'purchase', length: 2, endingAt: '2024-03-10T00:00:00Z' };
+
+/** The id codegen embedded in a generated document. */
+const idOf = (document: unknown): string => (document as { __meta__: { hash: string } }).__meta__.hash;
+
+let braze: FakeBraze;
+let gateway: TestGateway;
+beforeAll(async () => {
+  braze = await startFakeBraze();
+  gateway = await startTestGateway(braze, { PERSISTED_OPERATIONS_FILE: MANIFEST, AUTH_TOKENS: 'tok-persisted-0123456789abcdef' });
+});
+afterAll(async () => {
+  await gateway.close();
+  await braze.close();
+});
+beforeEach(() => {
+  braze.calls.length = 0;
+});
+
+async function post(body: Record<string, unknown>) {
+  const response = await fetch(gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer tok-persisted-0123456789abcdef' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: unknown }[] } };
+}
+
+describe('the committed manifest', () => {
+  it('holds exactly the generated operations, each under the sha256 of its text', () => {
+    expect(Object.keys(manifest).sort()).toEqual([idOf(DashboardDocument), idOf(EventSeriesDocument)].sort());
+    for (const [id, document] of Object.entries(manifest)) {
+      expect(id).toBe(`sha256:${createHash('sha256').update(document).digest('hex')}`);
+    }
+  });
+});
+
+describe('with PERSISTED_OPERATIONS_FILE, only manifest operations run', () => {
+  it('by documentId (POST and GET), with the right numbers and one upstream call each', async () => {
+    const expected = { data: { eventSeries: { event: 'purchase', total: 3 } } };
+    const byPost = await post({ documentId: idOf(EventSeriesDocument), variables: VARIABLES });
+    expect(byPost.status).toBe(200);
+    expect(byPost.body).toMatchObject(expected);
+    const params = new URLSearchParams({ documentId: idOf(EventSeriesDocument), variables: JSON.stringify(VARIABLES) });
+    const byGet = await fetch(`${gateway.url.href}?${params.toString()}`, {
+      headers: { 'x-graphql-yoga-csrf': '1', authorization: 'Bearer tok-persisted-0123456789abcdef' },
+    });
+    expect(byGet.status).toBe(200);
+    expect(await byGet.json()).toMatchObject(expected);
+    expect(braze.seriesCalls).toHaveLength(2);
+  });
+
+  it("by Apollo's extensions.persistedQuery.sha256Hash (bare hex)", async () => {
+    const sha256Hash = idOf(EventSeriesDocument).replace(/^sha256:/, '');
+    const result = await post({ extensions: { persistedQuery: { version: 1, sha256Hash } }, variables: VARIABLES });
+    expect(result).toMatchObject({ status: 200, body: { data: { eventSeries: { total: 3 } } } });
+  });
+
+  it('an arbitrary document is refused, even the text of a persisted one: PERSISTED_QUERY_ID_REQUIRED, no upstream call', async () => {
+    for (const query of ['{ eventSeries(event: "e", length: 1) { total } }', print(EventSeriesDocument)]) {
+      const result = await post({ query, variables: VARIABLES });
+      expect(result.status).toBe(400);
+      expect(result.body.errors).toEqual([
+        {
+          message:
+            'This gateway runs persisted operations only: send documentId (or extensions.persistedQuery.sha256Hash) from its manifest instead of a query',
+          extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' },
+        },
+      ]);
+    }
+    expect(braze.calls).toHaveLength(0);
+  });
+
+  it('an unknown id is refused: PERSISTED_QUERY_NOT_IN_LIST, no upstream call', async () => {
+    const result = await post({ documentId: `sha256:${'0'.repeat(64)}`, variables: VARIABLES });
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]?.extensions).toEqual({ code: 'PERSISTED_QUERY_NOT_IN_LIST' });
+    expect((await post({ variables: VARIABLES })).body.errors?.[0]?.extensions).toEqual({ code: 'PERSISTED_QUERY_ID_REQUIRED' });
+    expect(braze.calls).toHaveLength(0);
+  });
+
+  it('GraphiQL is off by default (it could run nothing)', async () => {
+    const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toContain('<html');
+    expect(loadConfig({ PERSISTED_OPERATIONS_FILE: MANIFEST, GRAPHIQL_ENABLED: 'true' }).graphiql).toBe(true);
+  });
+});
+
+describe('PERSISTED_OPERATIONS_FILE problems are configuration errors', () => {
+  it.each([
+    ['/nonexistent/manifest.json', /^PERSISTED_OPERATIONS_FILE must be a readable JSON file \(\/nonexistent\/manifest\.json: ENOENT/],
+    [fileURLToPath(new URL('./fixtures/cors-page.html', import.meta.url)), /^PERSISTED_OPERATIONS_FILE must be a readable JSON file/],
+    [fileURLToPath(new URL('../package.json', import.meta.url)), /^PERSISTED_OPERATIONS_FILE entry name is not a GraphQL document/],
+  ])('%s', (file, problem) => {
+    let problems: readonly string[] = [];
+    try {
+      loadConfig({ PERSISTED_OPERATIONS_FILE: file });
+    } catch (error) {
+      if (error instanceof ConfigError) problems = error.problems;
+    }
+    expect(problems[0]).toMatch(problem);
+  });
+});
