@@ -1,19 +1,13 @@
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventSeriesDocument, type EventSeriesQuery } from './generated/graphql.js';
-import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { type FakeBraze } from './helpers/fakeBraze.js';
+import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
 
 let braze: FakeBraze;
 let gateway: TestGateway;
-beforeAll(async () => {
-  braze = await startFakeBraze();
-  gateway = await startTestGateway(braze);
-});
-afterAll(async () => {
-  await gateway.close();
-  await braze.close();
-});
+beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze()));
+afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
 
 describe('the frontend call the README shows', () => {
   it('a typed document through graphql-request returns typed data', async () => {

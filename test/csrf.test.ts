@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { type FakeBraze } from './helpers/fakeBraze.js';
+import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const QUERY = '{ eventSeries(event: "e", length: 2, endingAt: "2024-01-01T00:00:00Z") { total } }';
 
 let braze: FakeBraze;
 let gateway: TestGateway;
-beforeAll(async () => {
-  braze = await startFakeBraze();
-  gateway = await startTestGateway(braze);
-});
-afterAll(async () => {
-  await gateway.close();
-  await braze.close();
-});
+beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze()));
+afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
 
 /** Sends a request as a page on another origin could without a preflight, with the gateway's credential. */
 async function send(init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }) {

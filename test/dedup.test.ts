@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DashboardDocument } from './generated/graphql.js';
-import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { type FakeBraze } from './helpers/fakeBraze.js';
+import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
 
 let braze: FakeBraze;
 let gateway: TestGateway;
 
-beforeAll(async () => {
-  braze = await startFakeBraze();
-  gateway = await startTestGateway(braze, { BRAZE_RETRY_BASE_MS: '5', BRAZE_RETRY_MAX_MS: '10' });
-});
-afterAll(async () => {
-  await gateway.close();
-  await braze.close();
-});
+beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze({ BRAZE_RETRY_BASE_MS: '5', BRAZE_RETRY_MAX_MS: '10' })));
+afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
 beforeEach(() => {
   braze.calls.length = 0;
 });

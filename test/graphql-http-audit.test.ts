@@ -1,7 +1,7 @@
 import { serverAudits, type AuditResult } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { type FakeBraze } from './helpers/fakeBraze.js';
+import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
 
 /**
  * The GraphQL-over-HTTP conformance audits of the `graphql-http` package (61 audits: 13 MUST, the
@@ -19,14 +19,8 @@ const NOT_MET_WITHOUT_CSRF_HEADER = [
 let braze: FakeBraze;
 let gateway: TestGateway;
 
-beforeAll(async () => {
-  braze = await startFakeBraze();
-  gateway = await startTestGateway(braze);
-});
-afterAll(async () => {
-  await gateway.close();
-  await braze.close();
-});
+beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze()));
+afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
 
 /** Runs every audit with the gateway's credential, plus `extra` headers, on every request. */
 async function audit(extra: Record<string, string>): Promise<AuditResult[]> {

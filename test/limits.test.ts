@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { type FakeBraze } from './helpers/fakeBraze.js';
+import { type TestGateway, startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const AT = '2024-03-10T12:00:00Z';
 
@@ -16,14 +16,8 @@ function dashboard(charts: number): string {
 
 let braze: FakeBraze;
 let gateway: TestGateway;
-beforeAll(async () => {
-  braze = await startFakeBraze();
-  gateway = await startTestGateway(braze);
-});
-afterAll(async () => {
-  await gateway.close();
-  await braze.close();
-});
+beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze()));
+afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
 beforeEach(() => {
   braze.calls.length = 0;
 });

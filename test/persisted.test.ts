@@ -5,8 +5,8 @@ import { print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { DashboardDocument, EventSeriesDocument } from './generated/graphql.js';
-import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { type FakeBraze } from './helpers/fakeBraze.js';
+import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const MANIFEST = fileURLToPath(new URL('./generated/persisted-documents.json', import.meta.url));
 const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, string>;
@@ -17,14 +17,8 @@ const idOf = (document: unknown): string => (document as { __meta__: { hash: str
 
 let braze: FakeBraze;
 let gateway: TestGateway;
-beforeAll(async () => {
-  braze = await startFakeBraze();
-  gateway = await startTestGateway(braze, { PERSISTED_OPERATIONS_FILE: MANIFEST, AUTH_TOKENS: 'tok-persisted-0123456789abcdef' });
-});
-afterAll(async () => {
-  await gateway.close();
-  await braze.close();
-});
+beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze({ PERSISTED_OPERATIONS_FILE: MANIFEST, AUTH_TOKENS: 'tok-persisted-0123456789abcdef' })));
+afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
 beforeEach(() => {
   braze.calls.length = 0;
 });

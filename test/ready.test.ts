@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { defaultSeries, type FakeBraze } from './helpers/fakeBraze.js';
+import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const QUERY = '{ eventSeries(event: "e", length: 1, endingAt: "2024-01-01T00:00:00Z") { total } }';
 
 let braze: FakeBraze;
 let gateway: TestGateway;
-beforeAll(async () => {
-  braze = await startFakeBraze();
-  gateway = await startTestGateway(braze, { BRAZE_MAX_ATTEMPTS: '1', BRAZE_BREAKER_THRESHOLD: '2', BRAZE_BREAKER_COOLDOWN_MS: '600' });
-});
-afterAll(async () => {
-  await gateway.close();
-  await braze.close();
-});
+beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze({ BRAZE_MAX_ATTEMPTS: '1', BRAZE_BREAKER_THRESHOLD: '2', BRAZE_BREAKER_COOLDOWN_MS: '600' })));
+afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
 
 async function probe(path: '/ready' | '/health') {
   const response = await fetch(new URL(path, gateway.url));

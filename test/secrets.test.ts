@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeries, startFakeBraze, type CannedAnswer, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, TEST_API_KEY, type TestGateway } from './helpers/gateway.js';
+import { defaultSeries, type CannedAnswer, type FakeBraze } from './helpers/fakeBraze.js';
+import { TEST_API_KEY, type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const TOKENS = ['tok-secrets-1-7e6d5c4b3a291807f6e5', 'tok-secrets-2-a1b2c3d4e5f60718293a'];
 const JWT_SECRET = 'jwt-secret-for-the-secrets-test-5d4c3b2a1908';
@@ -10,19 +10,13 @@ const AUDIENCE = 'braze-analytics-gateway';
 let braze: FakeBraze;
 let gateway: TestGateway;
 
-beforeAll(async () => {
-  braze = await startFakeBraze();
-  gateway = await startTestGateway(braze, {
+beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze({
     BRAZE_TIMEOUT_MS: '300',
     AUTH_TOKENS: TOKENS.join(','),
     AUTH_JWT_SECRET: JWT_SECRET,
     AUTH_JWT_AUDIENCE: AUDIENCE,
-  });
-});
-afterAll(async () => {
-  await gateway.close();
-  await braze.close();
-});
+  })));
+afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
 
 async function jwt(audience: string, expiresAt: number, secret = JWT_SECRET): Promise<string> {
   return new SignJWT({ sub: 'dashboards' }).setProtectedHeader({ alg: 'HS256' }).setAudience(audience).setExpirationTime(expiresAt).sign(new TextEncoder().encode(secret));

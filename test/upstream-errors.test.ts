@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSeries, startFakeBraze, type CannedAnswer, type FakeBraze, type RecordedCall } from './helpers/fakeBraze.js';
-import { startTestGateway, type TestGateway, type WireResult } from './helpers/gateway.js';
+import { type TestGateway, type WireResult, startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze } from './helpers/gateway.js';
 
 /**
  * Every failure class, one case each. Each request asks for a failing series ("fail") beside a healthy
@@ -25,17 +25,13 @@ let braze: FakeBraze;
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  braze = await startFakeBraze();
-  gateway = await startTestGateway(braze, {
+  ({ braze, gateway } = await startGatewayWithFakeBraze({
     BRAZE_TIMEOUT_MS: '400',
     BRAZE_MAX_ATTEMPTS: '1',
     BRAZE_BREAKER_THRESHOLD: '0',
-  });
+  }));
 });
-afterAll(async () => {
-  await gateway.close();
-  await braze.close();
-});
+afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
 beforeEach(() => {
   braze.calls.length = 0;
 });

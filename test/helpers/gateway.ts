@@ -4,7 +4,7 @@ import { GraphQLClient } from 'graphql-request';
 import { startGateway, type RunningGateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import type { FakeBraze } from './fakeBraze.js';
+import { startFakeBraze, type FakeBraze } from './fakeBraze.js';
 
 /** A key that looks real enough; tests assert it never leaves the gateway except towards Braze. */
 export const TEST_API_KEY = 'sk-test-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
@@ -108,4 +108,16 @@ export async function startTestGateway(
     query,
     close: () => running.close(1000),
   };
+}
+
+/** A fake Braze and a gateway in live mode against it: what most test files start in beforeAll. */
+export async function startGatewayWithFakeBraze(env: Record<string, string> = {}): Promise<{ braze: FakeBraze; gateway: TestGateway }> {
+  const braze = await startFakeBraze();
+  return { braze, gateway: await startTestGateway(braze, env) };
+}
+
+/** Stops what startGatewayWithFakeBraze started, the gateway first so it drains before Braze goes. */
+export async function stopGatewayWithFakeBraze({ braze, gateway }: { braze: FakeBraze | undefined; gateway: TestGateway | undefined }): Promise<void> {
+  await gateway?.close();
+  await braze?.close();
 }
