@@ -10,12 +10,14 @@ const AUDIENCE = 'braze-analytics-gateway';
 let braze: FakeBraze;
 let gateway: TestGateway;
 
-beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze({
+beforeAll(async () => {
+  ({ braze, gateway } = await startGatewayWithFakeBraze({
     BRAZE_TIMEOUT_MS: '300',
     AUTH_TOKENS: TOKENS.join(','),
     AUTH_JWT_SECRET: JWT_SECRET,
     AUTH_JWT_AUDIENCE: AUDIENCE,
-  })));
+  }));
+});
 afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
 
 async function jwt(audience: string, expiresAt: number, secret = JWT_SECRET): Promise<string> {
