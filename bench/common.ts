@@ -1,9 +1,9 @@
 // Shared by bench/run.ts and bench/rss.ts (the load generators): the child process (bench/target.ts),
 // /proc sampling, and one autocannon run.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { rssMiB, stopChild } from './process.js';
 import autocannon from 'autocannon';
 import { BENCH_TOKEN, type TargetInfo } from './protocol.js';
 
@@ -72,18 +72,6 @@ export async function startTarget(env: Record<string, string>): Promise<Target> 
   }
 }
 
-/** SIGTERM, then SIGKILL after 5 s; resolves with how the child ended. */
-export async function stopChild(child: ChildProcess): Promise<string> {
-  const describe = (): string => (child.signalCode !== null ? `signal ${child.signalCode}` : `exit code ${child.exitCode}`);
-  if (child.exitCode !== null || child.signalCode !== null) return `${describe()} (before it was asked to stop)`;
-  const started = performance.now();
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(killer);
-  return `${describe()} ${(performance.now() - started).toFixed(0)} ms after SIGTERM`;
-}
 
 export async function upstreamCalls(upstream: string): Promise<number> {
   const response = await fetch(`${upstream}/__calls`, { signal: AbortSignal.timeout(5000) });
@@ -95,15 +83,6 @@ export async function upstreamCalls(upstream: string): Promise<number> {
 // ---------------------------------------------------------------------------------------------------
 // /proc (Linux)
 
-/** Resident set size in MiB (VmRSS), or undefined once the process is gone or off Linux. */
-export function rssMiB(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match?.[1] === undefined ? undefined : Number(match[1]) / 1024;
-  } catch {
-    return undefined;
-  }
-}
 
 /** CPU seconds (user + system) used so far, from /proc/<pid>/stat (USER_HZ = 100 on Linux). */
 export function cpuSeconds(pid: number): number | undefined {
@@ -259,3 +238,5 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     cutInFlight: Math.max(0, result.requests.sent - result.requests.total - result.errors),
   };
 }
+
+export { rssMiB, stopChild };

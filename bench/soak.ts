@@ -8,13 +8,12 @@
 // Bounded: the loop stops by time, every request has a client timeout, a watchdog ends an overrun run,
 // and the child is always stopped (SIGTERM, then SIGKILL) before this process exits.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import type { Outcome, UpstreamStats } from './soakTarget.js';
 import { prng } from './prng.js';
+import { rssMiB, stopChild } from './process.js';
 
 function numberEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -365,15 +364,6 @@ function readReadyLine(child: ChildProcess): Promise<string> {
   });
 }
 
-/** Resident set size of a process in MiB, from /proc (Linux); undefined elsewhere or once it is gone. */
-function rssMiB(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match?.[1] === undefined ? undefined : Number(match[1]) / 1024;
-  } catch {
-    return undefined;
-  }
-}
 
 function isUpstreamStats(value: unknown): value is UpstreamStats {
   if (!isRecord(value) || !isRecord(value['byOutcome']) || !isRecord(value['plan'])) return false;
@@ -387,18 +377,6 @@ async function upstreamStats(upstream: string): Promise<UpstreamStats> {
   return body;
 }
 
-/** SIGTERM, then SIGKILL after 5 s; resolves with how the child ended. */
-async function stopChild(child: ChildProcess): Promise<string> {
-  const describe = (): string => (child.signalCode !== null ? `signal ${child.signalCode}` : `exit code ${child.exitCode}`);
-  if (child.exitCode !== null || child.signalCode !== null) return `${describe()} (before it was asked to stop)`;
-  const started = performance.now();
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(killer);
-  return `${describe()} ${(performance.now() - started).toFixed(0)} ms after SIGTERM`;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Main

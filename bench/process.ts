@@ -1,0 +1,28 @@
+// Child-process helpers shared by the benchmarks (bench/common.ts, bench/soak.ts). No load-generator
+// imports here, so any bench script can use them cheaply.
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+
+/** SIGTERM, then SIGKILL after 5 s; resolves with how the child ended. */
+export async function stopChild(child: ChildProcess): Promise<string> {
+  const describe = (): string => (child.signalCode !== null ? `signal ${child.signalCode}` : `exit code ${child.exitCode}`);
+  if (child.exitCode !== null || child.signalCode !== null) return `${describe()} (before it was asked to stop)`;
+  const started = performance.now();
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(killer);
+  return `${describe()} ${(performance.now() - started).toFixed(0)} ms after SIGTERM`;
+}
+
+/** Resident set size in MiB (VmRSS), or undefined once the process is gone or off Linux. */
+export function rssMiB(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] === undefined ? undefined : Number(match[1]) / 1024;
+  } catch {
+    return undefined;
+  }
+}
