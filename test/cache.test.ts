@@ -135,16 +135,11 @@ describe('in-flight sharing across requests', () => {
       return { body: defaultSeries(call.query) };
     });
     const gateway = await gatewayWith({});
-    const body = JSON.stringify({ query: seriesQuery(field('s', `event: "e", length: 4, endingAt: "${PAST}"`)) });
+    const query = seriesQuery(field('s', `event: "e", length: 4, endingAt: "${PAST}"`));
     const controller = new AbortController();
-    const leaving = fetch(gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...gateway.authHeaders },
-      body,
-      signal: controller.signal,
-    }).catch(() => 'gone');
+    const leaving = gateway.post(query, { signal: controller.signal }).catch(() => 'gone');
     while (braze.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    const staying = gateway.query<Data>(JSON.parse(body).query);
+    const staying = gateway.query<Data>(query);
     await new Promise((resolve) => setTimeout(resolve, 50));
     controller.abort();
     expect(await leaving).toBe('gone');
@@ -176,11 +171,7 @@ describe('the in-memory cache', () => {
   it('Cache-Control: no-cache skips the cache for one request and refreshes it', async () => {
     const gateway = await gatewayWith({ CACHE_ENABLED: 'true' });
     await gateway.query(query);
-    const fresh = await fetch(gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', ...gateway.authHeaders },
-      body: JSON.stringify({ query }),
-    });
+    const fresh = await gateway.post(query, { headers: { 'cache-control': 'no-cache' } });
     expect((await fresh.json()).extensions.brazeCache).toMatchObject({ hits: 0, misses: 1 });
     expect(braze.seriesCalls).toHaveLength(2);
     await gateway.query(query);

@@ -364,12 +364,9 @@ describe('when the GraphQL client goes away', () => {
       request.socket.once('close', () => (upstreamClosedAt = Date.now()));
     });
     const controller = new AbortController();
-    const pending = fetch(gateway!.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...gateway!.authHeaders },
-      body: JSON.stringify({ query: `{ eventSeries(event: "e", length: 1, endingAt: "${AT}") { total } }` }),
-      signal: controller.signal,
-    }).catch(() => 'aborted');
+    const pending = gateway!
+      .post(`{ eventSeries(event: "e", length: 1, endingAt: "${AT}") { total } }`, { signal: controller.signal })
+      .catch(() => 'aborted');
     while (braze.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const abortedAt = Date.now();
     controller.abort();
@@ -385,12 +382,9 @@ describe('when the GraphQL client goes away', () => {
     const resetAt = Math.ceil(Date.now() / 1000) + 2;
     braze.respond(() => ({ status: 429, headers: { 'x-ratelimit-reset': String(resetAt) }, body: { message: 'wait' } }));
     const controller = new AbortController();
-    const pending = fetch(gateway!.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...gateway!.authHeaders },
-      body: JSON.stringify({ query: `{ eventSeries(event: "e", length: 1, endingAt: "${AT}") { total } }` }),
-      signal: controller.signal,
-    }).catch(() => 'aborted');
+    const pending = gateway!
+      .post(`{ eventSeries(event: "e", length: 1, endingAt: "${AT}") { total } }`, { signal: controller.signal })
+      .catch(() => 'aborted');
     while (braze.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await new Promise((resolve) => setTimeout(resolve, 100));
     controller.abort();

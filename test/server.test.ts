@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
 import { startTestGateway, TEST_API_KEY, TEST_AUTH_TOKEN } from './helpers/gateway.js';
-import { spawnServer } from './helpers/serverProcess.js';
+import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
 
 let braze: FakeBraze;
 beforeAll(async () => {
@@ -10,6 +10,32 @@ beforeAll(async () => {
 afterAll(async () => {
   await braze.close();
 });
+
+/**
+ * src/server.ts as its own process in live mode against the fake Braze, with one GraphQL request
+ * already being answered by Braze (slowly, as the test's responder decides) when it resolves.
+ */
+async function serverWithRequestInFlight(env: Record<string, string>): Promise<{ server: ServerProcess; response: Promise<Response> }> {
+  const server = spawnServer({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BRAZE_REST_ENDPOINT: braze.url.href,
+    BRAZE_API_KEY: TEST_API_KEY,
+    AUTH_TOKENS: TEST_AUTH_TOKEN,
+    ...env,
+  });
+  const url = await server.listening;
+  const before = braze.calls.length;
+  const response = fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_AUTH_TOKEN}` },
+    body: JSON.stringify({ query: '{ eventSeries(event: "e", length: 2, endingAt: "2024-01-01T00:00:00Z") { total } }' }),
+  });
+  // Not handled here: each test decides what the answer (or its failure) must be.
+  response.catch(() => undefined);
+  while (braze.calls.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
+  return { server, response };
+}
 
 describe('the server process (src/server.ts)', () => {
   it('refuses a bad configuration with every problem listed, exit code 1, and no listener', async () => {
@@ -27,21 +53,8 @@ describe('the server process (src/server.ts)', () => {
       await new Promise((resolve) => setTimeout(resolve, 700));
       return { body: defaultSeries(call.query) };
     });
-    const server = spawnServer({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BRAZE_REST_ENDPOINT: braze.url.href,
-      BRAZE_API_KEY: TEST_API_KEY,
-      AUTH_TOKENS: TEST_AUTH_TOKEN,
-    });
-    const url = await server.listening;
-    const before = braze.calls.length;
-    const inFlight = fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_AUTH_TOKEN}` },
-      body: JSON.stringify({ query: '{ eventSeries(event: "e", length: 2, endingAt: "2024-01-01T00:00:00Z") { total } }' }),
-    }).then(async (r) => ({ status: r.status, body: await r.json() }));
-    while (braze.calls.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
+    const { server, response } = await serverWithRequestInFlight({});
+    const inFlight = response.then(async (r) => ({ status: r.status, body: await r.json() }));
     server.child.kill('SIGTERM');
     expect(await inFlight).toMatchObject({ status: 200, body: { data: { eventSeries: { total: 3 } } } });
     expect(await server.exited).toBe(0);
@@ -55,25 +68,11 @@ describe('the server process (src/server.ts)', () => {
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       return { body: defaultSeries(call.query) };
     });
-    const server = spawnServer({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BRAZE_REST_ENDPOINT: braze.url.href,
-      BRAZE_API_KEY: TEST_API_KEY,
-      AUTH_TOKENS: TEST_AUTH_TOKEN,
-      SHUTDOWN_GRACE_MS: '300',
-    });
-    const url = await server.listening;
-    const before = braze.calls.length;
-    const inFlight = fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_AUTH_TOKEN}` },
-      body: JSON.stringify({ query: '{ eventSeries(event: "slow", length: 2, endingAt: "2024-01-01T00:00:00Z") { total } }' }),
-    }).then(
+    const { server, response } = await serverWithRequestInFlight({ SHUTDOWN_GRACE_MS: '300' });
+    const inFlight = response.then(
       (r) => r.status,
       () => 'cut',
     );
-    while (braze.calls.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
     const signalledAt = Date.now();
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);

@@ -43,6 +43,11 @@ export interface TestGateway {
   execute<T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, variables?: V): Promise<WireResult<T>>;
   /** The same for an ad-hoc query string. */
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<WireResult<T>>;
+  /**
+   * POSTs a query with the credential and returns the raw Response, for tests that add headers
+   * (Cache-Control, …) or abort the request part-way.
+   */
+  post(query: string, init?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -78,12 +83,16 @@ export async function startTestGateway(
   const url = new URL(running.url.href.replace('localhost', '127.0.0.1'));
   const client = new GraphQLClient(url.href, { errorPolicy: 'all', headers: authHeaders });
 
-  const query = async <T,>(text: string, variables?: Record<string, unknown>): Promise<WireResult<T>> => {
-    const response = await fetch(url, {
+  const post = (text: string, init: { headers?: Record<string, string>; signal?: AbortSignal; variables?: Record<string, unknown> } = {}): Promise<Response> =>
+    fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...authHeaders },
-      body: JSON.stringify({ query: text, variables }),
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...authHeaders, ...init.headers },
+      body: JSON.stringify({ query: text, variables: init.variables }),
+      ...(init.signal ? { signal: init.signal } : {}),
     });
+
+  const query = async <T,>(text: string, variables?: Record<string, unknown>): Promise<WireResult<T>> => {
+    const response = await post(text, variables ? { variables } : {});
     const body = await response.text();
     const parsed = JSON.parse(body) as { data?: T | null; errors?: WireError[] };
     return { status: response.status, headers: response.headers, body, data: parsed.data, errors: parsed.errors ?? [] };
@@ -106,6 +115,7 @@ export async function startTestGateway(
       };
     },
     query,
+    post: (text, init) => post(text, init),
     close: () => running.close(1000),
   };
 }
