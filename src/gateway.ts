@@ -45,15 +45,13 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     // Yoga's own empty-bodied check; `/health` (useServiceRoutes) is the informative one.
     healthCheckEndpoint: '/healthz',
     logging: quietExpectedErrors(deps.logger),
-    context: ({ request }) => {
-      const context = createContext(deps.client, deps.series, {
+    context: ({ request }) =>
+      createContext(deps.client, deps.series, {
         signal: request.signal,
         maxCallsPerRequest: config.upstream.maxCallsPerRequest,
         bypassCache: wantsFreshData(request),
         requestTimeGranularityMs: config.cache.requestTimeGranularityMs,
-      });
-      return deps.metrics ? deps.metrics.countLoads(context) : context;
-    },
+      }),
     maskedErrors: {
       // Never attach original errors to responses, whatever NODE_ENV says: they may carry internals.
       isDev: false,

@@ -1,7 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptOutcome, UpstreamObserver, UpstreamStatus } from './braze/client.js';
-import { eventSeriesCallKey } from './braze/eventSeries.js';
-import type { GatewayContext } from './context.js';
 
 /**
  * Why an upstream call was not needed: another field of the request asked the same (deduplication),
@@ -86,22 +84,5 @@ export class GatewayMetrics implements UpstreamObserver {
 
   saved(reason: SavedReason, calls = 1): void {
     this.#saved.inc({ reason }, calls);
-  }
-
-  /**
-   * The same context whose loader counts, per request, loads of a call already asked for: each is an
-   * upstream call saved by deduplication. Wrapped here, not in the loader, which stays unaware of metrics.
-   */
-  countLoads(context: GatewayContext): GatewayContext {
-    const loader = context.loaders.eventSeries;
-    const seen = new Set<string>();
-    const counted: typeof loader = Object.create(loader);
-    counted.load = (call) => {
-      const key = eventSeriesCallKey(call);
-      if (seen.has(key)) this.saved('deduplication');
-      else seen.add(key);
-      return loader.load(call);
-    };
-    return { ...context, loaders: { ...context.loaders, eventSeries: counted } };
   }
 }

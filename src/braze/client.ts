@@ -337,7 +337,7 @@ function classify(
   return new UpstreamUnavailableError(`Braze could not be reached (${what})`, undefined, { cause: caught });
 }
 
-export function errorCode(error: unknown): string | undefined {
+function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;

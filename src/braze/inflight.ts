@@ -14,11 +14,6 @@ interface Entry<T> {
 export class InflightCalls<T> {
   readonly #entries = new Map<string, Entry<T>>();
 
-  /** How many distinct calls are in flight (for tests and metrics). */
-  get size(): number {
-    return this.#entries.size;
-  }
-
   /**
    * Joins the call for `key`, or starts it with `start`. Resolves `joined` so callers can tell a shared
    * answer from their own.

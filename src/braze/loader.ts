@@ -9,6 +9,9 @@ export type EventSeriesLoader = DataLoader<EventSeriesCall, LoadedSeries, string
 export interface LoadStats {
   /** Series answered, by where the answer came from. */
   readonly sources: Record<SeriesSource, number>;
+  /** Fields that asked for a series (loads), and the distinct calls among them: the rest were deduplicated. */
+  loads: number;
+  distinct: number;
   /** Fields answered from a longer window's call instead of a call of their own. */
   coalesced: number;
   /** The oldest answer served, epoch ms (undefined before any). */
@@ -16,7 +19,7 @@ export interface LoadStats {
 }
 
 export function createLoadStats(): LoadStats {
-  return { sources: { braze: 0, shared: 0, cache: 0 }, coalesced: 0, oldestFetchedAt: undefined };
+  return { sources: { braze: 0, shared: 0, cache: 0 }, loads: 0, distinct: 0, coalesced: 0, oldestFetchedAt: undefined };
 }
 
 export interface EventSeriesLoaderOptions {
@@ -51,8 +54,10 @@ export function createEventSeriesLoader(
     });
   };
 
-  return new DataLoader<EventSeriesCall, LoadedSeries, string>(
+  const loader = new DataLoader<EventSeriesCall, LoadedSeries, string>(
     (calls) => {
+      // DataLoader hands over each distinct key once; loads of a key already asked for never get here.
+      stats.distinct += calls.length;
       const windows = new Map<string, EventSeriesCall[]>();
       for (const call of calls) {
         const key = eventSeriesWindowKey(call);
@@ -72,6 +77,12 @@ export function createEventSeriesLoader(
     },
     { cacheKeyFn: eventSeriesCallKey },
   );
+  const load = loader.load.bind(loader);
+  loader.load = (call) => {
+    stats.loads++;
+    return load(call);
+  };
+  return loader;
 
   /**
    * The last `call.length` points of the longest answer, when that answer is complete (one point per

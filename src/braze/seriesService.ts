@@ -65,11 +65,6 @@ export class EventSeriesService {
     return { ...(await promise), source: joined ? 'shared' : 'braze' };
   }
 
-  /** Distinct upstream calls in flight right now. */
-  get inflight(): number {
-    return this.#inflight.size;
-  }
-
   /** Waits (bounded) for the cache to connect, so the first requests after start can use it. */
   async ready(timeoutMs: number): Promise<boolean> {
     return this.cache ? this.cache.ready(timeoutMs) : true;

@@ -29,9 +29,10 @@ export function useMetrics({ metrics, endpoint = '/metrics' }: MetricsOptions): 
     onExecute({ args }) {
       return {
         onExecuteDone() {
-          // What the request's loader avoided beyond deduplication (counted as loads happen).
+          // What the request's loader avoided, counted as its loads happened.
           const stats = (args.contextValue as { loadStats?: LoadStats }).loadStats;
           if (!stats) return;
+          if (stats.loads > stats.distinct) metrics.saved('deduplication', stats.loads - stats.distinct);
           if (stats.coalesced > 0) metrics.saved('coalescing', stats.coalesced);
           if (stats.sources.cache > 0) metrics.saved('cache', stats.sources.cache);
           if (stats.sources.shared > 0) metrics.saved('sharing', stats.sources.shared);
