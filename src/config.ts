@@ -101,6 +101,8 @@ export interface JwtConfig {
   readonly issuer: string | undefined;
   /** Required `aud` (one of), when set. */
   readonly audience: string | undefined;
+  /** Refuse tokens without `exp` (AUTH_JWT_REQUIRE_EXP, default true): a token that never expires cannot be revoked by waiting. */
+  readonly requireExp: boolean;
 }
 
 /** Who may send GraphQL requests. Neither tokens nor a JWT key, and not disabled: open (demo mode only). */
@@ -233,9 +235,10 @@ export function loadConfig(env: Env): Config {
     const value = env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
   };
+  const isBlank = (name: string): boolean => env[name] !== undefined && env[name]?.trim() === '';
 
   const braze = readBraze(read, problems);
-  const auth = readAuth(read, braze?.mode, problems);
+  const auth = readAuth(read, isBlank, braze?.mode, problems);
   const port = readInteger(read('PORT'), 'PORT', 0, 65_535, DEFAULTS.port, problems);
   const upstream: Record<keyof UpstreamPolicy, number> = { ...DEFAULT_UPSTREAM_POLICY };
   for (const [name, field, min, max] of UPSTREAM_VARIABLES) {
@@ -345,25 +348,40 @@ export const MIN_TOKEN_LENGTH = 16;
 /** HS256 wants a key at least as long as its hash (RFC 7518 §3.2). */
 export const MIN_JWT_SECRET_LENGTH = 32;
 
+/** Every auth variable: set but blank is refused, so a template that expanded to nothing cannot open the gateway. */
+const AUTH_VARIABLES = ['AUTH_DISABLED', 'AUTH_TOKENS', 'AUTH_JWKS_URL', 'AUTH_JWT_SECRET', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'AUTH_JWT_REQUIRE_EXP'] as const;
+
 function readAuth(
   read: (name: string) => string | undefined,
+  isBlank: (name: string) => boolean,
   brazeMode: BrazeConfig['mode'] | undefined,
   problems: string[],
 ): AuthConfig {
+  for (const name of AUTH_VARIABLES) {
+    if (isBlank(name)) problems.push(`${name} is set but empty: give it a value or unset it`);
+  }
   const disabled = readBoolean(read('AUTH_DISABLED'), 'AUTH_DISABLED', false, problems);
   const tokensRaw = read('AUTH_TOKENS');
   const jwksRaw = read('AUTH_JWKS_URL');
   const secret = read('AUTH_JWT_SECRET');
   const issuer = read('AUTH_JWT_ISSUER');
   const audience = read('AUTH_JWT_AUDIENCE');
+  const requireExp = readBoolean(read('AUTH_JWT_REQUIRE_EXP'), 'AUTH_JWT_REQUIRE_EXP', true, problems);
 
   // Token values are secrets: problems name their position, never their text.
-  const tokens = (tokensRaw ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
-  tokens.forEach((token, index) => {
-    if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
-      problems.push(`AUTH_TOKENS entry ${index + 1} must be at least ${MIN_TOKEN_LENGTH} characters without white space`);
-    }
-  });
+  const entries = tokensRaw === undefined ? [] : tokensRaw.split(',').map((t) => t.trim());
+  const tokens = entries.filter((t) => t !== '');
+  if (tokensRaw !== undefined && tokens.length === 0) {
+    problems.push('AUTH_TOKENS is set but lists no token (only commas and white space)');
+  } else {
+    entries.forEach((token, index) => {
+      // "${A},${B}" with B unset: the operator meant two tokens and one is missing.
+      if (token === '') problems.push(`AUTH_TOKENS entry ${index + 1} is empty`);
+      else if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
+        problems.push(`AUTH_TOKENS entry ${index + 1} must be at least ${MIN_TOKEN_LENGTH} characters without white space`);
+      }
+    });
+  }
 
   let key: JwtConfig['key'] | undefined;
   if (jwksRaw !== undefined && secret !== undefined) {
@@ -376,14 +394,17 @@ function readAuth(
     if (secret.length < MIN_JWT_SECRET_LENGTH) problems.push(`AUTH_JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters`);
     else key = { secret };
   }
-  if ((issuer !== undefined || audience !== undefined) && jwksRaw === undefined && secret === undefined) {
-    problems.push('AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE need AUTH_JWKS_URL or AUTH_JWT_SECRET');
+  if ((issuer !== undefined || audience !== undefined || read('AUTH_JWT_REQUIRE_EXP') !== undefined) && jwksRaw === undefined && secret === undefined) {
+    problems.push('AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWT_REQUIRE_EXP need AUTH_JWKS_URL or AUTH_JWT_SECRET');
   }
-  const configured = tokensRaw !== undefined || jwksRaw !== undefined || secret !== undefined;
-  if (disabled && configured) {
-    problems.push('AUTH_DISABLED=true contradicts AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET: choose one');
+  const named = AUTH_VARIABLES.filter((name) => name !== 'AUTH_DISABLED' && read(name) !== undefined);
+  if (disabled && named.length > 0) {
+    problems.push(`AUTH_DISABLED=true contradicts ${named.join(', ')}: choose one`);
   }
-  if (brazeMode === 'live' && !disabled && !configured) {
+  // What decides whether the gateway is open is the credentials that survived parsing, not whether a
+  // variable was set: AUTH_TOKENS="," names a variable and yields no token.
+  const usable = tokens.length > 0 || key !== undefined;
+  if (brazeMode === 'live' && !disabled && !usable) {
     // Anyone who can reach the port would otherwise spend the workspace's rate limit and read its data.
     problems.push(
       'BRAZE_API_KEY is set, so GraphQL requests need a credential: set AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET (or AUTH_DISABLED=true to serve without one)',
@@ -392,7 +413,7 @@ function readAuth(
   return Object.freeze({
     disabled,
     tokens: Object.freeze(tokens),
-    jwt: key === undefined ? undefined : Object.freeze({ key: Object.freeze(key), issuer, audience }),
+    jwt: key === undefined ? undefined : Object.freeze({ key: Object.freeze(key), issuer, audience, requireExp }),
   });
 }
 

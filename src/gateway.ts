@@ -38,6 +38,11 @@ export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
 
 /** The GraphQL server, without a listener: tests build one per case. */
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
+  // loadConfig already refuses this; a second check where the auth plugin is chosen keeps any other
+  // way of building a Config (tests, embedding) from serving a real key to anonymous callers.
+  if (!deps.simulated && !config.auth.disabled && !authRequired(config.auth)) {
+    throw new Error('A real Braze key needs a credential check: configure AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET, or AUTH_DISABLED=true');
+  }
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,

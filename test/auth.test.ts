@@ -50,9 +50,10 @@ async function ask(target: TestGateway, headers: Record<string, string>, method:
   };
 }
 
-async function hs256(claims: JWTPayload, options: { secret?: string; expiresIn?: string | number } = {}): Promise<string> {
+async function hs256(claims: JWTPayload, options: { secret?: string; expiresIn?: string | number | null } = {}): Promise<string> {
   let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
-  jwt = jwt.setExpirationTime(options.expiresIn ?? '5m');
+  // null: a token without `exp`.
+  if (options.expiresIn !== null) jwt = jwt.setExpirationTime(options.expiresIn ?? '5m');
   const token = await jwt.sign(new TextEncoder().encode(options.secret ?? SECRET));
   sent.push(token);
   return token;
@@ -91,6 +92,7 @@ describe('with a real Braze key, GraphQL requests need a credential', () => {
     ['for another audience', () => hs256({ iss: ISSUER, aud: 'some-other-api', sub: 'u1' }), 'aud check_failed'],
     ['from another issuer', () => hs256({ iss: 'https://evil.example.net/', aud: AUDIENCE, sub: 'u1' }), 'iss check_failed'],
     ['without an issuer', () => hs256({ aud: AUDIENCE, sub: 'u1' }), 'iss missing'],
+    ['without exp (it would be good forever)', () => hs256({ iss: ISSUER, aud: AUDIENCE, sub: 'u1' }, { expiresIn: null }), 'exp missing'],
     ['signed with another secret', () => hs256({ iss: ISSUER, aud: AUDIENCE }, { secret: 'another-secret-of-enough-length-000000' }), 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'],
   ])('a JWT %s → 401 with zero upstream calls; the log says why', async (_name, make, why) => {
     const token = await make();
@@ -200,6 +202,17 @@ describe('opting out', () => {
       expect(warning?.level).toBe('warn');
     } finally {
       await open.close();
+    }
+  });
+
+  it('AUTH_JWT_REQUIRE_EXP=false accepts a JWT without exp (and still checks everything else)', async () => {
+    const relaxed = await startTestGateway(braze, { AUTH_JWT_SECRET: SECRET, AUTH_JWT_REQUIRE_EXP: 'false' });
+    try {
+      expect(await ask(relaxed, bearer(await hs256({ sub: 'batch-job' }, { expiresIn: null })))).toMatchObject({ status: 200, body: { data: { eventSeries: { total: 3 } } } });
+      const forged = await hs256({ sub: 'batch-job' }, { expiresIn: null, secret: 'another-secret-of-enough-length-000000' });
+      expect(await ask(relaxed, bearer(forged))).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', calls: 0 });
+    } finally {
+      await relaxed.close();
     }
   });
 

@@ -77,9 +77,10 @@ describe('loadConfig', () => {
         key: { jwksUrl: new URL('https://idp.example.com/.well-known/jwks.json') },
         issuer: 'https://idp.example.com/',
         audience: 'analytics',
+        requireExp: true,
       });
       const secret = 'x'.repeat(32);
-      expect(loadConfig({ ...LIVE, AUTH_JWT_SECRET: secret }).auth.jwt).toEqual({ key: { secret }, issuer: undefined, audience: undefined });
+      expect(loadConfig({ ...LIVE, AUTH_JWT_SECRET: secret }).auth.jwt).toEqual({ key: { secret }, issuer: undefined, audience: undefined, requireExp: true });
       expect(loadConfig({ ...LIVE, AUTH_DISABLED: 'true' }).auth).toEqual({ disabled: true, tokens: [], jwt: undefined });
     });
 
@@ -100,7 +101,7 @@ describe('loadConfig', () => {
       expect(problems).toEqual([
         'AUTH_TOKENS entry 1 must be at least 16 characters without white space',
         'AUTH_JWT_SECRET must be at least 32 characters',
-        'AUTH_DISABLED=true contradicts AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET: choose one',
+        'AUTH_DISABLED=true contradicts AUTH_TOKENS, AUTH_JWT_SECRET: choose one',
       ]);
       expect(problems.join('\n')).not.toContain('short-secret');
       expect(problemsOf({ AUTH_JWKS_URL: 'http://idp.example.com/jwks', AUTH_JWT_SECRET: 'x'.repeat(32) })).toEqual([
@@ -109,7 +110,52 @@ describe('loadConfig', () => {
       expect(problemsOf({ AUTH_JWKS_URL: 'http://idp.example.com/jwks' })).toEqual([
         'AUTH_JWKS_URL must be an https URL (http only for loopback) (got "http://idp.example.com/jwks")',
       ]);
-      expect(problemsOf({ AUTH_JWT_AUDIENCE: 'analytics' })).toEqual(['AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE need AUTH_JWKS_URL or AUTH_JWT_SECRET']);
+      expect(problemsOf({ AUTH_JWT_AUDIENCE: 'analytics' })).toEqual(['AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWT_REQUIRE_EXP need AUTH_JWKS_URL or AUTH_JWT_SECRET']);
+    });
+
+    // A deployment template such as AUTH_TOKENS="${A},${B}" with both unset must not open a live gateway.
+    it.each([
+      ['AUTH_TOKENS', ',', 'AUTH_TOKENS is set but lists no token (only commas and white space)'],
+      ['AUTH_TOKENS', ' , , ', 'AUTH_TOKENS is set but lists no token (only commas and white space)'],
+      ['AUTH_TOKENS', ',,,', 'AUTH_TOKENS is set but lists no token (only commas and white space)'],
+      ['AUTH_TOKENS', '   ', 'AUTH_TOKENS is set but empty: give it a value or unset it'],
+      ['AUTH_TOKENS', '', 'AUTH_TOKENS is set but empty: give it a value or unset it'],
+      ['AUTH_JWKS_URL', ' ', 'AUTH_JWKS_URL is set but empty: give it a value or unset it'],
+      ['AUTH_JWT_SECRET', '\t', 'AUTH_JWT_SECRET is set but empty: give it a value or unset it'],
+    ])('a real key with %s=%j yields no credential: refused, never open', (name, value, problem) => {
+      const problems = problemsOf({ ...LIVE, [name]: value });
+      expect(problems).toEqual([
+        problem,
+        'BRAZE_API_KEY is set, so GraphQL requests need a credential: set AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET (or AUTH_DISABLED=true to serve without one)',
+      ]);
+    });
+
+    it.each(['AUTH_DISABLED', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'AUTH_JWT_REQUIRE_EXP'])(
+      'every auth variable set but blank is refused, even beside a usable credential: %s',
+      (name) => {
+        expect(problemsOf({ ...LIVE, ...AUTH, [name]: '  ' })).toEqual([`${name} is set but empty: give it a value or unset it`]);
+      },
+    );
+
+    it('an empty entry among real tokens is refused (the template lost one), naming only its position', () => {
+      expect(problemsOf({ ...LIVE, AUTH_TOKENS: 'tok-0123456789abcdef,' })).toEqual(['AUTH_TOKENS entry 2 is empty']);
+      expect(problemsOf({ ...LIVE, AUTH_TOKENS: ',tok-0123456789abcdef, ,tok-fedcba9876543210' })).toEqual([
+        'AUTH_TOKENS entry 1 is empty',
+        'AUTH_TOKENS entry 3 is empty',
+      ]);
+    });
+
+    it('separators only are refused in demo mode too: the operator asked for tokens and got none', () => {
+      expect(problemsOf({ AUTH_TOKENS: ' , ' })).toEqual(['AUTH_TOKENS is set but lists no token (only commas and white space)']);
+    });
+
+    it('JWTs must carry exp unless AUTH_JWT_REQUIRE_EXP=false', () => {
+      const secret = 'x'.repeat(32);
+      expect(loadConfig({ ...LIVE, AUTH_JWT_SECRET: secret }).auth.jwt?.requireExp).toBe(true);
+      expect(loadConfig({ ...LIVE, AUTH_JWT_SECRET: secret, AUTH_JWT_REQUIRE_EXP: 'false' }).auth.jwt?.requireExp).toBe(false);
+      expect(problemsOf({ ...LIVE, AUTH_JWT_SECRET: secret, AUTH_JWT_REQUIRE_EXP: 'maybe' })).toEqual([
+        'AUTH_JWT_REQUIRE_EXP must be true or false (got "maybe")',
+      ]);
     });
 
     it('demo mode may stay open', () => {

@@ -48,6 +48,14 @@ describe('the server process (src/server.ts)', () => {
     expect(server.output()).not.toContain(TEST_API_KEY);
   });
 
+  it.each([',', ' , , ', ',,,'])('AUTH_TOKENS=%j with a real key: exit 1 naming the problem, never an open listener', async (tokens) => {
+    const server = spawnServer({ BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: TEST_API_KEY, AUTH_TOKENS: tokens, PORT: '0', HOST: '127.0.0.1' });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain('AUTH_TOKENS is set but lists no token (only commas and white space)');
+    expect(server.output()).toContain('BRAZE_API_KEY is set, so GraphQL requests need a credential');
+    expect(server.output()).not.toContain('listening');
+  });
+
   it('on SIGTERM lets an in-flight request finish, then exits 0', async () => {
     braze.respond(async (call) => {
       await new Promise((resolve) => setTimeout(resolve, 700));

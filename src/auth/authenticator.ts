@@ -61,6 +61,8 @@ function jwtVerifier(jwt: NonNullable<AuthConfig['jwt']>): (token: string) => Pr
   const options: JWTVerifyOptions = {
     algorithms: 'jwksUrl' in jwt.key ? JWKS_ALGORITHMS : ['HS256'],
     clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS,
+    // jose checks `exp` only when present; a token without one would be good forever.
+    ...(jwt.requireExp ? { requiredClaims: ['exp'] } : {}),
     ...(jwt.issuer !== undefined ? { issuer: jwt.issuer } : {}),
     ...(jwt.audience !== undefined ? { audience: jwt.audience } : {}),
   };
