@@ -1,4 +1,5 @@
 import type { LogLevel } from './config.js';
+import { createRedactor } from './redact.js';
 import { requestScope } from './requestId.js';
 
 type Level = Exclude<LogLevel, 'silent'>;
@@ -19,13 +20,13 @@ export interface LoggerOptions {
   level: LogLevel;
   /** Receives each finished line (without newline). Default: stderr. */
   write?: (line: string) => void;
-  /** Values that must never reach a log line (the Braze key); replaced wherever they appear. */
+  /** Values that must never reach a log line (the Braze key, tokens); hidden whole, in part or encoded (src/redact.ts). */
   secrets?: readonly string[];
 }
 
 export function createLogger({ level, write, secrets = [] }: LoggerOptions): Logger {
   const sink = write ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const hidden = secrets.filter((s) => s.length > 0);
+  const redact = createRedactor(secrets);
   const emit = (lineLevel: Level, message: unknown, rest: unknown[]): void => {
     if (SEVERITY[lineLevel] < SEVERITY[level]) return;
     const entry: Record<string, unknown> = { level: lineLevel, time: new Date().toISOString() };
@@ -45,8 +46,7 @@ export function createLogger({ level, write, secrets = [] }: LoggerOptions): Log
     } catch {
       line = JSON.stringify({ level: lineLevel, time: entry['time'], msg: String(entry['msg']) });
     }
-    for (const secret of hidden) line = line.split(secret).join('[REDACTED]');
-    sink(line);
+    sink(redact(line));
   };
   return {
     debug: (m, ...r) => emit('debug', m, r),

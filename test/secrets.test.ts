@@ -123,4 +123,49 @@ describe('the REST key and the credentials never leave towards a client or a log
     // And the key was really used: every call carried it.
     expect(braze.calls.every((c) => c.headers.authorization === `Bearer ${TEST_API_KEY}`)).toBe(true);
   });
+
+  it('nothing of the key survives Braze echoing it at every offset around every cut, or base64-encoded', async () => {
+    // Random-looking, so any 5-character run of it in the output can only have come from the key.
+    const key = 'Qm7rT2xK9vB4nW8pL3zJ6hF1cY5dS0gA';
+    const echoing = await startGatewayWithFakeBraze({ BRAZE_API_KEY: key, BRAZE_MAX_ATTEMPTS: '1', BRAZE_MAX_CALLS_PER_REQUEST: '200', QUERY_MAX_ALIASES: '200', QUERY_MAX_TOKENS: '20000', QUERY_MAX_COST: '100000' });
+    try {
+      const filler = (n: number) => 'x'.repeat(n);
+      // Where the gateway quotes Braze and cuts: its `message` on an error status (200 characters),
+      // a `message` other than "success" (120), a bad `time` (40), a body that is not JSON (60).
+      const cuts: Record<string, { cut: number; answer: (echo: string) => CannedAnswer }> = {
+        status: { cut: 200, answer: (echo) => ({ status: 400, body: { message: echo } }) },
+        message: { cut: 120, answer: (echo) => ({ body: { message: echo, data: [] } }) },
+        time: { cut: 40, answer: (echo) => ({ body: { message: 'success', data: [{ time: echo, count: 1 }] } }) },
+        html: { cut: 60, answer: (echo) => ({ body: `<html>${echo}</html>` }) },
+      };
+      const base64 = Buffer.from(`gateway:${key}`).toString('base64');
+      echoing.braze.respond((call) => {
+        const [kind = '', offset = '0'] = (call.query['event'] ?? '').split('-');
+        if (kind === 'base64') return { status: 401, body: { message: `Authorization: Basic ${base64}` } };
+        const shape = cuts[kind];
+        if (!shape) return { status: 404 };
+        return shape.answer(`${filler(Number(offset))}${key} and more words after it`);
+      });
+      const fields: string[] = ['b64: eventSeries(event: "base64", length: 2, endingAt: "2024-01-01T00:00:00Z") { total }'];
+      for (const [kind, { cut }] of Object.entries(cuts)) {
+        // `html` quotes `<html>` and a space-folded body; `status` quotes after a prefix: offsets span every split.
+        for (let offset = Math.max(0, cut - key.length - 8); offset <= cut + 2; offset++) {
+          fields.push(`${kind}${offset}: eventSeries(event: "${kind}-${offset}", length: 2, endingAt: "2024-01-01T00:00:00Z") { total }`);
+        }
+      }
+      const result = await echoing.gateway.query(`{ ${fields.join('\n')} }`);
+      expect(result.errors).toHaveLength(fields.length);
+      expect(new Set(result.errors.map((e) => e.extensions?.['code']))).toEqual(
+        new Set(['UPSTREAM_BAD_REQUEST', 'UPSTREAM_INVALID_RESPONSE', 'UPSTREAM_UNAUTHORIZED']),
+      );
+      // The cuts were really reached: messages were shortened with an ellipsis.
+      expect(result.errors.filter((e) => e.message.includes('…')).length).toBeGreaterThan(50);
+      const everything = [result.body, ...echoing.gateway.logs].join('\n');
+      for (let start = 0; start + 5 <= key.length; start++) expect(everything).not.toContain(key.slice(start, start + 5));
+      const encodedKey = Buffer.from(key).toString('base64');
+      for (let start = 4; start + 8 <= encodedKey.length - 4; start++) expect(everything).not.toContain(encodedKey.slice(start, start + 8));
+    } finally {
+      await stopGatewayWithFakeBraze(echoing);
+    }
+  });
 });

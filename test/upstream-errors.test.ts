@@ -193,6 +193,17 @@ describe("Braze's answer is validated before it is trusted", () => {
     await expectOnlyBadFails('UPSTREAM_INVALID_RESPONSE');
   });
 
+  it('more points than the length asked for is UPSTREAM_INVALID_RESPONSE, saying how many', async () => {
+    // 30,000 points for length 3: a series Braze cannot have meant.
+    const many = Array.from({ length: 30_000 }, () => ({ time: '2024-03-08', count: 1 }));
+    failWith({ body: { message: 'success', data: many } });
+    const result = await expectOnlyBadFails('UPSTREAM_INVALID_RESPONSE');
+    expect(result.errors[0]?.message).toBe('Braze answered 30000 points for a series of length 3');
+    braze.calls.length = 0;
+    failWith({ body: { message: 'success', data: many.slice(0, 4) } });
+    await expectOnlyBadFails('UPSTREAM_INVALID_RESPONSE');
+  });
+
   it('an HOUR time that is a bare date is UPSTREAM_INVALID_RESPONSE', async () => {
     braze.respond((call) =>
       call.query['event'] === 'fail'

@@ -16,6 +16,7 @@ import {
 import type { Logger } from '../logger.js';
 import { CircuitBreaker, type Admission, type CircuitStatus } from './circuitBreaker.js';
 import { eventSeriesSearchParams, parseEventSeriesBody, type EventSeriesCall, type EventSeriesPoint } from './eventSeries.js';
+import { createRedactor, truncate, type Redact } from '../redact.js';
 import { RateLimitTracker, type RateLimitSnapshot } from './rateLimit.js';
 import { backoffDelay, isRetryable } from './retry.js';
 
@@ -78,9 +79,12 @@ export class BrazeClient {
   readonly #breaker: CircuitBreaker;
   readonly #rateLimit: RateLimitTracker;
   readonly #now: () => number;
+  /** Hides the key, whole, cut or encoded, in anything quoted from Braze's answers. */
+  readonly #redact: Redact;
 
   constructor(options: BrazeClientOptions) {
     this.#options = options;
+    this.#redact = createRedactor([options.apiKey]);
     this.#now = options.now ?? Date.now;
     this.#rateLimit = new RateLimitTracker(options.policy.rateLimitReserve, this.#now);
     this.#breaker = new CircuitBreaker({
@@ -183,15 +187,29 @@ export class BrazeClient {
     this.#rateLimit.observe(response.headers);
     // The status is looked at before the body is parsed: error pages are often not JSON.
     const text = await readBoundedText(response, policy.maxBodyBytes);
-    if (status < 200 || status > 299) throw this.#statusError(status, text, response.headers);
+    // Braze's words are redacted before anything quotes and cuts them: a cut can split the key.
+    if (status < 200 || status > 299) throw this.#statusError(status, this.#redact(text), response.headers);
     try {
-      return { points: parseEventSeriesBody(text, call.unit), status };
+      return { points: parseEventSeriesBody(text, call), status };
     } catch (invalid) {
       if (invalid instanceof UpstreamInvalidResponseError) {
-        throw new UpstreamInvalidResponseError(invalid.message, status);
+        throw new UpstreamInvalidResponseError(this.#invalidAnswerMessage(text, call, invalid), status);
       }
       throw invalid;
     }
+  }
+
+  /**
+   * The parser's message quotes the body, cut short. Parsing is done on the raw body (no cost on the
+   * hot path); only when it fails is the message built again from the redacted body.
+   */
+  #invalidAnswerMessage(text: string, call: EventSeriesCall, invalid: UpstreamInvalidResponseError): string {
+    try {
+      parseEventSeriesBody(this.#redact(text), call);
+    } catch (again) {
+      if (again instanceof UpstreamInvalidResponseError) return again.message;
+    }
+    return this.#redact(invalid.message);
   }
 
   /** Tells the breaker what this attempt said about Braze's health. */
@@ -254,13 +272,12 @@ export class BrazeClient {
    * request's headers would put the key there. Every message leaving the client is scrubbed here.
    */
   #scrub<E extends Error>(error: E): E {
-    const { apiKey } = this.#options;
-    if (error.message.includes(apiKey)) error.message = error.message.split(apiKey).join('[REDACTED]');
+    error.message = this.#redact(error.message);
     return error;
   }
 }
 
-/** Braze's own `message`, shortened. */
+/** Braze's own `message`, shortened (`text` is already redacted). */
 function brazeMessage(text: string): string | undefined {
   let message: unknown;
   try {
@@ -269,7 +286,7 @@ function brazeMessage(text: string): string | undefined {
     return undefined;
   }
   if (typeof message !== 'string' || message.trim() === '') return undefined;
-  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
+  return truncate(message, 200);
 }
 
 /**

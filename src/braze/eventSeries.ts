@@ -1,4 +1,5 @@
 import { UpstreamInvalidResponseError } from '../errors.js';
+import { truncate } from '../redact.js';
 
 export type BrazeUnit = 'day' | 'hour';
 
@@ -64,10 +65,11 @@ export function eventSeriesSearchParams(call: EventSeriesCall): URLSearchParams 
 }
 
 /**
- * Turns the body of a 2xx answer into points, or says exactly what was wrong with it.
+ * Turns the body of a 2xx answer to `call` into points, or says exactly what was wrong with it.
  * Braze's answer is not trusted: a proxy, a partial deploy or an API change must not become a crash.
+ * Messages quote the body, cut short: callers that must hide a secret pass the body redacted.
  */
-export function parseEventSeriesBody(text: string, unit: BrazeUnit): EventSeriesPoint[] {
+export function parseEventSeriesBody(text: string, call: Pick<EventSeriesCall, 'unit' | 'length'>): EventSeriesPoint[] {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -81,7 +83,9 @@ export function parseEventSeriesBody(text: string, unit: BrazeUnit): EventSeries
   }
   const data = body['data'];
   if (!Array.isArray(data)) throw invalid('Braze answered without a "data" list');
-  return data.map((entry: unknown, index) => parsePoint(entry, index, unit));
+  // Fewer points than asked is normal (a new event, a young app); more cannot be a series of `length`.
+  if (data.length > call.length) throw invalid(`Braze answered ${data.length} points for a series of length ${call.length}`);
+  return data.map((entry: unknown, index) => parsePoint(entry, index, call.unit));
 }
 
 function parsePoint(entry: unknown, index: number, unit: BrazeUnit): EventSeriesPoint {
@@ -165,10 +169,6 @@ function invalid(message: string): UpstreamInvalidResponseError {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
 function describeSnippet(text: string): string {
