@@ -231,6 +231,73 @@ describe("Braze's rate limit", () => {
   });
 });
 
+describe('the rate-limit estimate follows what reached Braze', () => {
+  const START = 249_100;
+  /** Braze's bucket as Braze counts it: every call that arrived, answered after `delayMs`. */
+  function countingBraze(delayMs: number): { pending: () => number } {
+    let pending = 0;
+    const resetAt = Math.floor(Date.now() / 1000) + 3600;
+    braze.respond(async (call) => {
+      const remaining = START - braze.seriesCalls.length;
+      pending++;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      pending--;
+      return {
+        headers: { 'x-ratelimit-limit': '250000', 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(resetAt) },
+        body: defaultSeries(call.query),
+      };
+    });
+    return { pending: () => pending };
+  }
+  const bucket = async () =>
+    (await gateway!.query<{ brazeRateLimit: { remaining: number; paused: boolean } }>('{ brazeRateLimit { remaining paused } }')).data?.brazeRateLimit;
+
+  it('a storm of abandoned requests leaves remaining at Braze\'s figure, and the next request is answered', async () => {
+    // Room for 100 calls above the reserve; 100 requests of 50 distinct series each would be 5,000.
+    await gatewayWith({ BRAZE_MAX_CONNECTIONS: '2', BRAZE_RATE_LIMIT_RESERVE: String(START - 100), BRAZE_TIMEOUT_MS: '10000' });
+    const fake = countingBraze(150);
+    expect((await gateway!.query(`{ eventSeries(event: "prime", length: 1, endingAt: "${AT}") { total } }`)).errors).toEqual([]);
+
+    const storm = Array.from({ length: 100 }, (_, request) => {
+      const fields = Array.from({ length: 50 }, (_, i) => `s${i}: eventSeries(event: "r${request}-${i}", length: 1, endingAt: "${AT}") { total }`);
+      return gateway!.post(`{ ${fields.join(' ')} }`, { signal: AbortSignal.timeout(300) }).then(
+        (response) => response.text(),
+        () => 'abandoned',
+      );
+    });
+    await Promise.all(storm);
+    // Let what was already on the wire finish (the gateway aborts it; Braze may still have counted it).
+    for (let waited = 0; fake.pending() > 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const reached = braze.seriesCalls.length;
+    expect(reached).toBeLessThan(100); // two connections for ~0.3 s at 150 ms a call
+    const after = await bucket();
+    // Braze's own figure is START - reached. The gateway's differs by at most the calls on the wire when
+    // their clients left (two connections): Braze counted them, their answers never came.
+    expect(after?.paused).toBe(false);
+    expect(Math.abs(START - reached - (after?.remaining ?? 0))).toBeLessThanOrEqual(2);
+
+    const next = await gateway!.query(`{ eventSeries(event: "next", length: 1, endingAt: "${AT}") { total } }`);
+    expect(next.errors).toEqual([]);
+    expect(next.data).toEqual({ eventSeries: { total: 1 } });
+    // Braze's answer to that call corrects the estimate to its own figure exactly.
+    expect(await bucket()).toEqual({ remaining: START - braze.seriesCalls.length, paused: false });
+  });
+
+  it('calls queued for a connection are checked against the reserve when sent: exactly the room is spent', async () => {
+    await gatewayWith({ BRAZE_MAX_CONNECTIONS: '1', BRAZE_RATE_LIMIT_RESERVE: String(START - 1 - 3) });
+    countingBraze(20);
+    expect((await gateway!.query(`{ eventSeries(event: "prime", length: 1, endingAt: "${AT}") { total } }`)).errors).toEqual([]);
+    const fields = Array.from({ length: 10 }, (_, i) => `s${i}: eventSeries(event: "q${i}", length: 1, endingAt: "${AT}") { total }`);
+    const result = await gateway!.query(`{ ${fields.join(' ')} }`);
+    expect(braze.seriesCalls).toHaveLength(1 + 3);
+    expect(result.errors).toHaveLength(7);
+    for (const error of result.errors) expect(error.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', reserve: true, attempts: 0 });
+    expect(await bucket()).toEqual({ remaining: START - 4, paused: true });
+  });
+});
+
 describe('the circuit breaker', () => {
   it('opens after repeated 5xx, fails fast without calling Braze, then lets a probe through and closes', async () => {
     await gatewayWith({ BRAZE_BREAKER_THRESHOLD: '3', BRAZE_BREAKER_COOLDOWN_MS: '600', BRAZE_MAX_ATTEMPTS: '1' });

@@ -6,6 +6,7 @@ import {
   UpstreamError,
   UpstreamForbiddenError,
   UpstreamInvalidResponseError,
+  RateLimitReserveError,
   UpstreamNotFoundError,
   UpstreamRateLimitedError,
   UpstreamTimeoutError,
@@ -18,6 +19,7 @@ import { CircuitBreaker, type Admission, type CircuitStatus } from './circuitBre
 import { eventSeriesSearchParams, parseEventSeriesBody, type EventSeriesCall, type EventSeriesPoint } from './eventSeries.js';
 import { createRedactor, truncate, type Redact } from '../redact.js';
 import { RateLimitTracker, type RateLimitSnapshot } from './rateLimit.js';
+import { countCallsWhenSent } from './rateLimitInterceptor.js';
 import { backoffDelay, isRetryable } from './retry.js';
 
 const USER_AGENT = 'braze-analytics-gateway';
@@ -78,6 +80,8 @@ export class BrazeClient {
   readonly #options: BrazeClientOptions;
   readonly #breaker: CircuitBreaker;
   readonly #rateLimit: RateLimitTracker;
+  /** The shared pool, with the bucket counting each call as it is written to a socket. */
+  readonly #dispatcher: Dispatcher;
   readonly #now: () => number;
   /** Hides the key, whole, cut or encoded, in anything quoted from Braze's answers. */
   readonly #redact: Redact;
@@ -87,6 +91,7 @@ export class BrazeClient {
     this.#redact = createRedactor([options.apiKey]);
     this.#now = options.now ?? Date.now;
     this.#rateLimit = new RateLimitTracker(options.policy.rateLimitReserve, this.#now);
+    this.#dispatcher = options.dispatcher.compose(countCallsWhenSent(this.#rateLimit));
     this.#breaker = new CircuitBreaker({
       threshold: options.policy.breakerThreshold,
       cooldownMs: options.policy.breakerCooldownMs,
@@ -136,7 +141,6 @@ export class BrazeClient {
         throw this.#final(lastError ?? (refused as UpstreamError), attempts);
       }
       attempts++;
-      this.#rateLimit.spend();
       const attemptStarted = performance.now();
       try {
         const { points, status } = await this.#attempt(path, call, combined);
@@ -146,6 +150,12 @@ export class BrazeClient {
         return points;
       } catch (caught) {
         const error = this.#scrub(classify(caught, deadline, signal, policy.timeoutMs));
+        if (error instanceof RateLimitReserveError) {
+          // Refused at the socket (calls sent while this one queued reached the reserve): nothing
+          // left, so this was no attempt and says nothing of Braze's health.
+          this.#breaker.release(admission);
+          throw this.#final(lastError ?? error, attempts - 1);
+        }
         this.#observe(error.status, error.code, attemptStarted);
         this.#record(admission, error, signal);
         lastError = error;
@@ -171,8 +181,8 @@ export class BrazeClient {
 
   /** One HTTP exchange: request, status, bounded body, validation. */
   async #attempt(path: string, call: EventSeriesCall, signal: AbortSignal): Promise<{ points: EventSeriesPoint[]; status: number }> {
-    const { endpoint, dispatcher, policy } = this.#options;
-    const response = await dispatcher.request({
+    const { endpoint, policy } = this.#options;
+    const response = await this.#dispatcher.request({
       origin: endpoint.origin,
       path,
       method: 'GET',
@@ -184,7 +194,6 @@ export class BrazeClient {
       signal,
     });
     const status = response.statusCode;
-    this.#rateLimit.observe(response.headers);
     // The status is looked at before the body is parsed: error pages are often not JSON.
     const text = await readBoundedText(response, policy.maxBodyBytes);
     // Braze's words are redacted before anything quotes and cuts them: a cut can split the key.
