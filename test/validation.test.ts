@@ -23,6 +23,11 @@ describe('bad arguments are BAD_USER_INPUT and cost no upstream call', () => {
     ['a blank event', { event: '   ' }, 'event', 'event must not be empty'],
     ['an empty appId', { appId: '' }, 'appId', 'appId must not be empty; omit it to not filter'],
     ['an empty segmentId', { segmentId: ' ' }, 'segmentId', 'segmentId must not be empty; omit it to not filter'],
+    // A ~100 KB value would become a ~300 KB upstream URL and log line.
+    ['a 100 KB event', { event: 'e'.repeat(100_000) }, 'event', 'event must be at most 255 characters, got 100000'],
+    ['a 256-character event', { event: 'e'.repeat(256) }, 'event', 'event must be at most 255 characters, got 256'],
+    ['a 100 KB appId', { appId: 'a'.repeat(100_000) }, 'appId', 'appId must be at most 128 characters, got 100000'],
+    ['a 129-character segmentId', { segmentId: 's'.repeat(129) }, 'segmentId', 'segmentId must be at most 128 characters, got 129'],
   ])('%s', async (_name, override, argument, message) => {
     const result = await gateway.execute(EventSeriesDocument, { ...VALID, ...override });
     expect(result.data).toEqual({ eventSeries: null });
@@ -34,6 +39,21 @@ describe('bad arguments are BAD_USER_INPUT and cost no upstream call', () => {
         extensions: { code: 'BAD_USER_INPUT', argument },
       },
     ]);
+    expect(braze.calls).toHaveLength(0);
+  });
+
+  it('names of 255 and identifiers of 128 characters are sent as they are', async () => {
+    const long = { event: 'e'.repeat(255), appId: 'a'.repeat(128), segmentId: 's'.repeat(128) };
+    const result = await gateway.execute(EventSeriesDocument, { ...VALID, ...long });
+    expect(result.errors).toEqual([]);
+    expect(braze.seriesCalls.map((c) => [c.query['event'], c.query['app_id'], c.query['segment_id']])).toEqual([[long.event, long.appId, long.segmentId]]);
+  });
+
+  it('customEvent(name) is held to the same cap', async () => {
+    const result = await gateway.query(`{ customEvent(name: "${'n'.repeat(256)}") { name series(length: 1) { total } } }`);
+    expect(result.data).toEqual({ customEvent: null });
+    expect(result.errors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'name' });
+    expect(result.errors[0]?.message).toBe('name must be at most 255 characters, got 256');
     expect(braze.calls).toHaveLength(0);
   });
 

@@ -1,7 +1,6 @@
-import { BadUserInputError } from '../errors.js';
 import { builder } from './builder.js';
 import { EventSeriesRef, resolveEventSeries } from './eventSeries.js';
-import { seriesWindowArgs } from './eventSeriesArgs.js';
+import { checkEventName, seriesWindowArgs } from './eventSeriesArgs.js';
 
 /** A custom event, known by its name: the entity other subgraphs point at. */
 export interface CustomEvent {
@@ -38,9 +37,6 @@ builder.queryField('customEvent', (t) =>
     args: {
       name: t.arg.string({ required: true, description: 'The custom event name. Braze `event`.' }),
     },
-    resolve: (_root, { name }) => {
-      if (name.trim() === '') throw new BadUserInputError('name must not be empty', 'name');
-      return { name };
-    },
+    resolve: (_root, { name }) => ({ name: checkEventName(name, 'name') }),
   }),
 );
