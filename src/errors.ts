@@ -29,6 +29,12 @@ type ExtensionValue = string | number | boolean;
 export abstract class GatewayError extends Error {
   abstract readonly code: ErrorCode;
 
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    // Logs and stack traces name the class (UpstreamTimeoutError), not a bare "Error".
+    this.name = new.target.name;
+  }
+
   /** Extra `extensions` entries beyond `code`; only safe, client-facing values. */
   details(): Record<string, ExtensionValue> {
     return {};

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import * as errors from '../../src/errors.js';
+import { GatewayError } from '../../src/errors.js';
+
+describe('error classes', () => {
+  // Every concrete class the module exports, built with arguments of the right shapes.
+  const samples: GatewayError[] = [
+    new errors.UnauthenticatedError(false, 'no credential'),
+    new errors.CsrfPreventionError(['x-graphql-yoga-csrf']),
+    new errors.QueryTooComplexError('too deep', 'maxDepth'),
+    new errors.PersistedOperationError('PERSISTED_QUERY_NOT_IN_LIST', 'unknown'),
+    new errors.BadUserInputError('bad', 'event'),
+    new errors.ResultOutOfRangeError('big'),
+    new errors.TooManyUpstreamCallsError(50),
+    new errors.UpstreamBadRequestError('400', 400),
+    new errors.UpstreamUnauthorizedError('401', 401),
+    new errors.UpstreamForbiddenError('403', 403),
+    new errors.UpstreamNotFoundError('404', 404),
+    new errors.UpstreamUnavailableError('503', 503),
+    new errors.CircuitOpenError(new Date(0)),
+    new errors.UpstreamTimeoutError('slow', 'headers'),
+    new errors.UpstreamInvalidResponseError('junk', 200),
+    new errors.UpstreamRateLimitedError('429', 429, undefined),
+    new errors.RateLimitReserveError(new Date(0), 100),
+  ];
+
+  it('set `name` to their class, so a log says which error it was', () => {
+    for (const error of samples) {
+      expect(error.name).toBe(error.constructor.name);
+      expect(String(error)).toMatch(new RegExp(`^${error.constructor.name}: `));
+    }
+  });
+
+  it('cover every exported concrete error class', () => {
+    const exported = Object.values(errors as Record<string, unknown>).filter(
+      (value) => typeof value === 'function' && value.prototype instanceof GatewayError && value.name !== 'UpstreamError',
+    );
+    expect(new Set(samples.map((error) => error.constructor))).toEqual(new Set(exported));
+  });
+});
