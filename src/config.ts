@@ -423,11 +423,21 @@ function readAuth(
  * manifest stops the start instead of failing one client later.
  */
 function readManifest(path: string, problems: string[]): ReadonlyMap<string, string> | undefined {
+  // Problems say what is wrong and where, never what the file holds: pointed at the wrong file (a key,
+  // /etc/shadow), JSON.parse's and graphql's messages would quote it.
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    problems.push(`PERSISTED_OPERATIONS_FILE cannot be read (${path}: ${typeof code === 'string' ? code : 'read failed'})`);
+    return undefined;
+  }
   let manifest: unknown;
   try {
-    manifest = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    problems.push(`PERSISTED_OPERATIONS_FILE must be a readable JSON file (${path}: ${error instanceof Error ? error.message : String(error)})`);
+    manifest = JSON.parse(text);
+  } catch {
+    problems.push(`PERSISTED_OPERATIONS_FILE is not valid JSON (${path})`);
     return undefined;
   }
   if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest) || Object.keys(manifest).length === 0) {
@@ -435,15 +445,17 @@ function readManifest(path: string, problems: string[]): ReadonlyMap<string, str
     return undefined;
   }
   const operations = new Map<string, string>();
-  for (const [id, document] of Object.entries(manifest)) {
+  Object.entries(manifest).forEach(([id, document], index) => {
+    const entry = `PERSISTED_OPERATIONS_FILE entry ${index + 1}`;
+    if (typeof document !== 'string') return void problems.push(`${entry} is not a string`);
     try {
-      if (typeof document !== 'string') throw new Error('not a string');
       parse(document);
       operations.set(id, document);
     } catch (error) {
-      problems.push(`PERSISTED_OPERATIONS_FILE entry ${id} is not a GraphQL document (${error instanceof Error ? error.message : String(error)})`);
+      const at = (error as { locations?: readonly { line: number; column: number }[] }).locations?.[0];
+      problems.push(`${entry} is not a GraphQL document${at ? ` (syntax error at line ${at.line}, column ${at.column})` : ''}`);
     }
-  }
+  });
   return operations;
 }
 
