@@ -7,10 +7,11 @@ import { createMemoryCache } from './cache/memoryCache.js';
 import { createRedisCache } from './cache/redisCache.js';
 import type { SeriesCache } from './cache/seriesCache.js';
 import type { CachePolicy, Config } from './config.js';
-import { createGateway, GRAPHQL_ENDPOINT } from './gateway.js';
+import { createGateway, GRAPHQL_ENDPOINT, SERVED_PATHS } from './gateway.js';
 import type { Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { withRequestId } from './requestId.js';
+import { onlyServedPaths } from './servedPaths.js';
 
 const CACHE_CONNECT_WAIT_MS = 2_000;
 
@@ -44,7 +45,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile.
   if (!(await series.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
   const yoga = createGateway(config, { client, series, logger, simulated: simulator !== undefined, metrics });
-  const server = createServer(withRequestId(yoga));
+  const server = createServer(withRequestId(onlyServedPaths(SERVED_PATHS, yoga)));
   let draining = false;
   server.on('request', (_request, response) => {
     // While draining, a keep-alive socket must not outlive its last response: close it once idle.

@@ -18,10 +18,21 @@ import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
 import { useMetrics } from './plugins/useMetrics.js';
 import { PERSISTED_OPERATION_PARAMS, usePersistedOperationsOnly } from './plugins/usePersistedOperationsOnly.js';
 import { useQueryLimits } from './plugins/useQueryLimits.js';
+import { useNoOriginalErrors } from './plugins/useNoOriginalErrors.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
 import { schema } from './schema/index.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
+
+/** Every path the gateway answers (src/servedPaths.ts refuses the rest before yoga sees them). */
+export const SERVED_PATHS: ReadonlySet<string> = new Set([GRAPHQL_ENDPOINT, '/', '/health', '/healthz', '/ready', '/metrics']);
+
+/**
+ * Yoga always installs its own health check, matched with `url.endsWith(endpoint)`, so
+ * `/graphql?x=/healthz` would be answered as a health check. No request URL can end with a raw space
+ * (URLs arrive percent-encoded), so this one never matches; `/healthz` is served by useServiceRoutes.
+ */
+const UNMATCHABLE_PATH = '/ never';
 
 export interface GatewayDeps {
   readonly client: BrazeClient;
@@ -40,15 +51,14 @@ export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   // loadConfig already refuses this; a second check where the auth plugin is chosen keeps any other
   // way of building a Config (tests, embedding) from serving a real key to anonymous callers.
-  if (!deps.simulated && !config.auth.disabled && !authRequired(config.auth)) {
+  if (config.braze.mode === 'live' && !config.auth.disabled && !authRequired(config.auth)) {
     throw new Error('A real Braze key needs a credential check: configure AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET, or AUTH_DISABLED=true');
   }
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
-    // Yoga's own empty-bodied check; `/health` (useServiceRoutes) is the informative one.
-    healthCheckEndpoint: '/healthz',
+    healthCheckEndpoint: UNMATCHABLE_PATH,
     logging: quietExpectedErrors(deps.logger),
     context: ({ request }) =>
       createContext(deps.client, deps.series, {
@@ -84,6 +94,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       ...(authRequired(config.auth) ? [useAuth({ authenticate: createAuthenticator(config.auth), logger: deps.logger })] : []),
       useCsrfPrevention(),
       useCorsPolicy({ origins: config.corsOrigins }),
+      useNoOriginalErrors(),
       useServiceRoutes({
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         brazeMode: deps.simulated ? 'simulated' : 'live',

@@ -18,7 +18,8 @@ export interface ServiceRoutesOptions {
  * answers readiness: 503 while the breaker is open and its cooldown runs (every Braze field would
  * fail fast, so a load balancer had better send traffic elsewhere), 200 otherwise, half-open included
  * (the next call is the probe that can close it). A running gateway has loaded its configuration, so
- * that needs no check. `GET /` sends a browser to GraphiQL instead of a 404.
+ * that needs no check. `GET /healthz` is the bare liveness check (200, empty body), matched exactly.
+ * `GET /` sends a browser to GraphiQL instead of a 404.
  */
 export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upstreamStatus, now = Date.now }: ServiceRoutesOptions): Plugin {
   return {
@@ -48,6 +49,8 @@ export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upst
         const headers: Record<string, string> = { 'cache-control': 'no-store' };
         if (open && circuit.retryAt) headers['retry-after'] = String(Math.max(1, Math.ceil((circuit.retryAt.getTime() - now()) / 1000)));
         endResponse(fetchAPI.Response.json(body, { status: open ? 503 : 200, headers }));
+      } else if (url.pathname === '/healthz') {
+        endResponse(new fetchAPI.Response(null, { status: 200, headers: { 'cache-control': 'no-store' } }));
       } else if (url.pathname === '/') {
         endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: graphqlEndpoint } }));
       }
