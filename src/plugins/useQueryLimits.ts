@@ -31,10 +31,13 @@ export function useQueryLimits({ limits, blockFieldSuggestions = false, maxNesti
     };
   const common = (limit: QueryLimit) => ({ exposeLimits: true, propagateOnRejection: false, onReject: [refuse(limit)] });
   const armor = new EnvelopArmor<YogaInitialContext>({
-    maxDepth: { n: limits.maxDepth, ...common('maxDepth') },
+    // Fragment spreads and inline fragments are not levels of the answer: without flattening, each
+    // one counted as a field (depth) and multiplied its fields' cost by 1.5, so a Relay document 3
+    // fields deep through 7 colocated fragments was "depth 17".
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...common('maxDepth') },
     maxAliases: { n: limits.maxAliases, ...common('maxAliases') },
     maxTokens: { n: limits.maxTokens, ...common('maxTokens') },
-    costLimit: { maxCost: limits.maxCost, ...common('maxCost') },
+    costLimit: { maxCost: limits.maxCost, flattenFragments: true, ...common('maxCost') },
     maxDirectives: { n: limits.maxDirectives, ...common('maxDirectives') },
     blockFieldSuggestion: { enabled: blockFieldSuggestions },
   });
