@@ -86,7 +86,7 @@ export class CsrfPreventionError extends GatewayError {
 }
 
 /** Which of the query limits (src/plugins/useQueryLimits.ts) a document broke. */
-export type QueryLimit = 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxCost' | 'maxDirectives';
+export type QueryLimit = 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxCost' | 'maxDirectives' | 'maxNesting';
 
 /** The document is deeper, wider or longer than the gateway allows; refused before execution. */
 export class QueryTooComplexError extends GatewayError {

@@ -3,6 +3,7 @@ import type { GraphQLError } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { QueryLimits } from '../config.js';
 import { QueryTooComplexError, type QueryLimit } from '../errors.js';
+import { useNestingLimit } from './useNestingLimit.js';
 
 export interface QueryLimitsOptions {
   /** Defaults: DEFAULT_QUERY_LIMITS in src/config.ts (depth 6, aliases 50, tokens 2000, cost 5000, directives 50). */
@@ -12,15 +13,17 @@ export interface QueryLimitsOptions {
    * (otherwise the schema is public anyway). Default false.
    */
   blockFieldSuggestions?: boolean;
+  /** Deepest nesting of brackets, braces and parentheses (see useNestingLimit). Default 128. */
+  maxNesting?: number;
 }
 
 /**
- * graphql-armor's depth, alias, token, cost and directive limits, checked while parsing and
- * validating, so an abusive document makes no upstream call. Each refusal becomes
+ * A nesting limit checked before parsing, then graphql-armor's depth, alias, token, cost and
+ * directive limits, checked while parsing and validating, so an abusive document makes no upstream call. Each refusal becomes
  * QUERY_TOO_COMPLEX with `extensions.limit` naming the limit (armor's own errors carry no code and
  * call themselves "Syntax Error").
  */
-export function useQueryLimits({ limits, blockFieldSuggestions = false }: QueryLimitsOptions): Plugin[] {
+export function useQueryLimits({ limits, blockFieldSuggestions = false, maxNesting }: QueryLimitsOptions): Plugin[] {
   const refuse =
     (limit: QueryLimit) =>
     (_context: unknown, error: GraphQLError): never => {
@@ -28,13 +31,16 @@ export function useQueryLimits({ limits, blockFieldSuggestions = false }: QueryL
     };
   const common = (limit: QueryLimit) => ({ exposeLimits: true, propagateOnRejection: false, onReject: [refuse(limit)] });
   const armor = new EnvelopArmor<YogaInitialContext>({
-    maxDepth: { n: limits.maxDepth, ...common('maxDepth') },
+    // Fragment spreads and inline fragments are not levels of the answer: without flattening, each
+    // one counted as a field (depth) and multiplied its fields' cost by 1.5, so a Relay document 3
+    // fields deep through 7 colocated fragments was "depth 17".
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...common('maxDepth') },
     maxAliases: { n: limits.maxAliases, ...common('maxAliases') },
     maxTokens: { n: limits.maxTokens, ...common('maxTokens') },
-    costLimit: { maxCost: limits.maxCost, ...common('maxCost') },
+    costLimit: { maxCost: limits.maxCost, flattenFragments: true, ...common('maxCost') },
     maxDirectives: { n: limits.maxDirectives, ...common('maxDirectives') },
     blockFieldSuggestion: { enabled: blockFieldSuggestions },
   });
   // Plain envelop plugins (parse and validate hooks), which yoga runs as they are.
-  return armor.protect().plugins;
+  return [useNestingLimit(maxNesting === undefined ? {} : { maxNesting }), ...armor.protect().plugins];
 }

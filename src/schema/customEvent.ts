@@ -25,8 +25,14 @@ export const CustomEventRef = builder.objectRef<CustomEvent>('CustomEvent').impl
 
 builder.asEntity(CustomEventRef, {
   key: builder.selection<{ name: string }>('name'),
-  // Costs nothing: an event needs no lookup to exist, its series are fetched when asked for.
-  resolveReference: ({ name }) => ({ name }),
+  // Costs nothing: an event needs no lookup to exist, its series are fetched when asked for. The
+  // representation comes from the caller as it is (`_Any`), whatever the key's declared type says.
+  // A rejection, not a throw: federation resolves the representations of a call in one synchronous
+  // map, so a throw would fail all of them.
+  resolveReference: ({ name }: { name: unknown }) =>
+    typeof name === 'string' && name.trim() !== ''
+      ? { name }
+      : Promise.reject(new BadUserInputError('A CustomEvent representation needs its key: name, a non-empty string', 'representations')),
 });
 
 builder.queryField('customEvent', (t) =>

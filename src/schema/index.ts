@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import { guardEntityRepresentations } from './entityRepresentations.js';
 import './timeUnit.js';
 import './eventSeries.js';
 import './customEvent.js';
@@ -10,9 +11,12 @@ export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.6';
 
 /**
  * The schema the gateway serves, built once per process: the client schema plus what a federation
- * router needs (`_service { sdl }`, `_entities`, the `@link` and `@key` directives).
+ * router needs (`_service { sdl }`, `_entities`, the `@link` and `@key` directives). Malformed
+ * representations sent to `_entities` are the caller's mistake: BAD_USER_INPUT per entry.
  */
-export const schema: GraphQLSchema = builder.toSubGraphSchema({
-  linkUrl: FEDERATION_LINK,
-  federationDirectives: ['@key'],
-});
+export const schema: GraphQLSchema = guardEntityRepresentations(
+  builder.toSubGraphSchema({
+    linkUrl: FEDERATION_LINK,
+    federationDirectives: ['@key'],
+  }),
+);
