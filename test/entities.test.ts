@@ -12,7 +12,7 @@ const ENTITIES = `query Entities($representations: [_Any!]!) {
 
 const NOT_AN_OBJECT = 'An entity representation must be an object with __typename (CustomEvent) and the key fields';
 const NO_TYPENAME = 'An entity representation needs __typename: CustomEvent';
-const BAD_KEY = 'A CustomEvent representation needs its key: name, a non-empty string';
+const BAD_KEY = 'A CustomEvent representation needs its key: name, a non-empty string of at most 255 characters';
 
 /** Each malformed representation, and the message its entry gets. */
 const MALFORMED: [string, unknown, string][] = [
@@ -27,6 +27,7 @@ const MALFORMED: [string, unknown, string][] = [
   ['name: 5', { __typename: 'CustomEvent', name: 5 }, BAD_KEY],
   ['no name', { __typename: 'CustomEvent' }, BAD_KEY],
   ['a blank name', { __typename: 'CustomEvent', name: '  ' }, BAD_KEY],
+  ['a name longer than Braze allows', { __typename: 'CustomEvent', name: 'n'.repeat(256) }, BAD_KEY],
 ];
 
 describe('representationProblem (pure)', () => {

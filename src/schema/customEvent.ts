@@ -1,6 +1,7 @@
+import { BadUserInputError } from '../errors.js';
 import { builder } from './builder.js';
 import { EventSeriesRef, resolveEventSeries } from './eventSeries.js';
-import { checkEventName, seriesWindowArgs } from './eventSeriesArgs.js';
+import { checkEventName, MAX_NAME_LENGTH, seriesWindowArgs } from './eventSeriesArgs.js';
 
 /** A custom event, known by its name: the entity other subgraphs point at. */
 export interface CustomEvent {
@@ -30,9 +31,11 @@ builder.asEntity(CustomEventRef, {
   // A rejection, not a throw: federation resolves the representations of a call in one synchronous
   // map, so a throw would fail all of them.
   resolveReference: ({ name }: { name: unknown }) =>
-    typeof name === 'string' && name.trim() !== ''
+    typeof name === 'string' && name.trim() !== '' && name.length <= MAX_NAME_LENGTH
       ? { name }
-      : Promise.reject(new BadUserInputError('A CustomEvent representation needs its key: name, a non-empty string', 'representations')),
+      : Promise.reject(
+          new BadUserInputError(`A CustomEvent representation needs its key: name, a non-empty string of at most ${MAX_NAME_LENGTH} characters`, 'representations'),
+        ),
 });
 
 builder.queryField('customEvent', (t) =>
