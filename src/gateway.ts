@@ -6,6 +6,7 @@ import type { BrazeClient } from './braze/client.js';
 import type { EventSeriesService } from './braze/seriesService.js';
 import { authRequired, type Config } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
+import { createDocumentCache } from './documentCache.js';
 import { findGatewayError, toGraphQLError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -38,8 +39,13 @@ export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
 
 /** The GraphQL server, without a listener: tests build one per case. */
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
+  const documents =
+    config.documentCache.maxBytes > 0 ? createDocumentCache({ ...config.documentCache, observer: deps.metrics }) : undefined;
+  if (documents) deps.metrics?.watchDocumentCache(() => documents.bytes);
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
+    // Yoga's default keeps 1,024 parsed documents whatever their size: bounded in bytes instead.
+    parserAndValidationCache: documents ? { documentCache: documents.documentCache, errorCache: documents.errorCache } : false,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     // Yoga's own empty-bodied check; `/health` (useServiceRoutes) is the informative one.
