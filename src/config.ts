@@ -95,6 +95,17 @@ export interface QueryLimits {
 }
 
 /** How a JWT is checked: its signing key (a JWKS URL or an HS256 secret) and the claims required. */
+/**
+ * Parsed documents kept between requests (yoga's parse/validation cache), bounded by an estimate of
+ * the heap they hold: a parsed document costs about 20 to 60 times its text.
+ */
+export interface DocumentCachePolicy {
+  /** Estimated bytes of parsed documents kept in all; 0 turns the cache off (every document is parsed). */
+  readonly maxBytes: number;
+  /** A document estimated above this is parsed every time, never kept. */
+  readonly maxDocumentBytes: number;
+}
+
 export interface JwtConfig {
   readonly key: { readonly jwksUrl: URL } | { readonly secret: string };
   /** Required `iss`, when set. */
@@ -124,6 +135,7 @@ export interface Config {
   readonly host: string | undefined;
   readonly upstream: UpstreamPolicy;
   readonly limits: QueryLimits;
+  readonly documentCache: DocumentCachePolicy;
   /**
    * PERSISTED_OPERATIONS_FILE's manifest, { id: document }: when set, only these operations run.
    * undefined: any document is accepted.
@@ -181,6 +193,21 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
   maxDirectives: 50,
   maxRequestBodyBytes: 100 * 1024,
 });
+
+/**
+ * 64 MiB: about 100 fifty-chart dashboards (a parsed one is estimated at about 800 KB) or thousands
+ * of small queries. 2 MiB per document keeps every document the default limits allow (about 1 MB
+ * at 2,000 tokens and 100 KiB); larger ones only come with raised QUERY_MAX_TOKENS.
+ */
+export const DEFAULT_DOCUMENT_CACHE_POLICY: DocumentCachePolicy = Object.freeze({
+  maxBytes: 64 * 1024 * 1024,
+  maxDocumentBytes: 2 * 1024 * 1024,
+});
+
+const DOCUMENT_CACHE_VARIABLES: readonly [string, keyof DocumentCachePolicy, number, number][] = [
+  ['DOCUMENT_CACHE_MAX_BYTES', 'maxBytes', 0, 4 * 1024 ** 3],
+  ['DOCUMENT_CACHE_MAX_DOCUMENT_BYTES', 'maxDocumentBytes', 1024, 1024 ** 3],
+];
 
 const LIMIT_VARIABLES: readonly [string, keyof QueryLimits, number, number][] = [
   ['QUERY_MAX_DEPTH', 'maxDepth', 1, 100],
@@ -248,6 +275,13 @@ export function loadConfig(env: Env): Config {
   for (const [name, field, min, max] of LIMIT_VARIABLES) {
     limits[field] = readInteger(read(name), name, min, max, DEFAULT_QUERY_LIMITS[field], problems);
   }
+  const documentCache: Record<keyof DocumentCachePolicy, number> = { ...DEFAULT_DOCUMENT_CACHE_POLICY };
+  for (const [name, field, min, max] of DOCUMENT_CACHE_VARIABLES) {
+    documentCache[field] = readInteger(read(name), name, min, max, DEFAULT_DOCUMENT_CACHE_POLICY[field], problems);
+  }
+  if (documentCache.maxBytes > 0 && documentCache.maxDocumentBytes > documentCache.maxBytes) {
+    problems.push('DOCUMENT_CACHE_MAX_DOCUMENT_BYTES must not exceed DOCUMENT_CACHE_MAX_BYTES (or set DOCUMENT_CACHE_MAX_BYTES=0 to turn the cache off)');
+  }
   const persistedOperationsFile = read('PERSISTED_OPERATIONS_FILE');
   const persistedOperations = persistedOperationsFile === undefined ? undefined : readManifest(persistedOperationsFile, problems);
   // GraphiQL sends documents of its own, which persisted-operations mode refuses: off unless asked for.
@@ -291,6 +325,7 @@ export function loadConfig(env: Env): Config {
     host: read('HOST'),
     upstream: Object.freeze(upstream),
     limits: Object.freeze(limits),
+    documentCache: Object.freeze(documentCache),
     persistedOperations,
     shutdownGraceMs,
     graphiql,

@@ -6,6 +6,7 @@ import type { BrazeClient } from './braze/client.js';
 import type { EventSeriesService } from './braze/seriesService.js';
 import { authRequired, type Config } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
+import { createDocumentCache } from './documentCache.js';
 import { findGatewayError, toGraphQLError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -54,8 +55,13 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   if (config.braze.mode === 'live' && !config.auth.disabled && !authRequired(config.auth)) {
     throw new Error('A real Braze key needs a credential check: configure AUTH_TOKENS, AUTH_JWKS_URL or AUTH_JWT_SECRET, or AUTH_DISABLED=true');
   }
+  const documents =
+    config.documentCache.maxBytes > 0 ? createDocumentCache({ ...config.documentCache, observer: deps.metrics }) : undefined;
+  if (documents) deps.metrics?.watchDocumentCache(() => documents.bytes);
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
+    // Yoga's default keeps 1,024 parsed documents whatever their size: bounded in bytes instead.
+    parserAndValidationCache: documents ? { documentCache: documents.documentCache, errorCache: documents.errorCache } : false,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     healthCheckEndpoint: UNMATCHABLE_PATH,

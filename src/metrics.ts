@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptOutcome, UpstreamObserver, UpstreamStatus } from './braze/client.js';
+import type { DocumentCacheObserver } from './documentCache.js';
 
 /**
  * Why an upstream call was not needed: another field of the request asked the same (deduplication),
@@ -16,7 +17,7 @@ const ATTEMPT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
  * that several gateways in one process (tests) each count their own. Names follow Prometheus's
  * conventions: a `braze_gateway_` prefix, `_total` counters, base units (`_seconds`).
  */
-export class GatewayMetrics implements UpstreamObserver {
+export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
   readonly registry = new Registry();
 
   readonly #requests = new Counter({
@@ -49,7 +50,33 @@ export class GatewayMetrics implements UpstreamObserver {
     registers: [this.registry],
   });
 
+  readonly #documentLookups = new Counter({
+    name: 'braze_gateway_document_cache_lookups_total',
+    help: 'GraphQL documents looked up in the parsed-document cache, by result: hit (not parsed again) or miss.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly #documentsTooLarge = new Counter({
+    name: 'braze_gateway_document_cache_too_large_total',
+    help: 'Parsed documents not kept because their estimated size exceeds DOCUMENT_CACHE_MAX_DOCUMENT_BYTES.',
+    registers: [this.registry],
+  });
+  /** Read when scraped; none until a gateway says where (watchDocumentCache). */
+  #documentCacheBytes: (() => number) | undefined;
+
   constructor(upstreamStatus: () => UpstreamStatus) {
+    // Both results from zero, so rate() and a hit ratio work from the first scrape.
+    this.#documentLookups.inc({ result: 'hit' }, 0);
+    this.#documentLookups.inc({ result: 'miss' }, 0);
+    const documentCacheBytes = (): number => this.#documentCacheBytes?.() ?? 0;
+    new Gauge({
+      name: 'braze_gateway_document_cache_bytes',
+      help: 'Estimated heap bytes held by the parsed-document cache (bounded by DOCUMENT_CACHE_MAX_BYTES).',
+      registers: [this.registry],
+      collect() {
+        this.set(documentCacheBytes());
+      },
+    });
     // Read when scraped: the client already keeps the latest x-ratelimit-* and breaker state.
     new Gauge({
       name: 'braze_gateway_upstream_rate_limit_remaining',
@@ -72,6 +99,19 @@ export class GatewayMetrics implements UpstreamObserver {
   attempt({ status, code, seconds }: AttemptOutcome): void {
     this.#attempts.inc({ status: status === undefined ? 'none' : String(status), outcome: code ?? 'ok' });
     this.#attemptSeconds.observe(seconds);
+  }
+
+  documentLookup(hit: boolean): void {
+    this.#documentLookups.inc({ result: hit ? 'hit' : 'miss' });
+  }
+
+  documentTooLarge(): void {
+    this.#documentsTooLarge.inc();
+  }
+
+  /** Where braze_gateway_document_cache_bytes is read from. */
+  watchDocumentCache(bytes: () => number): void {
+    this.#documentCacheBytes = bytes;
   }
 
   request(): void {

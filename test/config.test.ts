@@ -49,6 +49,7 @@ describe('loadConfig', () => {
         maxBodyBytes: 1_048_576,
       },
       limits: { maxDepth: 6, maxAliases: 50, maxTokens: 2_000, maxCost: 5_000, maxDirectives: 50, maxRequestBodyBytes: 102_400 },
+      documentCache: { maxBytes: 67_108_864, maxDocumentBytes: 2_097_152 },
       shutdownGraceMs: 10_000,
       persistedOperations: undefined,
       graphiql: true,
@@ -176,6 +177,21 @@ describe('loadConfig', () => {
     expect(problemsOf({ QUERY_MAX_DEPTH: '0', MAX_REQUEST_BODY_BYTES: '10' })).toEqual([
       'QUERY_MAX_DEPTH must be a whole number from 1 to 100 (got "0")',
       'MAX_REQUEST_BODY_BYTES must be a whole number from 1024 to 104857600 (got "10")',
+    ]);
+  });
+
+  it('reads the parsed-document cache bounds, 0 turning it off', () => {
+    expect(loadConfig({ DOCUMENT_CACHE_MAX_BYTES: '1048576', DOCUMENT_CACHE_MAX_DOCUMENT_BYTES: '65536' }).documentCache).toEqual({
+      maxBytes: 1_048_576,
+      maxDocumentBytes: 65_536,
+    });
+    expect(loadConfig({ DOCUMENT_CACHE_MAX_BYTES: '0' }).documentCache).toEqual({ maxBytes: 0, maxDocumentBytes: 2_097_152 });
+    expect(problemsOf({ DOCUMENT_CACHE_MAX_BYTES: '-1', DOCUMENT_CACHE_MAX_DOCUMENT_BYTES: '100' })).toEqual([
+      'DOCUMENT_CACHE_MAX_BYTES must be a whole number from 0 to 4294967296 (got "-1")',
+      'DOCUMENT_CACHE_MAX_DOCUMENT_BYTES must be a whole number from 1024 to 1073741824 (got "100")',
+    ]);
+    expect(problemsOf({ DOCUMENT_CACHE_MAX_BYTES: '1048576' })).toEqual([
+      'DOCUMENT_CACHE_MAX_DOCUMENT_BYTES must not exceed DOCUMENT_CACHE_MAX_BYTES (or set DOCUMENT_CACHE_MAX_BYTES=0 to turn the cache off)',
     ]);
   });
 
