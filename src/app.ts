@@ -7,6 +7,7 @@ import { createMemoryCache } from './cache/memoryCache.js';
 import { createRedisCache } from './cache/redisCache.js';
 import type { SeriesCache } from './cache/seriesCache.js';
 import type { CachePolicy, Config } from './config.js';
+import { guardConnections, httpServerOptions } from './connections.js';
 import { createGateway, GRAPHQL_ENDPOINT, SERVED_PATHS } from './gateway.js';
 import type { Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
@@ -45,7 +46,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile.
   if (!(await series.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
   const yoga = createGateway(config, { client, series, logger, simulated: simulator !== undefined, metrics });
-  const server = createServer(withRequestId(onlyServedPaths(SERVED_PATHS, yoga)));
+  const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, yoga)));
+  guardConnections(server, config.server);
   let draining = false;
   server.on('request', (_request, response) => {
     // While draining, a keep-alive socket must not outlive its last response: close it once idle.
@@ -82,6 +84,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const upstream = simulator ? 'simulated Braze' : target.endpoint.origin;
   const cache = !config.cache.enabled ? 'off' : config.cache.redisUrl ? 'redis' : 'memory';
   logger.info(`braze-analytics-gateway listening on ${url.href} (upstream: ${upstream}, cache: ${cache})`);
+  logger.info(`client connections: at most ${config.server.maxConnections}`, { ...config.server });
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = config.shutdownGraceMs): Promise<void> => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse } from 'graphql';
+import { readDescriptorLimit } from './descriptorLimit.js';
 
 /** Braze's REST endpoint for each instance, from Braze's "API basics" page (there is no US-09). */
 export const BRAZE_INSTANCES: Readonly<Record<string, string>> = Object.freeze({
@@ -94,6 +95,26 @@ export interface QueryLimits {
   readonly maxRequestBodyBytes: number;
 }
 
+/**
+ * How the HTTP listener treats client connections, so that idle, trickling and abandoned sockets are
+ * closed within seconds and cannot use up the process's file descriptors (src/connections.ts).
+ */
+export interface ServerLimits {
+  /** From a connection's first byte (or its opening) to the end of the request's headers. */
+  readonly headersTimeoutMs: number;
+  /** From the same start to the last byte of the request's body. Not the time to answer it. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection, after a response, is closed this long (plus Node's 1 s) later. */
+  readonly keepAliveTimeoutMs: number;
+  /**
+   * Longest silence while the gateway waits on the client: for its request, for the rest of its body,
+   * or for it to read the answer. Never counted while the gateway itself is working on an answer.
+   */
+  readonly idleTimeoutMs: number;
+  /** Open client connections; past it, the oldest one not being answered is closed for the new one. */
+  readonly maxConnections: number;
+}
+
 /** How a JWT is checked: its signing key (a JWKS URL or an HS256 secret) and the claims required. */
 /**
  * Parsed documents kept between requests (yoga's parse/validation cache), bounded by an estimate of
@@ -136,6 +157,7 @@ export interface Config {
   readonly upstream: UpstreamPolicy;
   readonly limits: QueryLimits;
   readonly documentCache: DocumentCachePolicy;
+  readonly server: ServerLimits;
   /**
    * PERSISTED_OPERATIONS_FILE's manifest, { id: document }: when set, only these operations run.
    * undefined: any document is accepted.
@@ -218,6 +240,42 @@ const LIMIT_VARIABLES: readonly [string, keyof QueryLimits, number, number][] = 
   ['MAX_REQUEST_BODY_BYTES', 'maxRequestBodyBytes', 1_024, 100 * 1024 * 1024],
 ];
 
+/**
+ * Headers of a GraphQL request are a few hundred bytes: 10 s allows a very slow link. 30 s for the
+ * whole request is 3.4 KB/s for the largest body MAX_REQUEST_BODY_BYTES allows by default. Keep-alive
+ * is Node's own default. 5 s of silence from a client the gateway is waiting on is several TCP
+ * retransmissions. 1,000 connections is far more than a gateway behind a proxy or used by dashboards
+ * needs, and is lowered at start to what the descriptor limit leaves room for (see `descriptorReserve`).
+ */
+export const DEFAULT_SERVER_LIMITS: ServerLimits = Object.freeze({
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  idleTimeoutMs: 5_000,
+  maxConnections: 1_000,
+});
+
+const SERVER_VARIABLES: readonly [string, keyof ServerLimits, number, number][] = [
+  ['SERVER_HEADERS_TIMEOUT_MS', 'headersTimeoutMs', 100, 300_000],
+  ['SERVER_REQUEST_TIMEOUT_MS', 'requestTimeoutMs', 100, 3_600_000],
+  // 0 would mean "never" to Node: an idle keep-alive connection held forever.
+  ['SERVER_KEEP_ALIVE_TIMEOUT_MS', 'keepAliveTimeoutMs', 100, 600_000],
+  ['SERVER_IDLE_TIMEOUT_MS', 'idleTimeoutMs', 100, 600_000],
+  ['SERVER_MAX_CONNECTIONS', 'maxConnections', 1, 1_000_000],
+];
+
+/**
+ * Descriptors the process needs besides its client connections: about 40 for Node itself, its
+ * standard streams, the listener, Redis and a JWKS fetch, with room to spare; and two per upstream
+ * connection (in demo mode the simulator's end of each one is in this process too).
+ */
+export function descriptorReserve(upstream: Pick<UpstreamPolicy, 'maxConnections'>): number {
+  return 64 + 2 * upstream.maxConnections;
+}
+
+/** The fewest client connections worth starting with. */
+const MIN_USEFUL_CONNECTIONS = 16;
+
 export const DEFAULTS = Object.freeze({
   port: 4000,
   shutdownGraceMs: 10_000,
@@ -255,8 +313,14 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** What loadConfig needs to know about the machine it runs on. */
+export interface HostFacts {
+  /** The process's file descriptor limit; undefined when unknown or unlimited. */
+  readonly descriptorLimit: number | undefined;
+}
+
 /** Reads the environment once. Throws ConfigError naming every bad variable. */
-export function loadConfig(env: Env): Config {
+export function loadConfig(env: Env, host: HostFacts = { descriptorLimit: readDescriptorLimit() }): Config {
   const problems: string[] = [];
   const read = (name: string): string | undefined => {
     const value = env[name]?.trim();
@@ -282,6 +346,7 @@ export function loadConfig(env: Env): Config {
   if (documentCache.maxBytes > 0 && documentCache.maxDocumentBytes > documentCache.maxBytes) {
     problems.push('DOCUMENT_CACHE_MAX_DOCUMENT_BYTES must not exceed DOCUMENT_CACHE_MAX_BYTES (or set DOCUMENT_CACHE_MAX_BYTES=0 to turn the cache off)');
   }
+  const server = readServerLimits(read, upstream, host, problems);
   const persistedOperationsFile = read('PERSISTED_OPERATIONS_FILE');
   const persistedOperations = persistedOperationsFile === undefined ? undefined : readManifest(persistedOperationsFile, problems);
   // GraphiQL sends documents of its own, which persisted-operations mode refuses: off unless asked for.
@@ -326,6 +391,7 @@ export function loadConfig(env: Env): Config {
     upstream: Object.freeze(upstream),
     limits: Object.freeze(limits),
     documentCache: Object.freeze(documentCache),
+    server,
     persistedOperations,
     shutdownGraceMs,
     graphiql,
@@ -334,6 +400,40 @@ export function loadConfig(env: Env): Config {
     corsOrigins: corsOrigins === '*' ? '*' : Object.freeze([...corsOrigins]),
     logLevel,
   });
+}
+
+function readServerLimits(
+  read: (name: string) => string | undefined,
+  upstream: Pick<UpstreamPolicy, 'maxConnections'>,
+  host: HostFacts,
+  problems: string[],
+): ServerLimits {
+  const server: Record<keyof ServerLimits, number> = { ...DEFAULT_SERVER_LIMITS };
+  for (const [name, field, min, max] of SERVER_VARIABLES) {
+    server[field] = readInteger(read(name), name, min, max, DEFAULT_SERVER_LIMITS[field], problems);
+  }
+  if (server.headersTimeoutMs > server.requestTimeoutMs) {
+    problems.push('SERVER_HEADERS_TIMEOUT_MS must not exceed SERVER_REQUEST_TIMEOUT_MS: the headers are part of the request');
+  }
+  if (host.descriptorLimit !== undefined) {
+    // Past the limit, Node accepts and at once drops every new connection, /health's included, so the
+    // cap must stop short of it for the oldest idle connection to be closed for a new one instead.
+    const reserve = descriptorReserve(upstream);
+    const room = host.descriptorLimit - reserve;
+    const explicit = read('SERVER_MAX_CONNECTIONS') !== undefined;
+    if (room < MIN_USEFUL_CONNECTIONS) {
+      problems.push(
+        `the process may open only ${host.descriptorLimit} file descriptors and keeps ${reserve} for Node and BRAZE_MAX_CONNECTIONS, leaving fewer than ${MIN_USEFUL_CONNECTIONS} client connections: raise the limit (ulimit -n) or lower BRAZE_MAX_CONNECTIONS`,
+      );
+    } else if (explicit && server.maxConnections > room) {
+      problems.push(
+        `SERVER_MAX_CONNECTIONS=${server.maxConnections} does not fit the process's limit of ${host.descriptorLimit} file descriptors, ${reserve} of which are kept for Node and BRAZE_MAX_CONNECTIONS: set it to at most ${room} or raise the limit (ulimit -n)`,
+      );
+    } else if (!explicit) {
+      server.maxConnections = Math.min(server.maxConnections, room);
+    }
+  }
+  return Object.freeze(server);
 }
 
 function readBraze(read: (name: string) => string | undefined, problems: string[]): BrazeConfig | undefined {

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, type Config } from '../src/config.js';
+import { ConfigError, descriptorReserve, loadConfig, type Config, type HostFacts } from '../src/config.js';
 
 /** A live configuration needs a credential setting; these tests are about something else. */
 const AUTH = { AUTH_TOKENS: 'tok-0123456789abcdef' };
 
-function problemsOf(env: Record<string, string>): readonly string[] {
+/** The machine as most tests see it: no descriptor limit known, so nothing is fitted to one. */
+const NO_LIMIT: HostFacts = { descriptorLimit: undefined };
+
+function problemsOf(env: Record<string, string>, host: HostFacts = NO_LIMIT): readonly string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, host);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -16,7 +19,7 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 
 describe('loadConfig', () => {
   it('with nothing set: demo mode and documented defaults, frozen', () => {
-    const config: Config = loadConfig({});
+    const config: Config = loadConfig({}, NO_LIMIT);
     expect(config).toEqual({
       braze: { mode: 'simulated' },
       cache: {
@@ -50,6 +53,7 @@ describe('loadConfig', () => {
       },
       limits: { maxDepth: 6, maxAliases: 50, maxTokens: 2_000, maxCost: 5_000, maxDirectives: 50, maxRequestBodyBytes: 102_400 },
       documentCache: { maxBytes: 67_108_864, maxDocumentBytes: 2_097_152 },
+      server: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 5_000, maxConnections: 1_000 },
       shutdownGraceMs: 10_000,
       persistedOperations: undefined,
       graphiql: true,
@@ -62,6 +66,7 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.braze)).toBe(true);
     expect(Object.isFrozen(config.upstream)).toBe(true);
     expect(Object.isFrozen(config.auth)).toBe(true);
+    expect(Object.isFrozen(config.server)).toBe(true);
   });
 
   describe('auth', () => {
@@ -230,6 +235,56 @@ describe('loadConfig', () => {
       maxBodyBytes: 2048,
     });
     expect(config.shutdownGraceMs).toBe(0);
+  });
+
+  describe('client connections', () => {
+    it('reads every server timeout and the connection cap', () => {
+      const config = loadConfig(
+        {
+          SERVER_HEADERS_TIMEOUT_MS: '2000',
+          SERVER_REQUEST_TIMEOUT_MS: '4000',
+          SERVER_KEEP_ALIVE_TIMEOUT_MS: '65000',
+          SERVER_IDLE_TIMEOUT_MS: '1500',
+          SERVER_MAX_CONNECTIONS: '50',
+        },
+        NO_LIMIT,
+      );
+      expect(config.server).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 4000, keepAliveTimeoutMs: 65_000, idleTimeoutMs: 1500, maxConnections: 50 });
+    });
+
+    it.each([
+      [{ SERVER_HEADERS_TIMEOUT_MS: '99' }, 'SERVER_HEADERS_TIMEOUT_MS must be a whole number from 100 to 300000 (got "99")'],
+      [{ SERVER_REQUEST_TIMEOUT_MS: '3600001' }, 'SERVER_REQUEST_TIMEOUT_MS must be a whole number from 100 to 3600000 (got "3600001")'],
+      [{ SERVER_KEEP_ALIVE_TIMEOUT_MS: '0' }, 'SERVER_KEEP_ALIVE_TIMEOUT_MS must be a whole number from 100 to 600000 (got "0")'],
+      [{ SERVER_IDLE_TIMEOUT_MS: '5s' }, 'SERVER_IDLE_TIMEOUT_MS must be a whole number from 100 to 600000 (got "5s")'],
+      [{ SERVER_MAX_CONNECTIONS: '0' }, 'SERVER_MAX_CONNECTIONS must be a whole number from 1 to 1000000 (got "0")'],
+      [
+        { SERVER_HEADERS_TIMEOUT_MS: '20000', SERVER_REQUEST_TIMEOUT_MS: '15000' },
+        'SERVER_HEADERS_TIMEOUT_MS must not exceed SERVER_REQUEST_TIMEOUT_MS: the headers are part of the request',
+      ],
+    ])('refuses %j', (env, problem) => {
+      expect(problemsOf(env)).toEqual([problem]);
+    });
+
+    it('keeps descriptors for Node and the upstream pool: 64 plus two per BRAZE_MAX_CONNECTIONS', () => {
+      expect(descriptorReserve({ maxConnections: 20 })).toBe(104);
+      expect(descriptorReserve({ maxConnections: 1 })).toBe(66);
+    });
+
+    it('fits the default cap under the descriptor limit, and refuses an explicit cap or a limit that cannot fit', () => {
+      // 256 − (64 + 2 × 20) leaves 152 descriptors for clients.
+      expect(loadConfig({}, { descriptorLimit: 256 }).server.maxConnections).toBe(152);
+      expect(loadConfig({ BRAZE_MAX_CONNECTIONS: '10' }, { descriptorLimit: 256 }).server.maxConnections).toBe(172);
+      expect(loadConfig({}, { descriptorLimit: 65_536 }).server.maxConnections).toBe(1_000);
+      expect(loadConfig({ SERVER_MAX_CONNECTIONS: '152' }, { descriptorLimit: 256 }).server.maxConnections).toBe(152);
+      expect(problemsOf({ SERVER_MAX_CONNECTIONS: '153' }, { descriptorLimit: 256 })).toEqual([
+        "SERVER_MAX_CONNECTIONS=153 does not fit the process's limit of 256 file descriptors, 104 of which are kept for Node and BRAZE_MAX_CONNECTIONS: set it to at most 152 or raise the limit (ulimit -n)",
+      ]);
+      expect(problemsOf({}, { descriptorLimit: 119 })).toEqual([
+        'the process may open only 119 file descriptors and keeps 104 for Node and BRAZE_MAX_CONNECTIONS, leaving fewer than 16 client connections: raise the limit (ulimit -n) or lower BRAZE_MAX_CONNECTIONS',
+      ]);
+      expect(loadConfig({}, { descriptorLimit: 120 }).server.maxConnections).toBe(16);
+    });
   });
 
   it('CORS: any origin in demo mode, none with a real key, unless CORS_ORIGINS says otherwise', () => {
