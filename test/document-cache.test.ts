@@ -10,6 +10,7 @@ import {
 } from '../src/documentCache.js';
 import { type FakeBraze } from './helpers/fakeBraze.js';
 import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { sampleValue } from './helpers/prometheus.js';
 
 const AT = '2024-03-10T12:00:00Z';
 
@@ -94,20 +95,6 @@ describe('the byte-bounded cache (unit)', () => {
   });
 });
 
-/** The value of one sample in Prometheus text, e.g. value(text, 'x_total', { result: 'hit' }); undefined when absent. */
-function value(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels)
-    .map(([k, v]) => `${k}="${v}"`)
-    .sort()
-    .join(',');
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const got = (match[2] ?? '').split(',').filter((l) => l !== '').sort().join(',');
-    if (got === wanted) return Number(match[3]);
-  }
-  return undefined;
-}
 
 interface CacheReading {
   hits: number | undefined;
@@ -119,10 +106,10 @@ interface CacheReading {
 async function reading(target: TestGateway): Promise<CacheReading> {
   const text = await (await fetch(new URL('/metrics', target.url))).text();
   return {
-    hits: value(text, 'braze_gateway_document_cache_lookups_total', { result: 'hit' }),
-    misses: value(text, 'braze_gateway_document_cache_lookups_total', { result: 'miss' }),
-    tooLarge: value(text, 'braze_gateway_document_cache_too_large_total'),
-    bytes: value(text, 'braze_gateway_document_cache_bytes'),
+    hits: sampleValue(text, 'braze_gateway_document_cache_lookups_total', { result: 'hit' }),
+    misses: sampleValue(text, 'braze_gateway_document_cache_lookups_total', { result: 'miss' }),
+    tooLarge: sampleValue(text, 'braze_gateway_document_cache_too_large_total'),
+    bytes: sampleValue(text, 'braze_gateway_document_cache_bytes'),
   };
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeries, type FakeBraze } from './helpers/fakeBraze.js';
 import { type TestGateway, startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { sampleValue } from './helpers/prometheus.js';
 
 const AT = '2024-03-10T12:00:00Z';
 const RATE_LIMIT = { 'x-ratelimit-limit': '250000', 'x-ratelimit-remaining': '231877', 'x-ratelimit-reset': '4102444800' };
@@ -15,20 +16,6 @@ async function scrape(target: TestGateway = gateway): Promise<{ status: number; 
   return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
 }
 
-/** The value of one sample, e.g. value(text, 'x_total', { code: 'A' }); undefined when absent. */
-function value(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels)
-    .map(([k, v]) => `${k}="${v}"`)
-    .sort()
-    .join(',');
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const got = (match[2] ?? '').split(',').filter((l) => l !== '').sort().join(',');
-    if (got === wanted) return Number(match[3]);
-  }
-  return undefined;
-}
 
 describe('/metrics', () => {
   it('is Prometheus text, needs no credential, and starts at zero', async () => {
@@ -38,10 +25,10 @@ describe('/metrics', () => {
     expect(text).toContain('# TYPE braze_gateway_graphql_requests_total counter');
     expect(text).toContain('# TYPE braze_gateway_upstream_attempt_duration_seconds histogram');
     expect(text).toContain('# TYPE braze_gateway_upstream_rate_limit_remaining gauge');
-    expect(value(text, 'braze_gateway_graphql_requests_total')).toBe(0);
-    expect(value(text, 'braze_gateway_upstream_attempt_duration_seconds_count')).toBe(0);
-    expect(value(text, 'braze_gateway_upstream_rate_limit_remaining')).toBeNaN();
-    expect(value(text, 'braze_gateway_upstream_circuit_open')).toBe(0);
+    expect(sampleValue(text, 'braze_gateway_graphql_requests_total')).toBe(0);
+    expect(sampleValue(text, 'braze_gateway_upstream_attempt_duration_seconds_count')).toBe(0);
+    expect(sampleValue(text, 'braze_gateway_upstream_rate_limit_remaining')).toBeNaN();
+    expect(sampleValue(text, 'braze_gateway_upstream_circuit_open')).toBe(0);
   });
 
   it('a known sequence of requests moves every metric by exactly what it did', async () => {
@@ -70,21 +57,21 @@ describe('/metrics', () => {
     expect((await gateway.query(`{ ${wide} }`)).errors[0]?.extensions?.['code']).toBe('QUERY_TOO_COMPLEX');
 
     const { text } = await scrape();
-    expect(value(text, 'braze_gateway_graphql_requests_total')).toBe(5);
-    expect(value(text, 'braze_gateway_graphql_errors_total', { code: 'BAD_USER_INPUT' })).toBe(1);
-    expect(value(text, 'braze_gateway_graphql_errors_total', { code: 'UNAUTHENTICATED' })).toBe(1);
-    expect(value(text, 'braze_gateway_graphql_errors_total', { code: 'QUERY_TOO_COMPLEX' })).toBe(1);
-    expect(value(text, 'braze_gateway_upstream_attempts_total', { status: '200', outcome: 'ok' })).toBe(3);
-    expect(value(text, 'braze_gateway_upstream_attempts_total', { status: '503', outcome: 'UPSTREAM_UNAVAILABLE' })).toBe(1);
-    expect(value(text, 'braze_gateway_upstream_attempt_duration_seconds_count')).toBe(4);
-    expect(value(text, 'braze_gateway_upstream_attempt_duration_seconds_bucket', { le: '+Inf' })).toBe(4);
-    expect(value(text, 'braze_gateway_upstream_attempt_duration_seconds_sum')).toBeGreaterThan(0);
-    expect(value(text, 'braze_gateway_upstream_calls_saved_total', { reason: 'deduplication' })).toBe(2);
+    expect(sampleValue(text, 'braze_gateway_graphql_requests_total')).toBe(5);
+    expect(sampleValue(text, 'braze_gateway_graphql_errors_total', { code: 'BAD_USER_INPUT' })).toBe(1);
+    expect(sampleValue(text, 'braze_gateway_graphql_errors_total', { code: 'UNAUTHENTICATED' })).toBe(1);
+    expect(sampleValue(text, 'braze_gateway_graphql_errors_total', { code: 'QUERY_TOO_COMPLEX' })).toBe(1);
+    expect(sampleValue(text, 'braze_gateway_upstream_attempts_total', { status: '200', outcome: 'ok' })).toBe(3);
+    expect(sampleValue(text, 'braze_gateway_upstream_attempts_total', { status: '503', outcome: 'UPSTREAM_UNAVAILABLE' })).toBe(1);
+    expect(sampleValue(text, 'braze_gateway_upstream_attempt_duration_seconds_count')).toBe(4);
+    expect(sampleValue(text, 'braze_gateway_upstream_attempt_duration_seconds_bucket', { le: '+Inf' })).toBe(4);
+    expect(sampleValue(text, 'braze_gateway_upstream_attempt_duration_seconds_sum')).toBeGreaterThan(0);
+    expect(sampleValue(text, 'braze_gateway_upstream_calls_saved_total', { reason: 'deduplication' })).toBe(2);
     // The gateway's own view: Braze's last x-ratelimit-remaining minus calls made since, as /health says.
     const health = (await (await fetch(new URL('/health', gateway.url))).json()) as { upstream: { rateLimit: { remaining: number } } };
     expect(health.upstream.rateLimit.remaining).toBeLessThanOrEqual(231877);
     expect(health.upstream.rateLimit.remaining).toBeGreaterThanOrEqual(231877 - 4);
-    expect(value(text, 'braze_gateway_upstream_rate_limit_remaining')).toBe(health.upstream.rateLimit.remaining);
+    expect(sampleValue(text, 'braze_gateway_upstream_rate_limit_remaining')).toBe(health.upstream.rateLimit.remaining);
     expect(braze.seriesCalls).toHaveLength(4);
   });
 
@@ -93,15 +80,15 @@ describe('/metrics', () => {
     const result = await gateway.query(`{ eventSeries(event: "reset", length: 1, endingAt: "${AT}") { total } }`);
     expect(result.errors[0]?.extensions?.['code']).toBe('UPSTREAM_UNAVAILABLE');
     const { text } = await scrape();
-    expect(value(text, 'braze_gateway_upstream_attempts_total', { status: 'none', outcome: 'UPSTREAM_UNAVAILABLE' })).toBe(3);
-    expect(value(text, 'braze_gateway_graphql_errors_total', { code: 'UPSTREAM_UNAVAILABLE' })).toBe(1);
+    expect(sampleValue(text, 'braze_gateway_upstream_attempts_total', { status: 'none', outcome: 'UPSTREAM_UNAVAILABLE' })).toBe(3);
+    expect(sampleValue(text, 'braze_gateway_graphql_errors_total', { code: 'UPSTREAM_UNAVAILABLE' })).toBe(1);
   });
 
   it('each gateway counts its own (a registry per instance); METRICS_ENABLED=false serves none', async () => {
     const other = await startTestGateway(braze);
     const off = await startTestGateway(braze, { METRICS_ENABLED: 'false' });
     try {
-      expect(value((await scrape(other)).text, 'braze_gateway_graphql_requests_total')).toBe(0);
+      expect(sampleValue((await scrape(other)).text, 'braze_gateway_graphql_requests_total')).toBe(0);
       expect((await scrape(off)).status).toBe(404);
     } finally {
       await other.close();
