@@ -3,26 +3,36 @@ import { RateLimitReserveError } from '../errors.js';
 /** What the gateway knows of the workspace's shared bucket. */
 export interface RateLimitSnapshot {
   readonly limit: number;
-  /** Braze's latest figure less the calls sent since and not yet answered: what is left right now. */
+  /** Braze's latest figure less the calls sent after the call it came with: what is left right now. */
   readonly remaining: number;
   readonly resetAt: Date;
 }
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
+/** A call counted against the bucket, numbered in the order calls were sent. */
+export type Ticket = number;
+
 /**
  * Follows Braze's x-ratelimit-* headers. The bucket (250,000/hour) is shared with every other
  * integration of the customer, so with `remaining` at or below `reserve` the gateway stops calling
  * until the window resets: the others keep their room.
  *
- * The estimate is Braze's own latest figure less the calls on the wire: a call counts only from the
- * moment it is written to a socket (`take`) until Braze answers it or it fails (`settle`). Calls
- * queued for a connection and abandoned never count, and every answer replaces the estimate with
- * Braze's figure, so it cannot drift below Braze's for longer than one answer.
+ * A call counts from the moment it is written to a socket (`take`, which numbers it), never while it
+ * waits for a connection, so calls abandoned in the queue cost nothing. The estimate is Braze's figure
+ * from the answer to the latest-sent call that brought one, less the calls sent after that call and
+ * not reported on since: those on the wire, and those that failed without an answer (Braze may have
+ * counted them). Every answer to a later call replaces the figure, higher or lower. When only such
+ * failed calls hold the estimate at the reserve, one call at a time still goes, so Braze's next figure
+ * corrects it instead of a pause that lasts until the reset.
  */
 export class RateLimitTracker {
-  #reported: { limit: number; remaining: number; resetAt: number } | undefined;
-  #onTheWire = 0;
+  #figure: { limit: number; remaining: number; resetAt: number; ticket: Ticket } | undefined;
+  #nextTicket: Ticket = 0;
+  /** Sent, not yet answered. */
+  readonly #onTheWire = new Set<Ticket>();
+  /** Sent, failed without a figure, and sent after the call of the current figure. */
+  readonly #unreported = new Set<Ticket>();
 
   constructor(
     readonly reserve: number,
@@ -36,25 +46,29 @@ export class RateLimitTracker {
   }
 
   /**
-   * A call is about to be written to a socket: counted as on the wire, or refused (returned, not
-   * thrown: the caller aborts the send with it) when the calls sent meanwhile reached the reserve.
+   * A call is about to be written to a socket: its ticket, or a refusal (returned, not thrown: the
+   * caller aborts the send with it) when the calls sent meanwhile reached the reserve.
    */
-  take(): RateLimitReserveError | undefined {
+  take(): Ticket | RateLimitReserveError {
     const refusal = this.#refusal();
-    if (!refusal) this.#onTheWire++;
-    return refusal;
+    if (refusal) return refusal;
+    const ticket = this.#nextTicket++;
+    this.#onTheWire.add(ticket);
+    return ticket;
   }
 
-  /** A call that was taken got its answer's headers (any status: pass them), or failed without them. */
-  settle(headers: Headers | undefined): void {
-    this.#onTheWire = Math.max(0, this.#onTheWire - 1);
-    if (headers) this.#observe(headers);
+  /** The call of `ticket` got its answer's headers (any status: pass them), or failed without (undefined). */
+  settle(ticket: Ticket, headers: Headers | undefined): void {
+    this.#onTheWire.delete(ticket);
+    if (headers !== undefined && this.#observe(ticket, headers)) return;
+    // No figure: Braze may have counted the call. It counts until a later call's figure says.
+    if (this.#figure === undefined || ticket > this.#figure.ticket) this.#unreported.add(ticket);
   }
 
   /** The latest state, or undefined before Braze said anything. */
   snapshot(): RateLimitSnapshot | undefined {
-    const reported = this.#reported;
-    return reported && { limit: reported.limit, remaining: this.#estimate(reported), resetAt: new Date(reported.resetAt) };
+    const figure = this.#figure;
+    return figure && { limit: figure.limit, remaining: this.#estimate(figure), resetAt: new Date(figure.resetAt) };
   }
 
   /** True while calls are held back by the reserve. */
@@ -63,30 +77,42 @@ export class RateLimitTracker {
   }
 
   #refusal(): RateLimitReserveError | undefined {
-    const reported = this.#reported;
-    if (reported && this.#estimate(reported) <= this.reserve && this.now() < reported.resetAt) {
-      return new RateLimitReserveError(new Date(reported.resetAt), this.reserve);
-    }
-    return undefined;
+    const figure = this.#figure;
+    if (figure === undefined || this.now() >= figure.resetAt) return undefined;
+    const onTheWire = this.#onTheWireAfter(figure);
+    if (figure.remaining - onTheWire - this.#unreported.size > this.reserve) return undefined;
+    // Held back only by calls that failed without an answer, which Braze may never have counted: one
+    // call at a time may still go, and its answer brings a fresh figure. Without it nothing would ever
+    // correct the estimate and calls would stay paused until the reset.
+    if (this.#unreported.size > 0 && onTheWire === 0 && figure.remaining > this.reserve) return undefined;
+    return new RateLimitReserveError(new Date(figure.resetAt), this.reserve);
   }
 
-  #estimate(reported: { remaining: number }): number {
-    return Math.max(0, reported.remaining - this.#onTheWire);
+  #estimate(figure: { remaining: number; ticket: Ticket }): number {
+    return Math.max(0, figure.remaining - this.#onTheWireAfter(figure) - this.#unreported.size);
   }
 
-  /** Header names arrive lower-cased. */
-  #observe(headers: Headers): void {
+  #onTheWireAfter(figure: { ticket: Ticket }): number {
+    let count = 0;
+    for (const ticket of this.#onTheWire) if (ticket > figure.ticket) count++;
+    return count;
+  }
+
+  /** Takes the figure of these headers (names arrive lower-cased) when it is newer; false when they hold none. */
+  #observe(ticket: Ticket, headers: Headers): boolean {
     const remaining = readNumber(headers['x-ratelimit-remaining']);
     const resetSeconds = readNumber(headers['x-ratelimit-reset']);
-    if (remaining === undefined || resetSeconds === undefined) return;
-    const limit = readNumber(headers['x-ratelimit-limit']) ?? this.#reported?.limit ?? remaining;
+    if (remaining === undefined || resetSeconds === undefined) return false;
+    const limit = readNumber(headers['x-ratelimit-limit']) ?? this.#figure?.limit ?? remaining;
     const resetAt = resetSeconds * 1000;
-    // A later window wins. Within one window the latest answer wins, even when higher: answers to
-    // concurrent calls can arrive out of order (off by at most the calls in flight, corrected by the
-    // next answer), while keeping the lowest would let one stray figure pause calls for the hour.
-    if (this.#reported === undefined || resetAt >= this.#reported.resetAt) {
-      this.#reported = { limit, remaining, resetAt };
+    const current = this.#figure;
+    // A later window wins; within a window, the figure of the later-sent call (answers to concurrent
+    // calls arrive in any order). An older figure is already counted in the newer one.
+    if (current === undefined || resetAt > current.resetAt || (resetAt === current.resetAt && ticket > current.ticket)) {
+      this.#figure = { limit, remaining, resetAt, ticket };
+      for (const lost of this.#unreported) if (lost <= ticket) this.#unreported.delete(lost);
     }
+    return true;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { RateLimitTracker } from './rateLimit.js';
+import type { RateLimitTracker, Ticket } from './rateLimit.js';
 
 /**
  * An undici interceptor that counts a call against the rate-limit bucket at the moment it is written
@@ -12,7 +12,7 @@ export function countCallsWhenSent(tracker: RateLimitTracker): Dispatcher.Dispat
 }
 
 class CountWhenSentHandler implements Dispatcher.DispatchHandler {
-  #taken = false;
+  #ticket: Ticket | undefined;
 
   constructor(
     private readonly tracker: RateLimitTracker,
@@ -20,13 +20,14 @@ class CountWhenSentHandler implements Dispatcher.DispatchHandler {
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
-    // undici may start a request again on a new socket after a pipelining failure: count it once.
-    if (!this.#taken) {
-      const refusal = this.tracker.take();
-      if (refusal) return controller.abort(refusal);
-      this.#taken = true;
-    }
     this.inner.onRequestStart?.(controller, context);
+    // A call whose client left while it waited for a connection gets its turn anyway and is aborted
+    // just above, before a byte is written: it never reached Braze. undici may also start a request
+    // again on a new socket after a pipelining failure: count it once.
+    if (controller.aborted || this.#ticket !== undefined) return;
+    const taken = this.tracker.take();
+    if (typeof taken !== 'number') return controller.abort(taken);
+    this.#ticket = taken;
   }
 
   onRequestUpgrade(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestUpgrade']>>): void {
@@ -59,9 +60,9 @@ class CountWhenSentHandler implements Dispatcher.DispatchHandler {
     this.inner.onResponseError?.(controller, error);
   }
 
-  #settle(headers: Parameters<RateLimitTracker['settle']>[0]): void {
-    if (!this.#taken) return;
-    this.#taken = false;
-    this.tracker.settle(headers);
+  #settle(headers: Parameters<RateLimitTracker['settle']>[1]): void {
+    if (this.#ticket === undefined) return;
+    this.tracker.settle(this.#ticket, headers);
+    this.#ticket = undefined;
   }
 }
