@@ -1,23 +1,23 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BrazeClient, createBrazeDispatcher } from './braze/client.js';
-import { startSimulatedBraze } from './braze/simulator.js';
-import { EventSeriesService } from './braze/seriesService.js';
 import { createMemoryCache } from './cache/memoryCache.js';
 import { createRedisCache } from './cache/redisCache.js';
-import type { SeriesCache } from './cache/seriesCache.js';
 import type { CachePolicy, Config } from './config.js';
+import type { AnswerCache } from './data/cache.js';
+import { DataService } from './data/service.js';
 import { guardConnections, httpServerOptions } from './connections.js';
 import { createGateway, GRAPHQL_ENDPOINT, SERVED_PATHS } from './gateway.js';
 import type { Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { withRequestId } from './requestId.js';
+import { startSimulatedBraze } from './simulator/server.js';
 import { onlyServedPaths } from './servedPaths.js';
 
 const CACHE_CONNECT_WAIT_MS = 2_000;
 
 /** The cross-request cache the configuration asks for, if any. The Redis URL is never logged (it may hold a password). */
-function createCache(policy: CachePolicy, logger: Logger): SeriesCache | undefined {
+function createCache(policy: CachePolicy, logger: Logger): AnswerCache | undefined {
   if (!policy.enabled) return undefined;
   if (policy.redisUrl) return createRedisCache({ url: policy.redisUrl, keyPrefix: policy.redisKeyPrefix, logger });
   return createMemoryCache({ maxEntries: policy.maxEntries, maxBytes: policy.maxBytes });
@@ -42,10 +42,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   // Metrics observe the client's attempts and read its state when scraped (after `client` exists).
   const metrics: GatewayMetrics | undefined = config.metricsEnabled ? new GatewayMetrics(() => client.status()) : undefined;
   const client: BrazeClient = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger, observer: metrics });
-  const series = new EventSeriesService(client, createCache(config.cache, logger), config.cache, logger);
+  const data = new DataService(client, createCache(config.cache, logger), config.cache, logger);
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile.
-  if (!(await series.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
-  const yoga = createGateway(config, { client, series, logger, simulated: simulator !== undefined, metrics });
+  if (!(await data.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
+  const yoga = createGateway(config, { client, data, logger, simulated: simulator !== undefined, metrics });
   const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, yoga)));
   guardConnections(server, config.server);
   let draining = false;
@@ -65,7 +65,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       });
     });
   } catch (error) {
-    await series.close();
+    await data.close();
     await dispatcher.close();
     await simulator?.close();
     throw error;
@@ -96,7 +96,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       await drained;
       clearTimeout(timer);
       await yoga.dispose();
-      await series.close();
+      await data.close();
       await dispatcher.close();
       await simulator?.close();
     })();

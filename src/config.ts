@@ -47,8 +47,10 @@ export interface UpstreamPolicy {
   readonly retryMaxMs: number;
   /** A 429 whose x-ratelimit-reset is at most this far away is waited out and retried. */
   readonly rateLimitWaitMs: number;
-  /** With `remaining` at or below this, no call is made until the reset. */
+  /** With the export bucket's `remaining` at or below this, no call of that bucket is made until the reset. */
   readonly rateLimitReserve: number;
+  /** The same for the 1,000-an-hour list bucket (/events/list, /purchases/product_list, …). */
+  readonly listRateLimitReserve: number;
   /** Consecutive failed attempts (5xx, timeout, connection) that open the breaker; 0 = no breaker. */
   readonly breakerThreshold: number;
   readonly breakerCooldownMs: number;
@@ -184,6 +186,7 @@ export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = Object.freeze({
   retryMaxMs: 4_000,
   rateLimitWaitMs: 5_000,
   rateLimitReserve: 1_000,
+  listRateLimitReserve: 100,
   breakerThreshold: 5,
   breakerCooldownMs: 30_000,
   maxCallsPerRequest: 50,
@@ -296,6 +299,7 @@ const UPSTREAM_VARIABLES: readonly [string, keyof UpstreamPolicy, number, number
   ['BRAZE_RETRY_MAX_MS', 'retryMaxMs', 1, 300_000],
   ['BRAZE_RATE_LIMIT_WAIT_MS', 'rateLimitWaitMs', 0, 300_000],
   ['BRAZE_RATE_LIMIT_RESERVE', 'rateLimitReserve', 0, 10_000_000],
+  ['BRAZE_LIST_RATE_LIMIT_RESERVE', 'listRateLimitReserve', 0, 1_000_000],
   ['BRAZE_BREAKER_THRESHOLD', 'breakerThreshold', 0, 1_000],
   ['BRAZE_BREAKER_COOLDOWN_MS', 'breakerCooldownMs', 100, 3_600_000],
   ['BRAZE_MAX_CALLS_PER_REQUEST', 'maxCallsPerRequest', 1, 10_000],

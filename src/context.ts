@@ -1,6 +1,6 @@
 import type { BrazeClient } from './braze/client.js';
-import { createEventSeriesLoader, createLoadStats, type EventSeriesLoader, type LoadStats } from './braze/loader.js';
-import type { EventSeriesService } from './braze/seriesService.js';
+import { createLoadStats, createRequestLoader, type LoadStats, type RequestLoader } from './data/loader.js';
+import type { DataService } from './data/service.js';
 
 /** What every resolver of one GraphQL request shares. Built fresh for each request. */
 export interface GatewayContext {
@@ -9,12 +9,11 @@ export interface GatewayContext {
    * every field that omits `endingAt` asks Braze about the same instant, so they deduplicate and agree.
    */
   readonly requestTime: Date;
-  readonly loaders: {
-    readonly eventSeries: EventSeriesLoader;
-  };
-  /** Where this request's series came from (cache, Braze, shared), for `extensions.brazeCache`. */
+  /** Loads any endpoint's answer: deduplicated, coalesced, capped, shared, cached. */
+  readonly loader: RequestLoader;
+  /** Where this request's answers came from (cache, Braze, shared), for `extensions.brazeCache`. */
   readonly loadStats: LoadStats;
-  /** The process-wide client, for what it knows about Braze (rate limit, breaker). */
+  /** The process-wide client, for what it knows about Braze (rate-limit buckets, breaker). */
   readonly braze: BrazeClient;
 }
 
@@ -30,13 +29,13 @@ export interface ContextOptions {
 
 export function createContext(
   client: BrazeClient,
-  service: EventSeriesService,
+  data: DataService,
   { signal, maxCallsPerRequest, bypassCache = false, requestTimeGranularityMs = 1000, now = Date.now() }: ContextOptions,
 ): GatewayContext {
   const loadStats = createLoadStats();
   return {
     requestTime: new Date(Math.floor(now / requestTimeGranularityMs) * requestTimeGranularityMs),
-    loaders: { eventSeries: createEventSeriesLoader(service, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats }) },
+    loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats }),
     loadStats,
     braze: client,
   };

@@ -3,7 +3,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import { createAuthenticator } from './auth/authenticator.js';
 import type { BrazeClient } from './braze/client.js';
-import type { EventSeriesService } from './braze/seriesService.js';
+import type { DataService } from './data/service.js';
 import { authRequired, type Config } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { createDocumentCache } from './documentCache.js';
@@ -38,7 +38,7 @@ const UNMATCHABLE_PATH = '/ never';
 export interface GatewayDeps {
   readonly client: BrazeClient;
   /** Cache, in-flight sharing and the client, behind every request's loader. */
-  readonly series: EventSeriesService;
+  readonly data: DataService;
   readonly logger: Logger;
   /** True when `client` talks to the built-in simulator: GraphiQL says so. */
   readonly simulated: boolean;
@@ -67,7 +67,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     healthCheckEndpoint: UNMATCHABLE_PATH,
     logging: quietExpectedErrors(deps.logger),
     context: ({ request }) =>
-      createContext(deps.client, deps.series, {
+      createContext(deps.client, deps.data, {
         signal: request.signal,
         maxCallsPerRequest: config.upstream.maxCallsPerRequest,
         bypassCache: wantsFreshData(request),
@@ -106,7 +106,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         brazeMode: deps.simulated ? 'simulated' : 'live',
         upstreamStatus: () => deps.client.status(),
       }),
-      useBrazeRateLimitExtension({ snapshot: () => deps.client.status().rateLimit }),
+      useBrazeRateLimitExtension({ buckets: () => deps.client.status().buckets }),
       useBrazeCacheExtension(),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...(config.persistedOperations ? [usePersistedOperationsOnly({ operations: config.persistedOperations })] : []),

@@ -33,8 +33,8 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
   });
   readonly #attempts = new Counter({
     name: 'braze_gateway_upstream_attempts_total',
-    help: 'HTTP attempts to Braze, by Braze\'s status ("none": no answer) and outcome ("ok" or the error code).',
-    labelNames: ['status', 'outcome'] as const,
+    help: 'HTTP attempts to Braze, by endpoint path, Braze\'s status ("none": no answer) and outcome ("ok" or the error code).',
+    labelNames: ['endpoint', 'status', 'outcome'] as const,
     registers: [this.registry],
   });
   readonly #attemptSeconds = new Histogram({
@@ -80,10 +80,20 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
     // Read when scraped: the client already keeps the latest x-ratelimit-* and breaker state.
     new Gauge({
       name: 'braze_gateway_upstream_rate_limit_remaining',
-      help: "Requests left in Braze's shared hourly bucket (x-ratelimit-remaining; NaN until Braze has said).",
+      help: "Requests left in each of Braze's rate-limit buckets (x-ratelimit-remaining less calls in flight; NaN until Braze has said).",
+      labelNames: ['bucket'] as const,
       registers: [this.registry],
       collect() {
-        this.set(upstreamStatus().rateLimit?.remaining ?? Number.NaN);
+        for (const [bucket, status] of Object.entries(upstreamStatus().buckets)) this.set({ bucket }, status.rateLimit?.remaining ?? Number.NaN);
+      },
+    });
+    new Gauge({
+      name: 'braze_gateway_upstream_rate_limit_paused',
+      help: 'Whether calls of a bucket are held back by its reserve (1) or not (0).',
+      labelNames: ['bucket'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [bucket, status] of Object.entries(upstreamStatus().buckets)) this.set({ bucket }, status.paused ? 1 : 0);
       },
     });
     new Gauge({
@@ -96,8 +106,8 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
     });
   }
 
-  attempt({ status, code, seconds }: AttemptOutcome): void {
-    this.#attempts.inc({ status: status === undefined ? 'none' : String(status), outcome: code ?? 'ok' });
+  attempt({ path, status, code, seconds }: AttemptOutcome): void {
+    this.#attempts.inc({ endpoint: path, status: status === undefined ? 'none' : String(status), outcome: code ?? 'ok' });
     this.#attemptSeconds.observe(seconds);
   }
 

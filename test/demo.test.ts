@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulatedBraze } from '../src/braze/simulator.js';
+import { startSimulatedBraze } from '../src/simulator/server.js';
 import { EventSeriesDocument } from './generated/graphql.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 

@@ -2,18 +2,17 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { BrazeClient } from '../src/braze/client.js';
-import type { EventSeriesCall, EventSeriesPoint } from '../src/braze/eventSeries.js';
-import { EventSeriesService } from '../src/braze/seriesService.js';
+import { BrazeClient, type BrazeRequest } from '../src/braze/client.js';
+import { DataService } from '../src/data/service.js';
 import { DEFAULT_CACHE_POLICY, DEFAULT_UPSTREAM_POLICY, loadConfig } from '../src/config.js';
 import { createGateway } from '../src/gateway.js';
 import { createLogger } from '../src/logger.js';
 
 /** A client with a bug: what the gateway does with an error it did not expect. */
 class BuggyClient extends BrazeClient {
-  override eventSeries(call: EventSeriesCall): Promise<EventSeriesPoint[]> {
-    if (call.event === 'bug') return Promise.reject(new TypeError('internal detail: cannot read x of undefined at /srv/secret/path.ts'));
-    return Promise.resolve([{ time: new Date('2024-01-01T00:00:00Z'), count: 5 }]);
+  override call<T>(request: BrazeRequest<T>): Promise<T> {
+    if (request.params.get('event') === 'bug') return Promise.reject(new TypeError('internal detail: cannot read x of undefined at /srv/secret/path.ts'));
+    return Promise.resolve(request.parse(JSON.stringify({ message: 'success', data: [{ time: '2024-01-01', count: 5 }] })));
   }
 }
 
@@ -23,8 +22,8 @@ describe('unexpected errors', () => {
     const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
     const dispatcher = new Agent();
     const client = new BuggyClient({ endpoint: new URL('http://127.0.0.1:9'), apiKey: 'k', dispatcher, policy: DEFAULT_UPSTREAM_POLICY, logger });
-    const series = new EventSeriesService(client, undefined, DEFAULT_CACHE_POLICY, logger);
-    const yoga = createGateway(loadConfig({ NODE_ENV: 'development' }), { client, series, logger, simulated: false });
+    const data = new DataService(client, undefined, DEFAULT_CACHE_POLICY, logger);
+    const yoga = createGateway(loadConfig({ NODE_ENV: 'development' }), { client, data, logger, simulated: false });
     const server = createServer(yoga);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

@@ -27,7 +27,8 @@ describe('/metrics', () => {
     expect(text).toContain('# TYPE braze_gateway_upstream_rate_limit_remaining gauge');
     expect(sampleValue(text, 'braze_gateway_graphql_requests_total')).toBe(0);
     expect(sampleValue(text, 'braze_gateway_upstream_attempt_duration_seconds_count')).toBe(0);
-    expect(sampleValue(text, 'braze_gateway_upstream_rate_limit_remaining')).toBeNaN();
+    expect(sampleValue(text, 'braze_gateway_upstream_rate_limit_remaining', { bucket: 'export' })).toBeNaN();
+    expect(sampleValue(text, 'braze_gateway_upstream_rate_limit_remaining', { bucket: 'lists' })).toBeNaN();
     expect(sampleValue(text, 'braze_gateway_upstream_circuit_open')).toBe(0);
   });
 
@@ -61,8 +62,8 @@ describe('/metrics', () => {
     expect(sampleValue(text, 'braze_gateway_graphql_errors_total', { code: 'BAD_USER_INPUT' })).toBe(1);
     expect(sampleValue(text, 'braze_gateway_graphql_errors_total', { code: 'UNAUTHENTICATED' })).toBe(1);
     expect(sampleValue(text, 'braze_gateway_graphql_errors_total', { code: 'QUERY_TOO_COMPLEX' })).toBe(1);
-    expect(sampleValue(text, 'braze_gateway_upstream_attempts_total', { status: '200', outcome: 'ok' })).toBe(3);
-    expect(sampleValue(text, 'braze_gateway_upstream_attempts_total', { status: '503', outcome: 'UPSTREAM_UNAVAILABLE' })).toBe(1);
+    expect(sampleValue(text, 'braze_gateway_upstream_attempts_total', { endpoint: '/events/data_series', status: '200', outcome: 'ok' })).toBe(3);
+    expect(sampleValue(text, 'braze_gateway_upstream_attempts_total', { endpoint: '/events/data_series', status: '503', outcome: 'UPSTREAM_UNAVAILABLE' })).toBe(1);
     expect(sampleValue(text, 'braze_gateway_upstream_attempt_duration_seconds_count')).toBe(4);
     expect(sampleValue(text, 'braze_gateway_upstream_attempt_duration_seconds_bucket', { le: '+Inf' })).toBe(4);
     expect(sampleValue(text, 'braze_gateway_upstream_attempt_duration_seconds_sum')).toBeGreaterThan(0);
@@ -71,7 +72,7 @@ describe('/metrics', () => {
     const health = (await (await fetch(new URL('/health', gateway.url))).json()) as { upstream: { rateLimit: { remaining: number } } };
     expect(health.upstream.rateLimit.remaining).toBeLessThanOrEqual(231877);
     expect(health.upstream.rateLimit.remaining).toBeGreaterThanOrEqual(231877 - 4);
-    expect(sampleValue(text, 'braze_gateway_upstream_rate_limit_remaining')).toBe(health.upstream.rateLimit.remaining);
+    expect(sampleValue(text, 'braze_gateway_upstream_rate_limit_remaining', { bucket: 'export' })).toBe(health.upstream.rateLimit.remaining);
     expect(braze.seriesCalls).toHaveLength(4);
   });
 
@@ -80,7 +81,7 @@ describe('/metrics', () => {
     const result = await gateway.query(`{ eventSeries(event: "reset", length: 1, endingAt: "${AT}") { total } }`);
     expect(result.errors[0]?.extensions?.['code']).toBe('UPSTREAM_UNAVAILABLE');
     const { text } = await scrape();
-    expect(sampleValue(text, 'braze_gateway_upstream_attempts_total', { status: 'none', outcome: 'UPSTREAM_UNAVAILABLE' })).toBe(3);
+    expect(sampleValue(text, 'braze_gateway_upstream_attempts_total', { endpoint: '/events/data_series', status: 'none', outcome: 'UPSTREAM_UNAVAILABLE' })).toBe(3);
     expect(sampleValue(text, 'braze_gateway_graphql_errors_total', { code: 'UPSTREAM_UNAVAILABLE' })).toBe(1);
   });
 

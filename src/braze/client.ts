@@ -16,7 +16,7 @@ import {
 } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CircuitBreaker, type Admission, type CircuitStatus } from './circuitBreaker.js';
-import { eventSeriesSearchParams, parseEventSeriesBody, type EventSeriesCall, type EventSeriesPoint } from './eventSeries.js';
+import { BUCKETS, type BucketName } from './buckets.js';
 import { createRedactor, truncate, type Redact } from '../redact.js';
 import { RateLimitTracker, type RateLimitSnapshot } from './rateLimit.js';
 import { countCallsWhenSent } from './rateLimitInterceptor.js';
@@ -30,8 +30,20 @@ export interface BrazeTarget {
   readonly apiKey: string;
 }
 
+/** One GET to Braze, as the data path describes it; the client knows nothing of what it asks. */
+export interface BrazeRequest<T> {
+  /** Below the endpoint's base path, e.g. `/events/data_series`. */
+  readonly path: string;
+  readonly params: URLSearchParams;
+  readonly bucket: BucketName;
+  /** A 2xx body → the answer; throws UpstreamInvalidResponseError. Also given the redacted body, to word errors. */
+  parse(text: string): T;
+}
+
 /** What one HTTP attempt did; `status` is Braze's HTTP status when it answered, `code` the failure. */
 export interface AttemptOutcome {
+  /** Braze's path, e.g. `/events/data_series`: which endpoint was asked. */
+  readonly path: string;
   readonly status: number | undefined;
   readonly code: UpstreamError['code'] | undefined;
   readonly seconds: number;
@@ -54,10 +66,17 @@ export interface BrazeClientOptions extends BrazeTarget {
   readonly observer?: UpstreamObserver | undefined;
 }
 
+/** One rate-limit bucket as the gateway sees it. */
+export interface BucketStatus {
+  /** Undefined before Braze has answered a call of this bucket. */
+  readonly rateLimit: RateLimitSnapshot | undefined;
+  readonly reserve: number;
+  readonly paused: boolean;
+}
+
 export interface UpstreamStatus {
   readonly circuit: CircuitStatus;
-  readonly rateLimit: RateLimitSnapshot | undefined;
-  readonly rateLimitPaused: boolean;
+  readonly buckets: Readonly<Record<BucketName, BucketStatus>>;
 }
 
 /** The keep-alive connection pool for Braze, shared by every request of the process. */
@@ -79,9 +98,8 @@ export function createBrazeDispatcher(policy: UpstreamPolicy): Agent {
 export class BrazeClient {
   readonly #options: BrazeClientOptions;
   readonly #breaker: CircuitBreaker;
-  readonly #rateLimit: RateLimitTracker;
-  /** The shared pool, with the bucket counting each call as it is written to a socket. */
-  readonly #dispatcher: Dispatcher;
+  /** Per bucket: its tracker, and the shared pool with that tracker counting each call as it is written to a socket. */
+  readonly #buckets: Readonly<Record<BucketName, { readonly tracker: RateLimitTracker; readonly dispatcher: Dispatcher }>>;
   readonly #now: () => number;
   /** Hides the key, whole, cut or encoded, in anything quoted from Braze's answers. */
   readonly #redact: Redact;
@@ -90,8 +108,11 @@ export class BrazeClient {
     this.#options = options;
     this.#redact = createRedactor([options.apiKey]);
     this.#now = options.now ?? Date.now;
-    this.#rateLimit = new RateLimitTracker(options.policy.rateLimitReserve, this.#now);
-    this.#dispatcher = options.dispatcher.compose(countCallsWhenSent(this.#rateLimit));
+    const bucket = (reserve: number) => {
+      const tracker = new RateLimitTracker(reserve, this.#now);
+      return { tracker, dispatcher: options.dispatcher.compose(countCallsWhenSent(tracker)) };
+    };
+    this.#buckets = { export: bucket(options.policy.rateLimitReserve), lists: bucket(options.policy.listRateLimitReserve) };
     this.#breaker = new CircuitBreaker({
       threshold: options.policy.breakerThreshold,
       cooldownMs: options.policy.breakerCooldownMs,
@@ -103,27 +124,25 @@ export class BrazeClient {
     });
   }
 
-  /** Requests of the shared bucket left to other integrations. */
-  get rateLimitReserve(): number {
-    return this.#rateLimit.reserve;
-  }
-
   status(): UpstreamStatus {
-    return {
-      circuit: this.#breaker.status(),
-      rateLimit: this.#rateLimit.snapshot(),
-      rateLimitPaused: this.#rateLimit.paused(),
-    };
+    const buckets = Object.fromEntries(
+      BUCKETS.map((name) => {
+        const { tracker } = this.#buckets[name];
+        return [name, { rateLimit: tracker.snapshot(), reserve: tracker.reserve, paused: tracker.paused() }];
+      }),
+    ) as Record<BucketName, BucketStatus>;
+    return { circuit: this.#breaker.status(), buckets };
   }
 
   /**
-   * GET /events/data_series. Throws only UpstreamError subclasses, whose `attempts` says how many
-   * HTTP attempts were made. `signal` is the GraphQL request's: when its client goes away, the call
-   * and any backoff wait stop.
+   * One GET to Braze. Throws only UpstreamError subclasses, whose `attempts` says how many HTTP
+   * attempts were made. `signal` is the GraphQL request's: when its client goes away, the call and any
+   * backoff wait stop.
    */
-  async eventSeries(call: EventSeriesCall, signal?: AbortSignal): Promise<EventSeriesPoint[]> {
+  async call<T>(request: BrazeRequest<T>, signal?: AbortSignal): Promise<T> {
     const { policy, logger } = this.#options;
-    const path = `${this.#options.endpoint.pathname.replace(/\/+$/, '')}/events/data_series?${eventSeriesSearchParams(call).toString()}`;
+    const { tracker, dispatcher } = this.#buckets[request.bucket];
+    const path = `${this.#options.endpoint.pathname.replace(/\/+$/, '')}${request.path}?${request.params.toString()}`;
     const deadline = AbortSignal.timeout(policy.timeoutMs);
     const combined = signal ? AbortSignal.any([deadline, signal]) : deadline;
     const started = this.#now();
@@ -133,7 +152,7 @@ export class BrazeClient {
     for (;;) {
       let admission: Admission;
       try {
-        this.#rateLimit.admit();
+        tracker.admit();
         admission = this.#breaker.admit();
       } catch (refused) {
         // Refused before a first attempt: that is the answer. Refused before a retry: the last real
@@ -143,11 +162,11 @@ export class BrazeClient {
       attempts++;
       const attemptStarted = performance.now();
       try {
-        const { points, status } = await this.#attempt(path, call, combined);
-        this.#observe(status, undefined, attemptStarted);
+        const { answer, status } = await this.#attempt(dispatcher, path, request, combined);
+        this.#observe(request.path, status, undefined, attemptStarted);
         this.#breaker.success(admission);
-        logger.debug('braze call', { upstream: { path, attempts, ms: this.#now() - started, points: points.length } });
-        return points;
+        logger.debug('braze call', { upstream: { path, attempts, ms: this.#now() - started } });
+        return answer;
       } catch (caught) {
         const error = this.#scrub(classify(caught, deadline, signal, policy.timeoutMs));
         if (error instanceof RateLimitReserveError) {
@@ -156,7 +175,7 @@ export class BrazeClient {
           this.#breaker.release(admission);
           throw this.#final(lastError ?? error, attempts - 1);
         }
-        this.#observe(error.status, error.code, attemptStarted);
+        this.#observe(request.path, error.status, error.code, attemptStarted);
         this.#record(admission, error, signal);
         lastError = error;
         const delay = this.#retryDelay(error, attempts, started);
@@ -175,14 +194,14 @@ export class BrazeClient {
     }
   }
 
-  #observe(status: number | undefined, code: UpstreamError['code'] | undefined, started: number): void {
-    this.#options.observer?.attempt({ status, code, seconds: (performance.now() - started) / 1000 });
+  #observe(path: string, status: number | undefined, code: UpstreamError['code'] | undefined, started: number): void {
+    this.#options.observer?.attempt({ path, status, code, seconds: (performance.now() - started) / 1000 });
   }
 
   /** One HTTP exchange: request, status, bounded body, validation. */
-  async #attempt(path: string, call: EventSeriesCall, signal: AbortSignal): Promise<{ points: EventSeriesPoint[]; status: number }> {
+  async #attempt<T>(dispatcher: Dispatcher, path: string, request: BrazeRequest<T>, signal: AbortSignal): Promise<{ answer: T; status: number }> {
     const { endpoint, policy } = this.#options;
-    const response = await this.#dispatcher.request({
+    const response = await dispatcher.request({
       origin: endpoint.origin,
       path,
       method: 'GET',
@@ -199,10 +218,10 @@ export class BrazeClient {
     // Braze's words are redacted before anything quotes and cuts them: a cut can split the key.
     if (status < 200 || status > 299) throw this.#statusError(status, this.#redact(text), response.headers);
     try {
-      return { points: parseEventSeriesBody(text, call), status };
+      return { answer: request.parse(text), status };
     } catch (invalid) {
       if (invalid instanceof UpstreamInvalidResponseError) {
-        throw new UpstreamInvalidResponseError(this.#invalidAnswerMessage(text, call, invalid), status);
+        throw new UpstreamInvalidResponseError(this.#invalidAnswerMessage(text, request, invalid), status);
       }
       throw invalid;
     }
@@ -212,9 +231,9 @@ export class BrazeClient {
    * The parser's message quotes the body, cut short. Parsing is done on the raw body (no cost on the
    * hot path); only when it fails is the message built again from the redacted body.
    */
-  #invalidAnswerMessage(text: string, call: EventSeriesCall, invalid: UpstreamInvalidResponseError): string {
+  #invalidAnswerMessage(text: string, request: BrazeRequest<unknown>, invalid: UpstreamInvalidResponseError): string {
     try {
-      parseEventSeriesBody(this.#redact(text), call);
+      request.parse(this.#redact(text));
     } catch (again) {
       if (again instanceof UpstreamInvalidResponseError) return again.message;
     }

@@ -1,32 +1,24 @@
 import { LRUCache } from 'lru-cache';
-import type { CachedSeries, SeriesCache } from './seriesCache.js';
+import type { AnswerCache, Cached } from '../data/cache.js';
 
 export interface MemoryCacheOptions {
   maxEntries: number;
   maxBytes: number;
 }
 
-/** Bytes an entry holds, roughly: V8 objects for each point and date, plus the key. */
-function estimateBytes(value: CachedSeries, key: string): number {
-  return 200 + key.length * 2 + value.points.length * 120;
-}
-
 /**
- * Answers kept in this process, bounded by entries and by an estimate of bytes; the least recently
- * used go first. Each entry carries its own TTL.
+ * Answers kept in this process as they are (no encoding on the hot path), bounded by entries and by
+ * each answer's estimated bytes; the least recently used go first. Each entry carries its own TTL.
  */
-export function createMemoryCache({ maxEntries, maxBytes }: MemoryCacheOptions): SeriesCache {
-  const lru = new LRUCache<string, CachedSeries>({
-    max: maxEntries,
-    maxSize: maxBytes,
-    sizeCalculation: estimateBytes,
-  });
+export function createMemoryCache({ maxEntries, maxBytes }: MemoryCacheOptions): AnswerCache {
+  const lru = new LRUCache<string, Cached<unknown>>({ max: maxEntries, maxSize: maxBytes });
   return {
     kind: 'memory',
     ready: () => Promise.resolve(true),
-    get: (key) => Promise.resolve(lru.get(key)),
-    set: (key, value, ttlMs) => {
-      if (ttlMs > 0) lru.set(key, value, { ttl: ttlMs });
+    // Keys name their endpoint and call (src/data/service.ts), so what is stored under one is that endpoint's answer.
+    get: <Answer>(key: string) => Promise.resolve(lru.get(key) as Cached<Answer> | undefined),
+    set: (key, value, ttlMs, codec) => {
+      if (ttlMs > 0) lru.set(key, value, { ttl: ttlMs, size: 100 + key.length * 2 + codec.estimateBytes(value.answer) });
       return Promise.resolve();
     },
     close: () => {

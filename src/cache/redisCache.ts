@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { decodeSeries, encodeSeries, type SeriesCache } from './seriesCache.js';
+import type { AnswerCache, AnswerCodec, Cached } from '../data/cache.js';
 
 export interface RedisCacheOptions {
   url: string;
@@ -17,7 +17,7 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
  * Answers kept in Redis, so N replicas spend Braze's shared bucket once. Redis being down, slow or
  * answering nonsense is a miss, logged, never a failed request: the gateway serves from Braze.
  */
-export function createRedisCache({ url, keyPrefix, logger, commandTimeoutMs = 250 }: RedisCacheOptions): SeriesCache {
+export function createRedisCache({ url, keyPrefix, logger, commandTimeoutMs = 250 }: RedisCacheOptions): AnswerCache {
   let lastErrorLog = 0;
   const complain = (what: string, error: unknown): void => {
     const now = Date.now();
@@ -56,19 +56,19 @@ export function createRedisCache({ url, keyPrefix, logger, commandTimeoutMs = 25
         redis.once('ready', onReady);
       });
     },
-    async get(key) {
+    async get(key, codec) {
       try {
         const text = await redis.get(key);
-        return text === null ? undefined : decodeSeries(text);
+        return text === null ? undefined : decode(text, codec);
       } catch (error) {
         complain('read', error);
         return undefined;
       }
     },
-    async set(key, value, ttlMs) {
+    async set(key, value, ttlMs, codec) {
       if (ttlMs <= 0) return;
       try {
-        await redis.set(key, encodeSeries(value), 'PX', ttlMs);
+        await redis.set(key, encode(value, codec), 'PX', ttlMs);
       } catch (error) {
         complain('write', error);
       }
@@ -77,4 +77,27 @@ export function createRedisCache({ url, keyPrefix, logger, commandTimeoutMs = 25
       redis.disconnect();
     },
   };
+}
+
+/** Wire form: when Braze gave the answer (epoch ms), and the answer as its endpoint's codec writes it. */
+interface Stored {
+  f: number;
+  a: unknown;
+}
+
+function encode<Answer>({ answer, fetchedAt }: Cached<Answer>, codec: AnswerCodec<Answer>): string {
+  return JSON.stringify({ f: fetchedAt.getTime(), a: codec.encode(answer) } satisfies Stored);
+}
+
+/** Undefined for anything that is not what `encode` wrote (another version, a corrupted value): a miss. */
+function decode<Answer>(text: string, codec: AnswerCodec<Answer>): Cached<Answer> | undefined {
+  let stored: Partial<Stored>;
+  try {
+    stored = (JSON.parse(text) ?? {}) as Partial<Stored>;
+  } catch {
+    return undefined;
+  }
+  if (typeof stored.f !== 'number') return undefined;
+  const answer = codec.decode(stored.a);
+  return answer === undefined ? undefined : { answer, fetchedAt: new Date(stored.f) };
 }

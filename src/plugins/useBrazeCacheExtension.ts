@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { LoadStats } from '../braze/loader.js';
+import type { LoadStats } from '../data/loader.js';
 
 export interface BrazeCacheExtensionOptions {
   /** The `extensions` key. Default `brazeCache`. */

@@ -1,34 +1,40 @@
 import type { Plugin } from 'graphql-yoga';
+import type { BucketName } from '../braze/buckets.js';
+import type { BucketStatus } from '../braze/client.js';
 import type { RateLimitSnapshot } from '../braze/rateLimit.js';
 
 export interface BrazeRateLimitExtensionOptions {
-  /** Reads the latest state of Braze's shared bucket. */
-  snapshot: () => RateLimitSnapshot | undefined;
+  /** Reads the latest state of each of Braze's rate-limit buckets. */
+  buckets: () => Readonly<Record<BucketName, BucketStatus>>;
   /** The `extensions` key. Default `brazeRateLimit`. */
   key?: string;
 }
 
 /**
- * Adds `extensions.brazeRateLimit { limit, remaining, resetAt }` to every GraphQL response once Braze
- * has reported it, read after execution so it includes this request's own calls. Clients can slow down
- * before the bucket runs dry instead of after.
+ * Adds `extensions.brazeRateLimit` to every GraphQL response once Braze has reported a bucket, read
+ * after execution so it includes this request's own calls: the export bucket's `{ limit, remaining,
+ * resetAt }` at the top (as before buckets were told apart) and every reported bucket under `buckets`.
+ * Clients can slow down before a bucket runs dry instead of after.
  */
-export function useBrazeRateLimitExtension({ snapshot, key = 'brazeRateLimit' }: BrazeRateLimitExtensionOptions): Plugin {
+export function useBrazeRateLimitExtension({ buckets, key = 'brazeRateLimit' }: BrazeRateLimitExtensionOptions): Plugin {
   return {
     onExecute() {
       return {
         onExecuteDone({ result, setResult }) {
-          const current = snapshot();
-          if (!current || !('data' in result || 'errors' in result)) return;
+          if (!('data' in result || 'errors' in result)) return;
+          const reported = Object.entries(buckets()).flatMap(([name, { rateLimit }]) => (rateLimit ? [[name, view(rateLimit)] as const] : []));
+          if (reported.length === 0) return;
+          const exportBucket = buckets().export.rateLimit;
           setResult({
             ...result,
-            extensions: {
-              ...result.extensions,
-              [key]: { limit: current.limit, remaining: current.remaining, resetAt: current.resetAt.toISOString() },
-            },
+            extensions: { ...result.extensions, [key]: { ...(exportBucket ? view(exportBucket) : {}), buckets: Object.fromEntries(reported) } },
           });
         },
       };
     },
   };
+}
+
+function view({ limit, remaining, resetAt }: RateLimitSnapshot): { limit: number; remaining: number; resetAt: string } {
+  return { limit, remaining, resetAt: resetAt.toISOString() };
 }

@@ -1,6 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { LoadStats } from '../braze/loader.js';
+import type { LoadStats } from '../data/loader.js';
 import type { GatewayMetrics } from '../metrics.js';
 
 export interface MetricsOptions {

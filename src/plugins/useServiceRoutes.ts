@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { UpstreamStatus } from '../braze/client.js';
+import type { BucketStatus, UpstreamStatus } from '../braze/client.js';
 
 export interface ServiceRoutesOptions {
   /** Where GraphQL is served; `/` redirects there. Default `/graphql`. */
@@ -26,7 +26,9 @@ export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upst
     onRequest({ url, request, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       if (url.pathname === '/health') {
-        const { circuit, rateLimit, rateLimitPaused } = upstreamStatus();
+        const { circuit, buckets } = upstreamStatus();
+        const view = ({ rateLimit, paused }: BucketStatus) =>
+          rateLimit ? { limit: rateLimit.limit, remaining: rateLimit.remaining, resetAt: rateLimit.resetAt.toISOString(), paused } : null;
         const body = {
           status: 'ok',
           braze: brazeMode,
@@ -34,9 +36,9 @@ export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upst
             circuit: circuit.state,
             consecutiveFailures: circuit.consecutiveFailures,
             ...(circuit.retryAt ? { retryAt: circuit.retryAt.toISOString() } : {}),
-            rateLimit: rateLimit
-              ? { limit: rateLimit.limit, remaining: rateLimit.remaining, resetAt: rateLimit.resetAt.toISOString(), paused: rateLimitPaused }
-              : null,
+            // The export bucket, as before buckets were told apart; every bucket under rateLimits.
+            rateLimit: view(buckets.export),
+            rateLimits: Object.fromEntries(Object.entries(buckets).map(([name, bucket]) => [name, view(bucket)])),
           },
         };
         endResponse(fetchAPI.Response.json(body, { headers: { 'cache-control': 'no-store' } }));

@@ -1,41 +1,66 @@
-import type { RateLimitSnapshot } from '../braze/rateLimit.js';
+import { BUCKETS, type BucketName } from '../braze/buckets.js';
+import type { BucketStatus } from '../braze/client.js';
 import { builder } from './builder.js';
 
-interface BrazeRateLimitView extends RateLimitSnapshot {
-  readonly reserve: number;
-  readonly paused: boolean;
+interface BrazeRateLimitView {
+  readonly bucket: BucketName;
+  readonly status: BucketStatus;
 }
 
+const RateLimitBucket = builder.enumType('RateLimitBucket', {
+  description: "Braze's rate-limit buckets: each is metered and reported on its own.",
+  values: {
+    EXPORT: {
+      value: 'export',
+      description: "The export bucket: 250,000 requests an hour per workspace, shared with the customer's other integrations (series, segments, campaigns).",
+    },
+    LISTS: {
+      value: 'lists',
+      description: 'The list bucket: 1,000 requests an hour, shared by /events/list, /events, /custom_attributes and /purchases/product_list.',
+    },
+  } as const,
+});
+
 const BrazeRateLimitRef = builder.objectRef<BrazeRateLimitView>('BrazeRateLimit').implement({
-  description:
-    "Braze's shared rate-limit bucket for the export endpoints (250,000 requests an hour per workspace, shared with the customer's other integrations), as Braze last reported it.",
+  description: 'One of Braze\'s rate-limit buckets as Braze last reported it, less the gateway\'s calls in flight.',
   fields: (t) => ({
-    limit: t.exposeInt('limit', { description: 'Requests allowed in the window (`x-ratelimit-limit`).' }),
-    remaining: t.exposeInt('remaining', {
-      description: 'Requests left in the window (`x-ratelimit-remaining`), less the calls made since.',
+    bucket: t.field({ type: RateLimitBucket, description: 'Which bucket.', resolve: ({ bucket }) => bucket }),
+    limit: t.int({ description: 'Requests allowed in the window (`x-ratelimit-limit`).', resolve: ({ status }) => status.rateLimit?.limit ?? 0 }),
+    remaining: t.int({
+      description: 'Requests left in the window (`x-ratelimit-remaining`), less the calls sent since.',
+      resolve: ({ status }) => status.rateLimit?.remaining ?? 0,
     }),
     resetAt: t.field({
       type: 'DateTime',
       description: 'When the window resets (`x-ratelimit-reset`).',
-      resolve: (view) => view.resetAt,
+      resolve: ({ status }) => status.rateLimit?.resetAt ?? new Date(0),
     }),
-    reserve: t.exposeInt('reserve', {
-      description: 'Requests the gateway leaves to other integrations: at or below it, it stops calling Braze until the reset.',
+    reserve: t.int({
+      description: 'Requests the gateway leaves to other integrations: at or below it, it stops calling Braze in this bucket until the reset.',
+      resolve: ({ status }) => status.reserve,
     }),
-    paused: t.exposeBoolean('paused', { description: 'True while calls are held back by the reserve.' }),
+    paused: t.boolean({ description: 'True while calls of this bucket are held back by the reserve.', resolve: ({ status }) => status.paused }),
   }),
 });
 
-builder.queryField('brazeRateLimit', (t) =>
-  t.field({
+builder.queryFields((t) => ({
+  brazeRateLimit: t.field({
     type: BrazeRateLimitRef,
     nullable: true,
-    description: "Braze's shared rate-limit bucket as last reported; null until Braze has answered a call. Costs no call.",
-    resolve: (_root, _args, { braze }) => {
-      const status = braze.status();
-      return status.rateLimit
-        ? { ...status.rateLimit, reserve: braze.rateLimitReserve, paused: status.rateLimitPaused }
-        : null;
+    description: 'One rate-limit bucket (the export bucket unless told) as last reported; null until Braze has answered a call of it. Costs no call.',
+    args: { bucket: t.arg({ type: RateLimitBucket, defaultValue: 'export', description: 'Which bucket; defaults to `EXPORT`.' }) },
+    resolve: (_root, { bucket }, { braze }) => {
+      const name = bucket ?? 'export';
+      const status = braze.status().buckets[name];
+      return status.rateLimit ? { bucket: name, status } : null;
     },
   }),
-);
+  brazeRateLimits: t.field({
+    type: [BrazeRateLimitRef],
+    description: 'Every rate-limit bucket Braze has reported on so far. Costs no call.',
+    resolve: (_root, _args, { braze }) => {
+      const { buckets } = braze.status();
+      return BUCKETS.filter((name) => buckets[name].rateLimit !== undefined).map((name) => ({ bucket: name, status: buckets[name] }));
+    },
+  }),
+}));

@@ -1,5 +1,5 @@
-import type { EventSeriesCall, EventSeriesPoint } from '../braze/eventSeries.js';
-import { GRAPHQL_INT_MAX } from '../braze/eventSeries.js';
+import { eventSeriesEndpoint, GRAPHQL_INT_MAX, type EventSeriesCall } from '../data/endpoints/eventSeries.js';
+import type { SeriesPoint } from '../data/series.js';
 import type { GatewayContext } from '../context.js';
 import { ResultOutOfRangeError } from '../errors.js';
 import { builder } from './builder.js';
@@ -9,18 +9,18 @@ import { TimeUnit } from './timeUnit.js';
 /** A series as resolved: the call Braze was asked, what it answered, and when. */
 export interface EventSeriesResult {
   readonly call: EventSeriesCall;
-  readonly points: readonly EventSeriesPoint[];
+  readonly points: readonly SeriesPoint[];
   readonly fetchedAt: Date;
 }
 
 /** Validates the arguments and loads the series through the request's loader (dedup, coalescing, cache). */
 export async function resolveEventSeries(event: string, args: SeriesWindowArgs, context: GatewayContext): Promise<EventSeriesResult> {
   const call = toEventSeriesCall(event, args, context.requestTime);
-  const { points, fetchedAt } = await context.loaders.eventSeries.load(call);
-  return { call, points, fetchedAt };
+  const { answer, fetchedAt } = await context.loader.load(eventSeriesEndpoint, call);
+  return { call, points: answer, fetchedAt };
 }
 
-export const EventSeriesPointRef = builder.objectRef<EventSeriesPoint>('EventSeriesPoint').implement({
+export const EventSeriesPointRef = builder.objectRef<SeriesPoint>('EventSeriesPoint').implement({
   description: 'Occurrences of the event in one bucket.',
   fields: (t) => ({
     time: t.field({
@@ -28,7 +28,7 @@ export const EventSeriesPointRef = builder.objectRef<EventSeriesPoint>('EventSer
       description: 'Start of the bucket, in UTC. For `DAY` series, midnight UTC of the date Braze reported.',
       resolve: (point) => point.time,
     }),
-    count: t.exposeInt('count', { description: 'Number of occurrences of the event in the bucket.' }),
+    count: t.int({ description: 'Number of occurrences of the event in the bucket.', resolve: (point) => point.value }),
   }),
 });
 
@@ -67,7 +67,7 @@ export const EventSeriesRef = builder.objectRef<EventSeriesResult>('EventSeries'
     total: t.int({
       description: 'Sum of the counts of all points.',
       resolve: ({ points }) => {
-        const total = points.reduce((sum, point) => sum + point.count, 0);
+        const total = points.reduce((sum, point) => sum + point.value, 0);
         if (total > GRAPHQL_INT_MAX) {
           throw new ResultOutOfRangeError(`total ${total} exceeds the 32-bit range a GraphQL Int can carry`);
         }

@@ -1,5 +1,7 @@
 import type { InputShapeFromFields } from '@pothos/core';
-import { MAX_LENGTH, MIN_LENGTH, type BrazeUnit, type EventSeriesCall } from '../braze/eventSeries.js';
+import type { BrazeUnit } from '../data/brazeTime.js';
+import type { EventSeriesCall } from '../data/endpoints/eventSeries.js';
+import { MAX_LENGTH, MIN_LENGTH } from '../data/series.js';
 import { BadUserInputError } from '../errors.js';
 import { builder } from './builder.js';
 import { TimeUnit } from './timeUnit.js';

@@ -1,0 +1,66 @@
+import type { BucketName } from '../braze/buckets.js';
+import type { AnswerCodec } from './cache.js';
+
+/** The cache lifetimes an endpoint's TTL rule chooses between. */
+export interface TtlPolicy {
+  /** Numbers still moving (a window reaching into the last unit, a list that may grow). */
+  readonly liveTtlMs: number;
+  /** Numbers settled (a window wholly in the past); kept longer, not forever: Braze data can arrive late. */
+  readonly pastTtlMs: number;
+}
+
+/**
+ * Calls that differ only in how far back they reach share one upstream call: the one that reaches
+ * furthest is made, and each field gets its part of that answer.
+ */
+export interface Coalescing<Call, Answer> {
+  /** The same for calls one answer can serve: everything but how far back they reach. */
+  windowKey(call: Call): string;
+  /** How far back the call reaches: the largest of a window is the one made. */
+  reach(call: Call): number;
+  /** `call`'s answer cut from the answer to `covering`, or undefined when it cannot be known (it gets its own call). */
+  slice(answer: Answer, covering: Call, call: Call): Answer | undefined;
+}
+
+/** What the simulator gets to build a plausible answer. */
+export interface SimulationInput {
+  readonly params: URLSearchParams;
+  readonly now: number;
+}
+
+/** The simulator's answer: a status and a JSON body, as Braze would send them. */
+export interface SimulatedAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * One Braze endpoint, described once: where it is, how a validated call becomes its query string, how
+ * its answer is checked, how long the answer may be reused, which rate-limit bucket it spends, and what
+ * demo mode answers. Everything else (deduplication, the per-request cap, sharing across requests, the
+ * cache, retries, the breaker, metrics) serves every endpoint the same way.
+ */
+export interface Endpoint<Call, Answer> {
+  /** Short and stable: a metrics label and part of every cache key. */
+  readonly name: string;
+  /** Below Braze's base URL, e.g. `/events/data_series`. */
+  readonly path: string;
+  readonly bucket: BucketName;
+  /** Identity of a call: equal keys are one upstream call (per request, across requests, in the cache). */
+  key(call: Call): string;
+  searchParams(call: Call): URLSearchParams;
+  /** A 2xx body → the answer, or UpstreamInvalidResponseError saying what is wrong with it. */
+  parse(text: string, call: Call): Answer;
+  /** How long an answer to `call`, fetched at `now`, may be served again. */
+  ttlMs(call: Call, now: number, policy: TtlPolicy): number;
+  readonly codec: AnswerCodec<Answer>;
+  readonly coalescing?: Coalescing<Call, Answer>;
+  /** Demo mode's answer to these query parameters: deterministic, plausible, validated like Braze. */
+  simulate(input: SimulationInput): SimulatedAnswer;
+}
+
+/**
+ * Any endpoint, for the places that handle them all alike (the simulator's routing). Every endpoint is
+ * one of these: its methods take `never` and return `unknown` as far as such a place can tell.
+ */
+export type AnyEndpoint = Endpoint<never, unknown>;

@@ -1,0 +1,116 @@
+import DataLoader from 'dataloader';
+import { TooManyUpstreamCallsError } from '../errors.js';
+import type { Endpoint } from './endpoint.js';
+import type { AnswerSource, DataService, Loaded } from './service.js';
+
+/** What one request's loads cost, for `extensions.brazeCache` and metrics. */
+export interface LoadStats {
+  /** Answers served, by where they came from. */
+  readonly sources: Record<AnswerSource, number>;
+  /** Fields that asked for an answer (loads), and the distinct calls among them: the rest were deduplicated. */
+  loads: number;
+  distinct: number;
+  /** Fields answered from a further-reaching call instead of a call of their own. */
+  coalesced: number;
+  /** The oldest answer served, epoch ms (undefined before any). */
+  oldestFetchedAt: number | undefined;
+}
+
+export function createLoadStats(): LoadStats {
+  return { sources: { braze: 0, shared: 0, cache: 0 }, loads: 0, distinct: 0, coalesced: 0, oldestFetchedAt: undefined };
+}
+
+export interface RequestLoaderOptions {
+  /** The GraphQL request's signal: its client going away aborts the calls (once no one else waits). */
+  signal?: AbortSignal | undefined;
+  /** Distinct upstream calls this request may make, all endpoints together; the ones beyond fail with TOO_MANY_UPSTREAM_CALLS. */
+  maxCalls: number;
+  bypassCache?: boolean;
+  stats?: LoadStats;
+}
+
+/** Loads any endpoint's answer for the resolvers of one GraphQL request. */
+export interface RequestLoader {
+  load<Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call): Promise<Loaded<Answer>>;
+}
+
+/**
+ * One per GraphQL request. For each endpoint a DataLoader makes identical calls (aliases, fragments,
+ * the same instant in other offsets) one key; then, for endpoints that coalesce, calls that differ
+ * only in how far back they reach are one call for the furthest, each field getting its part. The cap
+ * counts the calls made, whatever the endpoint. Created per request so that nothing, failures
+ * included, outlives the request here.
+ */
+export function createRequestLoader(service: DataService, { signal, maxCalls, bypassCache = false, stats = createLoadStats() }: RequestLoaderOptions): RequestLoader {
+  let made = 0;
+  const fetch = <Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call): Promise<Loaded<Answer>> => {
+    // Counts upstream calls (windows), not fields: the cap bounds the work one request can cause.
+    if (made >= maxCalls) return Promise.reject(new TooManyUpstreamCallsError(maxCalls));
+    made++;
+    return service.get(endpoint, call, { signal, bypassCache }).then((loaded) => {
+      stats.sources[loaded.source]++;
+      const fetchedAt = loaded.fetchedAt.getTime();
+      if (stats.oldestFetchedAt === undefined || fetchedAt < stats.oldestFetchedAt) stats.oldestFetchedAt = fetchedAt;
+      return loaded;
+    });
+  };
+
+  const loaders = new Map<string, DataLoader<unknown, Loaded<unknown>, string>>();
+  const loaderFor = <Call, Answer>(endpoint: Endpoint<Call, Answer>): DataLoader<Call, Loaded<Answer>, string> => {
+    let loader = loaders.get(endpoint.name);
+    if (!loader) {
+      const created = new DataLoader<Call, Loaded<Answer>, string>((calls) => batch(endpoint, calls), { cacheKeyFn: (call) => endpoint.key(call) });
+      loader = created as unknown as DataLoader<unknown, Loaded<unknown>, string>;
+      loaders.set(endpoint.name, loader);
+    }
+    // Loaders are registered under their endpoint's name, so this one was made for this endpoint.
+    return loader as unknown as DataLoader<Call, Loaded<Answer>, string>;
+  };
+
+  function batch<Call, Answer>(endpoint: Endpoint<Call, Answer>, calls: readonly Call[]): Promise<(Loaded<Answer> | Error)[]> {
+    // DataLoader hands over each distinct key once; loads of a key already asked for never get here.
+    stats.distinct += calls.length;
+    const answers = new Map<Call, Promise<Loaded<Answer>>>();
+    const { coalescing } = endpoint;
+    if (!coalescing) {
+      for (const call of calls) answers.set(call, fetch(endpoint, call));
+    } else {
+      const windows = new Map<string, Call[]>();
+      for (const call of calls) {
+        const key = coalescing.windowKey(call);
+        windows.set(key, [...(windows.get(key) ?? []), call]);
+      }
+      for (const group of windows.values()) {
+        const furthest = group.reduce((a, b) => (coalescing.reach(b) > coalescing.reach(a) ? b : a));
+        const whole = fetch(endpoint, furthest);
+        answers.set(furthest, whole);
+        for (const call of group) {
+          if (call === furthest) continue;
+          answers.set(
+            call,
+            whole.then((loaded) => {
+              const part = coalescing.slice(loaded.answer, furthest, call);
+              // Not derivable from the longer answer (Braze sent fewer points than asked): a call of its own.
+              if (part === undefined) return fetch(endpoint, call);
+              stats.coalesced++;
+              return { ...loaded, answer: part };
+            }),
+          );
+        }
+      }
+    }
+    // A failed call becomes that key's Error, so only the fields asking for it fail.
+    return Promise.all(calls.map((call) => answers.get(call)!.catch((error: unknown) => toError(error))));
+  }
+
+  return {
+    load(endpoint, call) {
+      stats.loads++;
+      return loaderFor(endpoint).load(call);
+    },
+  };
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,140 @@
+import { UpstreamInvalidResponseError } from '../errors.js';
+import { truncate } from '../redact.js';
+import { formatInstant, parseBrazeDate, parseBrazeDateTime, UNIT_MS, type BrazeUnit } from './brazeTime.js';
+import type { AnswerCodec } from './cache.js';
+import type { Coalescing, TtlPolicy } from './endpoint.js';
+
+/**
+ * What Braze's `…/data_series` endpoints have in common: `length` units ending at `ending_at`, and an
+ * answer `{"message": "success", "data": [{"time": …, "<measure>": n}, …]}`, oldest first.
+ */
+export interface SeriesWindow {
+  readonly length: number;
+  readonly unit: BrazeUnit;
+  readonly endingAt: Date;
+}
+
+export interface SeriesPoint {
+  /** Start of the bucket, as an instant (a DAY bucket: midnight UTC of the date Braze wrote). */
+  readonly time: Date;
+  readonly value: number;
+}
+
+export const MIN_LENGTH = 1;
+export const MAX_LENGTH = 100;
+
+/** How a measure's value is checked: counts are non-negative integers; revenue may have cents. */
+export type MeasureKind = 'count' | 'amount';
+
+/**
+ * Turns the body of a 2xx answer into points, or says exactly what is wrong with it. Braze's answer is
+ * not trusted: a proxy, a partial deploy or an API change must not become a crash. Messages quote the
+ * body, cut short: callers that must hide a secret pass the body redacted.
+ */
+export function parseSeriesBody(text: string, window: Pick<SeriesWindow, 'unit' | 'length'>, measure: string, kind: MeasureKind): SeriesPoint[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw invalid(`Braze answered with a body that is not JSON (${describeSnippet(text)})`);
+  }
+  if (!isRecord(body)) throw invalid('Braze answered with JSON that is not an object');
+  if (body['message'] !== 'success') {
+    const message = typeof body['message'] === 'string' ? `"${truncate(body['message'], 120)}"` : 'missing';
+    throw invalid(`Braze answered without success (message: ${message})`);
+  }
+  const data = body['data'];
+  if (!Array.isArray(data)) throw invalid('Braze answered without a "data" list');
+  // Fewer points than asked is normal (a new event, a young app); more cannot be a series of `length`.
+  if (data.length > window.length) throw invalid(`Braze answered ${data.length} points for a series of length ${window.length}`);
+  return data.map((entry: unknown, index) => parsePoint(entry, index, window.unit, measure, kind));
+}
+
+function parsePoint(entry: unknown, index: number, unit: BrazeUnit, measure: string, kind: MeasureKind): SeriesPoint {
+  if (!isRecord(entry)) throw invalid(`data[${index}] is not an object`);
+  const time = entry['time'];
+  if (typeof time !== 'string') throw invalid(`data[${index}].time is not a string`);
+  const parsed = unit === 'day' ? parseBrazeDate(time) : parseBrazeDateTime(time);
+  if (parsed === undefined) {
+    const expected = unit === 'day' ? 'a date (YYYY-MM-DD)' : 'an ISO-8601 date-time';
+    throw invalid(`data[${index}].time "${truncate(time, 40)}" is not ${expected}`);
+  }
+  const value = entry[measure];
+  if (kind === 'count' && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) {
+    throw invalid(`data[${index}].${measure} is not a non-negative integer`);
+  }
+  if (kind === 'amount' && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+    throw invalid(`data[${index}].${measure} is not a non-negative number`);
+  }
+  return { time: parsed, value: value as number };
+}
+
+/**
+ * A window that reaches into the last unit before now (or the future) is still being counted: short
+ * TTL. One wholly in the past is settled, but Braze data can arrive late, so it is kept longer, not
+ * forever.
+ */
+export function seriesTtlMs(window: Pick<SeriesWindow, 'unit' | 'endingAt'>, now: number, policy: TtlPolicy): number {
+  const live = window.endingAt.getTime() >= now - UNIT_MS[window.unit];
+  return live ? policy.liveTtlMs : policy.pastTtlMs;
+}
+
+/**
+ * Series that differ only in `length` share a window: the longest answer holds the others as its last
+ * points, when it is complete (one point per unit). Braze may send fewer points than asked (`length` is
+ * a maximum); then which points a shorter call would get is not known, so it gets a call of its own.
+ */
+export function seriesCoalescing<Call extends SeriesWindow>(windowKey: (call: Call) => string): Coalescing<Call, readonly SeriesPoint[]> {
+  return {
+    windowKey,
+    reach: (call) => call.length,
+    slice: (points, covering, call) => (points.length === covering.length ? points.slice(points.length - call.length) : undefined),
+  };
+}
+
+/** Compact wire form: epoch milliseconds and values in parallel arrays. */
+interface EncodedSeries {
+  t: number[];
+  v: number[];
+}
+
+export const seriesCodec: AnswerCodec<readonly SeriesPoint[]> = {
+  encode: (points) => ({ t: points.map((p) => p.time.getTime()), v: points.map((p) => p.value) }) satisfies EncodedSeries,
+  decode(value) {
+    const { t, v } = (value ?? {}) as Partial<EncodedSeries>;
+    if (!Array.isArray(t) || !Array.isArray(v) || t.length !== v.length) return undefined;
+    const points: SeriesPoint[] = [];
+    for (let i = 0; i < t.length; i++) {
+      const time = t[i];
+      const point = v[i];
+      if (typeof time !== 'number' || typeof point !== 'number') return undefined;
+      points.push({ time: new Date(time), value: point });
+    }
+    return points;
+  },
+  // V8 objects for each point and its date.
+  estimateBytes: (points) => 200 + points.length * 120,
+};
+
+/** The query string of a series call: `leading` (what the series is of), then its window. */
+export function seriesSearchParams(window: SeriesWindow, { withUnit }: { withUnit: boolean }, leading: Readonly<Record<string, string>> = {}): URLSearchParams {
+  const params = new URLSearchParams(leading);
+  params.set('length', String(window.length));
+  if (withUnit) params.set('unit', window.unit);
+  params.set('ending_at', formatInstant(window.endingAt));
+  return params;
+}
+
+function invalid(message: string): UpstreamInvalidResponseError {
+  return new UpstreamInvalidResponseError(message);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeSnippet(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return 'empty body';
+  return `starts with "${truncate(trimmed.replace(/\s+/g, ' '), 60)}"`;
+}
