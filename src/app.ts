@@ -6,7 +6,7 @@ import { EventSeriesService } from './braze/seriesService.js';
 import { createMemoryCache } from './cache/memoryCache.js';
 import { createRedisCache } from './cache/redisCache.js';
 import type { SeriesCache } from './cache/seriesCache.js';
-import type { CachePolicy, Config } from './config.js';
+import type { CachePolicy, Config } from './config/index.js';
 import { guardConnections, httpServerOptions } from './connections.js';
 import { createGateway, GRAPHQL_ENDPOINT, SERVED_PATHS } from './gateway.js';
 import type { Logger } from './logger.js';

@@ -4,7 +4,7 @@ import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } 
 import { createAuthenticator } from './auth/authenticator.js';
 import type { BrazeClient } from './braze/client.js';
 import type { EventSeriesService } from './braze/seriesService.js';
-import { authRequired, type Config } from './config.js';
+import { authRequired, type Config } from './config/index.js';
 import { createContext, type GatewayContext } from './context.js';
 import { createDocumentCache } from './documentCache.js';
 import { findGatewayError, toGraphQLError } from './errors.js';

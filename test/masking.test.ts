@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BrazeClient } from '../src/braze/client.js';
 import type { EventSeriesCall, EventSeriesPoint } from '../src/braze/eventSeries.js';
 import { EventSeriesService } from '../src/braze/seriesService.js';
-import { DEFAULT_CACHE_POLICY, DEFAULT_UPSTREAM_POLICY, loadConfig } from '../src/config.js';
+import { DEFAULT_CACHE_POLICY, DEFAULT_UPSTREAM_POLICY, loadConfig } from '../src/config/index.js';
 import { createGateway } from '../src/gateway.js';
 import { createLogger } from '../src/logger.js';
 

@@ -1,4 +1,4 @@
-import type { CachePolicy } from '../config.js';
+import type { CachePolicy } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { CachedSeries, SeriesCache } from '../cache/seriesCache.js';
 import type { BrazeClient } from './client.js';
