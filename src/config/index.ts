@@ -1,6 +1,6 @@
 import { readDescriptorLimit } from '../descriptorLimit.js';
 import { AUTH_VARIABLES, readAuth, type AuthConfig } from './auth.js';
-import { BRAZE_API_KEY, BRAZE_INSTANCE, BRAZE_REST_ENDPOINT, readBraze, type BrazeConfig } from './braze.js';
+import { BRAZE_VARIABLES, readBraze, type BrazeConfig } from './braze.js';
 import { CACHE_VARIABLES, readCache, type CachePolicy } from './cache.js';
 import { CORS_ORIGINS, readCorsOrigins, type CorsOrigins } from './cors.js';
 import { DOCUMENT_CACHE_VARIABLES, QUERY_LIMIT_VARIABLES, readDocumentCache, readQueryLimits, type DocumentCachePolicy, type QueryLimits } from './limits.js';
@@ -59,9 +59,7 @@ export interface Config {
 
 /** Every variable the gateway reads, for checks that the documentation names them all. */
 export const VARIABLES: readonly Variable<unknown>[] = Object.freeze([
-  BRAZE_API_KEY,
-  BRAZE_INSTANCE,
-  BRAZE_REST_ENDPOINT,
+  ...BRAZE_VARIABLES,
   ...Object.values<Variable<unknown>>(UPSTREAM_VARIABLES),
   ...Object.values<Variable<unknown>>(CACHE_VARIABLES),
   ...Object.values<Variable<unknown>>(AUTH_VARIABLES),

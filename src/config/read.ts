@@ -34,7 +34,7 @@ interface Options {
 /** A whole number in [min, max], written in decimal digits only (no sign, exponent or unit). */
 export function integer(name: string, bounds: { min: number; max: number; default: number }): Variable<number> {
   const { min, max } = bounds;
-  return describe(name, 'integer', bounds.default, {}, (value, report) => {
+  return define(name, 'integer', bounds.default, {}, (value, report) => {
     const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
     if (Number.isSafeInteger(number) && number >= min && number <= max) return number;
     report(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
@@ -47,7 +47,7 @@ const FALSE = ['false', '0', 'no', 'off'];
 
 /** true/1/yes/on or false/0/no/off, in any case. */
 export function boolean(name: string, fallback: boolean, options: Options = {}): Variable<boolean> {
-  return describe(name, 'boolean', fallback, options, (value, report) => {
+  return define(name, 'boolean', fallback, options, (value, report) => {
     const lower = value.toLowerCase();
     if (TRUE.includes(lower)) return true;
     if (FALSE.includes(lower)) return false;
@@ -58,7 +58,7 @@ export function boolean(name: string, fallback: boolean, options: Options = {}):
 
 /** One of a few lower-case names; the value is lower-cased first, so `INFO` is `info`. */
 export function oneOf<T extends string>(name: string, values: readonly T[], fallback: T): Variable<T> {
-  return describe(name, 'enum', fallback, {}, (value, report) => {
+  return define(name, 'enum', fallback, {}, (value, report) => {
     const lower = value.toLowerCase();
     const found = values.find((candidate) => candidate === lower);
     if (found === undefined) report(`${name} must be one of ${values.join(', ')} (got "${lower}")`);
@@ -70,23 +70,23 @@ export function oneOf<T extends string>(name: string, values: readonly T[], fall
 export function string(name: string, options?: Options): Variable<string | undefined>;
 export function string(name: string, options: Options & { default: string }): Variable<string>;
 export function string(name: string, options: Options & { default?: string } = {}): Variable<string | undefined> {
-  return describe(name, 'string', options.default, options, (value) => value);
+  return define(name, 'string', options.default, options, (value) => value);
 }
 
 /**
  * Comma-separated entries, each trimmed, empty ones kept: what an empty entry means (a lost template
- * value, or nothing) is the reader's call. undefined when unset.
+ * value, or nothing) is for the caller to say. undefined when unset.
  */
 export function list(name: string, options: Options = {}): Variable<readonly string[] | undefined> {
-  return describe(name, 'list', undefined, options, (value) => value.split(',').map((entry) => entry.trim()));
+  return define(name, 'list', undefined, options, (value) => value.split(',').map((entry) => entry.trim()));
 }
 
 /** A value with a format of its own (a URL, a file); `parse` reports in its own words. */
 export function parsed<T>(name: string, fallback: T, parse: Variable<T>['parse']): Variable<T> {
-  return describe(name, 'parsed', fallback, {}, parse);
+  return define(name, 'parsed', fallback, {}, parse);
 }
 
-function describe<T>(name: string, kind: Variable<T>['kind'], fallback: T, options: Options, parse: Variable<T>['parse']): Variable<T> {
+function define<T>(name: string, kind: Variable<T>['kind'], fallback: T, options: Options, parse: Variable<T>['parse']): Variable<T> {
   return Object.freeze({ name, kind, default: fallback, refuseBlank: options.refuseBlank ?? false, parse });
 }
 
