@@ -23,7 +23,7 @@ import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Lexer, Source, TokenKind } from 'graphql';
 import { WebSocket } from 'undici';
-import { DEFAULT_QUERY_LIMITS } from '../src/config.js';
+import { DEFAULT_QUERY_LIMITS } from '../src/config/index.js';
 import { startFakeBraze } from '../test/helpers/fakeBraze.js';
 import { ENDING_AT, numberEnv } from './common.js';
 import { rssMiB, stopChild } from './process.js';

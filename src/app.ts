@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { BrazeClient, createBrazeDispatcher } from './braze/client.js';
 import { createMemoryCache } from './cache/memoryCache.js';
 import { createRedisCache } from './cache/redisCache.js';
-import type { CachePolicy, Config } from './config.js';
+import type { CachePolicy, Config } from './config/index.js';
 import type { AnswerCache } from './data/cache.js';
 import { DataService } from './data/service.js';
 import { guardConnections, httpServerOptions } from './connections.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ServerLimits } from './config.js';
+import type { ServerLimits } from './config/index.js';
 
 /**
  * After answering a request whose body is still arriving, how long the connection stays half-closed

@@ -1,4 +1,4 @@
-import type { LogLevel } from './config.js';
+import type { LogLevel } from './config/index.js';
 import { createRedactor } from './redact.js';
 import { requestScope } from './requestId.js';
 

@@ -1,5 +1,5 @@
 import { startGateway } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger } from './logger.js';
 
 // The only module with side effects: read the environment once, start, and stop on a signal.

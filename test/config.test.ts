@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, descriptorReserve, loadConfig, type Config, type HostFacts } from '../src/config.js';
+import { ConfigError, descriptorReserve, loadConfig, type Config, type HostFacts } from '../src/config/index.js';
 
 /** A live configuration needs a credential setting; these tests are about something else. */
 const AUTH = { AUTH_TOKENS: 'tok-0123456789abcdef' };

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { BrazeClient, type BrazeRequest } from '../src/braze/client.js';
+import { DEFAULT_CACHE_POLICY, DEFAULT_UPSTREAM_POLICY, loadConfig } from '../src/config/index.js';
 import { DataService } from '../src/data/service.js';
-import { DEFAULT_CACHE_POLICY, DEFAULT_UPSTREAM_POLICY, loadConfig } from '../src/config.js';
 import { createGateway } from '../src/gateway.js';
 import { createLogger } from '../src/logger.js';
 

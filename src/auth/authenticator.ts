@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
-import type { AuthConfig } from '../config.js';
+import type { AuthConfig } from '../config/index.js';
 import { UnauthenticatedError } from '../errors.js';
 
 /** Who a request acts as: a static token (by its position in AUTH_TOKENS) or a JWT subject. */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
-import type { UpstreamPolicy } from '../config.js';
+import type { UpstreamPolicy } from '../config/index.js';
 import {
   UpstreamBadRequestError,
   UpstreamError,

@@ -1,0 +1,52 @@
+import { boolean, defaultsOf, integer, parsed, string, type Report, type VariableReader, type VariableTable } from './read.js';
+
+/** The cross-request cache of Braze answers. */
+export interface CachePolicy {
+  readonly enabled: boolean;
+  /** How long an answer stays fresh when its window reaches into the last unit (counts still moving). */
+  readonly liveTtlMs: number;
+  /** How long an answer for a window wholly in the past stays fresh (Braze data can arrive late). */
+  readonly pastTtlMs: number;
+  /** In-memory bounds (ignored with Redis, which has its own maxmemory policy). */
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  /** When set, the cache lives in Redis so replicas share it. */
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
+  /**
+   * "Now" for a field that omits `endingAt` is the request's time rounded down to this. 1 s keeps it the
+   * request's own time; 60 s lets every request of a minute share cache entries for "the last N days".
+   */
+  readonly requestTimeGranularityMs: number;
+}
+
+/** The URL stays the text it was given (ioredis reads it); it is never echoed, as it may hold a password. */
+function checkRedisUrl(value: string, report: Report): string | undefined {
+  let protocol = '';
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol === 'redis:' || protocol === 'rediss:') return value;
+  report('REDIS_URL must be a redis:// or rediss:// URL');
+  return undefined;
+}
+
+/** REDIS_URL comes first so that its problem, if any, heads the cache's problems. */
+export const CACHE_VARIABLES: VariableTable<CachePolicy> = {
+  redisUrl: parsed('REDIS_URL', undefined, checkRedisUrl),
+  enabled: boolean('CACHE_ENABLED', true),
+  liveTtlMs: integer('CACHE_TTL_LIVE_MS', { min: 0, max: 86_400_000, default: 60_000 }),
+  pastTtlMs: integer('CACHE_TTL_PAST_MS', { min: 0, max: 7 * 86_400_000, default: 15 * 60_000 }),
+  maxEntries: integer('CACHE_MAX_ENTRIES', { min: 1, max: 10_000_000, default: 10_000 }),
+  maxBytes: integer('CACHE_MAX_BYTES', { min: 1024, max: 16 * 1024 ** 3, default: 64 * 1024 * 1024 }),
+  redisKeyPrefix: string('REDIS_KEY_PREFIX', { default: 'braze-analytics-gateway:' }),
+  requestTimeGranularityMs: integer('REQUEST_TIME_GRANULARITY_MS', { min: 1_000, max: 3_600_000, default: 1_000 }),
+};
+
+export const DEFAULT_CACHE_POLICY: CachePolicy = Object.freeze(defaultsOf(CACHE_VARIABLES));
+
+export function readCache(vars: VariableReader): CachePolicy {
+  return Object.freeze(vars.readAll(CACHE_VARIABLES));
+}

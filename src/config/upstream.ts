@@ -1,0 +1,63 @@
+import { defaultsOf, integer, type VariableReader, type VariableTable } from './read.js';
+
+/** How the gateway treats Braze: deadlines, retries, the shared rate-limit bucket, the breaker, caps. */
+export interface UpstreamPolicy {
+  /** Overall deadline of one upstream call, covering its retries and waits. */
+  readonly timeoutMs: number;
+  /** Per attempt: TCP/TLS connect. */
+  readonly connectTimeoutMs: number;
+  /** Per attempt: request sent → response headers. */
+  readonly headersTimeoutMs: number;
+  /** Per attempt: longest silence between two body chunks. */
+  readonly bodyTimeoutMs: number;
+  /** Attempts per call, the first included (1 = never retry). */
+  readonly maxAttempts: number;
+  /** Exponential backoff with full jitter: a random wait in [0, min(max, base·2^(n-1))]. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** A 429 whose x-ratelimit-reset is at most this far away is waited out and retried. */
+  readonly rateLimitWaitMs: number;
+  /** With the export bucket's `remaining` at or below this, no call of that bucket is made until the reset. */
+  readonly rateLimitReserve: number;
+  /** The same for the 1,000-an-hour list bucket (/events/list, /purchases/product_list, …). */
+  readonly listRateLimitReserve: number;
+  /** Consecutive failed attempts (5xx, timeout, connection) that open the breaker; 0 = no breaker. */
+  readonly breakerThreshold: number;
+  readonly breakerCooldownMs: number;
+  /** Distinct upstream calls one GraphQL request may make. */
+  readonly maxCallsPerRequest: number;
+  /** Concurrent connections to Braze, for the whole process. */
+  readonly maxConnections: number;
+  /** Larger answers are refused, not buffered. */
+  readonly maxBodyBytes: number;
+}
+
+export const UPSTREAM_VARIABLES: VariableTable<UpstreamPolicy> = {
+  timeoutMs: integer('BRAZE_TIMEOUT_MS', { min: 100, max: 300_000, default: 15_000 }),
+  connectTimeoutMs: integer('BRAZE_CONNECT_TIMEOUT_MS', { min: 50, max: 60_000, default: 3_000 }),
+  headersTimeoutMs: integer('BRAZE_HEADERS_TIMEOUT_MS', { min: 50, max: 300_000, default: 10_000 }),
+  bodyTimeoutMs: integer('BRAZE_BODY_TIMEOUT_MS', { min: 50, max: 300_000, default: 10_000 }),
+  maxAttempts: integer('BRAZE_MAX_ATTEMPTS', { min: 1, max: 10, default: 3 }),
+  retryBaseMs: integer('BRAZE_RETRY_BASE_MS', { min: 1, max: 60_000, default: 250 }),
+  retryMaxMs: integer('BRAZE_RETRY_MAX_MS', { min: 1, max: 300_000, default: 4_000 }),
+  rateLimitWaitMs: integer('BRAZE_RATE_LIMIT_WAIT_MS', { min: 0, max: 300_000, default: 5_000 }),
+  rateLimitReserve: integer('BRAZE_RATE_LIMIT_RESERVE', { min: 0, max: 10_000_000, default: 1_000 }),
+  listRateLimitReserve: integer('BRAZE_LIST_RATE_LIMIT_RESERVE', { min: 0, max: 1_000_000, default: 100 }),
+  breakerThreshold: integer('BRAZE_BREAKER_THRESHOLD', { min: 0, max: 1_000, default: 5 }),
+  breakerCooldownMs: integer('BRAZE_BREAKER_COOLDOWN_MS', { min: 100, max: 3_600_000, default: 30_000 }),
+  maxCallsPerRequest: integer('BRAZE_MAX_CALLS_PER_REQUEST', { min: 1, max: 10_000, default: 50 }),
+  maxConnections: integer('BRAZE_MAX_CONNECTIONS', { min: 1, max: 1_000, default: 20 }),
+  maxBodyBytes: integer('BRAZE_MAX_BODY_BYTES', { min: 1_024, max: 100 * 1024 * 1024, default: 1024 * 1024 }),
+};
+
+export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = Object.freeze(defaultsOf(UPSTREAM_VARIABLES));
+
+/** The table's values. The retry-order check is left to the caller, which places it among the other problems. */
+export function readUpstream(vars: VariableReader): UpstreamPolicy {
+  return Object.freeze(vars.readAll(UPSTREAM_VARIABLES));
+}
+
+/** Problems between upstream settings that are each within bounds. */
+export function checkUpstream(vars: VariableReader, upstream: UpstreamPolicy): void {
+  if (upstream.retryBaseMs > upstream.retryMaxMs) vars.report('BRAZE_RETRY_BASE_MS must not exceed BRAZE_RETRY_MAX_MS');
+}

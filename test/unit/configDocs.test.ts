@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, VARIABLES } from '../../src/config/index.js';
+
+/** The names in the first cell of each row of README's configuration table (a row may name two). */
+function documentedVariables(readme: string): Set<string> {
+  const section = /^## Configuration\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+  const names = new Set<string>();
+  for (const row of section.split('\n').filter((line) => line.startsWith('| `'))) {
+    const firstCell = row.split('|')[1] ?? '';
+    for (const match of firstCell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)) names.add(match[1]!);
+  }
+  return names;
+}
+
+describe("README's configuration table", () => {
+  const documented = documentedVariables(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+  const read = VARIABLES.map((variable) => variable.name);
+
+  it('is found, so the checks below compare something', () => {
+    expect(documented.size).toBeGreaterThan(40);
+    expect(read.length).toBeGreaterThan(40);
+  });
+
+  it('names every variable the gateway reads', () => {
+    expect(read.filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  it('names no variable the gateway does not read', () => {
+    expect([...documented].filter((name) => !read.includes(name))).toEqual([]);
+  });
+
+  it('lists every variable loadConfig looks at, and each once', () => {
+    const looked = new Set<string>();
+    // An empty environment, watched: every variable is looked at even when unset.
+    const env = new Proxy<Record<string, string | undefined>>({}, {
+      get: (target, name) => {
+        if (typeof name === 'string') looked.add(name);
+        return Reflect.get(target, name);
+      },
+    });
+    loadConfig(env, { descriptorLimit: 65_536 });
+    expect([...looked].sort()).toEqual([...read].sort());
+    expect(new Set(read).size).toBe(read.length);
+  });
+});
