@@ -1,7 +1,8 @@
 import { BadUserInputError } from '../errors.js';
 import { builder } from './builder.js';
 import { EventSeriesRef, resolveEventSeries } from './eventSeries.js';
-import { checkEventName, MAX_NAME_LENGTH, seriesWindowArgs } from './eventSeriesArgs.js';
+import { checkName, MAX_NAME_LENGTH } from './arguments.js';
+import { seriesWindowArgs } from './eventSeriesArgs.js';
 
 /** A custom event, known by its name: the entity other subgraphs point at. */
 export interface CustomEvent {
@@ -46,6 +47,6 @@ builder.queryField('customEvent', (t) =>
     args: {
       name: t.arg.string({ required: true, description: 'The custom event name. Braze `event`.' }),
     },
-    resolve: (_root, { name }) => ({ name: checkEventName(name, 'name') }),
+    resolve: (_root, { name }) => ({ name: checkName(name, 'name') }),
   }),
 );

@@ -1,8 +1,7 @@
 import type { InputShapeFromFields } from '@pothos/core';
-import type { BrazeUnit } from '../data/brazeTime.js';
 import type { EventSeriesCall } from '../data/endpoints/eventSeries.js';
 import { MAX_LENGTH, MIN_LENGTH } from '../data/series.js';
-import { BadUserInputError } from '../errors.js';
+import { checkName, optionalFilter, toSeriesWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { TimeUnit } from './timeUnit.js';
 
@@ -37,46 +36,13 @@ export const seriesWindowArgs = builder.args((arg) => ({
 
 export type SeriesWindowArgs = InputShapeFromFields<typeof seriesWindowArgs>;
 
-/**
- * Braze keeps custom event and product names to 255 characters; its app and segment identifiers are
- * 36-character UUIDs. Longer values cannot name anything, and would become huge upstream URLs and
- * log lines, so they are refused before any call.
- */
-export const MAX_NAME_LENGTH = 255;
-export const MAX_ID_LENGTH = 128;
-
-/** A custom event name as an argument: not blank, not longer than Braze allows. */
-export function checkEventName(name: string, argument: string): string {
-  if (name.trim() === '') throw new BadUserInputError(`${argument} must not be empty`, argument);
-  if (name.length > MAX_NAME_LENGTH) {
-    throw new BadUserInputError(`${argument} must be at most ${MAX_NAME_LENGTH} characters, got ${name.length}`, argument);
-  }
-  return name;
-}
-
 /** Checks the arguments and turns them into the call Braze will get. Nothing bad reaches upstream. */
 export function toEventSeriesCall(event: string, args: SeriesWindowArgs, requestTime: Date): EventSeriesCall {
-  checkEventName(event, 'event');
-  const { length } = args;
-  if (!Number.isInteger(length) || length < MIN_LENGTH || length > MAX_LENGTH) {
-    throw new BadUserInputError(
-      `length must be between ${MIN_LENGTH} and ${MAX_LENGTH} (inclusive), got ${length}`,
-      'length',
-    );
-  }
+  checkName(event, 'event');
   return {
     event,
-    length,
-    unit: (args.unit ?? 'day') satisfies BrazeUnit,
-    endingAt: args.endingAt ?? requestTime,
-    appId: optionalId(args.appId, 'appId'),
-    segmentId: optionalId(args.segmentId, 'segmentId'),
+    ...toSeriesWindow(args, requestTime),
+    appId: optionalFilter(args.appId, 'appId'),
+    segmentId: optionalFilter(args.segmentId, 'segmentId'),
   };
-}
-
-function optionalId(value: string | null | undefined, name: string): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (value.trim() === '') throw new BadUserInputError(`${name} must not be empty; omit it to not filter`, name);
-  if (value.length > MAX_ID_LENGTH) throw new BadUserInputError(`${name} must be at most ${MAX_ID_LENGTH} characters, got ${value.length}`, name);
-  return value;
 }

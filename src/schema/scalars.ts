@@ -28,3 +28,22 @@ function asBadUserInput(parse: () => unknown): Date {
   }
   return parsed;
 }
+
+/**
+ * An exact decimal number, written as a string ("1234.56") so no client's float parser can round it:
+ * revenue keeps its cents however it is summed. Output only.
+ */
+export const DecimalScalar = new GraphQLScalarType<string, string>({
+  name: 'Decimal',
+  description: 'An exact decimal number as a string, e.g. "1234.56": revenue keeps its cents. Sums are computed exactly.',
+  serialize(value: unknown): string {
+    if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return value;
+    throw createGraphQLError('Decimal cannot represent this value');
+  },
+  parseValue(): never {
+    throw createGraphQLError('Decimal is an output type', { extensions: { code: 'BAD_USER_INPUT' } });
+  },
+  parseLiteral(): never {
+    throw createGraphQLError('Decimal is an output type', { extensions: { code: 'BAD_USER_INPUT' } });
+  },
+});
