@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { rssMiB, stopChild } from './process.js';
 import autocannon from 'autocannon';
+import { CALLS_PATH } from '../test/helpers/fakeBraze.js';
 import { BENCH_TOKEN, type TargetInfo } from './protocol.js';
 
 /** A fixed instant, so the same question is the same cache key in every request. */
@@ -73,10 +74,11 @@ export async function startTarget(env: Record<string, string>): Promise<Target> 
 }
 
 
+/** Every call the fake Braze received so far, read from its GET /__calls. */
 export async function upstreamCalls(upstream: string): Promise<number> {
-  const response = await fetch(`${upstream}/__calls`, { signal: AbortSignal.timeout(5000) });
+  const response = await fetch(`${upstream}${CALLS_PATH}`, { signal: AbortSignal.timeout(5000) });
   const body = (await response.json()) as { calls?: unknown };
-  if (typeof body.calls !== 'number') throw new Error(`unexpected /__calls body: ${JSON.stringify(body)}`);
+  if (typeof body.calls !== 'number') throw new Error(`unexpected ${CALLS_PATH} body: ${JSON.stringify(body)}`);
   return body.calls;
 }
 

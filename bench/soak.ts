@@ -1,5 +1,5 @@
-// npm run bench:soak: a bounded soak of the gateway against a local upstream that fails ~10% of calls
-// (bench/soakTarget.ts, in a child process so this load generator does not share its event loop).
+// npm run bench:soak: a bounded soak of the gateway against the fake Braze failing ~10% of calls
+// (bench/soakTarget.ts and bench/faults.ts, in a child process so this load generator does not share its event loop).
 // Drives mixed GraphQL traffic for a fixed time, samples the child's RSS every second, and prints a
 // markdown report: throughput, latency, GraphQL error codes, upstream attempts by outcome, memory.
 //
@@ -11,7 +11,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
-import type { Outcome, UpstreamStats } from './soakTarget.js';
+import { CALLS_PATH } from '../test/helpers/fakeBraze.js';
+import type { FaultStats, Outcome } from './faults.js';
 import { prng } from './prng.js';
 import { rssMiB, stopChild } from './process.js';
 
@@ -365,16 +366,18 @@ function readReadyLine(child: ChildProcess): Promise<string> {
 }
 
 
-function isUpstreamStats(value: unknown): value is UpstreamStats {
+function isFaultStats(value: unknown): value is FaultStats {
   if (!isRecord(value) || !isRecord(value['byOutcome']) || !isRecord(value['plan'])) return false;
   return ['total', 'rejected', 'hangsOpen'].every((k) => typeof value[k] === 'number');
 }
 
-async function upstreamStats(upstream: string): Promise<UpstreamStats> {
-  const response = await fetch(`${upstream}/__stats`, { signal: AbortSignal.timeout(5000) });
+/** The fake's failure tallies, from its GET /__calls. */
+async function upstreamStats(upstream: string): Promise<FaultStats> {
+  const response = await fetch(`${upstream}${CALLS_PATH}`, { signal: AbortSignal.timeout(5000) });
   const body: unknown = await response.json();
-  if (!isUpstreamStats(body)) throw new Error(`unexpected /__stats body: ${JSON.stringify(body).slice(0, 200)}`);
-  return body;
+  const faults = isRecord(body) ? body['faults'] : undefined;
+  if (!isFaultStats(faults)) throw new Error(`unexpected ${CALLS_PATH} body: ${JSON.stringify(body).slice(0, 200)}`);
+  return faults;
 }
 
 
@@ -385,7 +388,7 @@ interface Result {
   readonly target: Target;
   readonly seconds: number;
   readonly tally: Tally;
-  readonly upstream: UpstreamStats;
+  readonly upstream: FaultStats;
   readonly upstreamAttempts: number;
   readonly rss: { readonly start: number | undefined; readonly peak: number | undefined; readonly end: number | undefined };
   readonly childEnd: string;
@@ -460,7 +463,7 @@ async function main(): Promise<void> {
 }
 
 /** Counts during the measured phase only; hangsOpen is the state at its end. */
-function diffStats(before: UpstreamStats, after: UpstreamStats): UpstreamStats {
+function diffStats(before: FaultStats, after: FaultStats): FaultStats {
   const byOutcome = Object.fromEntries(
     Object.entries(after.byOutcome).map(([outcome, n]) => [outcome, n - (before.byOutcome[outcome as Outcome] ?? 0)]),
   ) as Record<Outcome, number>;

@@ -1,7 +1,7 @@
 // The system under load for npm run bench (bench/run.ts) and the RSS run (bench/rss.ts), in its own
 // process so the load generator does not share its event loop:
-//   - one local upstream playing Braze GET /events/data_series with a fixed latency; it counts the calls
-//     it receives and serves the count at GET /__calls ({"calls": n});
+//   - the fake Braze (test/helpers/fakeBraze.ts) with a fixed latency, recording nothing but its call
+//     count, which it serves at GET /__calls ({"calls": n});
 //   - BENCH_TARGET=all (default): two gateways against it, one with CACHE_ENABLED=false and one with
 //     CACHE_ENABLED=true, plus a "ceiling": a bare graphql-yoga with a trivial schema and no gateway plugins;
 //   - BENCH_TARGET=cache: only the cache-on gateway (the RSS run measures this process alone).
@@ -18,6 +18,7 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import { startGateway, type RunningGateway } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
+import { startFakeBraze, type FakeBraze } from '../test/helpers/fakeBraze.js';
 import { BENCH_TOKEN, type TargetInfo } from './protocol.js';
 
 const MODE = process.env['BENCH_TARGET'] ?? 'all';
@@ -30,6 +31,7 @@ const CACHE_MAX_ENTRIES = process.env['BENCH_CACHE_MAX_ENTRIES'];
 
 const gateways: RunningGateway[] = [];
 const servers: Server[] = [];
+let braze: FakeBraze | undefined;
 let stopping = false;
 function stop(): void {
   if (stopping) return;
@@ -38,6 +40,7 @@ function stop(): void {
   setTimeout(() => process.exit(1), 5000).unref();
   void (async () => {
     await Promise.allSettled(gateways.map((gateway) => gateway.close(1000)));
+    await braze?.close();
     for (const server of servers) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -51,40 +54,10 @@ process.once('SIGINT', stop);
 if (process.send !== undefined) process.once('disconnect', stop);
 
 // ---------------------------------------------------------------------------------------------------
-// The upstream: Braze's GET /events/data_series with a fixed latency.
+// The upstream: the fake Braze. No call is recorded (a run makes millions); the count is always kept.
 
-let calls = 0;
-const upstream = createServer((request, response) => {
-  const url = new URL(request.url ?? '/', 'http://upstream.invalid');
-  if (url.pathname === '/__calls') {
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ calls }));
-    return;
-  }
-  if (url.pathname !== '/events/data_series') {
-    response.writeHead(404, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ message: 'not found' }));
-    return;
-  }
-  calls++;
-  const length = Number(url.searchParams.get('length') ?? 1);
-  const daily = url.searchParams.get('unit') !== 'hour';
-  const step = daily ? 86_400_000 : 3_600_000;
-  const endingAt = Date.parse(url.searchParams.get('ending_at') ?? '');
-  const last = Math.floor((Number.isNaN(endingAt) ? Date.now() : endingAt) / step) * step;
-  const data = Array.from({ length }, (_, i) => {
-    const iso = new Date(last - (length - 1 - i) * step).toISOString();
-    return { time: daily ? iso.slice(0, 10) : iso.slice(0, 19), count: 100 + i };
-  });
-  const body = JSON.stringify({ message: 'success', data });
-  setTimeout(() => {
-    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    response.end(body);
-  }, LATENCY_MS);
-});
-await listen(upstream);
-servers.push(upstream);
-const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+braze = await startFakeBraze({ latencyMs: LATENCY_MS, record: false });
+const upstreamUrl = braze.url.origin;
 
 // ---------------------------------------------------------------------------------------------------
 // The gateways. loadConfig gets an explicit environment (not process.env), so nothing from the shell

@@ -1,13 +1,9 @@
 import { GraphQLClient } from 'graphql-request';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventSeriesDocument, type EventSeriesQuery } from './generated/graphql.js';
-import { type FakeBraze } from './helpers/fakeBraze.js';
-import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze()));
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
+const { braze, gateway } = useGatewayWithFakeBraze();
 
 describe('the frontend call the README shows', () => {
   it('a typed document through graphql-request returns typed data', async () => {

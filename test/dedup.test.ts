@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DashboardDocument } from './generated/graphql.js';
-import { type FakeBraze } from './helpers/fakeBraze.js';
-import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-
-beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze({ BRAZE_RETRY_BASE_MS: '5', BRAZE_RETRY_MAX_MS: '10' })));
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
-beforeEach(() => {
-  braze.calls.length = 0;
-});
+const { braze, gateway } = useGatewayWithFakeBraze({ BRAZE_RETRY_BASE_MS: '5', BRAZE_RETRY_MAX_MS: '10' });
 
 describe('within one GraphQL request, identical upstream calls are made once', () => {
   it('aliases, a fragment and the same instant in another offset share one call; other parameters do not', async () => {

@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BYTES_PER_CHARACTER,
   BYTES_PER_ERROR,
@@ -8,8 +8,7 @@ import {
   createDocumentCache,
   estimateDocumentBytes,
 } from '../src/documentCache.js';
-import { type FakeBraze } from './helpers/fakeBraze.js';
-import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze, useGatewayWithFakeBraze } from './helpers/gateway.js';
 import { sampleValue } from './helpers/prometheus.js';
 
 const AT = '2024-03-10T12:00:00Z';
@@ -114,13 +113,7 @@ async function reading(target: TestGateway): Promise<CacheReading> {
 }
 
 describe('the parsed-document cache over HTTP', () => {
-  let braze: FakeBraze;
-  let gateway: TestGateway;
-  beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze()));
-  afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
-  beforeEach(() => {
-    braze.calls.length = 0;
-  });
+  const { braze, gateway } = useGatewayWithFakeBraze();
 
   it('a repeated document is parsed once and then served from the cache, with the same answer', async () => {
     const document = chart('Repeated');
@@ -158,16 +151,10 @@ describe('DOCUMENT_CACHE_MAX_BYTES and DOCUMENT_CACHE_MAX_DOCUMENT_BYTES over HT
   // Budget for exactly three of the small documents below; the padded one is above the per-document cap.
   const small = (n: number) => chart(`Small${n}`);
   const budget = 3 * estimate(small(1));
-  let braze: FakeBraze;
-  let gateway: TestGateway;
-  beforeAll(
-    async () =>
-      ({ braze, gateway } = await startGatewayWithFakeBraze({
-        DOCUMENT_CACHE_MAX_BYTES: String(budget),
-        DOCUMENT_CACHE_MAX_DOCUMENT_BYTES: String(estimate(small(1)) + 100),
-      })),
-  );
-  afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
+  const { gateway } = useGatewayWithFakeBraze({
+    DOCUMENT_CACHE_MAX_BYTES: String(budget),
+    DOCUMENT_CACHE_MAX_DOCUMENT_BYTES: String(estimate(small(1)) + 100),
+  });
 
   it('holds no more than the budget: the least recently used document is parsed again', async () => {
     for (const n of [1, 2, 3]) expect((await gateway.query(small(n))).errors).toEqual([]);

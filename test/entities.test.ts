@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { representationProblem } from '../src/schema/entityRepresentations.js';
-import { type FakeBraze } from './helpers/fakeBraze.js';
-import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 /** What a federation router sends: the representations as a variable. */
 const ENTITIES = `query Entities($representations: [_Any!]!) {
@@ -46,10 +45,7 @@ describe('representationProblem (pure)', () => {
   });
 });
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze()));
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
+const { braze, gateway } = useGatewayWithFakeBraze();
 beforeEach(() => {
   braze.calls.length = 0;
   gateway.logs.length = 0;

@@ -1,7 +1,6 @@
 import { serverAudits, type AuditResult } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeBraze } from './helpers/fakeBraze.js';
-import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 /**
  * The GraphQL-over-HTTP conformance audits of the `graphql-http` package (61 audits: 13 MUST, the
@@ -16,11 +15,8 @@ const NOT_MET_WITHOUT_CSRF_HEADER = [
   'MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/json',
 ];
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-
-beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze()));
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
+// Not reset between tests: the last test checks that no audit made an upstream call.
+const { braze, gateway } = useGatewayWithFakeBraze({}, { resetCallsBeforeEach: false });
 
 /** Runs every audit with the gateway's credential, plus `extra` headers, on every request. */
 async function audit(extra: Record<string, string>): Promise<AuditResult[]> {

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeBraze } from './helpers/fakeBraze.js';
-import { type TestGateway, startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestGateway, startTestGateway, useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const AT = '2024-03-10T12:00:00Z';
 
@@ -66,13 +65,7 @@ const THREE_DAYS = [
   { time: '2024-03-10T00:00:00.000Z', count: 3 },
 ];
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze()));
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
-beforeEach(() => {
-  braze.calls.length = 0;
-});
+const { braze, gateway } = useGatewayWithFakeBraze();
 
 /** Asserts a refusal by `limit` with QUERY_TOO_COMPLEX, 400, and no upstream call. */
 function expectRefused(result: Awaited<ReturnType<TestGateway['query']>>, limit: string, message: RegExp): void {

@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeries, type FakeBraze } from './helpers/fakeBraze.js';
-import { type TestGateway, startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { defaultSeries } from './helpers/fakeBraze.js';
+import { type TestGateway, startTestGateway, useGatewayWithFakeBraze } from './helpers/gateway.js';
 import { sampleValue } from './helpers/prometheus.js';
 
 const AT = '2024-03-10T12:00:00Z';
 const RATE_LIMIT = { 'x-ratelimit-limit': '250000', 'x-ratelimit-remaining': '231877', 'x-ratelimit-reset': '4102444800' };
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze({ BRAZE_RETRY_BASE_MS: '1', BRAZE_RETRY_MAX_MS: '2', BRAZE_RATE_LIMIT_RESERVE: '0' })));
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
+const { braze, gateway } = useGatewayWithFakeBraze({ BRAZE_RETRY_BASE_MS: '1', BRAZE_RETRY_MAX_MS: '2', BRAZE_RATE_LIMIT_RESERVE: '0' });
 
 async function scrape(target: TestGateway = gateway): Promise<{ status: number; type: string | null; text: string }> {
   const response = await fetch(new URL('/metrics', target.url));

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_NESTING, nestingDepth } from '../src/plugins/useNestingLimit.js';
-import { type FakeBraze } from './helpers/fakeBraze.js';
-import { type TestGateway, type WireError, startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { type TestGateway, type WireError, startTestGateway, useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 /** Deeper than graphql-js' recursive parser can go on Node's default stack (values overflow near 2,000). */
 const DEEP = 3000;
@@ -44,21 +43,14 @@ describe('nestingDepth (pure)', () => {
   });
 });
 
-let braze: FakeBraze;
-let gateway: TestGateway;
+const { braze, gateway } = useGatewayWithFakeBraze();
 /** Token limit at its maximum: only the nesting limit stands between these documents and the parser. */
 let unlimitedTokens: TestGateway;
 beforeAll(async () => {
-  ({ braze, gateway } = await startGatewayWithFakeBraze());
   unlimitedTokens = await startTestGateway(braze, { QUERY_MAX_TOKENS: '1000000' });
 });
-afterAll(async () => {
-  await unlimitedTokens.close();
-  await stopGatewayWithFakeBraze({ braze, gateway });
-});
-beforeEach(() => {
-  braze.calls.length = 0;
-});
+// After hooks run last-registered first: this gateway closes before the fake Braze it uses.
+afterAll(() => unlimitedTokens.close());
 
 const errorLines = (logs: string[]): string[] => logs.filter((line) => (JSON.parse(line) as { level: string }).level === 'error');
 

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { print } from 'graphql';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { DashboardDocument, EventSeriesDocument } from './generated/graphql.js';
-import { type FakeBraze } from './helpers/fakeBraze.js';
-import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const MANIFEST = fileURLToPath(new URL('./generated/persisted-documents.json', import.meta.url));
 const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, string>;
@@ -17,13 +16,7 @@ const VARIABLES = { event: 'purchase', length: 2, endingAt: '2024-03-10T00:00:00
 /** The id codegen embedded in a generated document. */
 const idOf = (document: unknown): string => (document as { __meta__: { hash: string } }).__meta__.hash;
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze({ PERSISTED_OPERATIONS_FILE: MANIFEST, AUTH_TOKENS: 'tok-persisted-0123456789abcdef' })));
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
-beforeEach(() => {
-  braze.calls.length = 0;
-});
+const { braze, gateway } = useGatewayWithFakeBraze({ PERSISTED_OPERATIONS_FILE: MANIFEST, AUTH_TOKENS: 'tok-persisted-0123456789abcdef' });
 
 async function post(body: Record<string, unknown>) {
   const response = await fetch(gateway.url, {

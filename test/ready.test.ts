@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeries, type FakeBraze } from './helpers/fakeBraze.js';
-import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { defaultSeries } from './helpers/fakeBraze.js';
+import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const QUERY = '{ eventSeries(event: "e", length: 1, endingAt: "2024-01-01T00:00:00Z") { total } }';
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze({ BRAZE_MAX_ATTEMPTS: '1', BRAZE_BREAKER_THRESHOLD: '2', BRAZE_BREAKER_COOLDOWN_MS: '600' })));
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
+const { braze, gateway } = useGatewayWithFakeBraze({ BRAZE_MAX_ATTEMPTS: '1', BRAZE_BREAKER_THRESHOLD: '2', BRAZE_BREAKER_COOLDOWN_MS: '600' });
 
 async function probe(path: '/ready' | '/health') {
   const response = await fetch(new URL(path, gateway.url));

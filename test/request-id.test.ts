@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requestIdFrom } from '../src/requestId.js';
-import { type FakeBraze } from './helpers/fakeBraze.js';
-import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze({ BRAZE_MAX_ATTEMPTS: '1' })));
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
+const { braze, gateway } = useGatewayWithFakeBraze({ BRAZE_MAX_ATTEMPTS: '1' });
 
 /** A failing upstream call, so the request writes log lines of its own (the client's warning). */
 async function failingRequest(headers: Record<string, string>): Promise<Response> {

@@ -1,24 +1,22 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeries, type CannedAnswer, type FakeBraze } from './helpers/fakeBraze.js';
-import { TEST_API_KEY, type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { defaultSeries, type CannedAnswer } from './helpers/fakeBraze.js';
+import { TEST_API_KEY, startGatewayWithFakeBraze, stopGatewayWithFakeBraze, useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const TOKENS = ['tok-secrets-1-7e6d5c4b3a291807f6e5', 'tok-secrets-2-a1b2c3d4e5f60718293a'];
 const JWT_SECRET = 'jwt-secret-for-the-secrets-test-5d4c3b2a1908';
 const AUDIENCE = 'braze-analytics-gateway';
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  ({ braze, gateway } = await startGatewayWithFakeBraze({
+// Not reset between tests: the last test checks every call the file made carried the key.
+const { braze, gateway } = useGatewayWithFakeBraze(
+  {
     BRAZE_TIMEOUT_MS: '300',
     AUTH_TOKENS: TOKENS.join(','),
     AUTH_JWT_SECRET: JWT_SECRET,
     AUTH_JWT_AUDIENCE: AUDIENCE,
-  }));
-});
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
+  },
+  { resetCallsBeforeEach: false },
+);
 
 async function jwt(audience: string, expiresAt: number, secret = JWT_SECRET): Promise<string> {
   return new SignJWT({ sub: 'dashboards' }).setProtectedHeader({ alg: 'HS256' }).setAudience(audience).setExpirationTime(expiresAt).sign(new TextEncoder().encode(secret));

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { EventSeriesDocument } from './generated/graphql.js';
-import { type FakeBraze } from './helpers/fakeBraze.js';
-import { TEST_API_KEY, type TestGateway, startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { TEST_API_KEY, startTestGateway, useGatewayWithFakeBraze } from './helpers/gateway.js';
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-
-beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze()));
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
+const { braze, gateway } = useGatewayWithFakeBraze();
 beforeEach(() => {
   braze.calls.length = 0;
   braze.respond((call) => {

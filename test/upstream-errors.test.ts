@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { defaultSeries, startFakeBraze, type CannedAnswer, type FakeBraze, type RecordedCall } from './helpers/fakeBraze.js';
-import { type TestGateway, type WireResult, startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { defaultSeries, startFakeBraze, type CannedAnswer, type RecordedCall } from './helpers/fakeBraze.js';
+import { type WireResult, startTestGateway, useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 /**
  * Every failure class, one case each. Each request asks for a failing series ("fail") beside a healthy
@@ -21,19 +21,10 @@ const GOOD = {
   ],
 };
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  ({ braze, gateway } = await startGatewayWithFakeBraze({
-    BRAZE_TIMEOUT_MS: '400',
-    BRAZE_MAX_ATTEMPTS: '1',
-    BRAZE_BREAKER_THRESHOLD: '0',
-  }));
-});
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
-beforeEach(() => {
-  braze.calls.length = 0;
+const { braze, gateway } = useGatewayWithFakeBraze({
+  BRAZE_TIMEOUT_MS: '400',
+  BRAZE_MAX_ATTEMPTS: '1',
+  BRAZE_BREAKER_THRESHOLD: '0',
 });
 
 /** "fail" gets `failure`; "ok" gets a normal series. */

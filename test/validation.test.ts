@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventSeriesDocument } from './generated/graphql.js';
-import { type FakeBraze } from './helpers/fakeBraze.js';
-import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze } from './helpers/gateway.js';
+import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
-let braze: FakeBraze;
-let gateway: TestGateway;
-
-beforeAll(async () => ({ braze, gateway } = await startGatewayWithFakeBraze()));
-afterAll(() => stopGatewayWithFakeBraze({ braze, gateway }));
-beforeEach(() => {
-  braze.calls.length = 0;
-});
+const { braze, gateway } = useGatewayWithFakeBraze();
 
 const VALID = { event: 'purchase', length: 7, endingAt: '2024-03-10T00:00:00Z' };
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeRateLimit } from './fakeRateLimit.js';
 
 /** What the gateway sent, as Braze would have seen it. */
 export interface RecordedCall {
@@ -16,29 +17,75 @@ export interface CannedAnswer {
   body?: unknown;
 }
 
-/** Full control over the socket, for faults (resets, stalls, truncated bodies). */
+/**
+ * Full control over the socket, for faults (resets, stalls, truncated bodies). With a latency, the
+ * client may have left by the time it runs: check `response.destroyed`.
+ */
 export type RawHandler = (request: IncomingMessage, response: ServerResponse, call: RecordedCall) => void;
 export type Responder = (call: RecordedCall) => CannedAnswer | Promise<CannedAnswer>;
+
+/** The fake's own route, never a Braze one: GET answers `{"calls": n, ...}` (see `FakeBrazeOptions.counts`). */
+export const CALLS_PATH = '/__calls';
+
+export interface FakeBrazeOptions {
+  /** Every call waits this long before it is answered (or handed to `handleRaw`). Default 0: at once. */
+  readonly latencyMs?: number;
+  /**
+   * Keep every call in `calls` (default true). A benchmark making millions of calls turns this off and
+   * reads `callCount`, which is always kept.
+   */
+  readonly record?: boolean;
+  /** Send Braze's x-ratelimit-* headers on every answer, counting down from this hourly limit. */
+  readonly rateLimit?: number;
+  /** More counts for GET /__calls, beside `calls` (a fault handler's tallies, say). */
+  readonly counts?: () => Readonly<Record<string, unknown>>;
+}
 
 /**
  * A local HTTP server playing Braze. By default it answers every data_series call with a
  * deterministic series (see `defaultSeries`); a test replaces that with `respond` or `handleRaw`.
+ * Every call but GET /__calls is counted, so another process can read the count over HTTP.
  */
 export class FakeBraze {
-  readonly calls: RecordedCall[] = [];
+  readonly #calls: RecordedCall[] = [];
+  #callCount = 0;
   #responder: Responder = (call) => ({ body: defaultSeries(call.query) });
   #raw: RawHandler | undefined;
+  readonly #latencyMs: number;
+  readonly #record: boolean;
+  readonly #rateLimit: FakeRateLimit | undefined;
+  readonly #counts: (() => Readonly<Record<string, unknown>>) | undefined;
   readonly #server = createServer((request, response) => this.#handle(request, response));
   #url: URL | undefined;
+
+  constructor(options: FakeBrazeOptions = {}) {
+    const { latencyMs = 0, record = true, rateLimit, counts } = options;
+    if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error(`latencyMs must be ≥ 0 (got ${latencyMs})`);
+    this.#latencyMs = latencyMs;
+    this.#record = record;
+    this.#rateLimit = rateLimit === undefined ? undefined : new FakeRateLimit(rateLimit);
+    this.#counts = counts;
+  }
 
   get url(): URL {
     if (!this.#url) throw new Error('FakeBraze is not started');
     return this.#url;
   }
 
+  /** Every call received, in order. Throws when recording is off, so no test reads an empty list by mistake. */
+  get calls(): RecordedCall[] {
+    if (!this.#record) throw new Error('FakeBraze was started with record: false; read callCount');
+    return this.#calls;
+  }
+
   /** Calls to GET /events/data_series only. */
   get seriesCalls(): RecordedCall[] {
     return this.calls.filter((c) => c.path === '/events/data_series');
+  }
+
+  /** Every call received since the start, recorded or not (GET /__calls excepted). */
+  get callCount(): number {
+    return this.#callCount;
   }
 
   async start(): Promise<this> {
@@ -64,16 +111,33 @@ export class FakeBraze {
 
   #handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://fake.invalid');
+    if (url.pathname === CALLS_PATH && request.method === 'GET') return this.#serveCounts(response);
     const call: RecordedCall = {
       method: request.method ?? '',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: request.headers,
     };
-    this.calls.push(call);
-    if (this.#raw) return this.#raw(request, response, call);
-    Promise.resolve(this.#responder(call)).then(
+    this.#callCount++;
+    if (this.#record) this.#calls.push(call);
+    // Each call is answered by what was scripted when it arrived, even if a test re-scripts meanwhile.
+    const raw = this.#raw;
+    const responder = this.#responder;
+    const answer = (): void => {
+      if (this.#rateLimit) for (const [name, value] of Object.entries(this.#rateLimit.take())) response.setHeader(name, value);
+      if (raw) return raw(request, response, call);
+      this.#answer(responder, call, response);
+    };
+    if (this.#latencyMs > 0) setTimeout(answer, this.#latencyMs);
+    else answer();
+  }
+
+  #answer(responder: Responder, call: RecordedCall, response: ServerResponse): void {
+    // A responder that throws is a failed answer like a rejected one: the socket is destroyed.
+    new Promise<CannedAnswer>((resolve) => resolve(responder(call))).then(
       ({ status = 200, headers = {}, body }) => {
+        // The gateway may have given up on this call already.
+        if (response.destroyed) return;
         const text = typeof body === 'string' ? body : JSON.stringify(body ?? {});
         response.writeHead(status, { 'content-type': 'application/json', ...headers });
         response.end(text);
@@ -81,10 +145,15 @@ export class FakeBraze {
       () => response.destroy(),
     );
   }
+
+  #serveCounts(response: ServerResponse): void {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ ...this.#counts?.(), calls: this.#callCount }));
+  }
 }
 
-export async function startFakeBraze(): Promise<FakeBraze> {
-  return new FakeBraze().start();
+export async function startFakeBraze(options: FakeBrazeOptions = {}): Promise<FakeBraze> {
+  return new FakeBraze(options).start();
 }
 
 const DAY_MS = 86_400_000;

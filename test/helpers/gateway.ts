@@ -1,10 +1,11 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { GraphQLClient } from 'graphql-request';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startGateway, type RunningGateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
-import { startFakeBraze, type FakeBraze } from './fakeBraze.js';
+import { FakeBraze, startFakeBraze } from './fakeBraze.js';
 
 /** A key that looks real enough; tests assert it never leaves the gateway except towards Braze. */
 export const TEST_API_KEY = 'sk-test-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
@@ -130,4 +131,59 @@ export async function startGatewayWithFakeBraze(env: Record<string, string> = {}
 export async function stopGatewayWithFakeBraze({ braze, gateway }: { braze: FakeBraze | undefined; gateway: TestGateway | undefined }): Promise<void> {
   await gateway?.close();
   await braze?.close();
+}
+
+/**
+ * What most test files start: a fake Braze and a gateway in live mode against it, started in
+ * beforeAll, stopped in afterAll, with the recorded calls forgotten before each test unless
+ * `resetCallsBeforeEach` is false (for files whose tests read calls made by earlier ones). Call it at
+ * the top of a file or a describe block; both are usable from the first hook on (before that, the fake
+ * has no url and the gateway throws).
+ */
+export function useGatewayWithFakeBraze(
+  env: Record<string, string> = {},
+  { resetCallsBeforeEach = true }: { resetCallsBeforeEach?: boolean } = {},
+): { readonly braze: FakeBraze; readonly gateway: TestGateway } {
+  const braze = new FakeBraze();
+  let started: TestGateway | undefined;
+  beforeAll(async () => {
+    await braze.start();
+    started = await startTestGateway(braze, env);
+  });
+  afterAll(() => stopGatewayWithFakeBraze({ braze, gateway: started }));
+  if (resetCallsBeforeEach) {
+    beforeEach(() => {
+      braze.calls.length = 0;
+    });
+  }
+  const gateway = (): TestGateway => {
+    if (!started) throw new Error('the gateway is not started yet: use it in a test or a hook');
+    return started;
+  };
+  return { braze, gateway: forwardTo(gateway) };
+}
+
+/** A TestGateway that is the one `current` returns when used, so a file can hold it before it starts. */
+function forwardTo(current: () => TestGateway): TestGateway {
+  return {
+    get running() {
+      return current().running;
+    },
+    get url() {
+      return current().url;
+    },
+    get client() {
+      return current().client;
+    },
+    get authHeaders() {
+      return current().authHeaders;
+    },
+    get logs() {
+      return current().logs;
+    },
+    execute: (document, variables) => current().execute(document, variables),
+    query: (text, variables) => current().query(text, variables),
+    post: (text, init) => current().post(text, init),
+    close: () => current().close(),
+  };
 }

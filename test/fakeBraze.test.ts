@@ -1,0 +1,220 @@
+// The fake Braze itself: the benchmarks measure the gateway against it, so what they rely on (latency,
+// the call count over HTTP, rate-limit headers, the soak's failure mix) is proven here over real HTTP.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFaults, OUTCOMES, SOAK_PLAN, type FaultStats, type Outcome, type Plan } from '../bench/faults.js';
+import { CALLS_PATH, defaultSeries, startFakeBraze, type FakeBraze, type FakeBrazeOptions } from './helpers/fakeBraze.js';
+
+const SERIES_QUERY = { event: 'purchase', length: '3', unit: 'day', ending_at: '2024-03-10T00:00:00Z' };
+const HOUR_S = 3600;
+
+let started: FakeBraze[] = [];
+afterEach(async () => {
+  await Promise.all(started.map((braze) => braze.close()));
+  started = [];
+});
+
+async function fake(options: FakeBrazeOptions = {}): Promise<FakeBraze> {
+  const braze = await startFakeBraze(options);
+  started.push(braze);
+  return braze;
+}
+
+function seriesUrl(braze: FakeBraze, query: Record<string, string> = SERIES_QUERY): URL {
+  return new URL(`/events/data_series?${new URLSearchParams(query)}`, braze.url);
+}
+
+async function countsOf(braze: FakeBraze): Promise<Record<string, unknown>> {
+  const response = await fetch(new URL(CALLS_PATH, braze.url));
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+describe('FakeBraze options', () => {
+  it('answers after latencyMs, and counts the call as soon as it arrives', async () => {
+    const braze = await fake({ latencyMs: 300 });
+    const sentAt = performance.now();
+    let answeredAt: number | undefined;
+    const answered = fetch(seriesUrl(braze)).then(async (response) => {
+      answeredAt = performance.now();
+      return { status: response.status, body: await response.json() };
+    });
+    await expect.poll(() => braze.callCount, { interval: 5 }).toBe(1);
+    expect(answeredAt).toBeUndefined();
+    expect(await countsOf(braze)).toEqual({ calls: 1 });
+
+    expect(await answered).toEqual({ status: 200, body: defaultSeries(SERIES_QUERY) });
+    // Timers never fire early by Node's clock; performance.now() may read a hair less.
+    expect(answeredAt! - sentAt).toBeGreaterThanOrEqual(299);
+  });
+
+  it('with record: false, counts every call without keeping it, and GET /__calls is not a call', async () => {
+    const braze = await fake({ record: false });
+    for (let i = 0; i < 3; i++) expect((await fetch(seriesUrl(braze))).status).toBe(200);
+    expect((await fetch(new URL('/anything/else', braze.url))).status).toBe(200);
+
+    expect(braze.callCount).toBe(4);
+    expect(await countsOf(braze)).toEqual({ calls: 4 });
+    expect(await countsOf(braze)).toEqual({ calls: 4 });
+    expect(() => braze.calls).toThrow('record: false');
+  });
+
+  it('records every call by default, beside the count', async () => {
+    const braze = await fake();
+    await fetch(seriesUrl(braze));
+    await fetch(new URL('/other?x=1', braze.url));
+    expect(braze.callCount).toBe(2);
+    expect(braze.calls.map((call) => [call.path, call.query])).toEqual([
+      ['/events/data_series', SERIES_QUERY],
+      ['/other', { x: '1' }],
+    ]);
+    expect(await countsOf(braze)).toEqual({ calls: 2 });
+  });
+
+  it('adds what `counts` returns to GET /__calls', async () => {
+    let extra = 0;
+    const braze = await fake({ counts: () => ({ extra: ++extra }) });
+    await fetch(seriesUrl(braze));
+    expect(await countsOf(braze)).toEqual({ calls: 1, extra: 1 });
+    expect(await countsOf(braze)).toEqual({ calls: 1, extra: 2 });
+  });
+
+  it('sends x-ratelimit-* on every answer, counting every call down from the hourly limit', async () => {
+    const braze = await fake({ rateLimit: 5 });
+    const headers: Record<string, string | null>[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = Date.now();
+      const response = await fetch(seriesUrl(braze));
+      const after = Date.now();
+      await response.arrayBuffer();
+      const reset = Number(response.headers.get('x-ratelimit-reset'));
+      // The top of the next hour, in epoch seconds (as seen on either side of the call).
+      expect([nextHourS(before), nextHourS(after)]).toContain(reset);
+      headers.push({ limit: response.headers.get('x-ratelimit-limit'), remaining: response.headers.get('x-ratelimit-remaining') });
+    }
+    expect(headers).toEqual([
+      { limit: '5', remaining: '4' },
+      { limit: '5', remaining: '3' },
+      { limit: '5', remaining: '2' },
+    ]);
+
+    // A scripted answer's own headers win; a failed answer still counts against the bucket.
+    braze.respond(() => ({ status: 503, headers: { 'x-ratelimit-remaining': '4999' }, body: { message: 'no' } }));
+    const scripted = await fetch(seriesUrl(braze));
+    expect(scripted.status).toBe(503);
+    expect(scripted.headers.get('x-ratelimit-remaining')).toBe('4999');
+    braze.handleRaw((_request, response) => response.end('raw'));
+    const raw = await fetch(seriesUrl(braze));
+    expect(await raw.text()).toBe('raw');
+    expect(raw.headers.get('x-ratelimit-remaining')).toBe('0');
+  });
+
+  it('sends no x-ratelimit-* header unless asked', async () => {
+    const braze = await fake();
+    const response = await fetch(seriesUrl(braze));
+    expect([...response.headers.keys()].filter((name) => name.startsWith('x-ratelimit'))).toEqual([]);
+  });
+});
+
+function nextHourS(ms: number): number {
+  return (Math.floor(ms / 1000 / HOUR_S) + 1) * HOUR_S;
+}
+
+describe("the soak's failure mix (bench/faults.ts) plugged into the fake", () => {
+  const only = (outcome: Outcome): Plan => ({ ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])), [outcome]: 1000 }) as Plan;
+
+  async function faulty(plan: Plan, seed = 1): Promise<FakeBraze> {
+    const faults = createFaults({ seed, plan });
+    const braze = await fake({ record: false, rateLimit: 250_000, counts: () => ({ faults: faults.stats() }) });
+    braze.handleRaw(faults.handle);
+    return braze;
+  }
+
+  async function statsOf(braze: FakeBraze): Promise<FaultStats> {
+    return (await countsOf(braze))['faults'] as FaultStats;
+  }
+
+  it('answers a series with rate-limit headers when the draw is ok', async () => {
+    const braze = await faulty(only('ok'));
+    const response = await fetch(seriesUrl(braze));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-ratelimit-remaining')).toBe('249999');
+    expect(await response.json()).toEqual(defaultSeries(SERIES_QUERY));
+    expect((await statsOf(braze)).byOutcome.ok).toBe(1);
+  });
+
+  it('answers 503 with a JSON body', async () => {
+    const braze = await faulty(only('http503'));
+    const response = await fetch(seriesUrl(braze));
+    expect(response.status).toBe(503);
+    expect(response.headers.get('x-ratelimit-limit')).toBe('250000');
+    expect(await response.json()).toEqual({ message: 'Service Unavailable' });
+  });
+
+  it("answers 500 with a load balancer's HTML page, without Braze's headers", async () => {
+    const braze = await faulty(only('http500Html'));
+    const response = await fetch(seriesUrl(braze));
+    expect(response.status).toBe(500);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('x-ratelimit-limit')).toBeNull();
+    expect(await response.text()).toContain('<h1>Internal Server Error</h1>');
+  });
+
+  it('resets the socket before any byte of the answer', async () => {
+    const braze = await faulty(only('reset'));
+    await expect(fetch(seriesUrl(braze))).rejects.toThrow('fetch failed');
+  });
+
+  it('resets the socket half-way through a 200 body', async () => {
+    const braze = await faulty(only('resetMidBody'));
+    const response = await fetch(seriesUrl(braze));
+    expect(response.status).toBe(200);
+    const declared = Number(response.headers.get('content-length'));
+    expect(declared).toBe(JSON.stringify(defaultSeries(SERIES_QUERY)).length);
+    await expect(response.text()).rejects.toThrow();
+  });
+
+  it('hangs until the client lets go, and counts the hang as open meanwhile', async () => {
+    const braze = await faulty(only('hang'));
+    const aborter = new AbortController();
+    const hanging = fetch(seriesUrl(braze), { signal: aborter.signal });
+    await expect.poll(async () => (await statsOf(braze)).hangsOpen).toBe(1);
+    aborter.abort();
+    await expect(hanging).rejects.toThrow();
+    await expect.poll(async () => (await statsOf(braze)).hangsOpen).toBe(0);
+    expect((await statsOf(braze)).byOutcome.hang).toBe(1);
+  });
+
+  it('refuses parameters Braze would refuse, with 400, and draws no outcome for them', async () => {
+    const braze = await faulty(SOAK_PLAN);
+    const response = await fetch(seriesUrl(braze, { ...SERIES_QUERY, length: '101' }));
+    expect(response.status).toBe(400);
+    const stats = await statsOf(braze);
+    expect(stats).toMatchObject({ total: 1, rejected: 1 });
+    expect(Object.values(stats.byOutcome).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it('draws the same outcomes from the same seed, in the planned proportions', async () => {
+    const CALLS = 1000;
+    const byOutcome = async (seed: number): Promise<Readonly<Record<Outcome, number>>> => {
+      const braze = await faulty(SOAK_PLAN, seed);
+      // Ten at a time; a hang ends at the client's deadline.
+      for (let i = 0; i < CALLS; i += 10) {
+        await Promise.all(
+          Array.from({ length: 10 }, () =>
+            fetch(seriesUrl(braze), { signal: AbortSignal.timeout(200) }).then((r) => r.arrayBuffer(), () => undefined).catch(() => undefined),
+          ),
+        );
+      }
+      const stats = await statsOf(braze);
+      expect(stats).toMatchObject({ total: CALLS, rejected: 0, plan: SOAK_PLAN });
+      return stats.byOutcome;
+    };
+    const first = await byOutcome(1);
+    expect(await byOutcome(1)).toEqual(first);
+    expect(Object.values(first).reduce((a, b) => a + b, 0)).toBe(CALLS);
+    // Every outcome occurs, and ok is about 90 % of 1000 calls.
+    for (const outcome of OUTCOMES) expect(first[outcome], outcome).toBeGreaterThan(0);
+    expect(first.ok).toBeGreaterThan(860);
+    expect(first.ok).toBeLessThan(940);
+  });
+});
