@@ -2,7 +2,7 @@
 // Parsed documents are cached (yoga's parse/validation cache); this checks what that cache retains
 // when clients send many distinct documents of the largest size the default limits allow.
 //
-// The gateway runs as a child, its production entry point (dist/server.js, built by the npm script),
+// The gateway runs as a child, its production entry point (dist/main.js, built by the npm script),
 // with --max-old-space-size=768 (a ~1 GiB container) and an inspector on 127.0.0.1 that this script
 // uses to force garbage collection and read process.memoryUsage() from outside, so the gateway needs
 // no hook of its own. Upstream is the tests' fake Braze (test/helpers/fakeBraze.ts), in this process.
@@ -84,7 +84,7 @@ interface Child {
 }
 
 async function startChild(brazeUrl: string): Promise<Child> {
-  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_LIMIT_MIB}`, '--inspect=127.0.0.1:0', 'dist/server.js'], {
+  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_LIMIT_MIB}`, '--inspect=127.0.0.1:0', 'dist/main.js'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       PATH: process.env['PATH'] ?? '',
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
   const underBound = after?.rss !== undefined && after.rss < RSS_BOUND_MIB;
   const allOk = sent !== undefined && sent.ok === DOCUMENTS;
   const lines = [
-    `Machine: ${cpus().length} cores, Node ${process.version}. Gateway: node --max-old-space-size=${HEAP_LIMIT_MIB} dist/server.js, ` +
+    `Machine: ${cpus().length} cores, Node ${process.version}. Gateway: node --max-old-space-size=${HEAP_LIMIT_MIB} dist/main.js, ` +
       `default settings (series cache on), fake Braze on loopback.`,
     `Load: ${DOCUMENTS} distinct documents, ${CONNECTIONS} at a time, each ${fit.tokens} tokens (limit ${DEFAULT_QUERY_LIMITS.maxTokens}), ` +
       `${DEFAULT_QUERY_LIMITS.maxAliases} aliases, a ${fit.bodyBytes} B body (limit ${DEFAULT_QUERY_LIMITS.maxRequestBodyBytes}); ${seconds.toFixed(0)} s.`,

@@ -9,7 +9,7 @@
 // Prints one JSON line on stdout, { gateway, upstream, pid }, then serves until SIGTERM/SIGINT or until
 // the parent's IPC channel closes (so a parent killed with SIGKILL does not leave this process behind).
 // The fake's GET /__calls carries the failure tallies under `faults` (FaultStats).
-import { startGateway } from '../src/app.js';
+import { startServer } from '../src/startServer.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeBraze } from '../test/helpers/fakeBraze.js';
@@ -43,7 +43,7 @@ const config = loadConfig({
   // A local load test against a fake upstream: no credential to send (live mode requires saying so).
   AUTH_DISABLED: 'true',
 });
-const gateway = await startGateway(config, createLogger({ level: 'silent' }));
+const gateway = await startServer(config, createLogger({ level: 'silent' }));
 process.stdout.write(`${JSON.stringify({ gateway: gateway.url.href, upstream: upstreamUrl, pid: process.pid })}\n`);
 
 let stopping = false;

@@ -15,7 +15,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { startGateway, type RunningGateway } from '../src/app.js';
+import { startServer, type RunningGateway } from '../src/startServer.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeBraze, type FakeBraze } from '../test/helpers/fakeBraze.js';
@@ -83,9 +83,9 @@ function gatewayEnv(cache: boolean): Record<string, string> {
 }
 
 const logger = createLogger({ level: 'silent' });
-const noCache = MODE === 'all' ? await startGateway(loadConfig(gatewayEnv(false)), logger) : undefined;
+const noCache = MODE === 'all' ? await startServer(loadConfig(gatewayEnv(false)), logger) : undefined;
 if (noCache) gateways.push(noCache);
-const withCache = await startGateway(loadConfig(gatewayEnv(true)), logger);
+const withCache = await startServer(loadConfig(gatewayEnv(true)), logger);
 gateways.push(withCache);
 
 // ---------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BrazeClient, type BrazeRequest } from '../src/braze/client.js';
 import { DEFAULT_CACHE_POLICY, DEFAULT_UPSTREAM_POLICY, loadConfig } from '../src/config/index.js';
 import { DataService } from '../src/data/service.js';
-import { createGateway } from '../src/gateway.js';
+import { createGatewayYoga } from '../src/yoga.js';
 import { createLogger } from '../src/logger.js';
 
 /** A client with a bug: what the gateway does with an error it did not expect. */
@@ -23,7 +23,7 @@ describe('unexpected errors', () => {
     const dispatcher = new Agent();
     const client = new BuggyClient({ endpoint: new URL('http://127.0.0.1:9'), apiKey: 'k', dispatcher, policy: DEFAULT_UPSTREAM_POLICY, logger });
     const data = new DataService(client, undefined, DEFAULT_CACHE_POLICY, logger);
-    const yoga = createGateway(loadConfig({ NODE_ENV: 'development' }), { client, data, logger, simulated: false });
+    const yoga = createGatewayYoga(loadConfig({ NODE_ENV: 'development' }), { client, data, logger, simulated: false });
     const server = createServer(yoga);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

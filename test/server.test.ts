@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 /**
- * src/server.ts as its own process in live mode against the fake Braze, with one GraphQL request
+ * src/main.ts as its own process in live mode against the fake Braze, with one GraphQL request
  * already being answered by Braze (slowly, as the test's responder decides) when it resolves.
  */
 async function serverWithRequestInFlight(env: Record<string, string>): Promise<{ server: ServerProcess; response: Promise<Response> }> {
@@ -37,7 +37,7 @@ async function serverWithRequestInFlight(env: Record<string, string>): Promise<{
   return { server, response };
 }
 
-describe('the server process (src/server.ts)', () => {
+describe('the server process (src/main.ts)', () => {
   it('refuses a bad configuration with every problem listed, exit code 1, and no listener', async () => {
     const server = spawnServer({ BRAZE_INSTANCE: 'US-09', BRAZE_API_KEY: TEST_API_KEY, PORT: 'eighty' });
     expect(await server.exited).toBe(1);

@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { startGateway, type RunningGateway } from '../../src/app.js';
+import { startServer, type RunningGateway } from '../../src/startServer.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeBraze, startFakeBraze } from './fakeBraze.js';
@@ -53,7 +53,7 @@ export interface TestGateway {
 }
 
 /**
- * Starts the real gateway (loadConfig → startGateway → listening socket on port 0). With a FakeBraze
+ * Starts the real gateway (loadConfig → startServer → listening socket on port 0). With a FakeBraze
  * it is in live mode against it; without one, in demo mode against the built-in simulator. The
  * cross-request cache is off unless `env` turns it on. A live gateway needs a credential: unless `env`
  * sets any AUTH_* variable, it accepts TEST_AUTH_TOKEN, and `client`, `query` and `execute` send it (or
@@ -80,7 +80,7 @@ export async function startTestGateway(
   const logs: string[] = [];
   // No `secrets` here on purpose: tests prove the key is never logged, not that it is redacted.
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
-  const running = await startGateway(config, logger);
+  const running = await startServer(config, logger);
   const url = new URL(running.url.href.replace('localhost', '127.0.0.1'));
   const client = new GraphQLClient(url.href, { errorPolicy: 'all', headers: authHeaders });
 

@@ -1,4 +1,4 @@
-import { startGateway } from './app.js';
+import { startServer } from './startServer.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger } from './logger.js';
 
@@ -22,7 +22,7 @@ const logger = createLogger({
   ],
 });
 
-const gateway = await startGateway(config, logger).catch((error: unknown) => {
+const gateway = await startServer(config, logger).catch((error: unknown) => {
   logger.error('could not start', error instanceof Error ? error : { reason: String(error) });
   process.exit(1);
 });

@@ -7,7 +7,7 @@ import type { CachePolicy, Config } from './config/index.js';
 import type { AnswerCache } from './data/cache.js';
 import { DataService } from './data/service.js';
 import { guardConnections, httpServerOptions } from './connections.js';
-import { createGateway, GRAPHQL_ENDPOINT, SERVED_PATHS } from './gateway.js';
+import { createGatewayYoga, GRAPHQL_ENDPOINT, SERVED_PATHS } from './yoga.js';
 import type { Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { withRequestId } from './requestId.js';
@@ -33,7 +33,7 @@ export interface RunningGateway {
 }
 
 /** Wires config into a listening gateway: simulator (when no key), upstream pool, yoga, HTTP server. */
-export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+export async function startServer(config: Config, logger: Logger): Promise<RunningGateway> {
   const simulator = config.braze.mode === 'simulated' ? await startSimulatedBraze() : undefined;
   const target = simulator?.target ?? (config.braze.mode === 'live' ? config.braze : undefined);
   if (target === undefined) throw new Error('unreachable: Braze mode is neither live nor simulated');
@@ -45,7 +45,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const data = new DataService(client, createCache(config.cache, logger), config.cache, logger);
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile.
   if (!(await data.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
-  const yoga = createGateway(config, { client, data, logger, simulated: simulator !== undefined, metrics });
+  const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics });
   const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, yoga)));
   guardConnections(server, config.server);
   let draining = false;

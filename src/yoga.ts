@@ -49,7 +49,7 @@ export interface GatewayDeps {
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
 
 /** The GraphQL server, without a listener: tests build one per case. */
-export function createGateway(config: Config, deps: GatewayDeps): Gateway {
+export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   // loadConfig already refuses this; a second check where the auth plugin is chosen keeps any other
   // way of building a Config (tests, embedding) from serving a real key to anonymous callers.
   if (config.braze.mode === 'live' && !config.auth.disabled && !authRequired(config.auth)) {
