@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { parseSeriesBody, seriesCodec, seriesCoalescing, seriesSearchParams, seriesTtlMs, type SeriesWindow } from '../../src/data/series.js';
+
+const body = (data: unknown, message: unknown = 'success') => JSON.stringify({ message, data });
+const day: Pick<SeriesWindow, 'unit' | 'length'> = { unit: 'day', length: 3 };
+
+describe('parseSeriesBody', () => {
+  it('reads the measure of each point, oldest first, dates as midnight UTC', () => {
+    const points = parseSeriesBody(body([{ time: '2024-03-09', dau: 10 }, { time: '2024-03-10', dau: 0 }]), day, 'dau', 'count');
+    expect(points).toEqual([
+      { time: new Date('2024-03-09T00:00:00Z'), value: 10 },
+      { time: new Date('2024-03-10T00:00:00Z'), value: 0 },
+    ]);
+  });
+
+  it('counts must be non-negative integers; amounts may carry cents', () => {
+    expect(() => parseSeriesBody(body([{ time: '2024-03-10', c: 1.5 }]), day, 'c', 'count')).toThrow('data[0].c is not a non-negative integer');
+    expect(() => parseSeriesBody(body([{ time: '2024-03-10', c: -1 }]), day, 'c', 'count')).toThrow('data[0].c is not a non-negative integer');
+    expect(() => parseSeriesBody(body([{ time: '2024-03-10', c: '1' }]), day, 'c', 'count')).toThrow('data[0].c is not a non-negative integer');
+    expect(parseSeriesBody(body([{ time: '2024-03-10', revenue: 12.34 }]), day, 'revenue', 'amount')[0]?.value).toBe(12.34);
+    expect(() => parseSeriesBody(body([{ time: '2024-03-10', revenue: -0.01 }]), day, 'revenue', 'amount')).toThrow('not a non-negative number');
+    // The measure of another endpoint is not this one's.
+    expect(() => parseSeriesBody(body([{ time: '2024-03-10', count: 1 }]), day, 'dau', 'count')).toThrow('data[0].dau');
+  });
+
+  it('says what is wrong with the answer as a whole', () => {
+    expect(() => parseSeriesBody('<html>', day, 'c', 'count')).toThrow('not JSON (starts with "<html>")');
+    expect(() => parseSeriesBody('', day, 'c', 'count')).toThrow('not JSON (empty body)');
+    expect(() => parseSeriesBody('[1]', day, 'c', 'count')).toThrow('JSON that is not an object');
+    expect(() => parseSeriesBody(body([], 'nope'), day, 'c', 'count')).toThrow('without success (message: "nope")');
+    expect(() => parseSeriesBody(JSON.stringify({ message: 'success' }), day, 'c', 'count')).toThrow('without a "data" list');
+    expect(() => parseSeriesBody(body(Array(4).fill({ time: '2024-03-10', c: 1 })), day, 'c', 'count')).toThrow('4 points for a series of length 3');
+    expect(() => parseSeriesBody(body([{ time: '2024-03-10T00:00:00Z', c: 1 }]), day, 'c', 'count')).toThrow('is not a date (YYYY-MM-DD)');
+    expect(() => parseSeriesBody(body([{ time: '2024-03-10', c: 1 }]), { unit: 'hour', length: 1 }, 'c', 'count')).toThrow('is not an ISO-8601 date-time');
+  });
+});
+
+describe('the series TTL rule', () => {
+  const policy = { liveTtlMs: 60_000, pastTtlMs: 900_000 };
+  const now = Date.parse('2024-03-10T12:00:00Z');
+  it('a window reaching into the last unit before now is live; one wholly before it is past', () => {
+    expect(seriesTtlMs({ unit: 'day', endingAt: new Date(now) }, now, policy)).toBe(60_000);
+    expect(seriesTtlMs({ unit: 'day', endingAt: new Date(now - 86_400_000) }, now, policy)).toBe(60_000);
+    expect(seriesTtlMs({ unit: 'day', endingAt: new Date(now - 86_400_001) }, now, policy)).toBe(900_000);
+    expect(seriesTtlMs({ unit: 'hour', endingAt: new Date(now - 3_600_001) }, now, policy)).toBe(900_000);
+    expect(seriesTtlMs({ unit: 'day', endingAt: new Date(now + 86_400_000) }, now, policy)).toBe(60_000);
+  });
+});
+
+describe('series coalescing', () => {
+  type Call = SeriesWindow & { readonly name: string };
+  const coalescing = seriesCoalescing<Call>((call) => `${call.name}|${call.unit}|${call.endingAt.getTime()}`);
+  const at = new Date('2024-03-10T00:00:00Z');
+  const call = (length: number): Call => ({ name: 'e', unit: 'day', length, endingAt: at });
+  const points = [1, 2, 3, 4, 5].map((value, index) => ({ time: new Date(at.getTime() - (4 - index) * 86_400_000), value }));
+
+  it('a shorter call of the same window is the last points of a complete longer answer', () => {
+    expect(coalescing.windowKey(call(3))).toBe(coalescing.windowKey(call(5)));
+    expect(coalescing.reach(call(5))).toBe(5);
+    expect(coalescing.slice(points, call(5), call(2))?.map((p) => p.value)).toEqual([4, 5]);
+  });
+
+  it('an incomplete answer (fewer points than asked) cannot be sliced: the shorter call gets its own', () => {
+    expect(coalescing.slice(points.slice(1), call(5), call(2))).toBeUndefined();
+  });
+});
+
+describe('the series codec and query string', () => {
+  it('round-trips points and refuses what it did not write', () => {
+    const points = [{ time: new Date('2024-03-10T00:00:00Z'), value: 7 }];
+    expect(seriesCodec.decode(JSON.parse(JSON.stringify(seriesCodec.encode(points))))).toEqual(points);
+    for (const junk of [undefined, null, {}, { t: [1], v: [] }, { t: ['x'], v: [1] }, 'text']) expect(seriesCodec.decode(junk)).toBeUndefined();
+  });
+
+  it('writes the leading parameters, then length, unit (when the endpoint takes one) and ending_at in UTC', () => {
+    const window = { length: 7, unit: 'hour' as const, endingAt: new Date('2024-03-10T07:00:00-05:00') };
+    expect(seriesSearchParams(window, { withUnit: true }, { event: 'a b' }).toString()).toBe('event=a+b&length=7&unit=hour&ending_at=2024-03-10T12%3A00%3A00Z');
+    expect(seriesSearchParams(window, { withUnit: false }).toString()).toBe('length=7&ending_at=2024-03-10T12%3A00%3A00Z');
+  });
+});
