@@ -1,5 +1,5 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
-import { simulateSeries } from '../../simulator/series.js';
+import { simulateSeries } from '../simulated/series.js';
 import type { Endpoint } from '../endpoint.js';
 import { parseSeriesBody, seriesCodec, seriesCoalescing, seriesSearchParams, seriesTtlMs, type SeriesPoint, type SeriesWindow } from '../series.js';
 

@@ -1,4 +1,4 @@
-import type { SimulatedAnswer, SimulationInput } from '../data/endpoint.js';
+import type { SimulatedAnswer, SimulationInput } from '../endpoint.js';
 import { bucketStarts, formatBucket, rhythmicValue } from './rhythm.js';
 
 export interface SimulatedSeriesShape {
