@@ -20,8 +20,9 @@ const config: CodegenConfig = {
         persistedDocuments: { hashAlgorithm: 'sha256' },
       },
       config: {
-        // DateTime travels as an RFC 3339 string; the client decides whether to make it a Date.
-        scalars: { DateTime: 'string' },
+        // DateTime travels as an RFC 3339 string and Date as YYYY-MM-DD: the client decides whether to
+        // make them Dates. SafeInt fits a JS number; Decimal is a string so no cent is rounded away.
+        scalars: { DateTime: 'string', Date: 'string', SafeInt: 'number', Decimal: 'string' },
         enumsAsTypes: true,
         useTypeImports: true,
         emitLegacyCommonJSImports: false,
