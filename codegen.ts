@@ -20,8 +20,9 @@ const config: CodegenConfig = {
         persistedDocuments: { hashAlgorithm: 'sha256' },
       },
       config: {
-        // DateTime travels as an RFC 3339 string; the client decides whether to make it a Date.
-        scalars: { DateTime: 'string' },
+        // DateTime travels as an RFC 3339 string; the client decides whether to make it a Date. Date is
+        // `YYYY-MM-DD`; SafeInt is a JSON number within 2^53 - 1; Decimal is a string so no float rounds it.
+        scalars: { DateTime: 'string', Date: 'string', SafeInt: 'number', Decimal: 'string' },
         enumsAsTypes: true,
         useTypeImports: true,
         emitLegacyCommonJSImports: false,
