@@ -16,7 +16,8 @@ const RateLimitBucket = builder.enumType('RateLimitBucket', {
     },
     LISTS: {
       value: 'lists',
-      description: 'The list bucket: 1,000 requests an hour, shared by /events/list, /events, /custom_attributes and /purchases/product_list.',
+      description:
+        'The list bucket: 1,000 requests an hour, shared by /events/list, /events, /custom_attributes and /purchases/product_list, and by the purchase series (/purchases/quantity_series, /purchases/revenue_series), as their Braze pages say.',
     },
   } as const,
 });

@@ -3,6 +3,9 @@ import { builder } from './builder.js';
 import { guardEntityRepresentations } from './entityRepresentations.js';
 import './timeUnit.js';
 import './eventSeries.js';
+import './kpiSeries.js';
+import './sessionSeries.js';
+import './purchaseSeries.js';
 import './customEvent.js';
 import './brazeRateLimit.js';
 

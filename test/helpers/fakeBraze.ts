@@ -49,7 +49,7 @@ export interface FakeBrazeOptions {
 export class FakeBraze {
   readonly #calls: RecordedCall[] = [];
   #callCount = 0;
-  #responder: Responder = (call) => ({ body: defaultSeries(call.query) });
+  #responder: Responder = (call) => ({ body: defaultSeries(call.query, call.path) });
   #raw: RawHandler | undefined;
   readonly #latencyMs: number;
   readonly #record: boolean;
@@ -160,17 +160,34 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * A Braze-shaped answer for any query: `length` buckets ending at the bucket of `ending_at`, with
- * count = index + 1 (so totals are easy to assert: n(n+1)/2). Days as dates, hours without offset.
+ * The field Braze puts each point's value in, by series path; `count` (GET /events/data_series) for
+ * any other path.
  */
-export function defaultSeries(query: Readonly<Record<string, string>>): unknown {
+const SERIES_MEASURES: Readonly<Record<string, string>> = {
+  '/kpi/dau/data_series': 'dau',
+  '/kpi/mau/data_series': 'mau',
+  '/kpi/new_users/data_series': 'new_users',
+  '/kpi/uninstalls/data_series': 'uninstalls',
+  '/sessions/data_series': 'sessions',
+  '/purchases/quantity_series': 'purchase_quantity',
+  '/purchases/revenue_series': 'revenue',
+};
+
+/**
+ * A Braze-shaped answer for any query: `length` buckets ending at the bucket of `ending_at`, with
+ * value = index + 1 (so totals are easy to assert: n(n+1)/2), in the field `path`'s series names
+ * (`count` by default). Revenue has cents: index + 1.1, which float sums get wrong (n(n+1)/2 + n/10 exactly).
+ * Days as dates, hours without offset.
+ */
+export function defaultSeries(query: Readonly<Record<string, string>>, path = '/events/data_series'): unknown {
   const length = Number(query['length']);
   const daily = (query['unit'] ?? 'day') === 'day';
   const step = daily ? DAY_MS : HOUR_MS;
   const last = Math.floor(Date.parse(query['ending_at'] ?? '') / step) * step;
+  const measure = SERIES_MEASURES[path] ?? 'count';
   const data = Array.from({ length }, (_, index) => {
     const iso = new Date(last - (length - 1 - index) * step).toISOString();
-    return { time: daily ? iso.slice(0, 10) : iso.slice(0, 19), count: index + 1 };
+    return { time: daily ? iso.slice(0, 10) : iso.slice(0, 19), [measure]: measure === 'revenue' ? index + 1.1 : index + 1 };
   });
   return { message: 'success', data };
 }

@@ -10,8 +10,18 @@ export interface SimulatedSeriesShape {
   readonly withUnit: boolean;
   /** Query parameters whose values make a different series (event, app, segment, product). */
   readonly seededBy: readonly string[];
-  /** Turns the rhythmic base into this measure (a ratio, cents); default: as is. */
-  readonly shape?: (value: number, seed: string) => number;
+  /**
+   * Turns the rhythmic base into this measure (a scale, cents, a smooth rolling figure); default: as
+   * is. The base is 0 for buckets in the future, and a shape keeps it 0 there.
+   */
+  readonly shape?: (value: number, seed: string, bucket: SimulatedBucket) => number;
+}
+
+/** The bucket a simulated value is for. */
+export interface SimulatedBucket {
+  /** Its start, epoch milliseconds. */
+  readonly start: number;
+  readonly daily: boolean;
 }
 
 /**
@@ -34,7 +44,7 @@ export function simulateSeries({ params, now }: SimulationInput, shape: Simulate
   const daily = unit === 'day';
   const data = bucketStarts(endingAt, length, daily).map((start) => {
     const base = start > now ? 0 : rhythmicValue(seed, start, daily);
-    return { time: formatBucket(start, daily), [shape.measure]: shape.shape ? shape.shape(base, seed) : base };
+    return { time: formatBucket(start, daily), [shape.measure]: shape.shape ? shape.shape(base, seed, { start, daily }) : base };
   });
   return { status: 200, body: { message: 'success', data } };
 }

@@ -1,0 +1,79 @@
+import { KPI_SERIES_ENDPOINTS, type Kpi, type KpiSeriesCall } from '../data/endpoints/kpiSeries.js';
+import { MAX_LENGTH, MIN_LENGTH } from '../data/series.js';
+import type { GatewayContext } from '../context.js';
+import { optionalFilter, toSeriesWindow } from './arguments.js';
+import { builder } from './builder.js';
+import { countPoints, CountPointRef } from './countPoint.js';
+import { APP_ID_ARG_DESCRIPTION, countTotal, ENDING_AT_ARG_DESCRIPTION, seriesCallFields, type SeriesResult } from './seriesFields.js';
+
+export interface KpiSeriesResult extends SeriesResult<KpiSeriesCall> {
+  readonly kpi: Kpi;
+}
+
+export const KpiEnum = builder.enumType('Kpi', {
+  description: 'A key performance indicator Braze reports as a daily series (Braze `GET /kpi/<kpi>/data_series`).',
+  values: {
+    DAILY_ACTIVE_USERS: { value: 'dau', description: 'The number of daily active users (`/kpi/dau/data_series`).' },
+    MONTHLY_ACTIVE_USERS: {
+      value: 'mau',
+      description: 'The number of monthly active users, each day over a 30-day rolling window (`/kpi/mau/data_series`).',
+    },
+    NEW_USERS: { value: 'new_users', description: 'The number of daily new users (`/kpi/new_users/data_series`).' },
+    UNINSTALLS: { value: 'uninstalls', description: 'The number of uninstalls (`/kpi/uninstalls/data_series`).' },
+  } as const,
+});
+
+export const kpiSeriesArgs = builder.args((arg) => ({
+  kpi: arg.field({ type: KpiEnum, required: true, description: 'Which KPI: selects the Braze endpoint.' }),
+  length: arg.int({
+    required: true,
+    description: `Maximum number of days before \`endingAt\` to include in the returned series. Must be between ${MIN_LENGTH} and ${MAX_LENGTH} (inclusive). Braze \`length\`. KPI series are daily only: Braze takes no \`unit\` here.`,
+  }),
+  endingAt: arg.field({ type: 'DateTime', description: ENDING_AT_ARG_DESCRIPTION }),
+  appId: arg.string({ description: APP_ID_ARG_DESCRIPTION }),
+}));
+
+/** Checks the arguments and turns them into the call Braze will get. Nothing bad reaches upstream. */
+export function toKpiSeriesCall(args: { length: number; endingAt?: Date | null | undefined; appId?: string | null | undefined }, requestTime: Date): KpiSeriesCall {
+  const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, requestTime);
+  return { length: window.length, unit: 'day', endingAt: window.endingAt, appId: optionalFilter(args.appId, 'appId') };
+}
+
+/** Validates the arguments and loads the KPI's series through the request's loader (dedup, coalescing, cache). */
+export async function resolveKpiSeries(kpi: Kpi, args: Parameters<typeof toKpiSeriesCall>[0], context: GatewayContext): Promise<KpiSeriesResult> {
+  const call = toKpiSeriesCall(args, context.requestTime);
+  const { answer, fetchedAt } = await context.loader.load(KPI_SERIES_ENDPOINTS[kpi], call);
+  return { kpi, call, points: answer, fetchedAt };
+}
+
+export const KpiSeriesRef = builder.objectRef<KpiSeriesResult>('KpiSeries').implement({
+  description: 'One KPI as a daily series, from Braze `GET /kpi/<kpi>/data_series`.',
+  fields: (t) => ({
+    kpi: t.field({ type: KpiEnum, description: 'The KPI.', resolve: ({ kpi }) => kpi }),
+    ...seriesCallFields(t),
+    points: t.field({
+      type: [CountPointRef],
+      description:
+        "Braze's daily data points, oldest first. Each `time` is midnight UTC of the `date` Braze reported (a day in the workspace's time zone, which Braze does not state in the answer).",
+      resolve: ({ points }) => countPoints(points, true),
+    }),
+    total: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description:
+        'Sum of the values of all points. Null for MONTHLY_ACTIVE_USERS: each of its points counts the users of a 30-day rolling window, so consecutive points count the same users again and a sum means nothing. Fails with RESULT_OUT_OF_RANGE past 2^53 - 1.',
+      resolve: ({ kpi, points }) => (kpi === 'mau' ? null : countTotal(points)),
+    }),
+  }),
+});
+
+builder.queryField('kpiSeries', (t) =>
+  t.field({
+    type: KpiSeriesRef,
+    nullable: true,
+    description:
+      'A daily series of one KPI: daily or monthly active users, new users or uninstalls (Braze `GET /kpi/{dau,mau,new_users,uninstalls}/data_series`, export rate-limit bucket). Null, with an error for this field only, when the arguments are invalid or Braze fails; identical calls within one request reach Braze once, and calls differing only in `length` share the longest.',
+    args: kpiSeriesArgs,
+    resolve: (_root, { kpi, ...args }, context) => resolveKpiSeries(kpi, args, context),
+  }),
+);
