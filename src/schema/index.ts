@@ -4,6 +4,9 @@ import { guardEntityRepresentations } from './entityRepresentations.js';
 import './timeUnit.js';
 import './eventSeries.js';
 import './customEvent.js';
+import './customEventList.js';
+import './product.js';
+import './segment.js';
 import './brazeRateLimit.js';
 
 /** Apollo Federation version the subgraph links to. */
