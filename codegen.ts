@@ -21,7 +21,8 @@ const config: CodegenConfig = {
       },
       config: {
         // DateTime travels as an RFC 3339 string; the client decides whether to make it a Date.
-        scalars: { DateTime: 'string' },
+        // Date is a `YYYY-MM-DD` string, Decimal a decimal string; SafeInt a JSON number (at most 2^53 - 1, exact in JavaScript).
+        scalars: { DateTime: 'string', Date: 'string', SafeInt: 'number', Decimal: 'string' },
         enumsAsTypes: true,
         useTypeImports: true,
         emitLegacyCommonJSImports: false,

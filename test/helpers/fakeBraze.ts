@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { defaultListAnswer } from './fakeBrazeLists.js';
 import { FakeRateLimit } from './fakeRateLimit.js';
 
 /** What the gateway sent, as Braze would have seen it. */
@@ -43,13 +44,14 @@ export interface FakeBrazeOptions {
 
 /**
  * A local HTTP server playing Braze. By default it answers every data_series call with a
- * deterministic series (see `defaultSeries`); a test replaces that with `respond` or `handleRaw`.
+ * deterministic series (see `defaultSeries`), and the list and segment endpoints with the lists of
+ * fakeBrazeLists.ts; a test replaces that with `respond` or `handleRaw`.
  * Every call but GET /__calls is counted, so another process can read the count over HTTP.
  */
 export class FakeBraze {
   readonly #calls: RecordedCall[] = [];
   #callCount = 0;
-  #responder: Responder = (call) => ({ body: defaultSeries(call.query) });
+  #responder: Responder = (call) => ({ body: defaultListAnswer(call, defaultSeries) ?? defaultSeries(call.query) });
   #raw: RawHandler | undefined;
   readonly #latencyMs: number;
   readonly #record: boolean;
