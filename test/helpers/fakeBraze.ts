@@ -42,6 +42,9 @@ export interface FakeBrazeOptions {
   readonly counts?: () => Readonly<Record<string, unknown>>;
 }
 
+/** What the fake answers unless a test says otherwise; pass it to `respond` to go back to it. */
+export const defaultResponder: Responder = (call) => ({ body: defaultListAnswer(call, defaultSeries) ?? defaultSeries(call.query) });
+
 /**
  * A local HTTP server playing Braze. By default it answers every data_series call with a
  * deterministic series (see `defaultSeries`), and the list and segment endpoints with the lists of
@@ -51,7 +54,7 @@ export interface FakeBrazeOptions {
 export class FakeBraze {
   readonly #calls: RecordedCall[] = [];
   #callCount = 0;
-  #responder: Responder = (call) => ({ body: defaultListAnswer(call, defaultSeries) ?? defaultSeries(call.query) });
+  #responder: Responder = defaultResponder;
   #raw: RawHandler | undefined;
   readonly #latencyMs: number;
   readonly #record: boolean;
