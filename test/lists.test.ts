@@ -220,6 +220,29 @@ describe('rate-limit buckets: the event and product lists spend the list bucket,
   });
 });
 
+describe('with the cache on, list pages are served from it', () => {
+  let fake: FakeBraze;
+  let own: TestGateway;
+  beforeAll(async () => {
+    fake = await startFakeBraze();
+    own = await startTestGateway(fake, { CACHE_ENABLED: 'true' });
+  });
+  afterAll(async () => {
+    await own.close();
+    await fake.close();
+  });
+
+  it('the same pages asked again cost no call until they expire (CACHE_TTL_PAST_MS)', async () => {
+    const query = '{ customEvents(first: 10) { nodes { name } } products(first: 10) { nodes { name } } segments(first: 10) { nodes { id } } }';
+    const first = await own.query(query);
+    expect(first.errors).toEqual([]);
+    expect(fake.calls.map((call) => call.path).sort()).toEqual(['/events/list', '/purchases/product_list', '/segments/list']);
+    const again = await own.query(query);
+    expect(again.data).toEqual(first.data);
+    expect(fake.calls).toHaveLength(3);
+  });
+});
+
 describe('demo mode: every list answers from the simulator, deterministically', () => {
   let demo: TestGateway;
   beforeAll(async () => {
