@@ -1,7 +1,6 @@
 import { segmentSizeEndpoint, type SegmentSizeCall } from '../data/endpoints/segmentSize.js';
-import type { SeriesPoint } from '../data/series.js';
 import type { GatewayContext } from '../context.js';
-import { MAX_LENGTH, MIN_LENGTH } from '../data/series.js';
+import { MAX_LENGTH, MIN_LENGTH, type SeriesPoint } from '../data/series.js';
 import { toSeriesWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { CountPointRef, countPoints } from './countPoint.js';
