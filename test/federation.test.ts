@@ -26,6 +26,10 @@ describe('composition of the committed subgraph SDL with another subgraph', () =
     expect(result.supergraphSdl).toContain('type CustomEvent');
     expect(result.supergraphSdl).toContain('@join__type(graph: BRAZE, key: "name")');
     expect(result.supergraphSdl).toContain('@join__type(graph: CAMPAIGNS, key: "name", resolvable: false)');
+    expect(result.supergraphSdl).toContain('type Segment');
+    expect(result.supergraphSdl).toContain('@join__type(graph: BRAZE, key: "id")');
+    expect(result.supergraphSdl).toContain('@join__type(graph: CAMPAIGNS, key: "id", resolvable: false)');
+    expect(result.supergraphSdl).toMatch(/type Product\s+@join__type\(graph: BRAZE, key: "name"\)/);
   });
 
   it('composes with @apollo/composition, without errors or hints', () => {
@@ -120,6 +124,42 @@ describe('end to end through Hive Gateway serving the composed supergraph', () =
       })),
     });
     expect(braze.seriesCalls.map((c) => c.query['event']).sort()).toEqual(['purchase', 'signup']);
+  });
+
+  it('10 campaigns over 3 audiences: one Braze call per distinct segment size series, none for the references', async () => {
+    const result = await route(`{
+      campaigns {
+        id
+        audience { id sizeSeries(length: 3, endingAt: "2024-03-10T12:00:00Z") { points { date value } latest { value } } }
+      }
+    }`);
+    expect(result.errors).toBeUndefined();
+    const sizeSeries = {
+      points: [
+        { date: '2024-03-08', value: 1 },
+        { date: '2024-03-09', value: 2 },
+        { date: '2024-03-10', value: 3 },
+      ],
+      latest: { value: 3 },
+    };
+    expect(result.data).toEqual({
+      campaigns: Array.from({ length: 10 }, (_, i) => ({ id: `c${i + 1}`, audience: { id: `segment-00${i % 3}`, sizeSeries } })),
+    });
+    expect(braze.calls.map((call) => `${call.path} ${call.query['segment_id']}`).sort()).toEqual([
+      '/segments/data_series segment-000',
+      '/segments/data_series segment-001',
+      '/segments/data_series segment-002',
+    ]);
+  });
+
+  it('audience names come from /segments/details, once per distinct segment', async () => {
+    const result = (await route('{ campaigns { audience { id name } } }')) as { data: { campaigns: { audience: { id: string; name: string } }[] } };
+    expect(result.data.campaigns.map((c) => c.audience.name)).toEqual(Array.from({ length: 10 }, (_, i) => `Details of segment-00${i % 3}`));
+    expect(braze.calls.map((call) => `${call.path} ${call.query['segment_id']}`).sort()).toEqual([
+      '/segments/details segment-000',
+      '/segments/details segment-001',
+      '/segments/details segment-002',
+    ]);
   });
 
   it('the subgraph root fields are reachable through the router too', async () => {

@@ -131,3 +131,29 @@ describe('purchaseSeries: GET /purchases/quantity_series and /purchases/revenue_
     braze.respond((call) => ({ body: defaultSeries(call.query, call.path) }));
   });
 });
+
+describe('Product.quantitySeries and revenueSeries', () => {
+  it('are the same calls as purchaseSeries(product: name): a root field and an entity share them', async () => {
+    braze.calls.length = 0;
+    const result = await gateway.query<{
+      root: { total: string };
+      entity: { name: string; revenueSeries: { total: string; product: string }; quantitySeries: { total: number } }[];
+    }>(
+      `query ($reps: [_Any!]!) {
+        root: purchaseSeries(measure: REVENUE, length: 7, endingAt: "${AT}", product: "Rice Bowl") { ... on PurchaseRevenueSeries { total } }
+        entity: _entities(representations: $reps) {
+          ... on Product { name revenueSeries(length: 3, endingAt: "${AT}") { total product } quantitySeries(length: 3, endingAt: "${AT}") { total } }
+        }
+      }`,
+      { reps: [{ __typename: 'Product', name: 'Rice Bowl' }] },
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.data?.root.total).toBe('28.7');
+    // Length 3 is the last three points of the 7-point answer: 5.1 + 6.1 + 7.1.
+    expect(result.data?.entity).toEqual([{ name: 'Rice Bowl', revenueSeries: { total: '18.3', product: 'Rice Bowl' }, quantitySeries: { total: 6 } }]);
+    expect(braze.calls.map((c) => [c.path, c.query['product'], c.query['length']]).sort()).toEqual([
+      ['/purchases/quantity_series', 'Rice Bowl', '3'],
+      ['/purchases/revenue_series', 'Rice Bowl', '7'],
+    ]);
+  });
+});

@@ -1,6 +1,8 @@
 import type { BrazeUnit } from '../data/brazeTime.js';
 import { MAX_LENGTH, MIN_LENGTH, type SeriesWindow } from '../data/series.js';
+import type { ListWindow } from '../data/pages.js';
 import { BadUserInputError } from '../errors.js';
+import { decodeCursor } from './cursor.js';
 
 /**
  * Checks every endpoint's arguments share. Braze keeps custom event and product names to 255
@@ -42,4 +44,24 @@ export function toSeriesWindow(args: { length: number; unit?: BrazeUnit | null |
     throw new BadUserInputError(`length must be between ${MIN_LENGTH} and ${MAX_LENGTH} (inclusive), got ${length}`, 'length');
   }
   return { length, unit: args.unit ?? 'day', endingAt: args.endingAt ?? requestTime };
+}
+
+/** Connection page sizes: `first` defaults to this and may not exceed the max (one Braze event page). */
+export const DEFAULT_FIRST = 50;
+export const MAX_FIRST = 250;
+/** No Braze list this gateway pages through is longer: a cursor past it is not one we wrote. */
+export const MAX_LIST_OFFSET = 100_000;
+
+/** `first` and `after` of a connection → the window of offsets it asks for. */
+export function toListWindow(args: { first?: number | null | undefined; after?: string | null | undefined }): ListWindow {
+  const first = args.first ?? DEFAULT_FIRST;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) {
+    throw new BadUserInputError(`first must be between 1 and ${MAX_FIRST} (inclusive), got ${first}`, 'first');
+  }
+  if (args.after === null || args.after === undefined) return { offset: 0, limit: first };
+  const after = decodeCursor(args.after);
+  if (after === undefined || after >= MAX_LIST_OFFSET) {
+    throw new BadUserInputError('after must be a cursor from this list (an edge cursor or pageInfo.endCursor)', 'after');
+  }
+  return { offset: after + 1, limit: first };
 }

@@ -7,6 +7,9 @@ import './kpiSeries.js';
 import './sessionSeries.js';
 import './purchaseSeries.js';
 import './customEvent.js';
+import './customEventList.js';
+import './product.js';
+import './segment.js';
 import './brazeRateLimit.js';
 
 /** Apollo Federation version the subgraph links to. */

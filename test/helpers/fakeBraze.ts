@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { defaultListAnswer } from './fakeBrazeLists.js';
 import { FakeRateLimit } from './fakeRateLimit.js';
 
 /** What the gateway sent, as Braze would have seen it. */
@@ -41,15 +42,19 @@ export interface FakeBrazeOptions {
   readonly counts?: () => Readonly<Record<string, unknown>>;
 }
 
+/** What the fake answers unless a test says otherwise; pass it to `respond` to go back to it. */
+export const defaultResponder: Responder = (call) => ({ body: defaultListAnswer(call, (query) => defaultSeries(query)) ?? defaultSeries(call.query, call.path) });
+
 /**
  * A local HTTP server playing Braze. By default it answers every data_series call with a
- * deterministic series (see `defaultSeries`); a test replaces that with `respond` or `handleRaw`.
+ * deterministic series (see `defaultSeries`), and the list and segment endpoints with the lists of
+ * fakeBrazeLists.ts; a test replaces that with `respond` or `handleRaw`.
  * Every call but GET /__calls is counted, so another process can read the count over HTTP.
  */
 export class FakeBraze {
   readonly #calls: RecordedCall[] = [];
   #callCount = 0;
-  #responder: Responder = (call) => ({ body: defaultSeries(call.query, call.path) });
+  #responder: Responder = defaultResponder;
   #raw: RawHandler | undefined;
   readonly #latencyMs: number;
   readonly #record: boolean;

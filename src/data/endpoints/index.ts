@@ -1,7 +1,12 @@
 import type { AnyEndpoint } from '../endpoint.js';
+import { eventListEndpoint } from './eventList.js';
 import { eventSeriesEndpoint } from './eventSeries.js';
 import { KPI_SERIES_ENDPOINTS } from './kpiSeries.js';
+import { productListEndpoint } from './productList.js';
 import { PURCHASE_SERIES_ENDPOINTS } from './purchaseSeries.js';
+import { segmentDetailsEndpoint } from './segmentDetails.js';
+import { segmentListEndpoint } from './segmentList.js';
+import { segmentSizeEndpoint } from './segmentSize.js';
 import { sessionSeriesEndpoint } from './sessionSeries.js';
 
 /** Every endpoint the gateway describes: what the simulator answers. */
@@ -10,4 +15,9 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   ...Object.values(KPI_SERIES_ENDPOINTS),
   sessionSeriesEndpoint,
   ...Object.values(PURCHASE_SERIES_ENDPOINTS),
+  eventListEndpoint,
+  productListEndpoint,
+  segmentListEndpoint,
+  segmentDetailsEndpoint,
+  segmentSizeEndpoint,
 ];

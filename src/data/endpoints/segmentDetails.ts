@@ -1,0 +1,111 @@
+import { UpstreamInvalidResponseError } from '../../errors.js';
+import { simulateSegmentDetails } from '../simulated/lists.js';
+import { parseBrazeDate, parseBrazeDateTime } from '../brazeTime.js';
+import type { AnswerCodec } from '../cache.js';
+import type { Endpoint } from '../endpoint.js';
+import { isRecord, isStringList, listTtlMs, parseSuccessBody } from '../lists.js';
+
+export interface SegmentDetailsCall {
+  readonly segmentId: string;
+}
+
+/** A segment as /segments/details tells of it. */
+export interface SegmentDetails {
+  readonly name: string;
+  /** Braze `description`: "a human-readable description of filters". */
+  readonly description: string | null;
+  /** Braze `text_description`: "the segment description". */
+  readonly textDescription: string | null;
+  readonly tags: readonly string[];
+  readonly teams: readonly string[];
+  readonly createdAt: Date | null;
+  readonly updatedAt: Date | null;
+}
+
+/**
+ * Braze calls `created_at` and `updated_at` "ISO 8601 dates": a date alone is read as midnight UTC, a
+ * date-time as the instant it names.
+ */
+function parseInstant(value: unknown, field: string): Date | null {
+  if (value === undefined || value === null) return null;
+  const parsed = typeof value === 'string' ? (parseBrazeDateTime(value) ?? parseBrazeDate(value)) : undefined;
+  if (parsed === undefined) throw new UpstreamInvalidResponseError(`${field} is not an ISO-8601 date or date-time`);
+  return parsed;
+}
+
+function optionalString(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw new UpstreamInvalidResponseError(`${field} is not a string`);
+  return value;
+}
+
+function stringList(value: unknown, field: string): readonly string[] {
+  if (value === undefined || value === null) return [];
+  if (!isStringList(value)) throw new UpstreamInvalidResponseError(`${field} is not a list of strings`);
+  return value;
+}
+
+/** Compact wire form: the instants as epoch milliseconds. */
+interface EncodedDetails {
+  readonly name: string;
+  readonly description: string | null;
+  readonly textDescription: string | null;
+  readonly tags: readonly string[];
+  readonly teams: readonly string[];
+  readonly createdAt: number | null;
+  readonly updatedAt: number | null;
+}
+
+const isInstant = (value: unknown): value is number | null => value === null || typeof value === 'number';
+const isText = (value: unknown): value is string | null => value === null || typeof value === 'string';
+
+const segmentDetailsCodec: AnswerCodec<SegmentDetails> = {
+  encode: (details) =>
+    ({ ...details, createdAt: details.createdAt?.getTime() ?? null, updatedAt: details.updatedAt?.getTime() ?? null }) satisfies EncodedDetails,
+  decode(value) {
+    if (!isRecord(value)) return undefined;
+    const { name, description, textDescription, tags, teams, createdAt, updatedAt } = value;
+    if (typeof name !== 'string' || !isText(description) || !isText(textDescription) || !isStringList(tags) || !isStringList(teams)) return undefined;
+    if (!isInstant(createdAt) || !isInstant(updatedAt)) return undefined;
+    return {
+      name,
+      description,
+      textDescription,
+      tags,
+      teams,
+      createdAt: createdAt === null ? null : new Date(createdAt),
+      updatedAt: updatedAt === null ? null : new Date(updatedAt),
+    };
+  },
+  estimateBytes: (details) => 600 + 2 * (details.name.length + (details.description?.length ?? 0) + (details.textDescription?.length ?? 0)),
+};
+
+/**
+ * GET /segments/details: one segment's name, descriptions, tags and dates. Braze does not document its
+ * answer for an id it does not know; whatever it is (a 4xx, a body without success), the field asking
+ * gets that error.
+ */
+export const segmentDetailsEndpoint: Endpoint<SegmentDetailsCall, SegmentDetails> = {
+  name: 'segmentDetails',
+  path: '/segments/details',
+  bucket: 'export',
+  key: (call) => call.segmentId,
+  searchParams: (call) => new URLSearchParams({ segment_id: call.segmentId }),
+  parse(text) {
+    const body = parseSuccessBody(text);
+    if (typeof body['name'] !== 'string') throw new UpstreamInvalidResponseError('Braze answered segment details without a "name" string');
+    return {
+      name: body['name'],
+      description: optionalString(body['description'], 'description'),
+      textDescription: optionalString(body['text_description'], 'text_description'),
+      tags: stringList(body['tags'], 'tags'),
+      teams: stringList(body['teams'], 'teams'),
+      createdAt: parseInstant(body['created_at'], 'created_at'),
+      updatedAt: parseInstant(body['updated_at'], 'updated_at'),
+    };
+  },
+  // A segment's name and filters change rarely: kept as long as a list page.
+  ttlMs: listTtlMs,
+  codec: segmentDetailsCodec,
+  simulate: simulateSegmentDetails,
+};

@@ -1,0 +1,68 @@
+import { UpstreamInvalidResponseError } from '../../errors.js';
+import { SIMULATED_SEGMENTS, simulatePage } from '../simulated/lists.js';
+import type { AnswerCodec } from '../cache.js';
+import type { Endpoint } from '../endpoint.js';
+import { isRecord, isStringList, listTtlMs, pageKey, pageSearchParams, parseSuccessBody, type PageCall } from '../lists.js';
+
+/** Braze returns segments "in groups of 100 sorted by time of creation", pages numbered from 0. */
+export const SEGMENT_LIST_PAGE_SIZE = 100;
+
+/** A segment as /segments/list tells of it. */
+export interface SegmentListEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly analyticsTrackingEnabled: boolean;
+  readonly tags: readonly string[];
+}
+
+function parseEntry(entry: unknown, index: number): SegmentListEntry {
+  if (!isRecord(entry)) throw new UpstreamInvalidResponseError(`segments[${index}] is not an object`);
+  const { id, name, analytics_tracking_enabled: tracking, tags } = entry;
+  if (typeof id !== 'string' || id === '') throw new UpstreamInvalidResponseError(`segments[${index}].id is not a non-empty string`);
+  if (typeof name !== 'string') throw new UpstreamInvalidResponseError(`segments[${index}].name is not a string`);
+  if (typeof tracking !== 'boolean') throw new UpstreamInvalidResponseError(`segments[${index}].analytics_tracking_enabled is not a boolean`);
+  // Braze documents tags as an array; a segment without tags may well come without it.
+  if (tags !== undefined && tags !== null && !isStringList(tags)) throw new UpstreamInvalidResponseError(`segments[${index}].tags is not a list of strings`);
+  return { id, name, analyticsTrackingEnabled: tracking, tags: tags ?? [] };
+}
+
+/** An entry as the codec wrote it (anything else in a cache is a miss). */
+function isCachedEntry(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    typeof value['id'] === 'string' &&
+    typeof value['name'] === 'string' &&
+    typeof value['analyticsTrackingEnabled'] === 'boolean' &&
+    isStringList(value['tags'])
+  );
+}
+
+const segmentPageCodec: AnswerCodec<readonly SegmentListEntry[]> = {
+  encode: (entries) => entries,
+  decode: (value) => (Array.isArray(value) && value.every(isCachedEntry) ? (value as SegmentListEntry[]) : undefined),
+  estimateBytes: (entries) => 100 + entries.reduce((sum, entry) => sum + 300 + 2 * (entry.name.length + entry.tags.join('').length), 0),
+};
+
+/** GET /segments/list: one page of segments, oldest first (Braze's default; archived ones are left out by Braze). */
+export const segmentListEndpoint: Endpoint<PageCall, readonly SegmentListEntry[]> = {
+  name: 'segmentList',
+  path: '/segments/list',
+  bucket: 'export',
+  key: pageKey,
+  searchParams: pageSearchParams,
+  parse(text) {
+    const segments = parseSuccessBody(text)['segments'];
+    if (!Array.isArray(segments)) throw new UpstreamInvalidResponseError('Braze answered without a "segments" list');
+    if (segments.length > SEGMENT_LIST_PAGE_SIZE) throw new UpstreamInvalidResponseError(`Braze answered ${segments.length} segments on one page; pages hold ${SEGMENT_LIST_PAGE_SIZE}`);
+    return segments.map(parseEntry);
+  },
+  ttlMs: listTtlMs,
+  codec: segmentPageCodec,
+  simulate: (input) =>
+    simulatePage(input, SIMULATED_SEGMENTS, SEGMENT_LIST_PAGE_SIZE, 'segments', ({ id, name, analyticsTrackingEnabled, tags }) => ({
+      id,
+      name,
+      analytics_tracking_enabled: analyticsTrackingEnabled,
+      tags,
+    })),
+};

@@ -1,0 +1,73 @@
+import { UpstreamInvalidResponseError } from '../errors.js';
+import { truncate } from '../redact.js';
+import type { AnswerCodec } from './cache.js';
+import type { TtlPolicy } from './endpoint.js';
+
+/**
+ * What Braze's paged list endpoints (`/events/list`, `/purchases/product_list`, `/segments/list`) have
+ * in common: a `page` parameter, and an answer `{"message": "success", "<field>": [ … ]}`.
+ */
+export interface PageCall {
+  /** Braze's page number, 0 for the first page. */
+  readonly page: number;
+}
+
+export const pageKey = (call: PageCall): string => String(call.page);
+
+/** Every page is asked for by number, the first one too: the upstream URL says which page it is. */
+export function pageSearchParams(call: PageCall): URLSearchParams {
+  return new URLSearchParams({ page: String(call.page) });
+}
+
+/**
+ * List pages sit in small rate-limit buckets and change rarely (a new event name, a new segment): they
+ * are kept as long as settled series, whatever time it is.
+ */
+export function listTtlMs(_call: unknown, _now: number, policy: TtlPolicy): number {
+  return policy.pastTtlMs;
+}
+
+/**
+ * The successful answer's body as an object, or UpstreamInvalidResponseError saying what is wrong with
+ * it. Braze's answer is not trusted: a proxy or an API change must not become a crash.
+ */
+export function parseSuccessBody(text: string): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    const trimmed = text.trim();
+    throw new UpstreamInvalidResponseError(`Braze answered with a body that is not JSON (${trimmed === '' ? 'empty body' : `starts with "${truncate(trimmed.replace(/\s+/g, ' '), 60)}"`})`);
+  }
+  if (!isRecord(body)) throw new UpstreamInvalidResponseError('Braze answered with JSON that is not an object');
+  if (body['message'] !== 'success') {
+    const message = typeof body['message'] === 'string' ? `"${truncate(body['message'], 120)}"` : 'missing';
+    throw new UpstreamInvalidResponseError(`Braze answered without success (message: ${message})`);
+  }
+  return body;
+}
+
+/** One page of a list of names: `field` must be a list of strings. */
+export function parseNamePage(text: string, field: string): string[] {
+  const list = parseSuccessBody(text)[field];
+  if (!Array.isArray(list)) throw new UpstreamInvalidResponseError(`Braze answered without a "${field}" list`);
+  return list.map((name: unknown, index) => {
+    if (typeof name !== 'string') throw new UpstreamInvalidResponseError(`${field}[${index}] is not a string`);
+    return name;
+  });
+}
+
+/** A list of strings, as a cache stores it. */
+export const nameListCodec: AnswerCodec<readonly string[]> = {
+  encode: (names) => names,
+  decode: (value) => (isStringList(value) ? value : undefined),
+  estimateBytes: (names) => 100 + names.reduce((sum, name) => sum + 40 + 2 * name.length, 0),
+};
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}

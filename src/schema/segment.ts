@@ -1,0 +1,130 @@
+import type { GatewayContext } from '../context.js';
+import { segmentDetailsEndpoint, type SegmentDetails } from '../data/endpoints/segmentDetails.js';
+import { SEGMENT_LIST_PAGE_SIZE, segmentListEndpoint, type SegmentListEntry } from '../data/endpoints/segmentList.js';
+import { readSizedList } from '../data/pages.js';
+import { BadUserInputError } from '../errors.js';
+import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
+import { builder } from './builder.js';
+import { connectionArgs, connectionOf } from './connection.js';
+import { resolveSegmentSize, segmentSizeArgs, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
+
+/**
+ * A segment as resolved: its id, and what /segments/list said of it when it came from the list. What
+ * the list does not carry is loaded from /segments/details when asked for, once per request per id.
+ */
+export interface SegmentView {
+  readonly id: string;
+  readonly listed?: SegmentListEntry;
+}
+
+async function details({ id }: SegmentView, context: GatewayContext): Promise<SegmentDetails> {
+  return (await context.loader.load(segmentDetailsEndpoint, { segmentId: id })).answer;
+}
+
+export const SegmentRef = builder.objectRef<SegmentView>('Segment').implement({
+  description:
+    'A Braze segment, identified by its segment API identifier. A federation entity keyed by `id`: other subgraphs reference it by id and get its details and sizes from here. Fields that `GET /segments/list` does not carry are loaded from `GET /segments/details`, once per segment per request.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Segment API identifier (Braze `id`, `segment_id`).' }),
+    name: t.string({
+      description: 'Segment name.',
+      resolve: async (segment, _args, context) => segment.listed?.name ?? (await details(segment, context)).name,
+    }),
+    analyticsTrackingEnabled: t.boolean({
+      nullable: true,
+      description:
+        'Whether the segment has analytics tracking enabled (Braze `analytics_tracking_enabled`, from `GET /segments/list`). Null when the segment was not reached through `segments`: `GET /segments/details` does not say.',
+      resolve: ({ listed }) => listed?.analyticsTrackingEnabled ?? null,
+    }),
+    tags: t.stringList({
+      description: 'Tag names associated with the segment, formatted as strings.',
+      resolve: async (segment, _args, context) => segment.listed?.tags ?? (await details(segment, context)).tags,
+    }),
+    description: t.string({
+      nullable: true,
+      description: 'A human-readable description of the filters (Braze `description`, from `GET /segments/details`).',
+      resolve: async (segment, _args, context) => (await details(segment, context)).description,
+    }),
+    textDescription: t.string({
+      nullable: true,
+      description: 'The segment description (Braze `text_description`, from `GET /segments/details`).',
+      resolve: async (segment, _args, context) => (await details(segment, context)).textDescription,
+    }),
+    teams: t.stringList({
+      nullable: true,
+      description: 'The names of the Teams associated with the segment (Braze `teams`, from `GET /segments/details`).',
+      resolve: async (segment, _args, context) => (await details(segment, context)).teams,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the segment was created (Braze `created_at`; a date alone is midnight UTC). Null when Braze does not say.',
+      resolve: async (segment, _args, context) => (await details(segment, context)).createdAt,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the segment was last updated (Braze `updated_at`; a date alone is midnight UTC). Null when Braze does not say.',
+      resolve: async (segment, _args, context) => (await details(segment, context)).updatedAt,
+    }),
+    sizeSeries: t.field({
+      type: SegmentSizeSeriesRef,
+      nullable: true,
+      description:
+        "The segment's estimated size per day (Braze `GET /segments/data_series`). Fields of one request asking the same series, through any number of segments, share one upstream call.",
+      args: segmentSizeArgs,
+      resolve: ({ id }, args, context) => resolveSegmentSize(id, args, context),
+    }),
+  }),
+});
+
+builder.asEntity(SegmentRef, {
+  key: builder.selection<{ id: string }>('id'),
+  // Costs nothing: the router already knows the segment exists; fields that need its details load
+  // them. A rejection, not a throw: federation resolves a call's representations in one synchronous
+  // map, so a throw would fail all of them.
+  resolveReference: ({ id }: { id: unknown }) =>
+    typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID_LENGTH
+      ? { id }
+      : Promise.reject(new BadUserInputError(`A Segment representation needs its key: id, a non-empty string of at most ${MAX_ID_LENGTH} characters`, 'representations')),
+});
+
+const SegmentConnectionRef = connectionOf<SegmentView>(
+  'Segment',
+  SegmentRef,
+  'Segments, oldest first as Braze lists them (Braze `GET /segments/list`; archived segments are not included).',
+);
+
+builder.queryFields((t) => ({
+  segments: t.field({
+    type: SegmentConnectionRef,
+    nullable: true,
+    description:
+      "The workspace's segments, to pick from (Braze `GET /segments/list`, 100 a page, oldest first; archived segments are not included). Reads only the Braze pages this page needs. Null, with an error for this field only, when the arguments are invalid or Braze fails.",
+    args: connectionArgs,
+    resolve: async (_root, args, context) => {
+      const window = toListWindow(args);
+      const slice = await readSizedList(
+        async (page) => (await context.loader.load(segmentListEndpoint, { page })).answer.map((listed) => ({ id: listed.id, listed })),
+        SEGMENT_LIST_PAGE_SIZE,
+        window,
+      );
+      return { offset: window.offset, slice };
+    },
+  }),
+  segment: t.field({
+    type: SegmentRef,
+    nullable: true,
+    description:
+      "A segment by its API identifier (Braze `GET /segments/details`, one call however many of its fields are asked for). Braze does not document its answer for an unknown id: the field is null with Braze's error (its code says which), never a silent null.",
+    args: {
+      id: t.arg.id({ required: true, description: 'Segment API identifier, from the API Keys page of the dashboard or `segments`. Braze `segment_id`.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const segment: SegmentView = { id: checkId(String(args.id), 'id') };
+      // Asked now so an unknown id fails this field; the segment's fields get the same answer.
+      await details(segment, context);
+      return segment;
+    },
+  }),
+}));

@@ -1,0 +1,72 @@
+import { segmentSizeEndpoint, type SegmentSizeCall } from '../data/endpoints/segmentSize.js';
+import type { GatewayContext } from '../context.js';
+import { MAX_LENGTH, MIN_LENGTH, type SeriesPoint } from '../data/series.js';
+import { toSeriesWindow } from './arguments.js';
+import { builder } from './builder.js';
+import { CountPointRef, countPoints } from './countPoint.js';
+
+/** A segment's size series as resolved: the call Braze was asked, what it answered, and when. */
+export interface SegmentSizeSeriesResult {
+  readonly call: SegmentSizeCall;
+  readonly points: readonly SeriesPoint[];
+  readonly fetchedAt: Date;
+}
+
+/**
+ * The arguments of a size series. Descriptions follow Braze's parameter docs for GET
+ * /segments/data_series, which takes neither `unit` nor `app_id`.
+ */
+export const segmentSizeArgs = builder.args((arg) => ({
+  length: arg.int({
+    required: true,
+    description: `Maximum number of days before \`endingAt\` to include in the returned series. Must be between ${MIN_LENGTH} and ${MAX_LENGTH} (inclusive). Braze \`length\`.`,
+  }),
+  endingAt: arg.field({
+    type: 'DateTime',
+    description:
+      'Date on which the data series should end, as an RFC 3339 date-time with any offset. Defaults to the time of the request (one instant for the whole GraphQL request). Braze `ending_at`, always sent in UTC.',
+  }),
+}));
+
+/** Validates the window and loads the series through the request's loader (dedup, coalescing, cache). */
+export async function resolveSegmentSize(
+  segmentId: string,
+  args: { length: number; endingAt?: Date | null | undefined },
+  context: GatewayContext,
+): Promise<SegmentSizeSeriesResult> {
+  const { length, endingAt } = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, context.requestTime);
+  const call: SegmentSizeCall = { segmentId, length, unit: 'day', endingAt };
+  const { answer, fetchedAt } = await context.loader.load(segmentSizeEndpoint, call);
+  return { call, points: answer, fetchedAt };
+}
+
+export const SegmentSizeSeriesRef = builder.objectRef<SegmentSizeSeriesResult>('SegmentSizeSeries').implement({
+  description:
+    "A segment's estimated size per day, from Braze `GET /segments/data_series`. No total: sizes of consecutive days count the same users again, so their sum means nothing; `latest` is the size most recently reported.",
+  fields: (t) => ({
+    segmentId: t.id({ description: 'The segment API identifier the sizes are of.', resolve: ({ call }) => call.segmentId }),
+    length: t.int({ description: 'The number of days asked for.', resolve: ({ call }) => call.length }),
+    endingAt: t.field({
+      type: 'DateTime',
+      description: 'The instant Braze was asked about: the `endingAt` argument, or the time of the request when omitted.',
+      resolve: ({ call }) => call.endingAt,
+    }),
+    fetchedAt: t.field({
+      type: 'DateTime',
+      description:
+        'When Braze gave these numbers. Older than the request when they were served from the cache (see `extensions.brazeCache`; send `Cache-Control: no-cache` for fresh ones).',
+      resolve: ({ fetchedAt }) => fetchedAt,
+    }),
+    points: t.field({
+      type: [CountPointRef],
+      description: "Braze's data points, in Braze's order (oldest first): the estimated size of the segment on each day.",
+      resolve: ({ points }) => countPoints(points, true),
+    }),
+    latest: t.field({
+      type: CountPointRef,
+      nullable: true,
+      description: 'The last point of the series (the size on the latest day reported); null when Braze sent no points.',
+      resolve: ({ points }) => countPoints(points.slice(-1), true)[0] ?? null,
+    }),
+  }),
+});
