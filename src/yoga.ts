@@ -161,7 +161,8 @@ function exampleQuery(simulated: boolean, needsCredential: boolean): string {
   return [
     ...banner,
     ...credential,
-    '# Press the run button for the last 7 days of an event.',
+    '# Press the run button for the last 7 days of an event,',
+    '# daily active users and sessions, and segments to pick from.',
     'query LastWeek {',
     '  eventSeries(event: "purchase", length: 7, unit: DAY) {',
     '    event',
@@ -173,6 +174,12 @@ function exampleQuery(simulated: boolean, needsCredential: boolean): string {
     '      count',
     '    }',
     '  }',
+    '  dailyActiveUsers: kpiSeries(kpi: DAILY_ACTIVE_USERS, length: 7) {',
+    '    total',
+    '    points { date value }',
+    '  }',
+    '  sessions: sessionSeries(length: 7) { total }',
+    '  segments(first: 3) { nodes { id name } }',
     '}',
     '',
   ].join('\n');
