@@ -1,6 +1,6 @@
 import { GraphQLClient } from 'graphql-request';
 import { describe, expect, it } from 'vitest';
-import { EventSeriesDocument, type EventSeriesQuery } from './generated/graphql.js';
+import { EventSeriesDocument, KpiSeriesDocument, type EventSeriesQuery, type KpiSeriesQuery } from './generated/graphql.js';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze();
@@ -17,6 +17,17 @@ describe('the frontend call the README shows', () => {
     });
     expect(eventSeries?.total).toBe(3);
     expect(eventSeries?.points.map((p) => p.time)).toEqual(['2024-03-09T00:00:00.000Z', '2024-03-10T00:00:00.000Z']);
+  });
+
+  it('the analytics graph is typed the same way: kpiSeries with its Kpi enum and SafeInt values', async () => {
+    // As in README "Frontend clients": the variables are typed (kpi is the union of the enum's values).
+    const client = new GraphQLClient(gateway.url.href, { headers: gateway.authHeaders });
+    const { kpiSeries }: KpiSeriesQuery = await client.request(KpiSeriesDocument, { kpi: 'DAILY_ACTIVE_USERS', length: 2, endingAt: '2024-03-10T00:00:00Z' });
+    expect(kpiSeries?.total).toBe(3);
+    expect(kpiSeries?.points.map((p) => [p.date, p.value])).toEqual([
+      ['2024-03-09', 1],
+      ['2024-03-10', 2],
+    ]);
   });
 
   it('a failed field throws a ClientError carrying the code (errorPolicy "none", the default)', async () => {
