@@ -4,14 +4,11 @@ import type { GatewayContext } from '../context.js';
 import { ResultOutOfRangeError } from '../errors.js';
 import { builder } from './builder.js';
 import { seriesWindowArgs, toEventSeriesCall, type SeriesWindowArgs } from './eventSeriesArgs.js';
+import { seriesCallFields, type SeriesResult } from './seriesFields.js';
 import { TimeUnit } from './timeUnit.js';
 
 /** A series as resolved: the call Braze was asked, what it answered, and when. */
-export interface EventSeriesResult {
-  readonly call: EventSeriesCall;
-  readonly points: readonly SeriesPoint[];
-  readonly fetchedAt: Date;
-}
+export type EventSeriesResult = SeriesResult<EventSeriesCall>;
 
 /** Validates the arguments and loads the series through the request's loader (dedup, coalescing, cache). */
 export async function resolveEventSeries(event: string, args: SeriesWindowArgs, context: GatewayContext): Promise<EventSeriesResult> {
@@ -37,27 +34,11 @@ export const EventSeriesRef = builder.objectRef<EventSeriesResult>('EventSeries'
   fields: (t) => ({
     event: t.string({ description: 'The custom event name.', resolve: ({ call }) => call.event }),
     unit: t.field({ type: TimeUnit, description: 'Time between points.', resolve: ({ call }) => call.unit }),
-    length: t.int({ description: 'The number of units asked for.', resolve: ({ call }) => call.length }),
-    appId: t.string({
-      nullable: true,
-      description: 'The app the counts are limited to, if any.',
-      resolve: ({ call }) => call.appId ?? null,
-    }),
+    ...seriesCallFields(t),
     segmentId: t.string({
       nullable: true,
       description: 'The segment the counts are limited to, if any.',
       resolve: ({ call }) => call.segmentId ?? null,
-    }),
-    endingAt: t.field({
-      type: 'DateTime',
-      description: 'The instant Braze was asked about: the `endingAt` argument, or the time of the request when omitted.',
-      resolve: ({ call }) => call.endingAt,
-    }),
-    fetchedAt: t.field({
-      type: 'DateTime',
-      description:
-        'When Braze gave these numbers. Older than the request when they were served from the cache (see `extensions.brazeCache`; send `Cache-Control: no-cache` for fresh ones).',
-      resolve: ({ fetchedAt }) => fetchedAt,
     }),
     points: t.field({
       type: [EventSeriesPointRef],

@@ -1,16 +1,13 @@
 import { segmentSizeEndpoint, type SegmentSizeCall } from '../data/endpoints/segmentSize.js';
 import type { GatewayContext } from '../context.js';
-import { MAX_LENGTH, MIN_LENGTH, type SeriesPoint } from '../data/series.js';
+import { MAX_LENGTH, MIN_LENGTH } from '../data/series.js';
 import { toSeriesWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { CountPointRef, countPoints } from './countPoint.js';
+import { seriesWindowFields, type SeriesResult } from './seriesFields.js';
 
 /** A segment's size series as resolved: the call Braze was asked, what it answered, and when. */
-export interface SegmentSizeSeriesResult {
-  readonly call: SegmentSizeCall;
-  readonly points: readonly SeriesPoint[];
-  readonly fetchedAt: Date;
-}
+export type SegmentSizeSeriesResult = SeriesResult<SegmentSizeCall>;
 
 /**
  * The arguments of a size series. Descriptions follow Braze's parameter docs for GET
@@ -45,18 +42,7 @@ export const SegmentSizeSeriesRef = builder.objectRef<SegmentSizeSeriesResult>('
     "A segment's estimated size per day, from Braze `GET /segments/data_series`. No total: sizes of consecutive days count the same users again, so their sum means nothing; `latest` is the size most recently reported.",
   fields: (t) => ({
     segmentId: t.id({ description: 'The segment API identifier the sizes are of.', resolve: ({ call }) => call.segmentId }),
-    length: t.int({ description: 'The number of days asked for.', resolve: ({ call }) => call.length }),
-    endingAt: t.field({
-      type: 'DateTime',
-      description: 'The instant Braze was asked about: the `endingAt` argument, or the time of the request when omitted.',
-      resolve: ({ call }) => call.endingAt,
-    }),
-    fetchedAt: t.field({
-      type: 'DateTime',
-      description:
-        'When Braze gave these numbers. Older than the request when they were served from the cache (see `extensions.brazeCache`; send `Cache-Control: no-cache` for fresh ones).',
-      resolve: ({ fetchedAt }) => fetchedAt,
-    }),
+    ...seriesWindowFields(t),
     points: t.field({
       type: [CountPointRef],
       description: "Braze's data points, in Braze's order (oldest first): the estimated size of the segment on each day.",

@@ -29,15 +29,10 @@ export const SERIES_CALL_FIELD_DESCRIPTIONS = {
     'When Braze gave these numbers. Older than the request when they were served from the cache (see `extensions.brazeCache`; send `Cache-Control: no-cache` for fresh ones).',
 } as const;
 
-/** Fields every series echoes from its call, and when Braze gave it: `length`, `appId`, `endingAt`, `fetchedAt`. */
-export function seriesCallFields<Parent extends SeriesResult<SeriesWindow & { readonly appId: string | undefined }>>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>) {
+/** Fields every series echoes from its window, and when Braze gave it: `length`, `endingAt`, `fetchedAt`. */
+export function seriesWindowFields<Parent extends SeriesResult<SeriesWindow>>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>) {
   return {
     length: t.int({ description: SERIES_CALL_FIELD_DESCRIPTIONS.length, resolve: ({ call }) => call.length }),
-    appId: t.string({
-      nullable: true,
-      description: SERIES_CALL_FIELD_DESCRIPTIONS.appId,
-      resolve: ({ call }) => call.appId ?? null,
-    }),
     endingAt: t.field({
       type: 'DateTime',
       description: SERIES_CALL_FIELD_DESCRIPTIONS.endingAt,
@@ -47,6 +42,18 @@ export function seriesCallFields<Parent extends SeriesResult<SeriesWindow & { re
       type: 'DateTime',
       description: SERIES_CALL_FIELD_DESCRIPTIONS.fetchedAt,
       resolve: ({ fetchedAt }) => fetchedAt,
+    }),
+  };
+}
+
+/** The window's fields, and `appId` for the series that can be limited to an app. */
+export function seriesCallFields<Parent extends SeriesResult<SeriesWindow & { readonly appId: string | undefined }>>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>) {
+  return {
+    ...seriesWindowFields(t),
+    appId: t.string({
+      nullable: true,
+      description: SERIES_CALL_FIELD_DESCRIPTIONS.appId,
+      resolve: ({ call }) => call.appId ?? null,
     }),
   };
 }
