@@ -97,7 +97,15 @@ describe('the gateway process under `ulimit -n 256`', () => {
         during.push(await probe(health, 2_000), await probe(query, 2_000));
         await sleep(100);
       }
-      const openAtEnd = crowd.open();
+      // A socket the kernel has completed but the gateway has not yet accepted (the listen backlog) looks
+      // open from here for a moment; what the gateway holds is the settled count, so the lowest of a
+      // few readings 50 ms apart is compared with the cap.
+      const readings: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        readings.push(crowd.open());
+        await sleep(50);
+      }
+      const openAtEnd = Math.min(...readings);
       const closedByServer = crowd.closedByServer();
       crowd.stop();
 

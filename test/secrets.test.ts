@@ -11,6 +11,9 @@ const AUDIENCE = 'braze-analytics-gateway';
 const { braze, gateway } = useGatewayWithFakeBraze(
   {
     BRAZE_TIMEOUT_MS: '300',
+    // One attempt: a retried reset (full-jitter backoff from 250 ms) could outlast the 300 ms deadline
+    // on a loaded machine and turn UPSTREAM_UNAVAILABLE into UPSTREAM_TIMEOUT; this test is about secrets.
+    BRAZE_MAX_ATTEMPTS: '1',
     AUTH_TOKENS: TOKENS.join(','),
     AUTH_JWT_SECRET: JWT_SECRET,
     AUTH_JWT_AUDIENCE: AUDIENCE,
