@@ -85,24 +85,14 @@ const ANALYTICS_CHARTS: Readonly<Record<string, [field: string, points: number]>
 const ANALYTICS_WINDOWS = 8;
 const analyticsQuery = `{ ${Object.entries(ANALYTICS_CHARTS).map(([alias, [field]]) => `${alias}: ${field}`).join(' ')} }`;
 
-/** A GraphQL answer with no `errors` whose `data` has each alias with the expected number of points. */
-function expectPoints(expected: Readonly<Record<string, number>>): (body: unknown) => string | undefined {
-  return (body) => {
-    if (!isRecord(body)) return 'not a JSON object';
-    if (body['errors'] !== undefined) return `errors: ${JSON.stringify(body['errors']).slice(0, 300)}`;
-    const data = body['data'];
-    if (!isRecord(data)) return 'no data';
-    for (const [alias, length] of Object.entries(expected)) {
-      const series = data[alias];
-      const points = isRecord(series) ? series['points'] : undefined;
-      if (!Array.isArray(points) || points.length !== length) return `${alias} has ${Array.isArray(points) ? points.length : 'no'} points, expected ${length}`;
-    }
-    return undefined;
-  };
-}
-
-/** A GraphQL answer with no `errors` whose `data` has each alias as a series of the expected length. */
-function expectSeries(expected: Readonly<Record<string, number>>): (body: unknown) => string | undefined {
+/**
+ * A GraphQL answer with no `errors` whose `data` has each alias with the expected number of points,
+ * and each series passing `also` (what is wrong with it, or undefined).
+ */
+function expectPoints(
+  expected: Readonly<Record<string, number>>,
+  also: (series: Record<string, unknown>) => string | undefined = () => undefined,
+): (body: unknown) => string | undefined {
   return (body) => {
     if (!isRecord(body)) return 'not a JSON object';
     if (body['errors'] !== undefined) return `errors: ${JSON.stringify(body['errors']).slice(0, 300)}`;
@@ -113,10 +103,16 @@ function expectSeries(expected: Readonly<Record<string, number>>): (body: unknow
       if (!isRecord(series)) return `${alias} is ${JSON.stringify(series)}`;
       const points = series['points'];
       if (!Array.isArray(points) || points.length !== length) return `${alias} has ${Array.isArray(points) ? points.length : 'no'} points, expected ${length}`;
-      if (typeof series['total'] !== 'number') return `${alias}.total is not a number`;
+      const problem = also(series);
+      if (problem !== undefined) return `${alias}${problem}`;
     }
     return undefined;
   };
+}
+
+/** As expectPoints, each series an eventSeries with a numeric `total`. */
+function expectSeries(expected: Readonly<Record<string, number>>): (body: unknown) => string | undefined {
+  return expectPoints(expected, (series) => (typeof series['total'] === 'number' ? undefined : '.total is not a number'));
 }
 
 const SCENARIOS: readonly Scenario[] = [
