@@ -8,7 +8,7 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../scripts/compose-supergraph.js';
 import { SUBGRAPH_FILE } from '../src/print-schema.js';
-import { CAMPAIGNS_SDL, startCampaignSubgraph, type CampaignSubgraph } from './fixtures/campaignSubgraph.js';
+import { INITIATIVES_SDL, startInitiativeSubgraph, type InitiativeSubgraph } from './fixtures/initiativeSubgraph.js';
 import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 
@@ -17,7 +17,7 @@ const BRAZE_SDL = readFileSync(SUBGRAPH_FILE, 'utf8');
 describe('composition of the committed subgraph SDL with another subgraph', () => {
   const services = [
     { name: 'braze', url: 'http://braze.invalid/graphql', typeDefs: parse(BRAZE_SDL) },
-    { name: 'campaigns', url: 'http://campaigns.invalid/graphql', typeDefs: parse(CAMPAIGNS_SDL) },
+    { name: 'crm', url: 'http://crm.invalid/graphql', typeDefs: parse(INITIATIVES_SDL) },
   ];
 
   it('composes with @theguild/federation-composition, without errors', () => {
@@ -25,10 +25,10 @@ describe('composition of the committed subgraph SDL with another subgraph', () =
     expect(result.errors).toBeUndefined();
     expect(result.supergraphSdl).toContain('type CustomEvent');
     expect(result.supergraphSdl).toContain('@join__type(graph: BRAZE, key: "name")');
-    expect(result.supergraphSdl).toContain('@join__type(graph: CAMPAIGNS, key: "name", resolvable: false)');
+    expect(result.supergraphSdl).toContain('@join__type(graph: CRM, key: "name", resolvable: false)');
     expect(result.supergraphSdl).toContain('type Segment');
     expect(result.supergraphSdl).toContain('@join__type(graph: BRAZE, key: "id")');
-    expect(result.supergraphSdl).toContain('@join__type(graph: CAMPAIGNS, key: "id", resolvable: false)');
+    expect(result.supergraphSdl).toContain('@join__type(graph: CRM, key: "id", resolvable: false)');
     expect(result.supergraphSdl).toMatch(/type Product\s+@join__type\(graph: BRAZE, key: "name"\)/);
   });
 
@@ -40,11 +40,11 @@ describe('composition of the committed subgraph SDL with another subgraph', () =
   });
 
   it('`npm run compose` refuses an incompatible subgraph with the composition errors', () => {
-    const clash = CAMPAIGNS_SDL.replace('type Query {', 'type EventSeries { total: String }\ntype Query {');
+    const clash = INITIATIVES_SDL.replace('type Query {', 'type EventSeries { total: String }\ntype Query {');
     expect(() =>
       composeSupergraph([
         { name: 'braze', url: 'http://braze.invalid/graphql', sdl: BRAZE_SDL },
-        { name: 'campaigns', url: 'http://campaigns.invalid/graphql', sdl: clash },
+        { name: 'crm', url: 'http://crm.invalid/graphql', sdl: clash },
       ]),
     ).toThrow(/composition failed:\n  - /);
   });
@@ -53,17 +53,17 @@ describe('composition of the committed subgraph SDL with another subgraph', () =
 describe('end to end through Hive Gateway serving the composed supergraph', () => {
   let braze: FakeBraze;
   let subgraph: TestGateway;
-  let campaigns: CampaignSubgraph;
+  let initiatives: InitiativeSubgraph;
   let router: Server;
   let routerUrl: string;
 
   beforeAll(async () => {
     braze = await startFakeBraze();
     subgraph = await startTestGateway(braze);
-    campaigns = await startCampaignSubgraph();
+    initiatives = await startInitiativeSubgraph();
     const supergraph = composeSupergraph([
       { name: 'braze', url: subgraph.url.href, sdl: BRAZE_SDL },
-      { name: 'campaigns', url: campaigns.url.href, sdl: CAMPAIGNS_SDL },
+      { name: 'crm', url: initiatives.url.href, sdl: INITIATIVES_SDL },
     ]);
     const runtime = createGatewayRuntime({
       supergraph,
@@ -80,7 +80,7 @@ describe('end to end through Hive Gateway serving the composed supergraph', () =
   afterAll(async () => {
     router.closeAllConnections();
     await new Promise((resolve) => router.close(resolve));
-    await campaigns.close();
+    await initiatives.close();
     await subgraph.close();
     await braze.close();
   });
@@ -98,9 +98,9 @@ describe('end to end through Hive Gateway serving the composed supergraph', () =
     return (await response.json()) as { data?: unknown; errors?: unknown[] };
   }
 
-  it('10 campaigns sharing 2 conversion events cost exactly 2 upstream calls, with the right numbers', async () => {
+  it('10 initiatives sharing 2 conversion events cost exactly 2 upstream calls, with the right numbers', async () => {
     const result = await route(`{
-      campaigns {
+      initiatives {
         id
         conversionEvent {
           name
@@ -118,17 +118,17 @@ describe('end to end through Hive Gateway serving the composed supergraph', () =
       ],
     };
     expect(result.data).toEqual({
-      campaigns: Array.from({ length: 10 }, (_, i) => ({
-        id: `c${i + 1}`,
+      initiatives: Array.from({ length: 10 }, (_, i) => ({
+        id: `i${i + 1}`,
         conversionEvent: { name: i % 2 === 0 ? 'purchase' : 'signup', series },
       })),
     });
     expect(braze.seriesCalls.map((c) => c.query['event']).sort()).toEqual(['purchase', 'signup']);
   });
 
-  it('10 campaigns over 3 audiences: one Braze call per distinct segment size series, none for the references', async () => {
+  it('10 initiatives over 3 audiences: one Braze call per distinct segment size series, none for the references', async () => {
     const result = await route(`{
-      campaigns {
+      initiatives {
         id
         audience { id sizeSeries(length: 3, endingAt: "2024-03-10T12:00:00Z") { points { date value } latest { value } } }
       }
@@ -143,7 +143,7 @@ describe('end to end through Hive Gateway serving the composed supergraph', () =
       latest: { value: 3 },
     };
     expect(result.data).toEqual({
-      campaigns: Array.from({ length: 10 }, (_, i) => ({ id: `c${i + 1}`, audience: { id: `segment-00${i % 3}`, sizeSeries } })),
+      initiatives: Array.from({ length: 10 }, (_, i) => ({ id: `i${i + 1}`, audience: { id: `segment-00${i % 3}`, sizeSeries } })),
     });
     expect(braze.calls.map((call) => `${call.path} ${call.query['segment_id']}`).sort()).toEqual([
       '/segments/data_series segment-000',
@@ -153,8 +153,8 @@ describe('end to end through Hive Gateway serving the composed supergraph', () =
   });
 
   it('audience names come from /segments/details, once per distinct segment', async () => {
-    const result = (await route('{ campaigns { audience { id name } } }')) as { data: { campaigns: { audience: { id: string; name: string } }[] } };
-    expect(result.data.campaigns.map((c) => c.audience.name)).toEqual(Array.from({ length: 10 }, (_, i) => `Details of segment-00${i % 3}`));
+    const result = (await route('{ initiatives { audience { id name } } }')) as { data: { initiatives: { audience: { id: string; name: string } }[] } };
+    expect(result.data.initiatives.map((c) => c.audience.name)).toEqual(Array.from({ length: 10 }, (_, i) => `Details of segment-00${i % 3}`));
     expect(braze.calls.map((call) => `${call.path} ${call.query['segment_id']}`).sort()).toEqual([
       '/segments/details segment-000',
       '/segments/details segment-001',
@@ -176,9 +176,9 @@ describe('end to end through Hive Gateway serving the composed supergraph', () =
       call.query['event'] === 'signup' ? { status: 403, body: { message: 'no permission' } } : { body: { message: 'success', data: [] } },
     );
     const result = (await route(`{
-      campaigns { id conversionEvent { name series(length: 1, endingAt: "2024-03-10T12:00:00Z") { total } } }
-    }`)) as { data: { campaigns: { conversionEvent: { series: unknown } }[] }; errors: { extensions?: { code?: string } }[] };
-    expect(result.data.campaigns.map((c) => c.conversionEvent.series)).toEqual(
+      initiatives { id conversionEvent { name series(length: 1, endingAt: "2024-03-10T12:00:00Z") { total } } }
+    }`)) as { data: { initiatives: { conversionEvent: { series: unknown } }[] }; errors: { extensions?: { code?: string } }[] };
+    expect(result.data.initiatives.map((c) => c.conversionEvent.series)).toEqual(
       Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? { total: 0 } : null)),
     );
     expect(new Set(result.errors.map((e) => e.extensions?.code))).toEqual(new Set(['UPSTREAM_FORBIDDEN']));
