@@ -9,6 +9,8 @@ export interface GatewayContext {
    * every field that omits `endingAt` asks Braze about the same instant, so they deduplicate and agree.
    */
   readonly requestTime: Date;
+  /** Longest series a field may ask for, in units (SERIES_MAX_LENGTH). */
+  readonly seriesMaxLength: number;
   /** Loads any endpoint's answer: deduplicated, coalesced, capped, shared, cached. */
   readonly loader: RequestLoader;
   /** Where this request's answers came from (cache, Braze, shared), for `extensions.brazeCache`. */
@@ -20,6 +22,7 @@ export interface GatewayContext {
 export interface ContextOptions {
   signal?: AbortSignal | undefined;
   maxCallsPerRequest: number;
+  seriesMaxLength: number;
   /** The client sent Cache-Control: no-cache (or no-store). */
   bypassCache?: boolean;
   /** Requests within one such slice share "now" for omitted `endingAt`, and so cache entries. */
@@ -30,11 +33,12 @@ export interface ContextOptions {
 export function createContext(
   client: BrazeClient,
   data: DataService,
-  { signal, maxCallsPerRequest, bypassCache = false, requestTimeGranularityMs = 1000, now = Date.now() }: ContextOptions,
+  { signal, maxCallsPerRequest, seriesMaxLength, bypassCache = false, requestTimeGranularityMs = 1000, now = Date.now() }: ContextOptions,
 ): GatewayContext {
   const loadStats = createLoadStats();
   return {
     requestTime: new Date(Math.floor(now / requestTimeGranularityMs) * requestTimeGranularityMs),
+    seriesMaxLength,
     loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats }),
     loadStats,
     braze: client,

@@ -70,6 +70,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       createContext(deps.client, deps.data, {
         signal: request.signal,
         maxCallsPerRequest: config.upstream.maxCallsPerRequest,
+        seriesMaxLength: config.upstream.seriesMaxLength,
         bypassCache: wantsFreshData(request),
         requestTimeGranularityMs: config.cache.requestTimeGranularityMs,
       }),

@@ -179,7 +179,7 @@ describe('the in-memory cache', () => {
   });
 
   it('past windows expire after CACHE_TTL_PAST_MS; windows reaching now after CACHE_TTL_LIVE_MS', async () => {
-    const gateway = await gatewayWith({ CACHE_ENABLED: 'true', CACHE_TTL_PAST_MS: '300', CACHE_TTL_LIVE_MS: '1500' });
+    const gateway = await gatewayWith({ CACHE_ENABLED: 'true', CACHE_TTL_PAST_MS: '300', CACHE_TTL_SETTLED_MS: '300', CACHE_TTL_LIVE_MS: '1500' });
     const live = seriesQuery(field('s', 'event: "live", length: 2'));
     const liveAt = new Date(Math.floor(Date.now() / 1000) * 1000 + 2000).toISOString();
     const liveFixed = seriesQuery(field('s', `event: "live", length: 2, endingAt: "${liveAt}"`));

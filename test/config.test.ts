@@ -26,6 +26,7 @@ describe('loadConfig', () => {
         enabled: true,
         liveTtlMs: 60_000,
         pastTtlMs: 900_000,
+        settledTtlMs: 86_400_000,
         maxEntries: 10_000,
         maxBytes: 67_108_864,
         redisUrl: undefined,
@@ -49,6 +50,7 @@ describe('loadConfig', () => {
         breakerThreshold: 5,
         breakerCooldownMs: 30_000,
         maxCallsPerRequest: 50,
+        seriesMaxLength: 1_000,
         maxConnections: 20,
         maxBodyBytes: 1_048_576,
       },
@@ -234,10 +236,44 @@ describe('loadConfig', () => {
       breakerThreshold: 0,
       breakerCooldownMs: 500,
       maxCallsPerRequest: 7,
+      // Unset, SERIES_MAX_LENGTH follows the cap: 6 grid chunks of 99 new days and the newest.
+      seriesMaxLength: 594,
       maxConnections: 3,
       maxBodyBytes: 2048,
     });
     expect(config.shutdownGraceMs).toBe(0);
+  });
+
+  describe('SERIES_MAX_LENGTH', () => {
+    it('is 1,000 units by default and may be set as far as BRAZE_MAX_CALLS_PER_REQUEST serves', () => {
+      expect(loadConfig({}).upstream.seriesMaxLength).toBe(1_000);
+      expect(loadConfig({ SERIES_MAX_LENGTH: '30' }).upstream.seriesMaxLength).toBe(30);
+      expect(loadConfig({ SERIES_MAX_LENGTH: '4851' }).upstream.seriesMaxLength).toBe(4_851);
+    });
+
+    it('unset, it shrinks to what a lowered cap serves (never below one call’s 100 units)', () => {
+      expect(loadConfig({ BRAZE_MAX_CALLS_PER_REQUEST: '1' }).upstream.seriesMaxLength).toBe(100);
+      expect(loadConfig({ BRAZE_MAX_CALLS_PER_REQUEST: '3' }).upstream.seriesMaxLength).toBe(198);
+      expect(loadConfig({ BRAZE_MAX_CALLS_PER_REQUEST: '12' }).upstream.seriesMaxLength).toBe(1_000);
+    });
+
+    it('set beyond what the cap serves, it stops the start naming both settings', () => {
+      expect(problemsOf({ SERIES_MAX_LENGTH: '4852' })).toEqual([
+        'SERIES_MAX_LENGTH 4852 takes up to 51 Braze calls a series, more than BRAZE_MAX_CALLS_PER_REQUEST (50) allows a request: lower the first or raise the second',
+      ]);
+      expect(problemsOf({ SERIES_MAX_LENGTH: '199', BRAZE_MAX_CALLS_PER_REQUEST: '3' })).toHaveLength(1);
+      expect(problemsOf({ SERIES_MAX_LENGTH: '0' })).toEqual(['SERIES_MAX_LENGTH must be a whole number from 1 to 100000 (got "0")']);
+    });
+  });
+
+  describe('CACHE_TTL_SETTLED_MS', () => {
+    it('keeps settled series a day by default, and may not be shorter than CACHE_TTL_PAST_MS', () => {
+      expect(loadConfig({}).cache.settledTtlMs).toBe(86_400_000);
+      expect(loadConfig({ CACHE_TTL_SETTLED_MS: '900000' }).cache.settledTtlMs).toBe(900_000);
+      expect(problemsOf({ CACHE_TTL_SETTLED_MS: '899999' })).toEqual([
+        'CACHE_TTL_SETTLED_MS must be at least CACHE_TTL_PAST_MS (settled numbers are kept at least as long as recent ones)',
+      ]);
+    });
   });
 
   describe('client connections', () => {

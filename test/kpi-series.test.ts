@@ -60,7 +60,7 @@ describe('kpiSeries: GET /kpi/{dau,mau,new_users,uninstalls}/data_series', () =>
 
   it.each([
     ['length 0', { length: 0 }, 'length'],
-    ['length 101', { length: 101 }, 'length'],
+    ['length 1001 (over SERIES_MAX_LENGTH)', { length: 1001 }, 'length'],
     ['a blank appId', { length: 7, appId: '  ' }, 'appId'],
     ['an appId over 128 characters', { length: 7, appId: 'a'.repeat(129) }, 'appId'],
   ])('refuses %s with BAD_USER_INPUT naming the argument, and calls no one', async (_name, args, argument) => {

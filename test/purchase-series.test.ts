@@ -86,7 +86,7 @@ describe('purchaseSeries: GET /purchases/quantity_series and /purchases/revenue_
 
   it.each([
     ['length 0', { length: 0 }, 'length'],
-    ['length 101', { length: 101 }, 'length'],
+    ['length 1001 (over SERIES_MAX_LENGTH)', { length: 1001 }, 'length'],
     ['a blank appId', { length: 7, appId: ' ' }, 'appId'],
     ['a blank product', { length: 7, product: '' }, 'product'],
     ['a product over 255 characters', { length: 7, product: 'p'.repeat(256) }, 'product'],

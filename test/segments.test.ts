@@ -156,7 +156,7 @@ describe('segment(id): /segments/details once, and /segments/data_series', () =>
     ['a blank id', '{ segment(id: "   ") { id } }', 'id'],
     ['an id longer than 128 characters', `{ segment(id: "${'s'.repeat(129)}") { id } }`, 'id'],
     ['length 0', '{ _entities(representations: [{ __typename: "Segment", id: "x" }]) { ... on Segment { sizeSeries(length: 0) { latest { value } } } } }', 'length'],
-    ['length 101', '{ _entities(representations: [{ __typename: "Segment", id: "x" }]) { ... on Segment { sizeSeries(length: 101) { latest { value } } } } }', 'length'],
+    ['length 1001 (over SERIES_MAX_LENGTH)', '{ _entities(representations: [{ __typename: "Segment", id: "x" }]) { ... on Segment { sizeSeries(length: 1001) { latest { value } } } } }', 'length'],
   ];
   for (const [name, query, argument] of badArguments) {
     it(`${name}: BAD_USER_INPUT naming ${argument}, no upstream call`, async () => {

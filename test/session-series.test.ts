@@ -33,7 +33,7 @@ describe('sessionSeries: GET /sessions/data_series', () => {
 
   it.each([
     ['length 0', { length: 0 }, 'length'],
-    ['length 101', { length: 101 }, 'length'],
+    ['length 1001 (over SERIES_MAX_LENGTH)', { length: 1001 }, 'length'],
     ['a blank appId', { length: 7, appId: '' }, 'appId'],
     ['a blank segmentId', { length: 7, segmentId: ' ' }, 'segmentId'],
     ['a segmentId over 128 characters', { length: 7, segmentId: 's'.repeat(129) }, 'segmentId'],

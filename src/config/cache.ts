@@ -7,6 +7,8 @@ export interface CachePolicy {
   readonly liveTtlMs: number;
   /** How long an answer for a window wholly in the past stays fresh (Braze data can arrive late). */
   readonly pastTtlMs: number;
+  /** How long an answer for a series window that ended more than two days ago stays fresh: its numbers have settled. */
+  readonly settledTtlMs: number;
   /** In-memory bounds (ignored with Redis, which has its own maxmemory policy). */
   readonly maxEntries: number;
   readonly maxBytes: number;
@@ -39,6 +41,7 @@ export const CACHE_VARIABLES: VariableTable<CachePolicy> = {
   enabled: boolean('CACHE_ENABLED', true),
   liveTtlMs: integer('CACHE_TTL_LIVE_MS', { min: 0, max: 86_400_000, default: 60_000 }),
   pastTtlMs: integer('CACHE_TTL_PAST_MS', { min: 0, max: 7 * 86_400_000, default: 15 * 60_000 }),
+  settledTtlMs: integer('CACHE_TTL_SETTLED_MS', { min: 0, max: 30 * 86_400_000, default: 86_400_000 }),
   maxEntries: integer('CACHE_MAX_ENTRIES', { min: 1, max: 10_000_000, default: 10_000 }),
   maxBytes: integer('CACHE_MAX_BYTES', { min: 1024, max: 16 * 1024 ** 3, default: 64 * 1024 * 1024 }),
   redisKeyPrefix: string('REDIS_KEY_PREFIX', { default: 'braze-analytics-gateway:' }),
@@ -48,5 +51,8 @@ export const CACHE_VARIABLES: VariableTable<CachePolicy> = {
 export const DEFAULT_CACHE_POLICY: CachePolicy = Object.freeze(defaultsOf(CACHE_VARIABLES));
 
 export function readCache(vars: VariableReader): CachePolicy {
-  return Object.freeze(vars.readAll(CACHE_VARIABLES));
+  const policy = vars.readAll(CACHE_VARIABLES);
+  // Older numbers kept for less time than newer ones cannot be what was meant.
+  if (policy.settledTtlMs < policy.pastTtlMs) vars.report('CACHE_TTL_SETTLED_MS must be at least CACHE_TTL_PAST_MS (settled numbers are kept at least as long as recent ones)');
+  return Object.freeze(policy);
 }

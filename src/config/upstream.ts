@@ -1,3 +1,4 @@
+import { longestWindowIn, maxChunks } from '../data/longSeries.js';
 import { defaultsOf, integer, type VariableReader, type VariableTable } from './read.js';
 
 /** How the gateway treats Braze: deadlines, retries, the shared rate-limit bucket, the breaker, caps. */
@@ -26,6 +27,11 @@ export interface UpstreamPolicy {
   readonly breakerCooldownMs: number;
   /** Distinct upstream calls one GraphQL request may make. */
   readonly maxCallsPerRequest: number;
+  /**
+   * Longest series a field may ask for, in units (days or hours). Braze serves at most 100 units a
+   * call; longer windows are asked as chunks, each one call counted against maxCallsPerRequest.
+   */
+  readonly seriesMaxLength: number;
   /** Concurrent connections to Braze, for the whole process. */
   readonly maxConnections: number;
   /** Larger answers are refused, not buffered. */
@@ -46,18 +52,33 @@ export const UPSTREAM_VARIABLES: VariableTable<UpstreamPolicy> = {
   breakerThreshold: integer('BRAZE_BREAKER_THRESHOLD', { min: 0, max: 1_000, default: 5 }),
   breakerCooldownMs: integer('BRAZE_BREAKER_COOLDOWN_MS', { min: 100, max: 3_600_000, default: 30_000 }),
   maxCallsPerRequest: integer('BRAZE_MAX_CALLS_PER_REQUEST', { min: 1, max: 10_000, default: 50 }),
+  // 1,000 days is 2.7 years by day or 6 weeks by hour: at most 12 calls a series.
+  seriesMaxLength: integer('SERIES_MAX_LENGTH', { min: 1, max: 100_000, default: 1_000 }),
   maxConnections: integer('BRAZE_MAX_CONNECTIONS', { min: 1, max: 1_000, default: 20 }),
   maxBodyBytes: integer('BRAZE_MAX_BODY_BYTES', { min: 1_024, max: 100 * 1024 * 1024, default: 1024 * 1024 }),
 };
 
 export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = Object.freeze(defaultsOf(UPSTREAM_VARIABLES));
 
-/** The table's values. The retry-order check is left to the caller, which places it among the other problems. */
+/**
+ * The table's values. Left unset, SERIES_MAX_LENGTH is at most what BRAZE_MAX_CALLS_PER_REQUEST can
+ * serve, so a lowered cap alone does not stop the start. The checks between settings are left to the
+ * caller, which places them among the other problems.
+ */
 export function readUpstream(vars: VariableReader): UpstreamPolicy {
-  return Object.freeze(vars.readAll(UPSTREAM_VARIABLES));
+  const upstream = vars.readAll(UPSTREAM_VARIABLES);
+  if (vars.isSet(UPSTREAM_VARIABLES.seriesMaxLength)) return Object.freeze(upstream);
+  return Object.freeze({ ...upstream, seriesMaxLength: Math.min(upstream.seriesMaxLength, longestWindowIn(upstream.maxCallsPerRequest)) });
 }
 
 /** Problems between upstream settings that are each within bounds. */
 export function checkUpstream(vars: VariableReader, upstream: UpstreamPolicy): void {
   if (upstream.retryBaseMs > upstream.retryMaxMs) vars.report('BRAZE_RETRY_BASE_MS must not exceed BRAZE_RETRY_MAX_MS');
+  // A series the cap can never serve would be accepted, then fail every time (only when set: see readUpstream).
+  const chunks = maxChunks(upstream.seriesMaxLength);
+  if (chunks > upstream.maxCallsPerRequest) {
+    vars.report(
+      `SERIES_MAX_LENGTH ${upstream.seriesMaxLength} takes up to ${chunks} Braze calls a series, more than BRAZE_MAX_CALLS_PER_REQUEST (${upstream.maxCallsPerRequest}) allows a request: lower the first or raise the second`,
+    );
+  }
 }

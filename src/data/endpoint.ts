@@ -5,8 +5,10 @@ import type { AnswerCodec } from './cache.js';
 export interface TtlPolicy {
   /** Numbers still moving (a window reaching into the last unit, a list that may grow). */
   readonly liveTtlMs: number;
-  /** Numbers settled (a window wholly in the past); kept longer, not forever: Braze data can arrive late. */
+  /** Numbers of the recent past (a window wholly in the past); kept longer, not forever: Braze data can arrive late. */
   readonly pastTtlMs: number;
+  /** Numbers settled (a series window that ended more than SETTLED_AFTER_MS ago): kept longest. */
+  readonly settledTtlMs: number;
 }
 
 /**

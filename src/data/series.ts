@@ -70,13 +70,22 @@ function parsePoint(entry: unknown, index: number, unit: BrazeUnit, measure: str
 }
 
 /**
+ * How long after a window ends its numbers are taken as settled. Braze counts late data (offline SDK
+ * batches, time zones ahead of UTC) for a while after a bucket closes; two days covers the company's
+ * own day ending up to 14 hours after UTC's, and a day of late uploads.
+ */
+export const SETTLED_AFTER_MS = 2 * 86_400_000;
+
+/**
  * A window that reaches into the last unit before now (or the future) is still being counted: short
- * TTL. One wholly in the past is settled, but Braze data can arrive late, so it is kept longer, not
- * forever.
+ * TTL. One wholly in the past may still receive late data, so it is kept longer, not forever; one
+ * that ended days ago has settled and is kept longest (what makes the past chunks of a long window
+ * cheap: see longSeries.ts).
  */
 export function seriesTtlMs(window: Pick<SeriesWindow, 'unit' | 'endingAt'>, now: number, policy: TtlPolicy): number {
-  const live = window.endingAt.getTime() >= now - UNIT_MS[window.unit];
-  return live ? policy.liveTtlMs : policy.pastTtlMs;
+  const end = window.endingAt.getTime();
+  if (end >= now - UNIT_MS[window.unit]) return policy.liveTtlMs;
+  return end < now - SETTLED_AFTER_MS ? policy.settledTtlMs : policy.pastTtlMs;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { BrazeUnit } from '../data/brazeTime.js';
-import { MAX_LENGTH, MIN_LENGTH, type SeriesWindow } from '../data/series.js';
+import { MIN_LENGTH, type SeriesWindow } from '../data/series.js';
 import type { ListWindow } from '../data/pages.js';
 import { BadUserInputError } from '../errors.js';
 import { decodeCursor } from './cursor.js';
@@ -37,11 +37,23 @@ export function optionalFilter(value: string | null | undefined, argument: strin
   return value;
 }
 
-/** The window of a series: `length` within Braze's bounds, `endingAt` defaulting to the request's time. */
-export function toSeriesWindow(args: { length: number; unit?: BrazeUnit | null | undefined; endingAt?: Date | null | undefined }, requestTime: Date): SeriesWindow {
+/** What a series' window is checked against: the request's time, and the longest series allowed. */
+export interface SeriesBounds {
+  readonly requestTime: Date;
+  readonly seriesMaxLength: number;
+}
+
+/**
+ * The window of a series: `length` from 1 to the configured maximum (windows longer than Braze serves
+ * in one call are asked in chunks: see data/longSeries.ts), `endingAt` defaulting to the request's time.
+ */
+export function toSeriesWindow(
+  args: { length: number; unit?: BrazeUnit | null | undefined; endingAt?: Date | null | undefined },
+  { requestTime, seriesMaxLength }: SeriesBounds,
+): SeriesWindow {
   const { length } = args;
-  if (!Number.isInteger(length) || length < MIN_LENGTH || length > MAX_LENGTH) {
-    throw new BadUserInputError(`length must be between ${MIN_LENGTH} and ${MAX_LENGTH} (inclusive), got ${length}`, 'length');
+  if (!Number.isInteger(length) || length < MIN_LENGTH || length > seriesMaxLength) {
+    throw new BadUserInputError(`length must be between ${MIN_LENGTH} and ${seriesMaxLength} (inclusive), got ${length}`, 'length');
   }
   return { length, unit: args.unit ?? 'day', endingAt: args.endingAt ?? requestTime };
 }

@@ -1,4 +1,5 @@
 import { eventSeriesEndpoint, GRAPHQL_INT_MAX, type EventSeriesCall } from '../data/endpoints/eventSeries.js';
+import { loadSeries } from '../data/longSeries.js';
 import type { SeriesPoint } from '../data/series.js';
 import type { GatewayContext } from '../context.js';
 import { ResultOutOfRangeError } from '../errors.js';
@@ -12,9 +13,8 @@ export type EventSeriesResult = SeriesResult<EventSeriesCall>;
 
 /** Validates the arguments and loads the series through the request's loader (dedup, coalescing, cache). */
 export async function resolveEventSeries(event: string, args: SeriesWindowArgs, context: GatewayContext): Promise<EventSeriesResult> {
-  const call = toEventSeriesCall(event, args, context.requestTime);
-  const { answer, fetchedAt } = await context.loader.load(eventSeriesEndpoint, call);
-  return { call, points: answer, fetchedAt };
+  const call = toEventSeriesCall(event, args, context);
+  return { call, ...(await loadSeries(context.loader, eventSeriesEndpoint, call)) };
 }
 
 export const EventSeriesPointRef = builder.objectRef<SeriesPoint>('EventSeriesPoint').implement({

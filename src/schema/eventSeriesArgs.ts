@@ -1,8 +1,8 @@
 import type { InputShapeFromFields } from '@pothos/core';
 import type { EventSeriesCall } from '../data/endpoints/eventSeries.js';
-import { MAX_LENGTH, MIN_LENGTH } from '../data/series.js';
-import { checkName, optionalFilter, toSeriesWindow } from './arguments.js';
+import { checkName, optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
 import { builder } from './builder.js';
+import { lengthArgDescription } from './seriesFields.js';
 import { TimeUnit } from './timeUnit.js';
 
 /**
@@ -12,7 +12,7 @@ import { TimeUnit } from './timeUnit.js';
 export const seriesWindowArgs = builder.args((arg) => ({
     length: arg.int({
       required: true,
-      description: `Maximum number of units (days or hours) before \`endingAt\` to include in the series. Must be between ${MIN_LENGTH} and ${MAX_LENGTH} (inclusive). Braze \`length\`.`,
+      description: lengthArgDescription('units (days or hours)'),
     }),
     unit: arg.field({
       type: TimeUnit,
@@ -37,11 +37,11 @@ export const seriesWindowArgs = builder.args((arg) => ({
 export type SeriesWindowArgs = InputShapeFromFields<typeof seriesWindowArgs>;
 
 /** Checks the arguments and turns them into the call Braze will get. Nothing bad reaches upstream. */
-export function toEventSeriesCall(event: string, args: SeriesWindowArgs, requestTime: Date): EventSeriesCall {
+export function toEventSeriesCall(event: string, args: SeriesWindowArgs, bounds: SeriesBounds): EventSeriesCall {
   checkName(event, 'event');
   return {
     event,
-    ...toSeriesWindow(args, requestTime),
+    ...toSeriesWindow(args, bounds),
     appId: optionalFilter(args.appId, 'appId'),
     segmentId: optionalFilter(args.segmentId, 'segmentId'),
   };

@@ -1,10 +1,10 @@
+import { loadSeries } from '../data/longSeries.js';
 import { KPI_SERIES_ENDPOINTS, type Kpi, type KpiSeriesCall } from '../data/endpoints/kpiSeries.js';
-import { MAX_LENGTH, MIN_LENGTH } from '../data/series.js';
 import type { GatewayContext } from '../context.js';
-import { optionalFilter, toSeriesWindow } from './arguments.js';
+import { optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
 import { builder } from './builder.js';
 import { countPoints, CountPointRef } from './countPoint.js';
-import { APP_ID_ARG_DESCRIPTION, countTotal, ENDING_AT_ARG_DESCRIPTION, seriesCallFields, type SeriesResult } from './seriesFields.js';
+import { APP_ID_ARG_DESCRIPTION, countTotal, ENDING_AT_ARG_DESCRIPTION, lengthArgDescription, seriesCallFields, type SeriesResult } from './seriesFields.js';
 
 export interface KpiSeriesResult extends SeriesResult<KpiSeriesCall> {
   readonly kpi: Kpi;
@@ -27,23 +27,22 @@ export const kpiSeriesArgs = builder.args((arg) => ({
   kpi: arg.field({ type: KpiEnum, required: true, description: 'Which KPI: selects the Braze endpoint.' }),
   length: arg.int({
     required: true,
-    description: `Maximum number of days before \`endingAt\` to include in the returned series. Must be between ${MIN_LENGTH} and ${MAX_LENGTH} (inclusive). Braze \`length\`. KPI series are daily only: Braze takes no \`unit\` here.`,
+    description: `${lengthArgDescription('days')} KPI series are daily only: Braze takes no \`unit\` here.`,
   }),
   endingAt: arg.field({ type: 'DateTime', description: ENDING_AT_ARG_DESCRIPTION }),
   appId: arg.string({ description: APP_ID_ARG_DESCRIPTION }),
 }));
 
 /** Checks the arguments and turns them into the call Braze will get. Nothing bad reaches upstream. */
-export function toKpiSeriesCall(args: { length: number; endingAt?: Date | null | undefined; appId?: string | null | undefined }, requestTime: Date): KpiSeriesCall {
-  const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, requestTime);
+export function toKpiSeriesCall(args: { length: number; endingAt?: Date | null | undefined; appId?: string | null | undefined }, bounds: SeriesBounds): KpiSeriesCall {
+  const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, bounds);
   return { length: window.length, unit: 'day', endingAt: window.endingAt, appId: optionalFilter(args.appId, 'appId') };
 }
 
 /** Validates the arguments and loads the KPI's series through the request's loader (dedup, coalescing, cache). */
 export async function resolveKpiSeries(kpi: Kpi, args: Parameters<typeof toKpiSeriesCall>[0], context: GatewayContext): Promise<KpiSeriesResult> {
-  const call = toKpiSeriesCall(args, context.requestTime);
-  const { answer, fetchedAt } = await context.loader.load(KPI_SERIES_ENDPOINTS[kpi], call);
-  return { kpi, call, points: answer, fetchedAt };
+  const call = toKpiSeriesCall(args, context);
+  return { kpi, call, ...(await loadSeries(context.loader, KPI_SERIES_ENDPOINTS[kpi], call)) };
 }
 
 export const KpiSeriesRef = builder.objectRef<KpiSeriesResult>('KpiSeries').implement({

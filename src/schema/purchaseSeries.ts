@@ -1,12 +1,13 @@
+import { loadSeries } from '../data/longSeries.js';
 import { dateOf } from '../data/brazeTime.js';
 import { decimalFromNumber, sumDecimals } from '../data/decimal.js';
 import { PURCHASE_SERIES_ENDPOINTS, type PurchaseMeasure, type PurchaseSeriesCall } from '../data/endpoints/purchaseSeries.js';
-import { MAX_LENGTH, MIN_LENGTH, type SeriesPoint } from '../data/series.js';
+import type { SeriesPoint } from '../data/series.js';
 import type { GatewayContext } from '../context.js';
-import { MAX_NAME_LENGTH, optionalFilter, toSeriesWindow } from './arguments.js';
+import { MAX_NAME_LENGTH, optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
 import { builder } from './builder.js';
 import { countPoints, CountPointRef, type CountPointView } from './countPoint.js';
-import { APP_ID_ARG_DESCRIPTION, countTotal, ENDING_AT_ARG_DESCRIPTION, SERIES_CALL_FIELD_DESCRIPTIONS, type SeriesResult } from './seriesFields.js';
+import { APP_ID_ARG_DESCRIPTION, countTotal, ENDING_AT_ARG_DESCRIPTION, lengthArgDescription, SERIES_CALL_FIELD_DESCRIPTIONS, type SeriesResult } from './seriesFields.js';
 import { TimeUnit } from './timeUnit.js';
 
 export interface PurchaseSeriesResult extends SeriesResult<PurchaseSeriesCall> {
@@ -28,7 +29,7 @@ export const PurchaseMeasureEnum = builder.enumType('PurchaseMeasure', {
 export const purchaseSeriesWindowArgs = builder.args((arg) => ({
   length: arg.int({
     required: true,
-    description: `Maximum number of units (days or hours) before \`endingAt\` to include in the returned series. Must be between ${MIN_LENGTH} and ${MAX_LENGTH} (inclusive). Braze \`length\` (Braze's page says days, but counts hours with \`unit: HOUR\`).`,
+    description: lengthArgDescription('units (days or hours)'),
   }),
   unit: arg.field({
     type: TimeUnit,
@@ -47,9 +48,9 @@ export interface PurchaseSeriesWindowArgs {
 }
 
 /** Checks the arguments and turns them into the call Braze will get. Nothing bad reaches upstream. */
-export function toPurchaseSeriesCall(product: string | null | undefined, args: PurchaseSeriesWindowArgs, requestTime: Date): PurchaseSeriesCall {
+export function toPurchaseSeriesCall(product: string | null | undefined, args: PurchaseSeriesWindowArgs, bounds: SeriesBounds): PurchaseSeriesCall {
   return {
-    ...toSeriesWindow(args, requestTime),
+    ...toSeriesWindow(args, bounds),
     appId: optionalFilter(args.appId, 'appId'),
     // A product name is a `product_id` of logged purchases: Braze keeps those to 255 characters.
     product: optionalFilter(product, 'product', MAX_NAME_LENGTH),
@@ -67,9 +68,8 @@ export async function resolvePurchaseSeries(
   args: PurchaseSeriesWindowArgs,
   context: GatewayContext,
 ): Promise<PurchaseSeriesResult> {
-  const call = toPurchaseSeriesCall(product, args, context.requestTime);
-  const { answer, fetchedAt } = await context.loader.load(PURCHASE_SERIES_ENDPOINTS[measure], call);
-  return { measure, call, points: answer, fetchedAt };
+  const call = toPurchaseSeriesCall(product, args, context);
+  return { measure, call, ...(await loadSeries(context.loader, PURCHASE_SERIES_ENDPOINTS[measure], call)) };
 }
 
 const TIME_DESCRIPTION =
@@ -91,6 +91,7 @@ export const PurchaseSeriesRef = builder.interfaceRef<PurchaseSeriesResult>('Pur
     appId: t.string({ nullable: true, description: SERIES_CALL_FIELD_DESCRIPTIONS.appId, resolve: ({ call }) => call.appId ?? null }),
     endingAt: t.field({ type: 'DateTime', description: SERIES_CALL_FIELD_DESCRIPTIONS.endingAt, resolve: ({ call }) => call.endingAt }),
     fetchedAt: t.field({ type: 'DateTime', description: SERIES_CALL_FIELD_DESCRIPTIONS.fetchedAt, resolve: ({ fetchedAt }) => fetchedAt }),
+    brazeCalls: t.int({ description: SERIES_CALL_FIELD_DESCRIPTIONS.brazeCalls, resolve: ({ calls }) => calls }),
   }),
 });
 

@@ -1,10 +1,10 @@
+import { loadSeries } from '../data/longSeries.js';
 import { segmentSizeEndpoint, type SegmentSizeCall } from '../data/endpoints/segmentSize.js';
 import type { GatewayContext } from '../context.js';
-import { MAX_LENGTH, MIN_LENGTH } from '../data/series.js';
 import { toSeriesWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { CountPointRef, countPoints } from './countPoint.js';
-import { seriesWindowFields, type SeriesResult } from './seriesFields.js';
+import { lengthArgDescription, type SeriesResult, seriesWindowFields } from './seriesFields.js';
 
 /** A segment's size series as resolved: the call Braze was asked, what it answered, and when. */
 export type SegmentSizeSeriesResult = SeriesResult<SegmentSizeCall>;
@@ -16,7 +16,7 @@ export type SegmentSizeSeriesResult = SeriesResult<SegmentSizeCall>;
 export const segmentSizeArgs = builder.args((arg) => ({
   length: arg.int({
     required: true,
-    description: `Maximum number of days before \`endingAt\` to include in the returned series. Must be between ${MIN_LENGTH} and ${MAX_LENGTH} (inclusive). Braze \`length\`.`,
+    description: lengthArgDescription('days'),
   }),
   endingAt: arg.field({
     type: 'DateTime',
@@ -31,10 +31,9 @@ export async function resolveSegmentSize(
   args: { length: number; endingAt?: Date | null | undefined },
   context: GatewayContext,
 ): Promise<SegmentSizeSeriesResult> {
-  const { length, endingAt } = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, context.requestTime);
+  const { length, endingAt } = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, context);
   const call: SegmentSizeCall = { segmentId, length, unit: 'day', endingAt };
-  const { answer, fetchedAt } = await context.loader.load(segmentSizeEndpoint, call);
-  return { call, points: answer, fetchedAt };
+  return { call, ...(await loadSeries(context.loader, segmentSizeEndpoint, call)) };
 }
 
 export const SegmentSizeSeriesRef = builder.objectRef<SegmentSizeSeriesResult>('SegmentSizeSeries').implement({

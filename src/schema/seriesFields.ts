@@ -1,13 +1,14 @@
 import type { SchemaTypes } from '@pothos/core';
-import type { SeriesPoint, SeriesWindow } from '../data/series.js';
+import { MAX_LENGTH, MIN_LENGTH, type SeriesPoint, type SeriesWindow } from '../data/series.js';
 import { ResultOutOfRangeError } from '../errors.js';
 import type { builder } from './builder.js';
 
-/** A series as resolved: the call Braze was asked, what it answered, and when. */
+/** A series as resolved: the window asked for, Braze's points (stitched from its chunks), when Braze gave them, and in how many calls. */
 export interface SeriesResult<Call extends SeriesWindow> {
   readonly call: Call;
   readonly points: readonly SeriesPoint[];
   readonly fetchedAt: Date;
+  readonly calls: number;
 }
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
@@ -15,6 +16,14 @@ type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T exte
 /** The description of `endingAt` as an argument, shared by every series. */
 export const ENDING_AT_ARG_DESCRIPTION =
   'Date on which the data series should end, as an RFC 3339 date-time with any offset. Defaults to the time of the request (one instant for the whole GraphQL request). Braze `ending_at`, always sent in UTC.';
+
+/**
+ * The description of `length` as an argument, shared by every series. The bound is a setting, so the
+ * schema names the setting and its default rather than a number that may not hold.
+ */
+export function lengthArgDescription(units: 'days' | 'units (days or hours)'): string {
+  return `Number of ${units} in the series, ending with the one that holds \`endingAt\`: from ${MIN_LENGTH} to SERIES_MAX_LENGTH (1,000 unless the operator changed it). Braze serves at most ${MAX_LENGTH} per call (Braze \`length\`); a longer window is asked as consecutive calls and stitched into one series, each bucket once (see \`brazeCalls\`). Braze may send fewer points (a young app, a new event).`;
+}
 
 /** The description of `appId` as an argument, shared by every series that takes it. */
 export const APP_ID_ARG_DESCRIPTION =
@@ -25,8 +34,10 @@ export const SERIES_CALL_FIELD_DESCRIPTIONS = {
   length: 'The number of units asked for (Braze `length`); Braze may send fewer points.',
   appId: 'The app the numbers are limited to; null for all apps of the workspace.',
   endingAt: 'The instant Braze was asked about: the `endingAt` argument, or the time of the request when omitted.',
+  brazeCalls:
+    'How many Braze calls the window is made of: 1 up to 100 units, more for longer windows (consecutive chunks). Each is an ordinary call: served from the cache or shared with other fields when it can be (see `extensions.brazeCache`).',
   fetchedAt:
-    'When Braze gave these numbers. Older than the request when they were served from the cache (see `extensions.brazeCache`; send `Cache-Control: no-cache` for fresh ones).',
+    'When Braze gave these numbers (the oldest of its chunks, for a long window). Older than the request when they were served from the cache (see `extensions.brazeCache`; send `Cache-Control: no-cache` for fresh ones).',
 } as const;
 
 /** Fields every series echoes from its window, and when Braze gave it: `length`, `endingAt`, `fetchedAt`. */
@@ -43,6 +54,7 @@ export function seriesWindowFields<Parent extends SeriesResult<SeriesWindow>>(t:
       description: SERIES_CALL_FIELD_DESCRIPTIONS.fetchedAt,
       resolve: ({ fetchedAt }) => fetchedAt,
     }),
+    brazeCalls: t.int({ description: SERIES_CALL_FIELD_DESCRIPTIONS.brazeCalls, resolve: ({ calls }) => calls }),
   };
 }
 

@@ -1,16 +1,16 @@
+import { loadSeries } from '../data/longSeries.js';
 import { sessionSeriesEndpoint, type SessionSeriesCall } from '../data/endpoints/sessionSeries.js';
-import { MAX_LENGTH, MIN_LENGTH } from '../data/series.js';
 import type { GatewayContext } from '../context.js';
-import { optionalFilter, toSeriesWindow } from './arguments.js';
+import { optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
 import { builder } from './builder.js';
 import { countPoints, CountPointRef } from './countPoint.js';
-import { APP_ID_ARG_DESCRIPTION, countTotal, ENDING_AT_ARG_DESCRIPTION, seriesCallFields, type SeriesResult } from './seriesFields.js';
+import { APP_ID_ARG_DESCRIPTION, countTotal, ENDING_AT_ARG_DESCRIPTION, lengthArgDescription, seriesCallFields, type SeriesResult } from './seriesFields.js';
 import { TimeUnit } from './timeUnit.js';
 
 export const sessionSeriesArgs = builder.args((arg) => ({
   length: arg.int({
     required: true,
-    description: `Maximum number of units (days or hours) before \`endingAt\` to include in the returned series. Must be between ${MIN_LENGTH} and ${MAX_LENGTH} (inclusive). Braze \`length\`.`,
+    description: lengthArgDescription('units (days or hours)'),
   }),
   unit: arg.field({
     type: TimeUnit,
@@ -29,16 +29,15 @@ type SessionSeriesArgs = Parameters<typeof toSessionSeriesCall>[0];
 /** Checks the arguments and turns them into the call Braze will get. Nothing bad reaches upstream. */
 export function toSessionSeriesCall(
   args: { length: number; unit?: 'day' | 'hour' | null | undefined; endingAt?: Date | null | undefined; appId?: string | null | undefined; segmentId?: string | null | undefined },
-  requestTime: Date,
+  bounds: SeriesBounds,
 ): SessionSeriesCall {
-  return { ...toSeriesWindow(args, requestTime), appId: optionalFilter(args.appId, 'appId'), segmentId: optionalFilter(args.segmentId, 'segmentId') };
+  return { ...toSeriesWindow(args, bounds), appId: optionalFilter(args.appId, 'appId'), segmentId: optionalFilter(args.segmentId, 'segmentId') };
 }
 
 /** Validates the arguments and loads the series through the request's loader (dedup, coalescing, cache). */
 export async function resolveSessionSeries(args: SessionSeriesArgs, context: GatewayContext): Promise<SeriesResult<SessionSeriesCall>> {
-  const call = toSessionSeriesCall(args, context.requestTime);
-  const { answer, fetchedAt } = await context.loader.load(sessionSeriesEndpoint, call);
-  return { call, points: answer, fetchedAt };
+  const call = toSessionSeriesCall(args, context);
+  return { call, ...(await loadSeries(context.loader, sessionSeriesEndpoint, call)) };
 }
 
 export const SessionSeriesRef = builder.objectRef<SeriesResult<SessionSeriesCall>>('SessionSeries').implement({

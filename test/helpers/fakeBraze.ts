@@ -196,3 +196,54 @@ export function defaultSeries(query: Readonly<Record<string, string>>, path = '/
   });
   return { message: 'success', data };
 }
+
+/**
+ * A Braze-shaped answer from a workspace in `timeZone`: DAY buckets are that zone's calendar days
+ * (the last one holding `ending_at`), HOUR buckets start on that zone's whole hours (at :30 UTC in
+ * India, say), sent as UTC date-times. Each value names its bucket: days since 1970-01-01 for a DAY,
+ * hours since 1970-01-01T00:00Z (rounded down) for an HOUR, so a stitched series shows exactly which
+ * buckets it holds. For the seams of long windows.
+ */
+export function seriesInTimeZone(query: Readonly<Record<string, string>>, timeZone: string, path = '/events/data_series'): unknown {
+  const length = Number(query['length']);
+  const endingAt = Date.parse(query['ending_at'] ?? '');
+  const measure = SERIES_MEASURES[path] ?? 'count';
+  if ((query['unit'] ?? 'day') === 'day') {
+    const lastDay = Date.parse(localDate(endingAt, timeZone)) / DAY_MS;
+    const data = Array.from({ length }, (_, index) => {
+      const day = lastDay - (length - 1 - index);
+      return { time: new Date(day * DAY_MS).toISOString().slice(0, 10), [measure]: day };
+    });
+    return { message: 'success', data };
+  }
+  // Start of the local hour holding `ending_at`: whole hours of local time, whatever the offset.
+  const offsetMs = utcOffsetMs(endingAt, timeZone);
+  const lastHourStart = Math.floor((endingAt + offsetMs) / HOUR_MS) * HOUR_MS - offsetMs;
+  const data = Array.from({ length }, (_, index) => {
+    const start = lastHourStart - (length - 1 - index) * HOUR_MS;
+    return { time: new Date(start).toISOString().slice(0, 19) + 'Z', [measure]: Math.floor(start / HOUR_MS) };
+  });
+  return { message: 'success', data };
+}
+
+/** `YYYY-MM-DD` of `instant` on the calendar of `timeZone`. */
+export function localDate(instant: number, timeZone: string): string {
+  return formatter(`date ${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(instant);
+}
+
+// Building a formatter costs far more than using one; property tests format thousands of instants.
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+function formatter(key: string, create: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let made = FORMATTERS.get(key);
+  if (!made) FORMATTERS.set(key, (made = create()));
+  return made;
+}
+
+function utcOffsetMs(instant: number, timeZone: string): number {
+  const parts = formatter(`offset ${timeZone}`, () => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })).formatToParts(instant);
+  const name = parts.find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+  const match = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name);
+  if (!match) throw new Error(`unexpected offset "${name}" for ${timeZone}`);
+  if (match[1] === undefined) return 0;
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) * 60_000;
+}

@@ -7,7 +7,7 @@ import { segmentListEndpoint } from '../../src/data/endpoints/segmentList.js';
 import { segmentSizeEndpoint } from '../../src/data/endpoints/segmentSize.js';
 import { UpstreamInvalidResponseError } from '../../src/errors.js';
 
-const POLICY = { liveTtlMs: 60_000, pastTtlMs: 900_000 };
+const POLICY = { liveTtlMs: 60_000, pastTtlMs: 900_000, settledTtlMs: 86_400_000 };
 const body = (value: unknown): string => JSON.stringify(value);
 
 /** What a Redis cache does to an answer: encode, JSON text, decode. */

@@ -36,7 +36,7 @@ describe('parseSeriesBody', () => {
 });
 
 describe('the series TTL rule', () => {
-  const policy = { liveTtlMs: 60_000, pastTtlMs: 900_000 };
+  const policy = { liveTtlMs: 60_000, pastTtlMs: 900_000, settledTtlMs: 86_400_000 };
   const now = Date.parse('2024-03-10T12:00:00Z');
   it('a window reaching into the last unit before now is live; one wholly before it is past', () => {
     expect(seriesTtlMs({ unit: 'day', endingAt: new Date(now) }, now, policy)).toBe(60_000);
@@ -44,6 +44,11 @@ describe('the series TTL rule', () => {
     expect(seriesTtlMs({ unit: 'day', endingAt: new Date(now - 86_400_001) }, now, policy)).toBe(900_000);
     expect(seriesTtlMs({ unit: 'hour', endingAt: new Date(now - 3_600_001) }, now, policy)).toBe(900_000);
     expect(seriesTtlMs({ unit: 'day', endingAt: new Date(now + 86_400_000) }, now, policy)).toBe(60_000);
+  });
+  it('a window that ended more than two days before now has settled', () => {
+    expect(seriesTtlMs({ unit: 'day', endingAt: new Date(now - 2 * 86_400_000) }, now, policy)).toBe(900_000);
+    expect(seriesTtlMs({ unit: 'day', endingAt: new Date(now - 2 * 86_400_000 - 1) }, now, policy)).toBe(86_400_000);
+    expect(seriesTtlMs({ unit: 'hour', endingAt: new Date(now - 49 * 3_600_000) }, now, policy)).toBe(86_400_000);
   });
 });
 
