@@ -9,6 +9,7 @@ import './purchaseSeries.js';
 import './customEvent.js';
 import './customEventList.js';
 import './product.js';
+import './channelStats.js';
 import './segment.js';
 import './brazeRateLimit.js';
 
