@@ -11,6 +11,7 @@ import './customEventList.js';
 import './product.js';
 import './channelStats.js';
 import './segment.js';
+import './campaign.js';
 import './brazeRateLimit.js';
 
 /** Apollo Federation version the subgraph links to. */
