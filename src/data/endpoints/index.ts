@@ -1,4 +1,7 @@
 import type { AnyEndpoint } from '../endpoint.js';
+import { campaignDetailsEndpoint } from './campaignDetails.js';
+import { campaignListEndpoint } from './campaignList.js';
+import { campaignSeriesEndpoint } from './campaignSeries.js';
 import { eventListEndpoint } from './eventList.js';
 import { eventSeriesEndpoint } from './eventSeries.js';
 import { KPI_SERIES_ENDPOINTS } from './kpiSeries.js';
@@ -20,4 +23,7 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   segmentListEndpoint,
   segmentDetailsEndpoint,
   segmentSizeEndpoint,
+  campaignListEndpoint,
+  campaignDetailsEndpoint,
+  campaignSeriesEndpoint,
 ];
