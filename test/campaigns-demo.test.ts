@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATED_CAMPAIGNS } from '../src/data/simulated/campaigns.js';
+import { CampaignPickerDocument, CampaignResultsDocument } from './generated/graphql.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 
 let gateway: TestGateway;
@@ -39,5 +40,19 @@ describe('demo mode: campaigns with no key', () => {
     const result = await gateway.query('{ campaign(id: "not-a-campaign") { name } }');
     expect(result.data).toEqual({ campaign: null });
     expect(result.errors.map((e) => e.extensions?.['code'])).toEqual(['UPSTREAM_BAD_REQUEST']);
+  });
+
+  it('the typed operations (codegen) pick a campaign and chart a year of it, explorable with no key', async () => {
+    const picker = await gateway.execute(CampaignPickerDocument, { first: 5 });
+    expect(picker.errors).toEqual([]);
+    const id = picker.data?.campaigns?.nodes[0]?.id ?? '';
+    expect(id).toBe(SIMULATED_CAMPAIGNS.find((c) => !c.archived)?.id);
+    const results = await gateway.execute(CampaignResultsDocument, { id, length: 365, endingAt: '2025-06-15T15:30:00Z' });
+    expect(results.errors).toEqual([]);
+    const series = results.data?.campaign?.series;
+    expect(series?.length).toBe(365);
+    expect(series?.brazeCalls).toBe(5);
+    expect(series?.points.at(-1)?.date).toBe('2025-06-15');
+    expect(new Set(series?.points.map((p) => p.date)).size).toBe(series?.points.length);
   });
 });

@@ -129,7 +129,7 @@ describe('campaign series: /campaigns/data_series', () => {
     ]);
   });
 
-  it.each([0, 101])('length %i: BAD_USER_INPUT on the series only, no series call', async (length) => {
+  it.each([0, 1001])('length %i: BAD_USER_INPUT on the series only, no series call', async (length) => {
     const result = await gateway.query<{ campaign: { name: string; series: unknown } }>(SERIES, { length });
     expect(result.data?.campaign).toEqual({ name: 'Details of c-1', series: null });
     expect(result.errors.map((e) => [e.path, e.extensions?.['code'], e.extensions?.['argument']])).toEqual([[['campaign', 'series'], 'BAD_USER_INPUT', 'length']]);
@@ -169,5 +169,46 @@ describe('campaign series: /campaigns/data_series', () => {
     expect(result.errors).toEqual([]);
     expect(result.data).toEqual({ a: { series: { length: 3 } }, b: { series: { length: 3 }, short: { points: [{ date: '2024-03-09' }, { date: '2024-03-10' }] } } });
     expect(calls().filter((c) => c.path === '/campaigns/data_series')).toEqual([{ path: '/campaigns/data_series', query: { campaign_id: 'c-1', length: '3', ending_at: AT } }]);
+  });
+});
+
+describe('Campaign as a federation entity and with long windows', () => {
+  it('_entities for 6 representations of 3 distinct ids: one details and one series call per id', async () => {
+    const representations = ['c-e1', 'c-e2', 'c-e1', 'c-e3', 'c-e2', 'c-e1'].map((id) => ({ __typename: 'Campaign', id }));
+    const result = await gateway.query<{ _entities: { id: string; name: string; series: { totals: { conversions: number } } }[] }>(
+      `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Campaign { id name series(length: 3, endingAt: "${AT}") { totals { conversions } } } } }`,
+      { representations },
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.data?._entities).toEqual(representations.map(({ id }) => ({ id, name: `Details of ${id}`, series: { totals: { conversions: 6 } } })));
+    expect(calls().map((c) => `${c.path} ${c.query['campaign_id']}`).sort()).toEqual([
+      '/campaigns/data_series c-e1',
+      '/campaigns/data_series c-e2',
+      '/campaigns/data_series c-e3',
+      '/campaigns/details c-e1',
+      '/campaigns/details c-e2',
+      '/campaigns/details c-e3',
+    ]);
+  });
+
+  it('a 150-day series is two calls on the grid, stitched into 150 consecutive days', async () => {
+    const result = await gateway.query<{ campaign: { series: { brazeCalls: number; length: number; points: { date: string; conversions: number }[]; totals: { days: number } } } }>(
+      `{ campaign(id: "c-long") { series(length: 150, endingAt: "2025-06-15T15:30:00Z") { brazeCalls length points { date conversions } totals { days } } } }`,
+    );
+    expect(result.errors).toEqual([]);
+    expect(calls().filter((c) => c.path === '/campaigns/data_series').map((c) => c.query).sort((a, b) => a['ending_at']!.localeCompare(b['ending_at']!))).toEqual([
+      { campaign_id: 'c-long', length: '100', ending_at: '2025-04-18T18:00:00Z' },
+      { campaign_id: 'c-long', length: '58', ending_at: '2025-06-15T15:30:00Z' },
+    ]);
+    const series = result.data!.campaign.series;
+    expect(series).toMatchObject({ brazeCalls: 2, length: 150, totals: { days: 150 } });
+    const days = series.points.map((p) => Date.parse(p.date));
+    expect(days).toHaveLength(150);
+    expect(series.points.at(-1)?.date).toBe('2025-06-15');
+    expect(days.every((d, i) => i === 0 || d - days[i - 1]! === 86_400_000)).toBe(true);
+    // The fake numbers each chunk's days from 1: the newest chunk's are its 1st…58th (2025-04-19 … 06-15);
+    // the 92 days before come from the grid chunk ending 2025-04-18, its 9th…100th (2025-01-17 … 04-18).
+    expect(series.points.slice(92).map((p) => p.conversions)).toEqual(Array.from({ length: 58 }, (_, i) => i + 1));
+    expect(series.points.slice(0, 92).map((p) => p.conversions)).toEqual(Array.from({ length: 92 }, (_, i) => 9 + i));
   });
 });

@@ -162,6 +162,50 @@ describe('end to end through Hive Gateway serving the composed supergraph', () =
     ]);
   });
 
+  it('10 initiatives over 3 campaigns: one /campaigns/details and one /campaigns/data_series call per distinct campaign', async () => {
+    const result = await route(`{
+      initiatives {
+        id
+        campaign {
+          id name enabled channels
+          series(length: 2, endingAt: "2024-03-10T12:00:00Z") {
+            points { date uniqueRecipients revenue conversions channels { channel variationId ... on EmailStats { sent opens } ... on PushStats { sent directOpens } } }
+            totals { revenue conversions }
+          }
+        }
+      }
+    }`);
+    expect(result.errors).toBeUndefined();
+    const campaignOf = (id: string) => ({
+      id,
+      name: `Details of ${id}`,
+      enabled: true,
+      channels: ['email', 'ios_push'],
+      series: {
+        points: [1, 2].map((i) => ({
+          date: `2024-03-${String(8 + i).padStart(2, '0')}`,
+          uniqueRecipients: 10 * i,
+          revenue: `${i}.1`,
+          conversions: i,
+          channels: [
+            { channel: 'email', variationId: `${id}-v1`, sent: 10 * i, opens: 4 * i },
+            { channel: 'ios_push', variationId: `${id}-v2`, sent: 5 * i, directOpens: i },
+          ],
+        })),
+        totals: { revenue: '3.2', conversions: 3 },
+      },
+    });
+    expect(result.data).toEqual({ initiatives: Array.from({ length: 10 }, (_, i) => ({ id: `i${i + 1}`, campaign: campaignOf(`campaign-00${i % 3}`) })) });
+    expect(braze.calls.map((call) => `${call.path} ${call.query['campaign_id']}`).sort()).toEqual([
+      '/campaigns/data_series campaign-000',
+      '/campaigns/data_series campaign-001',
+      '/campaigns/data_series campaign-002',
+      '/campaigns/details campaign-000',
+      '/campaigns/details campaign-001',
+      '/campaigns/details campaign-002',
+    ]);
+  });
+
   it('the subgraph root fields are reachable through the router too', async () => {
     const result = await route(`{
       customEvent(name: "purchase") { series(length: 2, unit: HOUR, endingAt: "2024-03-10T12:00:00Z") { total } }

@@ -3,42 +3,37 @@ import { dateOf } from '../data/brazeTime.js';
 import { sumChannelStats, type ChannelStats } from '../data/channelStats.js';
 import { sumDecimals } from '../data/decimal.js';
 import { CAMPAIGN_POINT_COUNTS, campaignSeriesEndpoint, type CampaignPointCount, type CampaignSeriesCall, type CampaignSeriesPoint } from '../data/endpoints/campaignSeries.js';
-import { MAX_LENGTH, MIN_LENGTH, type SeriesWindow } from '../data/series.js';
+import { loadSeries } from '../data/longSeries.js';
+import type { SeriesWindow } from '../data/series.js';
 import { ResultOutOfRangeError } from '../errors.js';
 import { toSeriesWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { channelStatsField } from './channelStats.js';
-import { ENDING_AT_ARG_DESCRIPTION, SERIES_CALL_FIELD_DESCRIPTIONS } from './seriesFields.js';
+import { ENDING_AT_ARG_DESCRIPTION, lengthArgDescription, seriesWindowFields, type SeriesResult } from './seriesFields.js';
 
-/** A campaign series as resolved: the call, Braze's points, and when Braze gave them. */
-export interface CampaignSeriesResult {
-  readonly call: CampaignSeriesCall;
-  readonly points: readonly CampaignSeriesPoint[];
-  readonly fetchedAt: Date;
-}
+/** A campaign series as resolved: the call, Braze's points (stitched from chunks past 100 days), when Braze gave them, and in how many calls. */
+export type CampaignSeriesResult = SeriesResult<CampaignSeriesCall, CampaignSeriesPoint>;
 
 /**
  * The campaign series of one validated window: loaded through the request's loader (dedup,
- * coalescing of shorter windows, cache). One function, so that windows longer than Braze's cap can be
- * served by calling it per chunk.
+ * coalescing of shorter windows, cache), in chunks when it is longer than Braze serves in one call.
  */
 export async function resolveCampaignSeries(campaignId: string, window: SeriesWindow, context: GatewayContext): Promise<CampaignSeriesResult> {
   const call: CampaignSeriesCall = { campaignId, length: window.length, unit: 'day', endingAt: window.endingAt };
-  const { answer, fetchedAt } = await context.loader.load(campaignSeriesEndpoint, call);
-  return { call, points: answer, fetchedAt };
+  return { call, ...(await loadSeries(context.loader, campaignSeriesEndpoint, call)) };
 }
 
 export const campaignSeriesArgs = builder.args((arg) => ({
   length: arg.int({
     required: true,
-    description: `Maximum number of days before \`endingAt\` to include in the returned series. Must be between ${MIN_LENGTH} and ${MAX_LENGTH} (inclusive). Braze \`length\`.`,
+    description: lengthArgDescription('days'),
   }),
   endingAt: arg.field({ type: 'DateTime', description: ENDING_AT_ARG_DESCRIPTION }),
 }));
 
 /** Checks the arguments (BAD_USER_INPUT before any call) and resolves the series. */
 export function campaignSeriesFromArgs(campaignId: string, args: { length: number; endingAt?: Date | null | undefined }, context: GatewayContext): Promise<CampaignSeriesResult> {
-  return resolveCampaignSeries(campaignId, toSeriesWindow({ length: args.length, endingAt: args.endingAt }, context.requestTime), context);
+  return resolveCampaignSeries(campaignId, toSeriesWindow({ length: args.length, endingAt: args.endingAt }, context), context);
 }
 
 const toCamel = (name: string): string => name.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
@@ -128,9 +123,7 @@ export const CampaignSeriesRef = builder.objectRef<CampaignSeriesResult>('Campai
   description: "A campaign's results per day (Braze `GET /campaigns/data_series`, which spends its own rate-limit bucket of 50,000 a minute).",
   fields: (t) => ({
     campaignId: t.id({ description: 'The campaign the series is of.', resolve: ({ call }) => call.campaignId }),
-    length: t.int({ description: SERIES_CALL_FIELD_DESCRIPTIONS.length, resolve: ({ call }) => call.length }),
-    endingAt: t.field({ type: 'DateTime', description: SERIES_CALL_FIELD_DESCRIPTIONS.endingAt, resolve: ({ call }) => call.endingAt }),
-    fetchedAt: t.field({ type: 'DateTime', description: SERIES_CALL_FIELD_DESCRIPTIONS.fetchedAt, resolve: ({ fetchedAt }) => fetchedAt }),
+    ...seriesWindowFields(t),
     points: t.field({ type: [CampaignSeriesPointRef], description: "Braze's days, oldest first.", resolve: ({ points }) => points }),
     totals: t.field({ type: CampaignSeriesTotalsRef, description: 'Sums over the points where a sum means something (see the type).', resolve: ({ points }) => ({ points }) }),
   }),

@@ -4,9 +4,9 @@ import { ResultOutOfRangeError } from '../errors.js';
 import type { builder } from './builder.js';
 
 /** A series as resolved: the window asked for, Braze's points (stitched from its chunks), when Braze gave them, and in how many calls. */
-export interface SeriesResult<Call extends SeriesWindow> {
+export interface SeriesResult<Call extends SeriesWindow, Point = SeriesPoint> {
   readonly call: Call;
-  readonly points: readonly SeriesPoint[];
+  readonly points: readonly Point[];
   readonly fetchedAt: Date;
   readonly calls: number;
 }
@@ -41,7 +41,7 @@ export const SERIES_CALL_FIELD_DESCRIPTIONS = {
 } as const;
 
 /** Fields every series echoes from its window, and when Braze gave it: `length`, `endingAt`, `fetchedAt`. */
-export function seriesWindowFields<Parent extends SeriesResult<SeriesWindow>>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>) {
+export function seriesWindowFields<Parent extends SeriesResult<SeriesWindow, unknown>>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>) {
   return {
     length: t.int({ description: SERIES_CALL_FIELD_DESCRIPTIONS.length, resolve: ({ call }) => call.length }),
     endingAt: t.field({
