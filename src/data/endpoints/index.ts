@@ -1,4 +1,7 @@
 import type { AnyEndpoint } from '../endpoint.js';
+import { canvasDetailsEndpoint } from './canvasDetails.js';
+import { canvasListEndpoint } from './canvasList.js';
+import { canvasSeriesEndpoint, canvasSummaryEndpoint } from './canvasSeries.js';
 import { eventListEndpoint } from './eventList.js';
 import { eventSeriesEndpoint } from './eventSeries.js';
 import { KPI_SERIES_ENDPOINTS } from './kpiSeries.js';
@@ -20,4 +23,8 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   segmentListEndpoint,
   segmentDetailsEndpoint,
   segmentSizeEndpoint,
+  canvasListEndpoint,
+  canvasDetailsEndpoint,
+  canvasSeriesEndpoint,
+  canvasSummaryEndpoint,
 ];

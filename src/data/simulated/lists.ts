@@ -52,7 +52,7 @@ export const SIMULATED_SEGMENTS: readonly SimulatedSegment[] = SEGMENT_AUDIENCES
 );
 
 /** A Braze-looking segment API identifier (a UUID), the same for the same name every time. */
-function simulatedUuid(name: string): string {
+export function simulatedUuid(name: string): string {
   const hex = [0, 1, 2, 3].map((part) => fnv1a(`${part}\u0000${name}`).toString(16).padStart(8, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
