@@ -100,10 +100,12 @@ export function canvasStatsTtlMs(call: CanvasStatsCall, now: number, policy: Ttl
   return seriesTtlMs({ unit: 'day', endingAt: call.endingAt }, now, policy);
 }
 
-/** The days a `starting_at` window spans, by UTC date, both ends included: the most points Braze can send for it. */
-export function daysSpanned(startingAt: Date, endingAt: Date): number {
-  const day = UNIT_MS.day;
-  return Math.floor(endingAt.getTime() / day) - Math.floor(startingAt.getTime() / day) + 1;
+/**
+ * The most days a `starting_at` window can hold: the dates it touches in any time zone (Braze counts
+ * days in the workspace's), both ends included.
+ */
+export function mostDays(startingAt: Date, endingAt: Date): number {
+  return Math.ceil((endingAt.getTime() - startingAt.getTime()) / UNIT_MS.day) + 1;
 }
 
 /**
@@ -186,7 +188,7 @@ export function parseCanvasData(text: string): Record<string, unknown> {
 export function parseCanvasSeries(text: string, call: CanvasStatsCall): CanvasStatsPoint[] {
   const stats = parseCanvasData(text)['stats'];
   if (!Array.isArray(stats)) throw invalid('Braze answered without a "data.stats" list');
-  const most = call.length ?? (call.startingAt ? daysSpanned(call.startingAt, call.endingAt) : 1);
+  const most = call.length ?? (call.startingAt ? mostDays(call.startingAt, call.endingAt) : 1);
   if (stats.length > most) throw invalid(`Braze answered ${stats.length} days for a window of at most ${most}`);
   return stats.map((entry: unknown, index) => {
     const at = `data.stats[${index}]`;

@@ -10,6 +10,7 @@ import './customEvent.js';
 import './customEventList.js';
 import './product.js';
 import './segment.js';
+import './canvas.js';
 import './brazeRateLimit.js';
 
 /** Apollo Federation version the subgraph links to. */

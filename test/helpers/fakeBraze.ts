@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { defaultCanvasAnswer } from './fakeBrazeCanvases.js';
 import { defaultListAnswer } from './fakeBrazeLists.js';
 import { FakeRateLimit } from './fakeRateLimit.js';
 
@@ -43,7 +44,9 @@ export interface FakeBrazeOptions {
 }
 
 /** What the fake answers unless a test says otherwise; pass it to `respond` to go back to it. */
-export const defaultResponder: Responder = (call) => ({ body: defaultListAnswer(call, (query) => defaultSeries(query)) ?? defaultSeries(call.query, call.path) });
+export const defaultResponder: Responder = (call) => ({
+  body: defaultCanvasAnswer(call) ?? defaultListAnswer(call, (query) => defaultSeries(query)) ?? defaultSeries(call.query, call.path),
+});
 
 /**
  * A local HTTP server playing Braze. By default it answers every data_series call with a

@@ -197,7 +197,7 @@ function statsDays(params: URLSearchParams, now: number): { canvas: SimulatedCan
   if (lengthRaw !== null && (!/^\d+$/.test(lengthRaw) || Number(lengthRaw) < 1 || Number(lengthRaw) > 14)) problems.push('length must be between 1 and 14');
   if (startingAt !== undefined && (Number.isNaN(startingAt) || startingAt >= endingAt)) problems.push('starting_at must be an ISO-8601 datetime before ending_at');
   // Braze documents no cap for starting_at; the simulator holds it to the 14 days `length` may ask.
-  else if (startingAt !== undefined && Math.floor(endingAt / DAY_MS) - Math.floor(startingAt / DAY_MS) + 1 > 14) problems.push('starting_at must be within 14 days of ending_at');
+  else if (startingAt !== undefined && endingAt - startingAt > 14 * DAY_MS) problems.push('starting_at must be within 14 days of ending_at');
   if (variants === undefined || steps === undefined || flag(params, 'include_deleted_step_data') === undefined) problems.push('include_* flags must be true or false');
   if (problems.length > 0) return invalidRequest(...problems);
   const length = lengthRaw !== null ? Number(lengthRaw) : Math.floor(endingAt / DAY_MS) - Math.floor((startingAt ?? endingAt) / DAY_MS) + 1;
