@@ -112,7 +112,7 @@ export class BrazeClient {
       const tracker = new RateLimitTracker(reserve, this.#now);
       return { tracker, dispatcher: options.dispatcher.compose(countCallsWhenSent(tracker)) };
     };
-    this.#buckets = { export: bucket(options.policy.rateLimitReserve), lists: bucket(options.policy.listRateLimitReserve) };
+    this.#buckets = { export: bucket(options.policy.rateLimitReserve), lists: bucket(options.policy.listRateLimitReserve), campaignSeries: bucket(options.policy.campaignSeriesRateLimitReserve) };
     this.#breaker = new CircuitBreaker({
       threshold: options.policy.breakerThreshold,
       cooldownMs: options.policy.breakerCooldownMs,

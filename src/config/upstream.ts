@@ -21,6 +21,8 @@ export interface UpstreamPolicy {
   readonly rateLimitReserve: number;
   /** The same for the 1,000-an-hour list bucket (/events/list, /purchases/product_list, …). */
   readonly listRateLimitReserve: number;
+  /** The same for /campaigns/data_series's own bucket (50,000 a minute). */
+  readonly campaignSeriesRateLimitReserve: number;
   /** Consecutive failed attempts (5xx, timeout, connection) that open the breaker; 0 = no breaker. */
   readonly breakerThreshold: number;
   readonly breakerCooldownMs: number;
@@ -43,6 +45,7 @@ export const UPSTREAM_VARIABLES: VariableTable<UpstreamPolicy> = {
   rateLimitWaitMs: integer('BRAZE_RATE_LIMIT_WAIT_MS', { min: 0, max: 300_000, default: 5_000 }),
   rateLimitReserve: integer('BRAZE_RATE_LIMIT_RESERVE', { min: 0, max: 10_000_000, default: 1_000 }),
   listRateLimitReserve: integer('BRAZE_LIST_RATE_LIMIT_RESERVE', { min: 0, max: 1_000_000, default: 100 }),
+  campaignSeriesRateLimitReserve: integer('BRAZE_CAMPAIGN_SERIES_RATE_LIMIT_RESERVE', { min: 0, max: 1_000_000, default: 500 }),
   breakerThreshold: integer('BRAZE_BREAKER_THRESHOLD', { min: 0, max: 1_000, default: 5 }),
   breakerCooldownMs: integer('BRAZE_BREAKER_COOLDOWN_MS', { min: 100, max: 3_600_000, default: 30_000 }),
   maxCallsPerRequest: integer('BRAZE_MAX_CALLS_PER_REQUEST', { min: 1, max: 10_000, default: 50 }),

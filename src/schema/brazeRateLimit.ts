@@ -19,6 +19,10 @@ const RateLimitBucket = builder.enumType('RateLimitBucket', {
       description:
         'The list bucket: 1,000 requests an hour, shared by /events/list, /events, /custom_attributes and /purchases/product_list, and by the purchase series (/purchases/quantity_series, /purchases/revenue_series), as their Braze pages say.',
     },
+    CAMPAIGN_SERIES: {
+      value: 'campaignSeries',
+      description: "/campaigns/data_series's own bucket: 50,000 requests a minute (campaign series spend it, not the export bucket).",
+    },
   } as const,
 });
 

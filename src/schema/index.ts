@@ -9,7 +9,9 @@ import './purchaseSeries.js';
 import './customEvent.js';
 import './customEventList.js';
 import './product.js';
+import './channelStats.js';
 import './segment.js';
+import './campaign.js';
 import './canvas.js';
 import './brazeRateLimit.js';
 

@@ -17,14 +17,17 @@ export interface SimulatedBraze {
   close(): Promise<void>;
 }
 
-const BUCKET_LIMITS: Readonly<Record<BucketName, number>> = { export: 250_000, lists: 1_000 };
 const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+/** Each bucket's limit and window: hourly, but /campaigns/data_series's resets every minute. */
+const BUCKET_LIMITS: Readonly<Record<BucketName, number>> = { export: 250_000, lists: 1_000, campaignSeries: 50_000 };
+const BUCKET_WINDOWS_MS: Readonly<Record<BucketName, number>> = { export: HOUR_MS, lists: HOUR_MS, campaignSeries: MINUTE_MS };
 
 export async function startSimulatedBraze(options: { now?: () => number; endpoints?: readonly AnyEndpoint[] } = {}): Promise<SimulatedBraze> {
   const now = options.now ?? Date.now;
   const byPath = new Map((options.endpoints ?? ENDPOINTS).map((endpoint) => [endpoint.path, endpoint]));
   const apiKey = `simulated-${randomBytes(18).toString('hex')}`;
-  const buckets = new Map(BUCKETS.map((name) => [name, { remaining: BUCKET_LIMITS[name], resetsAt: nextHour(now()) }]));
+  const buckets = new Map(BUCKETS.map((name) => [name, { remaining: BUCKET_LIMITS[name], resetsAt: nextWindow(now(), BUCKET_WINDOWS_MS[name]) }]));
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://simulated.invalid');
@@ -48,7 +51,7 @@ export async function startSimulatedBraze(options: { now?: () => number; endpoin
     if (!bucket) return;
     if (now() >= bucket.resetsAt) {
       bucket.remaining = BUCKET_LIMITS[name];
-      bucket.resetsAt = nextHour(now());
+      bucket.resetsAt = nextWindow(now(), BUCKET_WINDOWS_MS[name]);
     }
     bucket.remaining = Math.max(0, bucket.remaining - 1);
     response.setHeader('x-ratelimit-limit', String(BUCKET_LIMITS[name]));
@@ -66,8 +69,9 @@ export async function startSimulatedBraze(options: { now?: () => number; endpoin
   };
 }
 
-function nextHour(nowMs: number): number {
-  return (Math.floor(nowMs / HOUR_MS) + 1) * HOUR_MS;
+/** The start of the next window of `windowMs` (the next hour, the next minute). */
+function nextWindow(nowMs: number, windowMs: number): number {
+  return (Math.floor(nowMs / windowMs) + 1) * windowMs;
 }
 
 function answer(response: ServerResponse, status: number, body: unknown): void {

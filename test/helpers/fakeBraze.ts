@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { defaultCampaignAnswer } from './fakeBrazeCampaigns.js';
 import { defaultCanvasAnswer } from './fakeBrazeCanvases.js';
 import { defaultListAnswer } from './fakeBrazeLists.js';
 import { FakeRateLimit } from './fakeRateLimit.js';
@@ -26,6 +27,11 @@ export interface CannedAnswer {
 export type RawHandler = (request: IncomingMessage, response: ServerResponse, call: RecordedCall) => void;
 export type Responder = (call: RecordedCall) => CannedAnswer | Promise<CannedAnswer>;
 
+/** Braze meters this path in its own bucket, 50,000 a minute (braze-docs PR 6748). */
+const CAMPAIGN_SERIES_PATH = '/campaigns/data_series';
+const CAMPAIGN_SERIES_RATE_LIMIT = 50_000;
+const MINUTE_MS = 60_000;
+
 /** The fake's own route, never a Braze one: GET answers `{"calls": n, ...}` (see `FakeBrazeOptions.counts`). */
 export const CALLS_PATH = '/__calls';
 
@@ -37,7 +43,10 @@ export interface FakeBrazeOptions {
    * reads `callCount`, which is always kept.
    */
   readonly record?: boolean;
-  /** Send Braze's x-ratelimit-* headers on every answer, counting down from this hourly limit. */
+  /**
+   * Send Braze's x-ratelimit-* headers on every answer, counting down from this hourly limit;
+   * /campaigns/data_series answers report that path's own bucket instead (50,000 a minute).
+   */
   readonly rateLimit?: number;
   /** More counts for GET /__calls, beside `calls` (a fault handler's tallies, say). */
   readonly counts?: () => Readonly<Record<string, unknown>>;
@@ -45,7 +54,7 @@ export interface FakeBrazeOptions {
 
 /** What the fake answers unless a test says otherwise; pass it to `respond` to go back to it. */
 export const defaultResponder: Responder = (call) => ({
-  body: defaultCanvasAnswer(call) ?? defaultListAnswer(call, (query) => defaultSeries(query)) ?? defaultSeries(call.query, call.path),
+  body: defaultCanvasAnswer(call) ?? defaultListAnswer(call, (query) => defaultSeries(query)) ?? defaultCampaignAnswer(call) ?? defaultSeries(call.query, call.path),
 });
 
 /**
@@ -62,6 +71,8 @@ export class FakeBraze {
   readonly #latencyMs: number;
   readonly #record: boolean;
   readonly #rateLimit: FakeRateLimit | undefined;
+  /** /campaigns/data_series's own bucket (50,000 a minute), reported on its answers only. */
+  readonly #campaignSeriesRateLimit: FakeRateLimit | undefined;
   readonly #counts: (() => Readonly<Record<string, unknown>>) | undefined;
   readonly #server = createServer((request, response) => this.#handle(request, response));
   #url: URL | undefined;
@@ -72,6 +83,7 @@ export class FakeBraze {
     this.#latencyMs = latencyMs;
     this.#record = record;
     this.#rateLimit = rateLimit === undefined ? undefined : new FakeRateLimit(rateLimit);
+    this.#campaignSeriesRateLimit = rateLimit === undefined ? undefined : new FakeRateLimit(CAMPAIGN_SERIES_RATE_LIMIT, Date.now, MINUTE_MS);
     this.#counts = counts;
   }
 
@@ -132,7 +144,8 @@ export class FakeBraze {
     const raw = this.#raw;
     const responder = this.#responder;
     const answer = (): void => {
-      if (this.#rateLimit) for (const [name, value] of Object.entries(this.#rateLimit.take())) response.setHeader(name, value);
+      const rateLimit = call.path === CAMPAIGN_SERIES_PATH ? this.#campaignSeriesRateLimit : this.#rateLimit;
+      if (rateLimit) for (const [name, value] of Object.entries(rateLimit.take())) response.setHeader(name, value);
       if (raw) return raw(request, response, call);
       this.#answer(responder, call, response);
     };

@@ -1,4 +1,7 @@
 import type { AnyEndpoint } from '../endpoint.js';
+import { campaignDetailsEndpoint } from './campaignDetails.js';
+import { campaignListEndpoint } from './campaignList.js';
+import { campaignSeriesEndpoint } from './campaignSeries.js';
 import { canvasDetailsEndpoint } from './canvasDetails.js';
 import { canvasListEndpoint } from './canvasList.js';
 import { canvasSeriesEndpoint, canvasSummaryEndpoint } from './canvasSeries.js';
@@ -23,6 +26,9 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   segmentListEndpoint,
   segmentDetailsEndpoint,
   segmentSizeEndpoint,
+  campaignListEndpoint,
+  campaignDetailsEndpoint,
+  campaignSeriesEndpoint,
   canvasListEndpoint,
   canvasDetailsEndpoint,
   canvasSeriesEndpoint,

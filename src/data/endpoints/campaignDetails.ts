@@ -1,0 +1,171 @@
+import { UpstreamInvalidResponseError } from '../../errors.js';
+import { simulateCampaignDetails } from '../simulated/campaigns.js';
+import type { AnswerCodec } from '../cache.js';
+import type { Endpoint } from '../endpoint.js';
+import { isRecord, isStringList, listTtlMs, parseSuccessBody } from '../lists.js';
+import { parseOptionalInstant } from './campaignList.js';
+
+export interface CampaignDetailsCall {
+  readonly campaignId: string;
+}
+
+/** One message variation of a campaign (an entry of Braze's `messages`, keyed by variation id). */
+export interface CampaignVariation {
+  readonly id: string;
+  /** Braze `channel` (`email`, `ios_push`, …); null when Braze leaves it out. */
+  readonly channel: string | null;
+  /** Braze `name`, e.g. "Variation 1". */
+  readonly name: string | null;
+  /** Braze `type: "control"`: the control group, which sends nothing. */
+  readonly control: boolean;
+}
+
+/** One conversion event of the campaign, in Braze's order (A is `conversions`, B `conversions1`, …). */
+export interface ConversionBehavior {
+  /** Braze `type`, e.g. "Makes Any Purchase", "Performs Custom Event". */
+  readonly type: string;
+  /** Braze `window`: seconds during which a user can convert. */
+  readonly windowSeconds: number | null;
+  readonly customEventName: string | null;
+  readonly product: string | null;
+}
+
+/** A campaign as /campaigns/details tells of it. */
+export interface CampaignDetails {
+  readonly name: string;
+  readonly description: string | null;
+  readonly archived: boolean;
+  readonly draft: boolean;
+  readonly enabled: boolean;
+  readonly hasPostLaunchDraft: boolean | null;
+  readonly scheduleType: string | null;
+  readonly channels: readonly string[];
+  readonly tags: readonly string[];
+  readonly teams: readonly string[];
+  readonly createdAt: Date | null;
+  readonly updatedAt: Date | null;
+  readonly firstSentAt: Date | null;
+  readonly lastSentAt: Date | null;
+  readonly variations: readonly CampaignVariation[];
+  readonly conversionBehaviors: readonly ConversionBehavior[];
+}
+
+function optionalString(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw new UpstreamInvalidResponseError(`${field} is not a string`);
+  return value;
+}
+
+function stringList(value: unknown, field: string): readonly string[] {
+  if (value === undefined || value === null) return [];
+  if (!isStringList(value)) throw new UpstreamInvalidResponseError(`${field} is not a list of strings`);
+  return value;
+}
+
+function requiredBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw new UpstreamInvalidResponseError(`${field} is not a boolean`);
+  return value;
+}
+
+function parseVariations(value: unknown): CampaignVariation[] {
+  if (value === undefined || value === null) return [];
+  if (!isRecord(value)) throw new UpstreamInvalidResponseError('messages is not an object keyed by variation id');
+  return Object.entries(value).map(([id, message]) => {
+    if (!isRecord(message)) throw new UpstreamInvalidResponseError(`messages.${id} is not an object`);
+    return {
+      id,
+      channel: optionalString(message['channel'], `messages.${id}.channel`),
+      name: optionalString(message['name'], `messages.${id}.name`),
+      control: message['type'] === 'control',
+    };
+  });
+}
+
+function parseConversionBehaviors(value: unknown): ConversionBehavior[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new UpstreamInvalidResponseError('conversion_behaviors is not a list');
+  return value.map((behavior: unknown, index) => {
+    const at = `conversion_behaviors[${index}]`;
+    if (!isRecord(behavior)) throw new UpstreamInvalidResponseError(`${at} is not an object`);
+    const window = behavior['window'];
+    if (window !== undefined && window !== null && (typeof window !== 'number' || !Number.isSafeInteger(window) || window < 0)) {
+      throw new UpstreamInvalidResponseError(`${at}.window is not a non-negative integer`);
+    }
+    return {
+      type: optionalString(behavior['type'], `${at}.type`) ?? '',
+      windowSeconds: typeof window === 'number' ? window : null,
+      customEventName: optionalString(behavior['custom_event_name'], `${at}.custom_event_name`),
+      product: optionalString(behavior['product'], `${at}.product`),
+    };
+  });
+}
+
+/** Wire form: the answer with its instants as epoch milliseconds. */
+const INSTANTS = ['createdAt', 'updatedAt', 'firstSentAt', 'lastSentAt'] as const;
+
+const isNullableText = (value: unknown): boolean => value === null || typeof value === 'string';
+
+function isCachedDetails(value: Record<string, unknown>): boolean {
+  const { name, description, archived, draft, enabled, hasPostLaunchDraft, scheduleType, channels, tags, teams, variations, conversionBehaviors } = value;
+  if (typeof name !== 'string' || !isNullableText(description) || !isNullableText(scheduleType)) return false;
+  if (typeof archived !== 'boolean' || typeof draft !== 'boolean' || typeof enabled !== 'boolean') return false;
+  if (hasPostLaunchDraft !== null && typeof hasPostLaunchDraft !== 'boolean') return false;
+  if (!isStringList(channels) || !isStringList(tags) || !isStringList(teams)) return false;
+  if (!INSTANTS.every((field) => value[field] === null || typeof value[field] === 'number')) return false;
+  const variationOk = (v: unknown) => isRecord(v) && typeof v['id'] === 'string' && isNullableText(v['channel']) && isNullableText(v['name']) && typeof v['control'] === 'boolean';
+  const behaviorOk = (b: unknown) =>
+    isRecord(b) && typeof b['type'] === 'string' && (b['windowSeconds'] === null || typeof b['windowSeconds'] === 'number') && isNullableText(b['customEventName']) && isNullableText(b['product']);
+  return Array.isArray(variations) && variations.every(variationOk) && Array.isArray(conversionBehaviors) && conversionBehaviors.every(behaviorOk);
+}
+
+const campaignDetailsCodec: AnswerCodec<CampaignDetails> = {
+  encode: (details) => ({ ...details, ...Object.fromEntries(INSTANTS.map((field) => [field, details[field]?.getTime() ?? null])) }),
+  decode(value) {
+    if (!isRecord(value) || !isCachedDetails(value)) return undefined;
+    const instants = Object.fromEntries(INSTANTS.map((field) => [field, typeof value[field] === 'number' ? new Date(value[field]) : null]));
+    // Every field was checked by isCachedDetails.
+    return { ...value, ...instants } as unknown as CampaignDetails;
+  },
+  estimateBytes: (details) => 1_000 + 2 * (details.name.length + (details.description?.length ?? 0)) + details.variations.length * 200,
+};
+
+/**
+ * GET /campaigns/details: one campaign's settings, dates, channels and variations. Only what a
+ * dashboard uses is kept (message bodies, subjects and headers are dropped). Braze does not document
+ * its answer for an unknown id; whatever it is, the field asking gets that error.
+ */
+export const campaignDetailsEndpoint: Endpoint<CampaignDetailsCall, CampaignDetails> = {
+  name: 'campaignDetails',
+  path: '/campaigns/details',
+  bucket: 'export',
+  key: (call) => call.campaignId,
+  searchParams: (call) => new URLSearchParams({ campaign_id: call.campaignId }),
+  parse(text) {
+    const body = parseSuccessBody(text);
+    if (typeof body['name'] !== 'string') throw new UpstreamInvalidResponseError('Braze answered campaign details without a "name" string');
+    const hasDraft = body['has_post_launch_draft'];
+    if (hasDraft !== undefined && hasDraft !== null && typeof hasDraft !== 'boolean') throw new UpstreamInvalidResponseError('has_post_launch_draft is not a boolean');
+    return {
+      name: body['name'],
+      description: optionalString(body['description'], 'description'),
+      archived: requiredBoolean(body['archived'], 'archived'),
+      draft: requiredBoolean(body['draft'], 'draft'),
+      enabled: requiredBoolean(body['enabled'], 'enabled'),
+      hasPostLaunchDraft: hasDraft ?? null,
+      scheduleType: optionalString(body['schedule_type'], 'schedule_type'),
+      channels: stringList(body['channels'], 'channels'),
+      tags: stringList(body['tags'], 'tags'),
+      teams: stringList(body['teams'], 'teams'),
+      createdAt: parseOptionalInstant(body['created_at'], 'created_at'),
+      updatedAt: parseOptionalInstant(body['updated_at'], 'updated_at'),
+      firstSentAt: parseOptionalInstant(body['first_sent'], 'first_sent'),
+      lastSentAt: parseOptionalInstant(body['last_sent'], 'last_sent'),
+      variations: parseVariations(body['messages']),
+      conversionBehaviors: parseConversionBehaviors(body['conversion_behaviors']),
+    };
+  },
+  // A campaign's settings change rarely: kept as long as a list page.
+  ttlMs: listTtlMs,
+  codec: campaignDetailsCodec,
+  simulate: simulateCampaignDetails,
+};

@@ -1,0 +1,128 @@
+import { UpstreamInvalidResponseError } from '../../errors.js';
+import { truncate } from '../../redact.js';
+import { simulateCampaignSeries } from '../simulated/campaigns.js';
+import { parseBrazeDate } from '../brazeTime.js';
+import type { AnswerCodec } from '../cache.js';
+import { estimateChannelStatsBytes, isChannelStatsList, parseChannelMessages, type ChannelStats } from '../channelStats.js';
+import { decimalFromNumber } from '../decimal.js';
+import type { Coalescing, Endpoint } from '../endpoint.js';
+import { isRecord, parseSuccessBody } from '../lists.js';
+import { seriesSearchParams, seriesTtlMs, type SeriesWindow } from '../series.js';
+
+/** One normalised call of GET /campaigns/data_series. Daily only: Braze takes no `unit` here. */
+export interface CampaignSeriesCall extends SeriesWindow {
+  readonly campaignId: string;
+  readonly unit: 'day';
+}
+
+/** The campaign-wide results of a point, by Braze name: counts, all optional but `unique_recipients`. */
+export const CAMPAIGN_POINT_COUNTS = [
+  'conversions',
+  'conversions_by_send_time',
+  'conversions1',
+  'conversions1_by_send_time',
+  'conversions2',
+  'conversions2_by_send_time',
+  'conversions3',
+  'conversions3_by_send_time',
+] as const;
+export type CampaignPointCount = (typeof CAMPAIGN_POINT_COUNTS)[number];
+
+/** One day of a campaign. */
+export interface CampaignSeriesPoint {
+  /** Start of the day: midnight UTC of the date Braze wrote (a day in the workspace's time zone). */
+  readonly time: Date;
+  readonly uniqueRecipients: number;
+  /** Exact decimal; null when Braze leaves it out (it is optional on Braze's page). */
+  readonly revenue: string | null;
+  readonly counts: Readonly<Record<CampaignPointCount, number | null>>;
+  readonly channels: readonly ChannelStats[];
+}
+
+function count(value: unknown, path: string): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new UpstreamInvalidResponseError(`${path} is not a non-negative integer`);
+  return value;
+}
+
+/**
+ * A point's `time` is "the date as ISO 8601 date": `YYYY-MM-DD`. A date-time is read as the date it
+ * starts with (the day Braze means), never shifted by its offset.
+ */
+function parseDay(value: unknown, path: string): Date {
+  const parsed = typeof value === 'string' ? parseBrazeDate(/^\d{4}-\d{2}-\d{2}T/.test(value) ? value.slice(0, 10) : value) : undefined;
+  if (parsed === undefined) throw new UpstreamInvalidResponseError(`${path} ${typeof value === 'string' ? `"${truncate(value, 40)}" ` : ''}is not a date (YYYY-MM-DD)`);
+  return parsed;
+}
+
+function parsePoint(entry: unknown, index: number): CampaignSeriesPoint {
+  const at = `data[${index}]`;
+  if (!isRecord(entry)) throw new UpstreamInvalidResponseError(`${at} is not an object`);
+  const uniqueRecipients = count(entry['unique_recipients'], `${at}.unique_recipients`);
+  if (uniqueRecipients === null) throw new UpstreamInvalidResponseError(`${at}.unique_recipients is not a non-negative integer`);
+  const revenue = entry['revenue'];
+  if (revenue !== undefined && revenue !== null && (typeof revenue !== 'number' || !Number.isFinite(revenue) || revenue < 0)) {
+    throw new UpstreamInvalidResponseError(`${at}.revenue is not a non-negative number`);
+  }
+  const counts = Object.fromEntries(CAMPAIGN_POINT_COUNTS.map((name) => [name, count(entry[name], `${at}.${name}`)])) as Record<CampaignPointCount, number | null>;
+  return {
+    time: parseDay(entry['time'], `${at}.time`),
+    uniqueRecipients,
+    revenue: typeof revenue === 'number' ? decimalFromNumber(revenue) : null,
+    counts,
+    channels: parseChannelMessages(entry['messages'], `${at}.messages`),
+  };
+}
+
+/** Wire form: the point with its time as epoch milliseconds. */
+function decodePoint(value: unknown): CampaignSeriesPoint | undefined {
+  if (!isRecord(value)) return undefined;
+  const { time, uniqueRecipients, revenue, counts, channels } = value;
+  if (typeof time !== 'number' || typeof uniqueRecipients !== 'number' || (revenue !== null && typeof revenue !== 'string')) return undefined;
+  if (!isRecord(counts) || !CAMPAIGN_POINT_COUNTS.every((name) => counts[name] === null || typeof counts[name] === 'number')) return undefined;
+  if (!isChannelStatsList(channels)) return undefined;
+  return { time: new Date(time), uniqueRecipients, revenue, counts: counts as Record<CampaignPointCount, number | null>, channels };
+}
+
+const campaignSeriesCodec: AnswerCodec<readonly CampaignSeriesPoint[]> = {
+  encode: (points) => points.map((point) => ({ ...point, time: point.time.getTime() })),
+  decode(value) {
+    if (!Array.isArray(value)) return undefined;
+    const points = value.map(decodePoint);
+    return points.every((point) => point !== undefined) ? (points as CampaignSeriesPoint[]) : undefined;
+  },
+  estimateBytes: (points) => 200 + points.reduce((sum, point) => sum + 400 + estimateChannelStatsBytes(point.channels), 0),
+};
+
+/**
+ * Calls that differ only in `length` share one: the longest answer holds the others as its last
+ * points when it is complete (one point per day); otherwise a shorter call gets its own.
+ */
+const coalescing: Coalescing<CampaignSeriesCall, readonly CampaignSeriesPoint[]> = {
+  windowKey: (call) => JSON.stringify([call.campaignId, call.endingAt.getTime()]),
+  reach: (call) => call.length,
+  slice: (points, covering, call) => (points.length === covering.length ? points.slice(points.length - call.length) : undefined),
+};
+
+/**
+ * GET /campaigns/data_series: a campaign's results per day, campaign-wide and per channel × variation.
+ * It spends its own rate-limit bucket (50,000 a minute), not the export bucket.
+ */
+export const campaignSeriesEndpoint: Endpoint<CampaignSeriesCall, readonly CampaignSeriesPoint[]> = {
+  name: 'campaignSeries',
+  path: '/campaigns/data_series',
+  bucket: 'campaignSeries',
+  key: (call) => JSON.stringify([call.campaignId, call.length, call.endingAt.getTime()]),
+  searchParams: (call) => seriesSearchParams(call, { withUnit: false }, { campaign_id: call.campaignId }),
+  parse(text, call) {
+    const data = parseSuccessBody(text)['data'];
+    if (!Array.isArray(data)) throw new UpstreamInvalidResponseError('Braze answered without a "data" list');
+    // Fewer points than asked is normal (a young campaign); more cannot be a series of `length`.
+    if (data.length > call.length) throw new UpstreamInvalidResponseError(`Braze answered ${data.length} points for a series of length ${call.length}`);
+    return data.map(parsePoint);
+  },
+  ttlMs: seriesTtlMs,
+  codec: campaignSeriesCodec,
+  coalescing,
+  simulate: simulateCampaignSeries,
+};

@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../src/schema/cursor.js';
+import { defaultResponder } from './helpers/fakeBraze.js';
+import { FAKE_CAMPAIGN_IDS } from './helpers/fakeBrazeCampaigns.js';
+import { useGatewayWithFakeBraze } from './helpers/gateway.js';
+
+const { braze, gateway } = useGatewayWithFakeBraze();
+// Scripted answers last one test; answers are cached across tests, so scripted ones use ids of their own.
+afterEach(() => braze.respond(defaultResponder));
+
+const calls = (): { path: string; query: Record<string, string> }[] => braze.calls.map(({ path, query }) => ({ path, query: { ...query } }));
+const AT = '2024-03-10T12:00:00Z';
+
+describe('campaigns: /campaigns/list, 100 a page', () => {
+  it('list fields come from the list alone: one call with include_archived=false, exact values', async () => {
+    const result = await gateway.query('{ campaigns(first: 2) { edges { cursor node { id name tags isApiCampaign lastEditedAt } } pageInfo { hasNextPage } } }');
+    expect(result.errors).toEqual([]);
+    expect(result.data).toEqual({
+      campaigns: {
+        edges: [
+          { cursor: encodeCursor(0), node: { id: 'campaign-000', name: 'Campaign 0', tags: ['from-list'], isApiCampaign: false, lastEditedAt: '2024-02-03T04:05:06.000Z' } },
+          { cursor: encodeCursor(1), node: { id: 'campaign-001', name: 'Campaign 1', tags: ['from-list'], isApiCampaign: true, lastEditedAt: '2024-02-03T04:05:06.000Z' } },
+        ],
+        pageInfo: { hasNextPage: true },
+      },
+    });
+    expect(calls()).toEqual([{ path: '/campaigns/list', query: { page: '0', include_archived: 'false' } }]);
+  });
+
+  it('includeArchived and lastEditedAfter are sent (the instant in UTC) and are part of the page identity', async () => {
+    const result = await gateway.query<{ a: { nodes: { id: string }[] }; b: { nodes: { id: string }[] } }>(
+      `{ a: campaigns(first: 10, includeArchived: true, lastEditedAfter: "2024-01-01T01:00:00+01:00") { nodes { id } } b: campaigns(first: 10) { nodes { id } } }`,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.data?.a.nodes.map((n) => n.id)).toEqual(FAKE_CAMPAIGN_IDS.slice(0, 10));
+    expect(result.data?.b.nodes.map((n) => n.id)).toEqual(FAKE_CAMPAIGN_IDS.filter((id) => !id.endsWith('9')).slice(0, 10));
+    expect(calls().map((c) => c.query).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual([
+      { page: '0', include_archived: 'false' },
+      { page: '0', include_archived: 'true', 'last_edit.time[gt]': '2024-01-01T00:00:00Z' },
+    ]);
+  });
+
+  it('fields only details carry cost one details call per campaign, however many fields', async () => {
+    const result = await gateway.query('{ campaigns(first: 2) { nodes { id archived draft enabled channels scheduleType firstSentAt lastSentAt description variations { id channel name control } } } }');
+    expect(result.errors).toEqual([]);
+    expect((result.data as { campaigns: { nodes: unknown[] } }).campaigns.nodes[0]).toEqual({
+      id: 'campaign-000',
+      archived: false,
+      draft: false,
+      enabled: true,
+      channels: ['email', 'ios_push'],
+      scheduleType: 'time_based',
+      firstSentAt: '2024-01-05T10:00:00.000Z',
+      lastSentAt: '2024-03-01T10:00:00.000Z',
+      description: 'About campaign-000',
+      variations: [
+        { id: 'campaign-000-v1', channel: 'email', name: 'Variation 1', control: false },
+        { id: 'campaign-000-v2', channel: 'ios_push', name: 'Variation 2', control: false },
+      ],
+    });
+    expect(calls().filter((c) => c.path === '/campaigns/details').map((c) => c.query)).toEqual([{ campaign_id: 'campaign-000' }, { campaign_id: 'campaign-001' }]);
+  });
+
+  it.each([
+    ['{ campaigns(first: 0) { nodes { id } } }', 'first'],
+    ['{ campaigns(first: 251) { nodes { id } } }', 'first'],
+    ['{ campaigns(after: "nope") { nodes { id } } }', 'after'],
+    ['{ campaign(id: "") { name } }', 'id'],
+    [`{ campaign(id: "${'x'.repeat(129)}") { name } }`, 'id'],
+  ])('%s: BAD_USER_INPUT naming %s, no upstream call', async (query, argument) => {
+    const result = await gateway.query(query);
+    expect(result.errors.map((e) => [e.extensions?.['code'], e.extensions?.['argument']])).toEqual([['BAD_USER_INPUT', argument]]);
+    expect(braze.calls).toEqual([]);
+  });
+});
+
+const SERIES = `query ($length: Int!) { campaign(id: "c-1") { name series(length: $length, endingAt: "${AT}") {
+  campaignId length endingAt
+  points { time date uniqueRecipients revenue conversions conversionsBySendTime conversions1
+    channels { __typename channel variationId variationName revenue
+      ... on EmailStats { sent opens uniqueOpens clicks }
+      ... on PushStats { sent directOpens totalOpens opens } } }
+  totals { days revenue conversions conversionsBySendTime conversions1
+    channels { channel variationId ... on EmailStats { sent opens uniqueOpens } ... on PushStats { sent directOpens } } } } } }`;
+
+const DATES = ['2024-03-09', '2024-03-10'];
+
+describe('campaign series: /campaigns/data_series', () => {
+  it('exact path and parameters, typed channels per family, totals that sum only what sums', async () => {
+    const result = await gateway.query(SERIES, { length: 2 });
+    expect(result.errors).toEqual([]);
+    expect(result.data).toEqual({
+      campaign: {
+        name: 'Details of c-1',
+        series: {
+          campaignId: 'c-1',
+          length: 2,
+          endingAt: '2024-03-10T12:00:00.000Z',
+          points: [1, 2].map((i) => ({
+            time: `${DATES[i - 1]}T00:00:00.000Z`,
+            date: DATES[i - 1],
+            uniqueRecipients: 10 * i,
+            revenue: `${i}.1`,
+            conversions: i,
+            conversionsBySendTime: i,
+            conversions1: null,
+            channels: [
+              { __typename: 'EmailStats', channel: 'email', variationId: 'c-1-v1', variationName: null, revenue: null, sent: 10 * i, opens: 4 * i, uniqueOpens: 3 * i, clicks: i },
+              { __typename: 'PushStats', channel: 'ios_push', variationId: 'c-1-v2', variationName: null, revenue: null, sent: 5 * i, directOpens: i, totalOpens: 2 * i, opens: null },
+            ],
+          })),
+          totals: {
+            days: 2,
+            revenue: '3.2',
+            conversions: 3,
+            conversionsBySendTime: 3,
+            conversions1: null,
+            channels: [
+              { channel: 'email', variationId: 'c-1-v1', sent: 30, opens: 12, uniqueOpens: null },
+              { channel: 'ios_push', variationId: 'c-1-v2', sent: 15, directOpens: 3 },
+            ],
+          },
+        },
+      },
+    });
+    expect(calls()).toEqual([
+      { path: '/campaigns/details', query: { campaign_id: 'c-1' } },
+      { path: '/campaigns/data_series', query: { campaign_id: 'c-1', length: '2', ending_at: AT } },
+    ]);
+  });
+
+  it.each([0, 101])('length %i: BAD_USER_INPUT on the series only, no series call', async (length) => {
+    const result = await gateway.query<{ campaign: { name: string; series: unknown } }>(SERIES, { length });
+    expect(result.data?.campaign).toEqual({ name: 'Details of c-1', series: null });
+    expect(result.errors.map((e) => [e.path, e.extensions?.['code'], e.extensions?.['argument']])).toEqual([[['campaign', 'series'], 'BAD_USER_INPUT', 'length']]);
+    expect(braze.calls.filter((c) => c.path === '/campaigns/data_series')).toEqual([]);
+  });
+
+  it('a malformed channel entry nulls only the series, naming the path', async () => {
+    braze.respond((call) =>
+      call.path === '/campaigns/data_series'
+        ? { body: { message: 'success', data: [{ time: '2024-03-10', unique_recipients: 1, messages: { email: [{ sent: -3 }] } }] } }
+        : defaultResponder(call),
+    );
+    const result = await gateway.query<{ campaign: { name: string; series: unknown } }>(SERIES, { length: 1 });
+    expect(result.data?.campaign).toEqual({ name: 'Details of c-1', series: null });
+    expect(result.errors.map((e) => [e.path, e.extensions?.['code'], e.message])).toEqual([
+      [['campaign', 'series'], 'UPSTREAM_INVALID_RESPONSE', expect.stringContaining('data[0].messages.email[0].sent is not a non-negative integer')],
+    ]);
+  });
+
+  it('a channel Braze added later is kept, its stats by name, and does not fail the answer', async () => {
+    braze.respond((call) =>
+      call.path === '/campaigns/data_series'
+        ? { body: { message: 'success', data: [{ time: '2024-03-10', unique_recipients: 1, messages: { line: [{ variation_api_id: 'v', sent: 4, friends_added: 1 }] } }] } }
+        : defaultResponder(call),
+    );
+    const result = await gateway.query(`{ campaign(id: "c-line") { series(length: 1, endingAt: "${AT}") { points { channels { __typename channel stats { name value } } } } } }`);
+    expect(result.errors).toEqual([]);
+    expect(result.data).toEqual({
+      campaign: { series: { points: [{ channels: [{ __typename: 'OtherChannelStats', channel: 'line', stats: [{ name: 'sent', value: '4' }, { name: 'friends_added', value: '1' }] }] }] } },
+    });
+  });
+
+  it('the same series through two aliases and a shorter window is one call', async () => {
+    const result = await gateway.query(
+      `{ a: campaign(id: "c-1") { series(length: 3, endingAt: "${AT}") { length } } b: campaign(id: "c-1") { series(length: 3, endingAt: "${AT}") { length } short: series(length: 2, endingAt: "${AT}") { points { date } } } }`,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.data).toEqual({ a: { series: { length: 3 } }, b: { series: { length: 3 }, short: { points: [{ date: '2024-03-09' }, { date: '2024-03-10' }] } } });
+    expect(calls().filter((c) => c.path === '/campaigns/data_series')).toEqual([{ path: '/campaigns/data_series', query: { campaign_id: 'c-1', length: '3', ending_at: AT } }]);
+  });
+});

@@ -1,0 +1,85 @@
+import type { RecordedCall } from './fakeBraze.js';
+
+/**
+ * The fake Braze's default answers for the campaign endpoints, values chosen so totals are easy to
+ * assert:
+ * - /campaigns/list: 150 campaigns `campaign-000` … `campaign-149`, 100 a page; every 10th (…009, …019)
+ *   archived and listed only with `include_archived=true`;
+ * - /campaigns/details: any id, named `Details of <id>`, two variations, channels email and ios_push;
+ * - /campaigns/data_series: `length` days ending with the day of `ending_at`; day i (from 1) has
+ *   unique_recipients 10·i, revenue i + 0.1, conversions i, conversions_by_send_time i, and messages
+ *   for email (variation `<id>-v1`: sent 10·i, opens 4·i, unique_opens 3·i, clicks i) and ios_push
+ *   (variation `<id>-v2`: sent 5·i, direct_opens i, total_opens 2·i, bounces 0, body_clicks i).
+ */
+export const FAKE_CAMPAIGN_IDS = Array.from({ length: 150 }, (_, index) => `campaign-${String(index).padStart(3, '0')}`);
+const isArchived = (id: string): boolean => Number(id.slice('campaign-'.length)) % 10 === 9;
+
+export function fakeListedCampaign(id: string): { id: string; last_edited: string; name: string; is_api_campaign: boolean; tags: string[] } {
+  const index = Number(id.slice('campaign-'.length));
+  return { id, last_edited: '2024-02-03T04:05:06Z', name: `Campaign ${index}`, is_api_campaign: index % 2 === 1, tags: ['from-list'] };
+}
+
+export function fakeCampaignDetails(id: string): Record<string, unknown> {
+  return {
+    message: 'success',
+    created_at: '2024-01-02T03:04:05Z',
+    updated_at: '2024-02-03T04:05:06Z',
+    archived: false,
+    draft: false,
+    enabled: true,
+    has_post_launch_draft: false,
+    name: `Details of ${id}`,
+    description: `About ${id}`,
+    schedule_type: 'time_based',
+    channels: ['email', 'ios_push'],
+    first_sent: '2024-01-05T10:00:00Z',
+    last_sent: '2024-03-01T10:00:00Z',
+    tags: ['from-details'],
+    teams: ['Team A'],
+    messages: {
+      [`${id}-v1`]: { channel: 'email', name: 'Variation 1', subject: 'Hello' },
+      [`${id}-v2`]: { channel: 'ios_push', name: 'Variation 2', alert: 'Hi' },
+    },
+    conversion_behaviors: [{ type: 'Makes Any Purchase', window: 86_400 }],
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+export function fakeCampaignSeries(query: Readonly<Record<string, string>>): Record<string, unknown> {
+  const id = query['campaign_id'] ?? '';
+  const length = Number(query['length']);
+  const last = Math.floor(Date.parse(query['ending_at'] ?? '') / DAY_MS) * DAY_MS;
+  const data = Array.from({ length }, (_, index) => {
+    const i = index + 1;
+    return {
+      time: new Date(last - (length - i) * DAY_MS).toISOString().slice(0, 10),
+      unique_recipients: 10 * i,
+      revenue: i + 0.1,
+      conversions: i,
+      conversions_by_send_time: i,
+      messages: {
+        email: [{ variation_api_id: `${id}-v1`, sent: 10 * i, opens: 4 * i, unique_opens: 3 * i, clicks: i, unique_clicks: i, unsubscribes: 0, bounces: 0, delivered: 10 * i, reported_spam: 0 }],
+        ios_push: [{ variation_api_id: `${id}-v2`, sent: 5 * i, direct_opens: i, total_opens: 2 * i, bounces: 0, body_clicks: i }],
+      },
+    };
+  });
+  return { message: 'success', data };
+}
+
+/** The default answer for the campaign endpoints, or undefined for any other path. */
+export function defaultCampaignAnswer(call: RecordedCall): unknown {
+  switch (call.path) {
+    case '/campaigns/list': {
+      const ids = call.query['include_archived'] === 'true' ? FAKE_CAMPAIGN_IDS : FAKE_CAMPAIGN_IDS.filter((id) => !isArchived(id));
+      const page = Number(call.query['page'] ?? '0');
+      return { message: 'success', campaigns: ids.slice(page * 100, (page + 1) * 100).map(fakeListedCampaign) };
+    }
+    case '/campaigns/details':
+      return fakeCampaignDetails(call.query['campaign_id'] ?? '');
+    case '/campaigns/data_series':
+      return fakeCampaignSeries(call.query);
+    default:
+      return undefined;
+  }
+}
