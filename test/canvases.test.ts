@@ -16,6 +16,10 @@ const onCanvas = (id: string, fields: string): string => `{ _entities(representa
 
 const AT = '2024-03-10T00:00:00Z';
 
+/** The fake's step channel stats for n (a day's number, or a window's sum), typed by family. */
+const emailChannel = (n: number) => [{ channel: 'email', variationId: null, sent: 10 * n, delivered: 10 * n, opens: 5 * n, uniqueOpens: 4 * n, clicks: 2 * n }];
+const pushChannel = (n: number) => [{ channel: 'android_push', variationId: null, sent: 3 * n, directOpens: n, totalOpens: n }];
+
 /** Day n of the fake's series, with every breakdown, as the schema hands it out. */
 function fakeDay(id: string, date: string, n: number) {
   return {
@@ -27,8 +31,8 @@ function fakeDay(id: string, date: string, n: number) {
       { variantId: `${id}-v2`, name: 'Control', revenue: '0.1', conversions: 0, conversionsByEntryTime: 0, entries: 4 * n },
     ],
     steps: [
-      { stepId: `${id}-s1`, name: 'Welcome email', revenue: String(n), conversions: n, conversionsByEntryTime: n, messagingChannels: ['email'] },
-      { stepId: `${id}-s2`, name: 'Nudge', revenue: '0', conversions: 0, conversionsByEntryTime: 0, messagingChannels: ['android_push'] },
+      { stepId: `${id}-s1`, name: 'Welcome email', revenue: String(n), conversions: n, conversionsByEntryTime: n, channels: emailChannel(n) },
+      { stepId: `${id}-s2`, name: 'Nudge', revenue: '0', conversions: 0, conversionsByEntryTime: 0, channels: pushChannel(n) },
     ],
   };
 }
@@ -112,8 +116,8 @@ describe('canvas(id): details once, /canvas/data_series and /canvas/data_summary
           { variantId: 'c1-v2', name: 'Control', revenue: '0.3', conversions: 0, conversionsByEntryTime: null, entries: 24 },
         ],
         steps: [
-          { stepId: 'c1-s1', name: 'Welcome email', revenue: '6', conversions: 6, conversionsByEntryTime: 6, messagingChannels: ['email'] },
-          { stepId: 'c1-s2', name: 'Nudge', revenue: '0', conversions: 0, conversionsByEntryTime: 0, messagingChannels: ['android_push'] },
+          { stepId: 'c1-s1', name: 'Welcome email', revenue: '6', conversions: 6, conversionsByEntryTime: 6, channels: emailChannel(6) },
+          { stepId: 'c1-s2', name: 'Nudge', revenue: '0', conversions: 0, conversionsByEntryTime: 0, channels: pushChannel(6) },
         ],
       },
     });

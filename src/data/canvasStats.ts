@@ -2,6 +2,7 @@ import { UpstreamInvalidResponseError } from '../errors.js';
 import { truncate } from '../redact.js';
 import { formatInstant, parseBrazeDate, UNIT_MS } from './brazeTime.js';
 import type { AnswerCodec } from './cache.js';
+import { estimateChannelStatsBytes, isChannelStatsList, parseChannelMessages, type ChannelStats } from './channelStats.js';
 import type { Coalescing, TtlPolicy } from './endpoint.js';
 import { isRecord } from './lists.js';
 import { seriesTtlMs } from './series.js';
@@ -51,9 +52,6 @@ export interface CanvasVariantStats {
   readonly entries: number;
 }
 
-/** A step's messages as Braze sends them: per channel name, a list of stat objects (one per message variation). */
-export type CanvasStepMessages = Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
-
 /** One step's numbers (Braze `step_stats[id]`). */
 export interface CanvasStepStats {
   readonly id: string;
@@ -61,7 +59,8 @@ export interface CanvasStepStats {
   readonly revenue: number;
   readonly conversions: number;
   readonly conversionsByEntryTime: number | null;
-  readonly messages: CanvasStepMessages;
+  /** Braze `messages`: one entry per channel × message variation, typed by channel family. */
+  readonly channels: readonly ChannelStats[];
 }
 
 /** Numbers for a window or a day: totals, and the breakdowns Braze was asked for (empty when not). */
@@ -239,20 +238,8 @@ function parseStep(id: string, value: Record<string, unknown>, at: string): Canv
     revenue: amount(value['revenue'], `${at}.revenue`),
     conversions: count(value['conversions'], `${at}.conversions`),
     conversionsByEntryTime: optionalCount(value['conversions_by_entry_time'], `${at}.conversions_by_entry_time`),
-    messages: parseMessages(value['messages'], `${at}.messages`),
+    channels: parseChannelMessages(value['messages'], `${at}.messages`),
   };
-}
-
-/** `messages`: per channel, a list of stat objects. Their fields are each channel's own, checked where they are read. */
-function parseMessages(value: unknown, at: string): CanvasStepMessages {
-  if (value === undefined || value === null) return {};
-  if (!isRecord(value)) throw invalid(`${at} is not an object`);
-  const messages: Record<string, readonly Readonly<Record<string, unknown>>[]> = {};
-  for (const [channel, list] of Object.entries(value)) {
-    if (!Array.isArray(list) || !list.every(isRecord)) throw invalid(`${at}.${truncate(channel, 40)} is not a list of objects`);
-    messages[channel] = list;
-  }
-  return messages;
 }
 
 /** An object keyed by id → its entries in Braze's order; absent or null is none. */
@@ -335,14 +322,13 @@ function isStats(value: unknown): value is CanvasStats {
         isNumber(s['revenue']) &&
         isCount(s['conversions']) &&
         isOptionalCount(s['conversionsByEntryTime']) &&
-        isRecord(s['messages']) &&
-        Object.values(s['messages']).every((list) => Array.isArray(list) && list.every(isRecord)),
+        isChannelStatsList(s['channels']),
     )
   );
 }
 
 function estimateStatsBytes(stats: CanvasStats): number {
-  const steps = stats.steps.reduce((sum, step) => sum + 400 + JSON.stringify(step.messages).length * 4, 0);
+  const steps = stats.steps.reduce((sum, step) => sum + 400 + estimateChannelStatsBytes(step.channels), 0);
   return 300 + stats.variants.length * 300 + steps;
 }
 

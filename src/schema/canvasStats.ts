@@ -15,6 +15,7 @@ import { decimalFromNumber, sumDecimals } from '../data/decimal.js';
 import { canvasSeriesEndpoint, canvasSummaryEndpoint } from '../data/endpoints/canvasSeries.js';
 import { BadUserInputError } from '../errors.js';
 import { builder } from './builder.js';
+import { channelStatsField } from './channelStats.js';
 import { selectedFieldNames } from './selection.js';
 import { countTotal, SERIES_CALL_FIELD_DESCRIPTIONS } from './seriesFields.js';
 
@@ -185,10 +186,11 @@ export const CanvasStepStatsRef = builder.objectRef<CanvasStepStats>('CanvasStep
       description: 'Conversions by entry time; null where Braze does not report it.',
       resolve: (stats) => stats.conversionsByEntryTime,
     }),
-    messagingChannels: t.stringList({
-      description: 'The channels this step reported message stats for (Braze `messages` keys, e.g. `email`, `android_push`), in Braze\'s order.',
-      resolve: (stats) => Object.keys(stats.messages),
-    }),
+    channels: channelStatsField(
+      t,
+      "The step's message stats (Braze `messages`): one entry per channel and message variation, in Braze's order, each typed by channel family (`... on EmailStats { opens }`).",
+      (stats) => stats.channels,
+    ),
   }),
 });
 
