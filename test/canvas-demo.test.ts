@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATED_CANVASES } from '../src/data/simulated/canvases.js';
+import { startSimulatedBraze } from '../src/simulator/server.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 
 let gateway: TestGateway;
@@ -109,5 +110,44 @@ describe('demo mode answers the Canvas fields with plausible, deterministic data
     const result = await gateway.query('{ canvas(id: "no-such-canvas") { name } }');
     expect(result.data).toEqual({ canvas: null });
     expect(result.errors.map((error) => error.extensions?.['code'])).toEqual(['UPSTREAM_BAD_REQUEST']);
+  });
+
+  it('the simulator serves the four Canvas paths in the export bucket, breakdowns only when flagged, and checks parameters like Braze', async () => {
+    const simulated = await startSimulatedBraze();
+    try {
+      const { endpoint, apiKey } = simulated.target;
+      const get = async (path: string, query: string) => {
+        const response = await fetch(new URL(`${path}?${query}`, endpoint), { headers: { authorization: `Bearer ${apiKey}` } });
+        return { status: response.status, limit: response.headers.get('x-ratelimit-limit'), body: (await response.json()) as Record<string, unknown> };
+      };
+      const id = SIMULATED_CANVASES[0]?.id ?? '';
+      const window = `canvas_id=${id}&length=2&ending_at=2024-03-10T05:30:00Z`;
+      const plain = await get('/canvas/data_series', window);
+      expect(plain.status).toBe(200);
+      expect(plain.limit).toBe('250000');
+      const { data } = plain.body as { data: { name: string; stats: Record<string, unknown>[] } };
+      expect(data.name).toBe(SIMULATED_CANVASES[0]?.name);
+      expect(data.stats.map((day) => [day['time'], Object.keys(day)])).toEqual([
+        ['2024-03-09', ['time', 'total_stats']],
+        ['2024-03-10', ['time', 'total_stats']],
+      ]);
+      const flagged = await get('/canvas/data_summary', `${window}&include_variant_breakdown=true&include_step_breakdown=true`);
+      expect(Object.keys((flagged.body as { data: Record<string, unknown> }).data)).toEqual(['name', 'total_stats', 'variant_stats', 'step_stats']);
+      const details = await get('/canvas/details', `canvas_id=${id}`);
+      expect(details.body['name']).toBe(SIMULATED_CANVASES[0]?.name);
+      expect((await get('/canvas/list', 'page=0')).status).toBe(200);
+      const refused: [string, string][] = [
+        ['/canvas/data_series', `canvas_id=${id}&ending_at=2024-03-10T00:00:00Z`],
+        ['/canvas/data_series', `canvas_id=${id}&length=15&ending_at=2024-03-10T00:00:00Z`],
+        ['/canvas/data_summary', `canvas_id=${id}&starting_at=2024-02-20T00:00:00Z&ending_at=2024-03-10T00:00:00Z`],
+        ['/canvas/data_summary', `canvas_id=${id}&length=2&include_step_breakdown=yes`],
+        ['/canvas/data_series', 'length=2'],
+        ['/canvas/details', 'canvas_id=unknown'],
+        ['/canvas/list', 'page=-1'],
+      ];
+      for (const [path, query] of refused) expect((await get(path, query)).status, `${path}?${query}`).toBe(400);
+    } finally {
+      await simulated.close();
+    }
   });
 });
