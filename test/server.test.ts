@@ -113,7 +113,7 @@ describe('HTTP routes and switches', () => {
       expect(await health.json()).toEqual({
         status: 'ok',
         braze: 'live',
-        upstream: { circuit: 'closed', consecutiveFailures: 0, rateLimit: null, rateLimits: { export: null, lists: null } },
+        upstream: { circuit: 'closed', consecutiveFailures: 0, rateLimit: null, rateLimits: { export: null, lists: null, campaignSeries: null } },
       });
       expect((await fetch(new URL('/healthz', gateway.url))).status).toBe(200);
       const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
