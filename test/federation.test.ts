@@ -8,7 +8,7 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../scripts/compose-supergraph.js';
 import { SUBGRAPH_FILE } from '../src/print-schema.js';
-import { INITIATIVES_SDL, startInitiativeSubgraph, type InitiativeSubgraph } from './fixtures/initiativeSubgraph.js';
+import { INITIATIVE_CANVAS_IDS, INITIATIVES_SDL, startInitiativeSubgraph, type InitiativeSubgraph } from './fixtures/initiativeSubgraph.js';
 import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 
@@ -30,6 +30,7 @@ describe('composition of the committed subgraph SDL with another subgraph', () =
     expect(result.supergraphSdl).toContain('@join__type(graph: BRAZE, key: "id")');
     expect(result.supergraphSdl).toContain('@join__type(graph: CRM, key: "id", resolvable: false)');
     expect(result.supergraphSdl).toMatch(/type Product\s+@join__type\(graph: BRAZE, key: "name"\)/);
+    expect(result.supergraphSdl).toMatch(/type Canvas\s+@join__type\(graph: BRAZE, key: "id"\)\s+@join__type\(graph: CRM, key: "id", resolvable: false\)/);
   });
 
   it('composes with @apollo/composition, without errors or hints', () => {
@@ -203,6 +204,82 @@ describe('end to end through Hive Gateway serving the composed supergraph', () =
       '/campaigns/details campaign-000',
       '/campaigns/details campaign-001',
       '/campaigns/details campaign-002',
+    ]);
+  });
+
+  it('10 initiatives over 2 Canvases: one details, one series and one summary call per distinct Canvas, breakdowns as selected', async () => {
+    const result = await route(`{
+      initiatives {
+        id
+        canvas {
+          id
+          name
+          series(length: 3, endingAt: "2024-03-10T12:00:00Z") { totals { entries revenue } points { date variants { variantId entries } } }
+          summary(length: 3, endingAt: "2024-03-10T12:00:00Z") { total { entries } steps { stepId channels { channel ... on EmailStats { sent } } } }
+        }
+      }
+    }`);
+    expect(result.errors).toBeUndefined();
+    const canvas = (id: string) => ({
+      id,
+      name: `Details of ${id}`,
+      series: {
+        totals: { entries: 60, revenue: '6.3' },
+        points: [1, 2, 3].map((n) => ({
+          date: `2024-03-${String(7 + n).padStart(2, '0')}`,
+          variants: [
+            { variantId: `${id}-v1`, entries: 6 * n },
+            { variantId: `${id}-v2`, entries: 4 * n },
+          ],
+        })),
+      },
+      summary: {
+        total: { entries: 60 },
+        steps: [
+          { stepId: `${id}-s1`, channels: [{ channel: 'email', sent: 60 }] },
+          { stepId: `${id}-s2`, channels: [{ channel: 'android_push' }] },
+        ],
+      },
+    });
+    expect(result.data).toEqual({ initiatives: Array.from({ length: 10 }, (_, i) => ({ id: `i${i + 1}`, canvas: canvas(INITIATIVE_CANVAS_IDS[i % 2] ?? '') })) });
+    const window = 'length=3&ending_at=2024-03-10T12%3A00%3A00Z';
+    expect(braze.calls.map((call) => `${call.path}?${new URLSearchParams(call.query).toString()}`).sort()).toEqual([
+      `/canvas/data_series?canvas_id=canvas-welcome&${window}&include_variant_breakdown=true`,
+      `/canvas/data_series?canvas_id=canvas-winback&${window}&include_variant_breakdown=true`,
+      `/canvas/data_summary?canvas_id=canvas-welcome&${window}&include_step_breakdown=true`,
+      `/canvas/data_summary?canvas_id=canvas-winback&${window}&include_step_breakdown=true`,
+      '/canvas/details?canvas_id=canvas-welcome',
+      '/canvas/details?canvas_id=canvas-winback',
+    ]);
+  });
+
+  it('_entities straight to the braze subgraph, duplicate Canvas ids: one details, one series and one summary call per distinct id', async () => {
+    const ids = ['canvas-a', 'canvas-b', 'canvas-a', 'canvas-a', 'canvas-b'];
+    const result = await subgraph.query<{ _entities: { id: string; name: string; series: { totals: { entries: number } }; summary: { variants: { variantId: string }[] } }[] }>(
+      `query ($representations: [_Any!]!) {
+        _entities(representations: $representations) {
+          ... on Canvas {
+            id
+            name
+            series(length: 2, endingAt: "2024-03-10T00:00:00Z") { totals { entries } }
+            summary(length: 2, endingAt: "2024-03-10T00:00:00Z") { variants { variantId } }
+          }
+        }
+      }`,
+      { representations: ids.map((id) => ({ __typename: 'Canvas', id })) },
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.data?._entities).toEqual(
+      ids.map((id) => ({ id, name: `Details of ${id}`, series: { totals: { entries: 30 } }, summary: { variants: [{ variantId: `${id}-v1` }, { variantId: `${id}-v2` }] } })),
+    );
+    const window = 'length=2&ending_at=2024-03-10T00%3A00%3A00Z';
+    expect(braze.calls.map((call) => `${call.path}?${new URLSearchParams(call.query).toString()}`).sort()).toEqual([
+      `/canvas/data_series?canvas_id=canvas-a&${window}`,
+      `/canvas/data_series?canvas_id=canvas-b&${window}`,
+      `/canvas/data_summary?canvas_id=canvas-a&${window}&include_variant_breakdown=true`,
+      `/canvas/data_summary?canvas_id=canvas-b&${window}&include_variant_breakdown=true`,
+      '/canvas/details?canvas_id=canvas-a',
+      '/canvas/details?canvas_id=canvas-b',
     ]);
   });
 

@@ -12,14 +12,20 @@ export interface TtlPolicy {
 }
 
 /**
- * Calls that differ only in how far back they reach share one upstream call: the one that reaches
- * furthest is made, and each field gets its part of that answer.
+ * Calls one answer can serve share one upstream call: a call covering them all is made (by default the
+ * one that reaches furthest), and each field gets its part of that answer.
  */
 export interface Coalescing<Call, Answer> {
-  /** The same for calls one answer can serve: everything but how far back they reach. */
+  /** The same for calls one answer can serve: everything but how far back they reach (and what `cover` merges). */
   windowKey(call: Call): string;
-  /** How far back the call reaches: the largest of a window is the one made. */
+  /** How far back the call reaches: without `cover`, the largest of a window is the one made. */
   reach(call: Call): number;
+  /**
+   * The one call made for a group of calls sharing a window key (two or more), when the furthest-reaching
+   * of them is not enough: e.g. the furthest reach with the union of optional parts each asks for. It
+   * may be one of the group (compared by `key`) or a call none of them is.
+   */
+  cover?(group: readonly Call[]): Call;
   /** `call`'s answer cut from the answer to `covering`, or undefined when it cannot be known (it gets its own call). */
   slice(answer: Answer, covering: Call, call: Call): Answer | undefined;
 }
@@ -63,6 +69,8 @@ export interface Endpoint<Call, Answer> {
 
 /**
  * Any endpoint, for the places that handle them all alike (the simulator's routing). Every endpoint is
- * one of these: its methods take `never` and return `unknown` as far as such a place can tell.
+ * one of these: its methods take `never` and return `unknown` as far as such a place can tell. Its
+ * coalescing is left out: `cover` returns a call, which no `never` can stand for, and no such place
+ * coalesces.
  */
-export type AnyEndpoint = Endpoint<never, unknown>;
+export type AnyEndpoint = Omit<Endpoint<never, unknown>, 'coalescing'>;

@@ -10,7 +10,7 @@ export interface LoadStats {
   /** Fields that asked for an answer (loads), and the distinct calls among them: the rest were deduplicated. */
   loads: number;
   distinct: number;
-  /** Fields answered from a further-reaching call instead of a call of their own. */
+  /** Fields answered from a covering call (further-reaching, or asking more) instead of a call of their own. */
   coalesced: number;
   /** The oldest answer served, epoch ms (undefined before any). */
   oldestFetchedAt: number | undefined;
@@ -36,8 +36,9 @@ export interface RequestLoader {
 
 /**
  * One per GraphQL request. For each endpoint a DataLoader makes identical calls (aliases, fragments,
- * the same instant in other offsets) one key; then, for endpoints that coalesce, calls that differ
- * only in how far back they reach are one call for the furthest, each field getting its part. The cap
+ * the same instant in other offsets) one key; then, for endpoints that coalesce, calls that one answer
+ * can serve are one call (the furthest-reaching, or the covering call the endpoint builds from them),
+ * each field getting its part. The cap
  * counts the calls made, whatever the endpoint. Created per request so that nothing, failures
  * included, outlives the request here.
  */
@@ -82,14 +83,19 @@ export function createRequestLoader(service: DataService, { signal, maxCalls, by
       }
       for (const group of windows.values()) {
         const furthest = group.reduce((a, b) => (coalescing.reach(b) > coalescing.reach(a) ? b : a));
-        const whole = fetch(endpoint, furthest);
-        answers.set(furthest, whole);
+        const built = group.length > 1 && coalescing.cover ? coalescing.cover(group) : furthest;
+        // A covering call equal to one of the group is that call: its field gets the answer whole.
+        const covering = group.find((call) => endpoint.key(call) === endpoint.key(built)) ?? built;
+        const whole = fetch(endpoint, covering);
+        if (group.includes(covering)) answers.set(covering, whole);
+        // A call none of the group is: a later load of exactly it in this request gets this answer too.
+        else loaderFor(endpoint).prime(covering, whole);
         for (const call of group) {
-          if (call === furthest) continue;
+          if (call === covering) continue;
           answers.set(
             call,
             whole.then((loaded) => {
-              const part = coalescing.slice(loaded.answer, furthest, call);
+              const part = coalescing.slice(loaded.answer, covering, call);
               // Not derivable from the longer answer (Braze sent fewer points than asked): a call of its own.
               if (part === undefined) return fetch(endpoint, call);
               stats.coalesced++;

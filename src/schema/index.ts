@@ -12,6 +12,7 @@ import './product.js';
 import './channelStats.js';
 import './segment.js';
 import './campaign.js';
+import './canvas.js';
 import './brazeRateLimit.js';
 
 /** Apollo Federation version the subgraph links to. */

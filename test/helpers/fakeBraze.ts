@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCampaignAnswer } from './fakeBrazeCampaigns.js';
+import { defaultCanvasAnswer } from './fakeBrazeCanvases.js';
 import { defaultListAnswer } from './fakeBrazeLists.js';
 import { FakeRateLimit } from './fakeRateLimit.js';
 
@@ -53,7 +54,7 @@ export interface FakeBrazeOptions {
 
 /** What the fake answers unless a test says otherwise; pass it to `respond` to go back to it. */
 export const defaultResponder: Responder = (call) => ({
-  body: defaultListAnswer(call, (query) => defaultSeries(query)) ?? defaultCampaignAnswer(call) ?? defaultSeries(call.query, call.path),
+  body: defaultCanvasAnswer(call) ?? defaultListAnswer(call, (query) => defaultSeries(query)) ?? defaultCampaignAnswer(call) ?? defaultSeries(call.query, call.path),
 });
 
 /**

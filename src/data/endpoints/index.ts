@@ -2,6 +2,9 @@ import type { AnyEndpoint } from '../endpoint.js';
 import { campaignDetailsEndpoint } from './campaignDetails.js';
 import { campaignListEndpoint } from './campaignList.js';
 import { campaignSeriesEndpoint } from './campaignSeries.js';
+import { canvasDetailsEndpoint } from './canvasDetails.js';
+import { canvasListEndpoint } from './canvasList.js';
+import { canvasSeriesEndpoint, canvasSummaryEndpoint } from './canvasSeries.js';
 import { eventListEndpoint } from './eventList.js';
 import { eventSeriesEndpoint } from './eventSeries.js';
 import { KPI_SERIES_ENDPOINTS } from './kpiSeries.js';
@@ -26,4 +29,8 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   campaignListEndpoint,
   campaignDetailsEndpoint,
   campaignSeriesEndpoint,
+  canvasListEndpoint,
+  canvasDetailsEndpoint,
+  canvasSeriesEndpoint,
+  canvasSummaryEndpoint,
 ];

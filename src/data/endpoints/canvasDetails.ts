@@ -1,0 +1,193 @@
+import { UpstreamInvalidResponseError } from '../../errors.js';
+import { simulateCanvasDetails } from '../simulated/canvases.js';
+import type { AnswerCodec } from '../cache.js';
+import type { Endpoint } from '../endpoint.js';
+import { isRecord, isStringList, listTtlMs, parseSuccessBody } from '../lists.js';
+import { parseInstantText } from './canvasList.js';
+
+export interface CanvasDetailsCall {
+  readonly canvasId: string;
+}
+
+export interface CanvasVariant {
+  readonly id: string;
+  readonly name: string | null;
+  readonly firstStepIds: readonly string[];
+}
+
+export interface CanvasStep {
+  readonly id: string;
+  readonly name: string | null;
+  /** The Canvas component type (e.g. `email`, `delay`, `decision_split`). */
+  readonly type: string | null;
+  readonly channels: readonly string[];
+  readonly nextStepIds: readonly string[];
+}
+
+/** A Canvas as /canvas/details tells of it (message contents are left out: this gateway is about numbers). */
+export interface CanvasDetails {
+  readonly name: string;
+  readonly description: string | null;
+  readonly createdAt: Date | null;
+  readonly updatedAt: Date | null;
+  readonly archived: boolean | null;
+  readonly draft: boolean | null;
+  readonly enabled: boolean | null;
+  readonly hasPostLaunchDraft: boolean | null;
+  readonly scheduleType: string | null;
+  readonly firstEntry: Date | null;
+  readonly lastEntry: Date | null;
+  readonly channels: readonly string[];
+  readonly tags: readonly string[];
+  readonly teams: readonly string[];
+  readonly variants: readonly CanvasVariant[];
+  readonly steps: readonly CanvasStep[];
+}
+
+function optional<T>(value: unknown, field: string, kind: string, is: (value: unknown) => value is T): T | null {
+  if (value === undefined || value === null) return null;
+  if (!is(value)) throw new UpstreamInvalidResponseError(`${field} is not ${kind}`);
+  return value;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
+
+function stringList(value: unknown, field: string): readonly string[] {
+  return optional(value, field, 'a list of strings', isStringList) ?? [];
+}
+
+/** Braze calls these "ISO 8601 dates": a date alone is midnight UTC, a date-time the instant it names. */
+function instant(value: unknown, field: string): Date | null {
+  if (value === undefined || value === null) return null;
+  const parsed = typeof value === 'string' ? parseInstantText(value) : undefined;
+  if (parsed === undefined) throw new UpstreamInvalidResponseError(`${field} is not an ISO-8601 date or date-time`);
+  return parsed;
+}
+
+function list<T>(value: unknown, field: string, parse: (entry: Record<string, unknown>, at: string) => T): T[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new UpstreamInvalidResponseError(`${field} is not a list`);
+  return value.map((entry: unknown, index) => {
+    const at = `${field}[${index}]`;
+    if (!isRecord(entry)) throw new UpstreamInvalidResponseError(`${at} is not an object`);
+    return parse(entry, at);
+  });
+}
+
+function id(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') throw new UpstreamInvalidResponseError(`${field} is not a non-empty string`);
+  return value;
+}
+
+function parseVariant(entry: Record<string, unknown>, at: string): CanvasVariant {
+  // `first_step_id` is the deprecated single form, sent only when the variant has one first step.
+  const single = optional(entry['first_step_id'], `${at}.first_step_id`, 'a string', isString);
+  const firstStepIds = stringList(entry['first_step_ids'], `${at}.first_step_ids`);
+  return {
+    id: id(entry['id'], `${at}.id`),
+    name: optional(entry['name'], `${at}.name`, 'a string', isString),
+    firstStepIds: firstStepIds.length === 0 && single !== null ? [single] : firstStepIds,
+  };
+}
+
+function parseStep(entry: Record<string, unknown>, at: string): CanvasStep {
+  const nextStepIds = stringList(entry['next_step_ids'], `${at}.next_step_ids`);
+  // Every step has `next_paths` ({name, next_step_id}); Message steps have `next_step_ids` too.
+  const fromPaths = list(entry['next_paths'], `${at}.next_paths`, (path, here) => optional(path['next_step_id'], `${here}.next_step_id`, 'a string', isString));
+  const next = [...new Set([...nextStepIds, ...fromPaths.filter((step): step is string => step !== null)])];
+  return {
+    id: id(entry['id'], `${at}.id`),
+    name: optional(entry['name'], `${at}.name`, 'a string', isString),
+    type: optional(entry['type'], `${at}.type`, 'a string', isString),
+    channels: stringList(entry['channels'], `${at}.channels`),
+    nextStepIds: next,
+  };
+}
+
+/** Compact wire form: the instants as epoch milliseconds. */
+type EncodedDetails = Omit<CanvasDetails, 'createdAt' | 'updatedAt' | 'firstEntry' | 'lastEntry'> & {
+  readonly createdAt: number | null;
+  readonly updatedAt: number | null;
+  readonly firstEntry: number | null;
+  readonly lastEntry: number | null;
+};
+
+const INSTANTS = ['createdAt', 'updatedAt', 'firstEntry', 'lastEntry'] as const;
+const TEXTS = ['description', 'scheduleType'] as const;
+const FLAGS = ['archived', 'draft', 'enabled', 'hasPostLaunchDraft'] as const;
+const LISTS = ['channels', 'tags', 'teams'] as const;
+const orNull = (is: (value: unknown) => boolean) => (value: unknown) => value === null || is(value);
+
+const isCachedVariant = (value: unknown): boolean =>
+  isRecord(value) && typeof value['id'] === 'string' && orNull(isString)(value['name']) && isStringList(value['firstStepIds']);
+const isCachedStep = (value: unknown): boolean =>
+  isRecord(value) &&
+  typeof value['id'] === 'string' &&
+  orNull(isString)(value['name']) &&
+  orNull(isString)(value['type']) &&
+  isStringList(value['channels']) &&
+  isStringList(value['nextStepIds']);
+
+const canvasDetailsCodec: AnswerCodec<CanvasDetails> = {
+  encode: (details) =>
+    ({
+      ...details,
+      createdAt: details.createdAt?.getTime() ?? null,
+      updatedAt: details.updatedAt?.getTime() ?? null,
+      firstEntry: details.firstEntry?.getTime() ?? null,
+      lastEntry: details.lastEntry?.getTime() ?? null,
+    }) satisfies EncodedDetails,
+  decode(value) {
+    if (!isRecord(value) || typeof value['name'] !== 'string') return undefined;
+    if (!INSTANTS.every((field) => orNull((v) => typeof v === 'number')(value[field]))) return undefined;
+    if (!TEXTS.every((field) => orNull(isString)(value[field])) || !FLAGS.every((field) => orNull(isBoolean)(value[field]))) return undefined;
+    if (!LISTS.every((field) => isStringList(value[field]))) return undefined;
+    const { variants, steps } = value;
+    if (!Array.isArray(variants) || !variants.every(isCachedVariant) || !Array.isArray(steps) || !steps.every(isCachedStep)) return undefined;
+    const toDate = (field: (typeof INSTANTS)[number]): Date | null => (value[field] === null ? null : new Date(value[field] as number));
+    // Every field was checked above against the encoded form.
+    const encoded = value as unknown as EncodedDetails;
+    return { ...encoded, createdAt: toDate('createdAt'), updatedAt: toDate('updatedAt'), firstEntry: toDate('firstEntry'), lastEntry: toDate('lastEntry') };
+  },
+  estimateBytes: (details) => 1_000 + 2 * (details.name.length + (details.description?.length ?? 0)) + details.variants.length * 300 + details.steps.length * 400,
+};
+
+/**
+ * GET /canvas/details: one Canvas's metadata, variants and steps. Braze does not document its answer
+ * for an id it does not know; whatever it is (a 4xx, a body without success), the field asking gets
+ * that error.
+ */
+export const canvasDetailsEndpoint: Endpoint<CanvasDetailsCall, CanvasDetails> = {
+  name: 'canvasDetails',
+  path: '/canvas/details',
+  bucket: 'export',
+  key: (call) => call.canvasId,
+  searchParams: (call) => new URLSearchParams({ canvas_id: call.canvasId }),
+  parse(text) {
+    const body = parseSuccessBody(text);
+    if (typeof body['name'] !== 'string') throw new UpstreamInvalidResponseError('Braze answered Canvas details without a "name" string');
+    return {
+      name: body['name'],
+      description: optional(body['description'], 'description', 'a string', isString),
+      createdAt: instant(body['created_at'], 'created_at'),
+      updatedAt: instant(body['updated_at'], 'updated_at'),
+      archived: optional(body['archived'], 'archived', 'a boolean', isBoolean),
+      draft: optional(body['draft'], 'draft', 'a boolean', isBoolean),
+      enabled: optional(body['enabled'], 'enabled', 'a boolean', isBoolean),
+      hasPostLaunchDraft: optional(body['has_post_launch_draft'], 'has_post_launch_draft', 'a boolean', isBoolean),
+      scheduleType: optional(body['schedule_type'], 'schedule_type', 'a string', isString),
+      firstEntry: instant(body['first_entry'], 'first_entry'),
+      lastEntry: instant(body['last_entry'], 'last_entry'),
+      channels: stringList(body['channels'], 'channels'),
+      tags: stringList(body['tags'], 'tags'),
+      teams: stringList(body['teams'], 'teams'),
+      variants: list(body['variants'], 'variants', parseVariant),
+      steps: list(body['steps'], 'steps', parseStep),
+    };
+  },
+  // A Canvas's shape changes rarely: kept as long as a list page.
+  ttlMs: listTtlMs,
+  codec: canvasDetailsCodec,
+  simulate: simulateCanvasDetails,
+};

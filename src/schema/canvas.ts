@@ -1,0 +1,172 @@
+import type { GatewayContext } from '../context.js';
+import { canvasDetailsEndpoint, type CanvasDetails, type CanvasStep, type CanvasVariant } from '../data/endpoints/canvasDetails.js';
+import { CANVAS_LIST_PAGE_SIZE, canvasListEndpoint, type CanvasListEntry } from '../data/endpoints/canvasList.js';
+import { readSizedList } from '../data/pages.js';
+import { BadUserInputError } from '../errors.js';
+import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
+import { builder } from './builder.js';
+import { CanvasSeriesRef, canvasStatsArgs, CanvasStatsRef, resolveCanvasSeries, resolveCanvasSummary, toBreakdowns, toCanvasWindow } from './canvasStats.js';
+import { connectionArgs, connectionOf } from './connection.js';
+
+/**
+ * A Canvas as resolved: its id, and what /canvas/list said of it when it came from the list. What the
+ * list does not carry is loaded from /canvas/details when asked for, once per request per id.
+ */
+export interface CanvasView {
+  readonly id: string;
+  readonly listed?: CanvasListEntry;
+}
+
+async function details({ id }: CanvasView, context: GatewayContext): Promise<CanvasDetails> {
+  return (await context.loader.load(canvasDetailsEndpoint, { canvasId: id })).answer;
+}
+
+const CanvasVariantRef = builder.objectRef<CanvasVariant>('CanvasVariant').implement({
+  description: 'A variant of a Canvas (Braze `GET /canvas/details` `variants`).',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Variant API identifier.' }),
+    name: t.string({ nullable: true, description: 'Variant name.', resolve: (variant) => variant.name }),
+    firstStepIds: t.stringList({ description: 'API identifiers of the first steps of the variant.', resolve: (variant) => variant.firstStepIds }),
+  }),
+});
+
+const CanvasStepRef = builder.objectRef<CanvasStep>('CanvasStep').implement({
+  description: 'A step of a Canvas (Braze `GET /canvas/details` `steps`).',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Step API identifier.' }),
+    name: t.string({ nullable: true, description: 'Step name.', resolve: (step) => step.name }),
+    type: t.string({ nullable: true, description: 'The type of Canvas component (e.g. `email`, `delay`, `decision_split`).', resolve: (step) => step.type }),
+    channels: t.stringList({ description: 'The channels used in the step.', resolve: (step) => step.channels }),
+    nextStepIds: t.stringList({
+      description: 'API identifiers of the steps that follow (Braze `next_step_ids` and the `next_step_id`s of `next_paths`, once each).',
+      resolve: (step) => step.nextStepIds,
+    }),
+  }),
+});
+
+const DETAILS = 'from `GET /canvas/details`';
+
+export const CanvasRef = builder.objectRef<CanvasView>('Canvas').implement({
+  description:
+    "A Braze Canvas, identified by its Canvas API identifier. A federation entity keyed by `id`: other subgraphs reference it by id and get its details and stats from here. Fields that `GET /canvas/list` does not carry are loaded from `GET /canvas/details`, once per Canvas per request.",
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Canvas API identifier (Braze `id`, `canvas_id`).' }),
+    name: t.string({ description: 'Canvas name.', resolve: async (canvas, _args, context) => canvas.listed?.name ?? (await details(canvas, context)).name }),
+    tags: t.stringList({
+      description: 'Tag names associated with the Canvas.',
+      resolve: async (canvas, _args, context) => canvas.listed?.tags ?? (await details(canvas, context)).tags,
+    }),
+    lastEditedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the Canvas was last edited: Braze `last_edited` from `GET /canvas/list`, or `updated_at` from `GET /canvas/details` when the Canvas was not reached through `canvases`.',
+      resolve: async (canvas, _args, context) => (canvas.listed ? canvas.listed.lastEdited : (await details(canvas, context)).updatedAt),
+    }),
+    description: t.string({ nullable: true, description: `Canvas description (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).description }),
+    archived: t.boolean({ nullable: true, description: `Whether the Canvas is archived (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).archived }),
+    draft: t.boolean({ nullable: true, description: `Whether the Canvas is a draft (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).draft }),
+    enabled: t.boolean({ nullable: true, description: `Whether the Canvas is active (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).enabled }),
+    hasPostLaunchDraft: t.boolean({
+      nullable: true,
+      description: `Whether the Canvas has a post-launch draft (${DETAILS}).`,
+      resolve: async (canvas, _args, context) => (await details(canvas, context)).hasPostLaunchDraft,
+    }),
+    scheduleType: t.string({ nullable: true, description: `The type of scheduling action (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).scheduleType }),
+    channels: t.stringList({ description: `The step channels the Canvas uses (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).channels }),
+    teams: t.stringList({ description: `The names of the Teams associated with the Canvas (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).teams }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, description: `When the Canvas was created (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).createdAt }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, description: `When the Canvas was last updated (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).updatedAt }),
+    firstEntryAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: `When the first user entered the Canvas (Braze \`first_entry\`, ${DETAILS}); null before any entry.`,
+      resolve: async (canvas, _args, context) => (await details(canvas, context)).firstEntry,
+    }),
+    lastEntryAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: `When the last user entered the Canvas (Braze \`last_entry\`, ${DETAILS}).`,
+      resolve: async (canvas, _args, context) => (await details(canvas, context)).lastEntry,
+    }),
+    variants: t.field({ type: [CanvasVariantRef], description: `The Canvas's variants (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).variants }),
+    steps: t.field({ type: [CanvasStepRef], description: `The Canvas's steps (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).steps }),
+    series: t.field({
+      type: CanvasSeriesRef,
+      nullable: true,
+      description:
+        "The Canvas's stats per day (Braze `GET /canvas/data_series`), over `length` days before `endingAt` or from `startingAt`. Variant and step breakdowns are asked of Braze only when this field's selection reads them (see the `variants` and `steps` arguments). Null, with an error for this field only, when the arguments are invalid or Braze fails.",
+      args: canvasStatsArgs,
+      resolve: ({ id }, args, context, info) => resolveCanvasSeries(id, toCanvasWindow(args), toBreakdowns(args, info), context),
+    }),
+    summary: t.field({
+      type: CanvasStatsRef,
+      nullable: true,
+      description:
+        "The Canvas's stats rolled up over the window (Braze `GET /canvas/data_summary`); same arguments and breakdown rules as `series`. Null, with an error for this field only, when the arguments are invalid or Braze fails.",
+      args: canvasStatsArgs,
+      resolve: ({ id }, args, context, info) => resolveCanvasSummary(id, toCanvasWindow(args), toBreakdowns(args, info), context),
+    }),
+  }),
+});
+
+builder.asEntity(CanvasRef, {
+  key: builder.selection<{ id: string }>('id'),
+  // Costs nothing: fields that need the details load them. A rejection, not a throw: federation
+  // resolves a call's representations in one synchronous map, so a throw would fail all of them.
+  resolveReference: ({ id }: { id: unknown }) =>
+    typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID_LENGTH
+      ? { id }
+      : Promise.reject(new BadUserInputError(`A Canvas representation needs its key: id, a non-empty string of at most ${MAX_ID_LENGTH} characters`, 'representations')),
+});
+
+const CanvasConnectionRef = connectionOf<CanvasView>(
+  'Canvas',
+  CanvasRef,
+  'Canvases, oldest first as Braze lists them (Braze `GET /canvas/list`).',
+);
+
+builder.queryFields((t) => ({
+  canvases: t.field({
+    type: CanvasConnectionRef,
+    nullable: true,
+    description:
+      "The workspace's Canvases (Braze `GET /canvas/list`, 100 a page, oldest first). Reads only the Braze pages this page needs. Null, with an error for this field only, when the arguments are invalid or Braze fails.",
+    args: {
+      ...connectionArgs,
+      includeArchived: t.arg.boolean({
+        defaultValue: false,
+        description: 'Whether archived Canvases are listed too; stopped but not archived ones always are. Braze `include_archived`, sent only when true.',
+      }),
+      lastEditedAfter: t.arg({
+        type: 'DateTime',
+        description: 'Only Canvases edited after this instant. Braze `last_edit.time[gt]`, sent in UTC to the second (cut down, so nothing edited after the instant is left out).',
+      }),
+    },
+    resolve: async (_root, args, context) => {
+      const window = toListWindow(args);
+      const includeArchived = args.includeArchived ?? false;
+      const lastEditedAfter = args.lastEditedAfter ?? undefined;
+      const slice = await readSizedList(
+        async (page) => (await context.loader.load(canvasListEndpoint, { page, includeArchived, lastEditedAfter })).answer.map((listed) => ({ id: listed.id, listed })),
+        CANVAS_LIST_PAGE_SIZE,
+        window,
+      );
+      return { offset: window.offset, slice };
+    },
+  }),
+  canvas: t.field({
+    type: CanvasRef,
+    nullable: true,
+    description:
+      "A Canvas by its API identifier (Braze `GET /canvas/details`, one call however many of its fields are asked for). Braze does not document its answer for an unknown id: the field is null with Braze's error (its code says which), never a silent null.",
+    args: {
+      id: t.arg.id({ required: true, description: 'Canvas API identifier, from `canvases` or the Canvas page of the dashboard. Braze `canvas_id`.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const canvas: CanvasView = { id: checkId(String(args.id), 'id') };
+      // Asked now so an unknown id fails this field; the Canvas's fields get the same answer.
+      await details(canvas, context);
+      return canvas;
+    },
+  }),
+}));
