@@ -330,3 +330,37 @@ describe('per-field failure', () => {
     }
   });
 });
+
+describe('Canvas series longer than 14 days', () => {
+  it('30 days are three calls of at most 14 days on the grid, stitched into 30 consecutive days, breakdowns in every chunk', async () => {
+    const at = '2024-03-10T12:00:00Z';
+    const result = await gateway.query<{ _entities: { series: { brazeCalls: number; length: number; points: { date: string; total: { entries: number }; variants: { variantId: string }[] }[]; totals: { entries: number } } }[] }>(
+      onCanvas('c-long', `series(length: 30, endingAt: "${at}") { brazeCalls length points { date total { entries } variants { variantId } } totals { entries } }`),
+    );
+    expect(result.errors).toEqual([]);
+    // 12:00Z on 2024-03-10 is 19,791 days after the grid's anchor (1970-01-01T18:00Z); grid points every 13 days.
+    expect(callsTo('/canvas/data_series').sort((a, b) => a['ending_at']!.localeCompare(b['ending_at']!))).toEqual([
+      { canvas_id: 'c-long', length: '14', ending_at: '2024-02-20T18:00:00Z', include_variant_breakdown: 'true' },
+      { canvas_id: 'c-long', length: '14', ending_at: '2024-03-04T18:00:00Z', include_variant_breakdown: 'true' },
+      { canvas_id: 'c-long', length: '6', ending_at: at, include_variant_breakdown: 'true' },
+    ]);
+    const series = result.data!._entities[0]!.series;
+    expect(series.brazeCalls).toBe(3);
+    expect(series.length).toBe(30);
+    expect(series.points.map((p) => p.date)).toEqual(Array.from({ length: 30 }, (_, i) => new Date(Date.parse('2024-02-10') + i * 86_400_000).toISOString().slice(0, 10)));
+    // The fake numbers each chunk's days from 1 (entries 10·n): 02-10…02-19 are days 4…13 of the chunk ending
+    // 02-20; 02-20…03-04 days 1…14 of the next (the newer chunk wins the day both hold); 03-05…03-10 days 1…6.
+    const n = [...Array.from({ length: 10 }, (_, i) => 4 + i), ...Array.from({ length: 14 }, (_, i) => 1 + i), ...Array.from({ length: 6 }, (_, i) => 1 + i)];
+    expect(series.points.map((p) => p.total.entries)).toEqual(n.map((k) => 10 * k));
+    expect(series.totals.entries).toBe(n.reduce((sum, k) => sum + 10 * k, 0));
+    expect(series.points.every((p) => p.variants.length === 2)).toBe(true);
+  });
+
+  it('a summary stays within Braze’s 14 days (a roll-up of unique counts cannot be added up from chunks), and startingAt too', async () => {
+    const summary = await gateway.query(onCanvas('c-x', `summary(length: 15, endingAt: "${AT}") { total { entries } }`));
+    expect(summary.errors.map((e) => [e.message, e.extensions?.['code']])).toEqual([['length must be between 1 and 14 (inclusive), got 15', 'BAD_USER_INPUT']]);
+    const series = await gateway.query(onCanvas('c-x', `series(length: 1001, endingAt: "${AT}") { brazeCalls }`));
+    expect(series.errors.map((e) => [e.message, e.extensions?.['code']])).toEqual([['length must be between 1 and 1000 (inclusive), got 1001', 'BAD_USER_INPUT']]);
+    expect(braze.calls).toEqual([]);
+  });
+});

@@ -103,18 +103,32 @@ export interface LoadedSeries<Point> {
  * against the request's cap). The series fails when any chunk fails: a series with a hole in it
  * would chart as a real drop.
  */
-export async function loadSeries<Call extends SeriesWindow, Point extends { readonly time: Date }>(
+export function loadSeries<Call extends SeriesWindow, Point extends { readonly time: Date }>(
   loader: RequestLoader,
   endpoint: Endpoint<Call, readonly Point[]>,
   call: Call,
   maxUnits: number = MAX_UNITS_PER_CALL,
 ): Promise<LoadedSeries<Point>> {
-  const windows = planChunks(call, maxUnits);
-  if (windows.length === 1) {
-    const { answer, fetchedAt } = await loader.load(endpoint, call);
+  return loadWindow(loader, endpoint, call, (window) => (window === call ? call : { ...call, ...window }), maxUnits);
+}
+
+/**
+ * The same for an endpoint whose calls are not windows themselves (Canvas series, whose calls carry
+ * `length` or `starting_at`): `callFor` makes the call that asks Braze for one chunk.
+ */
+export async function loadWindow<Call, Point extends { readonly time: Date }>(
+  loader: RequestLoader,
+  endpoint: Endpoint<Call, readonly Point[]>,
+  window: SeriesWindow,
+  callFor: (chunk: SeriesWindow) => Call,
+  maxUnits: number = MAX_UNITS_PER_CALL,
+): Promise<LoadedSeries<Point>> {
+  const chunks = planChunks(window, maxUnits);
+  if (chunks.length === 1) {
+    const { answer, fetchedAt } = await loader.load(endpoint, callFor(window));
     return { points: answer, fetchedAt, calls: 1 };
   }
-  const loaded = await Promise.all(windows.map((window) => loader.load(endpoint, { ...call, ...window })));
+  const loaded = await Promise.all(chunks.map((chunk) => loader.load(endpoint, callFor(chunk))));
   const fetchedAt = new Date(Math.min(...loaded.map((chunk) => chunk.fetchedAt.getTime())));
-  return { points: stitchChunks(loaded.map((chunk) => chunk.answer), call), fetchedAt, calls: windows.length };
+  return { points: stitchChunks(loaded.map((chunk) => chunk.answer), window), fetchedAt, calls: chunks.length };
 }

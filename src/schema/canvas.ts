@@ -96,7 +96,7 @@ export const CanvasRef = builder.objectRef<CanvasView>('Canvas').implement({
       description:
         "The Canvas's stats per day (Braze `GET /canvas/data_series`), over `length` days before `endingAt` or from `startingAt`. Variant and step breakdowns are asked of Braze only when this field's selection reads them (see the `variants` and `steps` arguments). Null, with an error for this field only, when the arguments are invalid or Braze fails.",
       args: canvasStatsArgs,
-      resolve: ({ id }, args, context, info) => resolveCanvasSeries(id, toCanvasWindow(args), toBreakdowns(args, info), context),
+      resolve: ({ id }, args, context, info) => resolveCanvasSeries(id, toCanvasWindow(args, context.seriesMaxLength), toBreakdowns(args, info), context),
     }),
     summary: t.field({
       type: CanvasStatsRef,

@@ -13,6 +13,8 @@ import {
 } from '../data/canvasStats.js';
 import { decimalFromNumber, sumDecimals } from '../data/decimal.js';
 import { canvasSeriesEndpoint, canvasSummaryEndpoint } from '../data/endpoints/canvasSeries.js';
+import { loadWindow } from '../data/longSeries.js';
+import type { SeriesWindow } from '../data/series.js';
 import { BadUserInputError } from '../errors.js';
 import { builder } from './builder.js';
 import { channelStatsField } from './channelStats.js';
@@ -46,17 +48,19 @@ export interface CanvasStatsArgs {
 const MAX_RANGE_MS = CANVAS_MAX_LENGTH * UNIT_MS.day;
 
 /**
- * Checks the window as Braze's page states it, before any call: exactly one of `length` (1–14) and
- * `startingAt`; `startingAt` before `endingAt` and, as `length`, at most 14 days before it.
+ * Checks the window before any call: exactly one of `length` and `startingAt`; `startingAt` before
+ * `endingAt` and at most 14 days before it (Braze's bound for `length`; its page states none for
+ * `starting_at`). `length` is 1–14 as Braze's page says, or up to `maxLength` for series, which are
+ * asked in 14-day chunks past that (a summary cannot be: its unique counts do not add up).
  */
-export function toCanvasWindow(args: Pick<CanvasStatsArgs, 'length' | 'startingAt' | 'endingAt'>): CanvasWindow {
+export function toCanvasWindow(args: Pick<CanvasStatsArgs, 'length' | 'startingAt' | 'endingAt'>, maxLength: number = CANVAS_MAX_LENGTH): CanvasWindow {
   const { length, startingAt, endingAt } = args;
   const hasLength = length !== null && length !== undefined;
   const hasStart = startingAt !== null && startingAt !== undefined;
   if (hasLength && hasStart) throw new BadUserInputError('Give either length or startingAt, not both', 'startingAt');
   if (hasLength) {
-    if (!Number.isInteger(length) || length < CANVAS_MIN_LENGTH || length > CANVAS_MAX_LENGTH) {
-      throw new BadUserInputError(`length must be between ${CANVAS_MIN_LENGTH} and ${CANVAS_MAX_LENGTH} (inclusive), got ${length}`, 'length');
+    if (!Number.isInteger(length) || length < CANVAS_MIN_LENGTH || length > maxLength) {
+      throw new BadUserInputError(`length must be between ${CANVAS_MIN_LENGTH} and ${maxLength} (inclusive), got ${length}`, 'length');
     }
     return { length, startingAt: undefined, endingAt };
   }
@@ -86,6 +90,8 @@ export interface CanvasSeriesResult {
   readonly call: CanvasStatsCall;
   readonly points: readonly CanvasStatsPoint[];
   readonly fetchedAt: Date;
+  /** Braze calls the window is made of: more than one past 14 days. */
+  readonly calls: number;
 }
 
 export interface CanvasSummaryResult {
@@ -97,8 +103,13 @@ export interface CanvasSummaryResult {
 /** A Canvas's stats per day for a checked window: loaded through the request's loader (dedup, coalescing, cache). */
 export async function resolveCanvasSeries(canvasId: string, window: CanvasWindow, breakdowns: CanvasBreakdowns, context: GatewayContext): Promise<CanvasSeriesResult> {
   const call: CanvasStatsCall = { canvasId, ...window, ...breakdowns };
-  const { answer, fetchedAt } = await context.loader.load(canvasSeriesEndpoint, call);
-  return { call, points: answer, fetchedAt };
+  if (window.length === undefined) {
+    const { answer, fetchedAt } = await context.loader.load(canvasSeriesEndpoint, call);
+    return { call, points: answer, fetchedAt, calls: 1 };
+  }
+  const days: SeriesWindow = { length: window.length, unit: 'day', endingAt: window.endingAt };
+  const chunkCall = (chunk: SeriesWindow): CanvasStatsCall => (chunk === days ? call : { ...call, length: chunk.length, endingAt: chunk.endingAt });
+  return { call, ...(await loadWindow(context.loader, canvasSeriesEndpoint, days, chunkCall, CANVAS_MAX_LENGTH)) };
 }
 
 /** A Canvas's stats rolled up over a checked window. */
@@ -111,7 +122,7 @@ export async function resolveCanvasSummary(canvasId: string, window: CanvasWindo
 /** The arguments of `Canvas.series` and `Canvas.summary`, as Braze's parameters for both endpoints. */
 export const canvasStatsArgs = builder.args((arg) => ({
   length: arg.int({
-    description: `Maximum number of days before \`endingAt\` to include, between ${CANVAS_MIN_LENGTH} and ${CANVAS_MAX_LENGTH} (inclusive). Give either \`length\` or \`startingAt\`. Braze \`length\` (a string on Braze's side).`,
+    description: `Number of days ending with the one that holds \`endingAt\`. Give either \`length\` or \`startingAt\`. Braze \`length\` (a string on Braze's side), which Braze bounds at ${CANVAS_MIN_LENGTH}–${CANVAS_MAX_LENGTH}: so is \`summary\`; \`series\` takes up to SERIES_MAX_LENGTH (1,000 unless the operator changed it), asked as consecutive ${CANVAS_MAX_LENGTH}-day calls stitched into one series, each day once (see \`brazeCalls\`).`,
   }),
   startingAt: arg.field({
     type: 'DateTime',
@@ -265,6 +276,7 @@ export const CanvasSeriesRef = builder.objectRef<CanvasSeriesResult>('CanvasSeri
     "A Canvas's stats per day (Braze `GET /canvas/data_series`): totals, and per variant and per step when the query selects them (the `include_*` flags follow the selection). Fields of one request over the same Canvas and `endingAt` share one upstream call: the longest `length`, every breakdown any of them reads.",
   fields: (t) => ({
     ...callFields(t),
+    brazeCalls: t.int({ description: SERIES_CALL_FIELD_DESCRIPTIONS.brazeCalls.replace('1 up to 100 units', '1 up to 14 days'), resolve: ({ calls }) => calls }),
     points: t.field({ type: [CanvasSeriesPointRef], description: "Braze's days, oldest first. Braze may send fewer days than asked (a Canvas younger than the window).", resolve: ({ points }) => points }),
     totals: t.field({
       type: CanvasSeriesTotalsRef,
