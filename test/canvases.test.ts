@@ -300,7 +300,7 @@ describe('per-field failure', () => {
 
   const invalid: [string, unknown, string][] = [
     ['data as a list (as other series have it)', { message: 'success', data: [] }, 'Braze answered without a "data" object'],
-    ['a day that is not a date', { message: 'success', data: { name: 'x', stats: [{ time: 'yesterday', total_stats: {} }] } }, 'data.stats[0].time "yesterday" is not an ISO-8601 date'],
+    ['a day that is not a date', { message: 'success', data: { name: 'x', stats: [{ time: 'yesterday', total_stats: {} }] } }, 'data.stats[0].time "yesterday" is not a date (YYYY-MM-DD)'],
     ['entries that are not a count', { message: 'success', data: { name: 'x', stats: [{ time: '2024-03-10', total_stats: { revenue: 1, conversions: 1, conversions_by_entry_time: 1, entries: -1 } }] } }, 'data.stats[0].total_stats.entries is not a non-negative integer'],
     ['more days than asked', { message: 'success', data: { name: 'x', stats: [1, 2].map(() => ({ time: '2024-03-10', total_stats: { revenue: 1, conversions: 1, conversions_by_entry_time: 1, entries: 1 } })) } }, 'Braze answered 2 days for a window of at most 1'],
   ];

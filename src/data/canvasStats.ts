@@ -1,10 +1,9 @@
-import { UpstreamInvalidResponseError } from '../errors.js';
 import { truncate } from '../redact.js';
-import { formatInstant, parseBrazeDate, UNIT_MS } from './brazeTime.js';
+import { brazeDay, count, invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
+import { formatInstant, UNIT_MS } from './brazeTime.js';
 import type { AnswerCodec } from './cache.js';
 import { estimateChannelStatsBytes, isChannelStatsList, parseChannelMessages, type ChannelStats } from './channelStats.js';
 import type { Coalescing, TtlPolicy } from './endpoint.js';
-import { isRecord } from './lists.js';
 import { seriesTtlMs } from './series.js';
 
 /**
@@ -171,28 +170,28 @@ export function parseCanvasData(text: string): Record<string, unknown> {
     body = JSON.parse(text);
   } catch {
     const trimmed = text.trim();
-    throw invalid(`Braze answered with a body that is not JSON (${trimmed === '' ? 'empty body' : `starts with "${truncate(trimmed.replace(/\s+/g, ' '), 60)}"`})`);
+    throw invalidAnswer(`Braze answered with a body that is not JSON (${trimmed === '' ? 'empty body' : `starts with "${truncate(trimmed.replace(/\s+/g, ' '), 60)}"`})`);
   }
-  if (!isRecord(body)) throw invalid('Braze answered with JSON that is not an object');
+  if (!isRecord(body)) throw invalidAnswer('Braze answered with JSON that is not an object');
   if (body['message'] !== 'success') {
     const message = typeof body['message'] === 'string' ? `"${truncate(body['message'], 120)}"` : 'missing';
-    throw invalid(`Braze answered without success (message: ${message})`);
+    throw invalidAnswer(`Braze answered without success (message: ${message})`);
   }
   const data = body['data'];
-  if (!isRecord(data)) throw invalid('Braze answered without a "data" object');
+  if (!isRecord(data)) throw invalidAnswer('Braze answered without a "data" object');
   return data;
 }
 
 /** GET /canvas/data_series: one point per day, oldest first, no more than the window holds. */
 export function parseCanvasSeries(text: string, call: CanvasStatsCall): CanvasStatsPoint[] {
   const stats = parseCanvasData(text)['stats'];
-  if (!Array.isArray(stats)) throw invalid('Braze answered without a "data.stats" list');
+  if (!Array.isArray(stats)) throw invalidAnswer('Braze answered without a "data.stats" list');
   const most = call.length ?? (call.startingAt ? mostDays(call.startingAt, call.endingAt) : 1);
-  if (stats.length > most) throw invalid(`Braze answered ${stats.length} days for a window of at most ${most}`);
+  if (stats.length > most) throw invalidAnswer(`Braze answered ${stats.length} days for a window of at most ${most}`);
   return stats.map((entry: unknown, index) => {
     const at = `data.stats[${index}]`;
-    if (!isRecord(entry)) throw invalid(`${at} is not an object`);
-    return { time: parseDay(entry['time'], `${at}.time`), ...parseStats(entry, at, call) };
+    if (!isRecord(entry)) throw invalidAnswer(`${at} is not an object`);
+    return { time: brazeDay(entry['time'], `${at}.time`), ...parseStats(entry, at, call) };
   });
 }
 
@@ -207,7 +206,7 @@ export function parseCanvasSummary(text: string, call: CanvasStatsCall): CanvasS
  */
 function parseStats(entry: Record<string, unknown>, at: string, call: Pick<CanvasStatsCall, 'variants' | 'steps'>): CanvasStats {
   const totals = entry['total_stats'];
-  if (!isRecord(totals)) throw invalid(`${at}.total_stats is not an object`);
+  if (!isRecord(totals)) throw invalidAnswer(`${at}.total_stats is not an object`);
   return {
     total: {
       revenue: amount(totals['revenue'], `${at}.total_stats.revenue`),
@@ -223,7 +222,7 @@ function parseStats(entry: Record<string, unknown>, at: string, call: Pick<Canva
 function parseVariant(id: string, value: Record<string, unknown>, at: string): CanvasVariantStats {
   return {
     id,
-    name: optionalName(value['name'], `${at}.name`),
+    name: optionalString(value['name'], `${at}.name`),
     revenue: amount(value['revenue'], `${at}.revenue`),
     conversions: count(value['conversions'], `${at}.conversions`),
     conversionsByEntryTime: optionalCount(value['conversions_by_entry_time'], `${at}.conversions_by_entry_time`),
@@ -234,7 +233,7 @@ function parseVariant(id: string, value: Record<string, unknown>, at: string): C
 function parseStep(id: string, value: Record<string, unknown>, at: string): CanvasStepStats {
   return {
     id,
-    name: optionalName(value['name'], `${at}.name`),
+    name: optionalString(value['name'], `${at}.name`),
     revenue: amount(value['revenue'], `${at}.revenue`),
     conversions: count(value['conversions'], `${at}.conversions`),
     conversionsByEntryTime: optionalCount(value['conversions_by_entry_time'], `${at}.conversions_by_entry_time`),
@@ -245,45 +244,18 @@ function parseStep(id: string, value: Record<string, unknown>, at: string): Canv
 /** An object keyed by id → its entries in Braze's order; absent or null is none. */
 function keyedBy<T>(value: unknown, at: string, parse: (id: string, value: Record<string, unknown>, at: string) => T): T[] {
   if (value === undefined || value === null) return [];
-  if (!isRecord(value)) throw invalid(`${at} is not an object keyed by id`);
+  if (!isRecord(value)) throw invalidAnswer(`${at} is not an object keyed by id`);
   return Object.entries(value).map(([id, entry]) => {
     const here = `${at}["${truncate(id, 40)}"]`;
-    if (!isRecord(entry)) throw invalid(`${here} is not an object`);
+    if (!isRecord(entry)) throw invalidAnswer(`${here} is not an object`);
     return parse(id, entry, here);
   });
 }
 
-/** Braze writes "the date as ISO 8601 date"; a date-time is read by the date it names as written. */
-function parseDay(value: unknown, at: string): Date {
-  const match = typeof value === 'string' ? /^(\d{4}-\d{2}-\d{2})(?:T\S*)?$/.exec(value) : null;
-  const date = match?.[1] === undefined ? undefined : parseBrazeDate(match[1]);
-  if (date === undefined) throw invalid(`${at} ${typeof value === 'string' ? `"${truncate(value, 40)}" ` : ''}is not an ISO-8601 date`);
-  return date;
-}
-
-function count(value: unknown, at: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalid(`${at} is not a non-negative integer`);
-  return value;
-}
-
-function optionalCount(value: unknown, at: string): number | null {
-  return value === undefined || value === null ? null : count(value, at);
-}
-
 /** Revenue may have cents and, with refunds, be negative; it must be a finite number. */
 function amount(value: unknown, at: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`${at} is not a finite number`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidAnswer(`${at} is not a finite number`);
   return value;
-}
-
-function optionalName(value: unknown, at: string): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw invalid(`${at} is not a string`);
-  return value;
-}
-
-function invalid(message: string): UpstreamInvalidResponseError {
-  return new UpstreamInvalidResponseError(message);
 }
 
 // ---- Cache codecs -----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { UpstreamInvalidResponseError } from '../errors.js';
-import { truncate } from '../redact.js';
+import { invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
 import { decimalFromNumber, sumDecimals } from './decimal.js';
 
 /**
@@ -108,25 +108,25 @@ const IDENTITY_FIELDS = new Set(['variation_api_id', 'variation_name']);
  */
 export function parseChannelMessages(value: unknown, path: string): ChannelStats[] {
   if (value === undefined || value === null) return [];
-  if (!isRecord(value)) throw invalid(`${path} is not an object keyed by channel`);
+  if (!isRecord(value)) throw invalidAnswer(`${path} is not an object keyed by channel`);
   const entries: ChannelStats[] = [];
   for (const [channel, variations] of Object.entries(value)) {
     const channelPath = `${path}.${channel}`;
-    if (!Array.isArray(variations)) throw invalid(`${channelPath} is not a list of variations`);
+    if (!Array.isArray(variations)) throw invalidAnswer(`${channelPath} is not a list of variations`);
     variations.forEach((entry: unknown, index) => entries.push(parseEntry(channel, entry, `${channelPath}[${index}]`)));
   }
   return entries;
 }
 
 function parseEntry(channel: string, entry: unknown, path: string): ChannelStats {
-  if (!isRecord(entry)) throw invalid(`${path} is not an object`);
+  if (!isRecord(entry)) throw invalidAnswer(`${path} is not an object`);
   const family = channelFamily(channel);
   const counts: Record<string, number | null> = {};
   for (const name of FAMILY_STATS[family]) counts[name] = optionalCount(entry[name], `${path}.${name}`);
   const outcomes: Record<string, number | null> = {};
   for (const name of OUTCOME_COUNTS) outcomes[name] = optionalCount(entry[name], `${path}.${name}`);
   const revenue = entry['revenue'];
-  if (revenue !== undefined && revenue !== null && !isAmount(revenue)) throw invalid(`${path}.revenue is not a non-negative number`);
+  if (revenue !== undefined && revenue !== null && !isAmount(revenue)) throw invalidAnswer(`${path}.revenue is not a non-negative number`);
   const stats: NamedStat[] = [];
   for (const [name, stat] of Object.entries(entry)) {
     if (IDENTITY_FIELDS.has(name) || typeof stat !== 'number') continue;
@@ -136,8 +136,8 @@ function parseEntry(channel: string, entry: unknown, path: string): ChannelStats
   return {
     family,
     channel,
-    variationId: optionalText(entry['variation_api_id'], `${path}.variation_api_id`),
-    variationName: optionalText(entry['variation_name'], `${path}.variation_name`),
+    variationId: optionalString(entry['variation_api_id'], `${path}.variation_api_id`),
+    variationName: optionalString(entry['variation_name'], `${path}.variation_name`),
     revenue: typeof revenue === 'number' ? decimalFromNumber(revenue) : null,
     outcomes: outcomes as Record<OutcomeName, number | null>,
     counts,
@@ -226,18 +226,6 @@ export function estimateChannelStatsBytes(entries: readonly ChannelStats[]): num
   return entries.reduce((sum, entry) => sum + 600 + entry.stats.length * 120, 0);
 }
 
-function optionalCount(value: unknown, path: string): number | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalid(`${path} is not a non-negative integer`);
-  return value;
-}
-
-function optionalText(value: unknown, path: string): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw invalid(`${path} is not a string`);
-  return value;
-}
-
 function isAmount(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
@@ -245,10 +233,3 @@ function isAmount(value: unknown): value is number {
 const isNullableText = (value: unknown): boolean => value === null || typeof value === 'string';
 const isNullableNumber = (value: unknown): boolean => value === null || typeof value === 'number';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function invalid(message: string): UpstreamInvalidResponseError {
-  return new UpstreamInvalidResponseError(truncate(message, 300));
-}

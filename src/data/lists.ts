@@ -1,3 +1,4 @@
+import { isRecord, isStringList } from './answerFields.js';
 import { UpstreamInvalidResponseError } from '../errors.js';
 import { truncate } from '../redact.js';
 import type { AnswerCodec } from './cache.js';
@@ -64,10 +65,5 @@ export const nameListCodec: AnswerCodec<readonly string[]> = {
   estimateBytes: (names) => 100 + names.reduce((sum, name) => sum + 40 + 2 * name.length, 0),
 };
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function isStringList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
-}
+// Older imports name them here; the readers live in answerFields.ts.
+export { isRecord, isStringList };

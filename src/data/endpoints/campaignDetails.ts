@@ -1,9 +1,9 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCampaignDetails } from '../simulated/campaigns.js';
+import { optionalInstant, optionalString, requiredBoolean, stringList } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
 import { isRecord, isStringList, listTtlMs, parseSuccessBody } from '../lists.js';
-import { parseOptionalInstant } from './campaignList.js';
 
 export interface CampaignDetailsCall {
   readonly campaignId: string;
@@ -48,23 +48,6 @@ export interface CampaignDetails {
   readonly lastSentAt: Date | null;
   readonly variations: readonly CampaignVariation[];
   readonly conversionBehaviors: readonly ConversionBehavior[];
-}
-
-function optionalString(value: unknown, field: string): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new UpstreamInvalidResponseError(`${field} is not a string`);
-  return value;
-}
-
-function stringList(value: unknown, field: string): readonly string[] {
-  if (value === undefined || value === null) return [];
-  if (!isStringList(value)) throw new UpstreamInvalidResponseError(`${field} is not a list of strings`);
-  return value;
-}
-
-function requiredBoolean(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') throw new UpstreamInvalidResponseError(`${field} is not a boolean`);
-  return value;
 }
 
 function parseVariations(value: unknown): CampaignVariation[] {
@@ -156,10 +139,10 @@ export const campaignDetailsEndpoint: Endpoint<CampaignDetailsCall, CampaignDeta
       channels: stringList(body['channels'], 'channels'),
       tags: stringList(body['tags'], 'tags'),
       teams: stringList(body['teams'], 'teams'),
-      createdAt: parseOptionalInstant(body['created_at'], 'created_at'),
-      updatedAt: parseOptionalInstant(body['updated_at'], 'updated_at'),
-      firstSentAt: parseOptionalInstant(body['first_sent'], 'first_sent'),
-      lastSentAt: parseOptionalInstant(body['last_sent'], 'last_sent'),
+      createdAt: optionalInstant(body['created_at'], 'created_at'),
+      updatedAt: optionalInstant(body['updated_at'], 'updated_at'),
+      firstSentAt: optionalInstant(body['first_sent'], 'first_sent'),
+      lastSentAt: optionalInstant(body['last_sent'], 'last_sent'),
       variations: parseVariations(body['messages']),
       conversionBehaviors: parseConversionBehaviors(body['conversion_behaviors']),
     };

@@ -1,6 +1,7 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCampaignList } from '../simulated/campaigns.js';
-import { formatInstant, parseBrazeDate, parseBrazeDateTime } from '../brazeTime.js';
+import { optionalInstant } from '../answerFields.js';
+import { formatInstant } from '../brazeTime.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
 import { isRecord, isStringList, listTtlMs, parseSuccessBody, type PageCall } from '../lists.js';
@@ -25,14 +26,6 @@ export interface CampaignListEntry {
   readonly lastEditedAt: Date | null;
 }
 
-/** Braze writes instants as ISO-8601 date-times; a date alone is midnight UTC. */
-export function parseOptionalInstant(value: unknown, field: string): Date | null {
-  if (value === undefined || value === null) return null;
-  const parsed = typeof value === 'string' ? (parseBrazeDateTime(value) ?? parseBrazeDate(value)) : undefined;
-  if (parsed === undefined) throw new UpstreamInvalidResponseError(`${field} is not an ISO-8601 date or date-time`);
-  return parsed;
-}
-
 function parseEntry(entry: unknown, index: number): CampaignListEntry {
   const at = `campaigns[${index}]`;
   if (!isRecord(entry)) throw new UpstreamInvalidResponseError(`${at} is not an object`);
@@ -41,7 +34,7 @@ function parseEntry(entry: unknown, index: number): CampaignListEntry {
   if (typeof name !== 'string') throw new UpstreamInvalidResponseError(`${at}.name is not a string`);
   if (api !== undefined && api !== null && typeof api !== 'boolean') throw new UpstreamInvalidResponseError(`${at}.is_api_campaign is not a boolean`);
   if (tags !== undefined && tags !== null && !isStringList(tags)) throw new UpstreamInvalidResponseError(`${at}.tags is not a list of strings`);
-  return { id, name, isApiCampaign: api ?? null, tags: tags ?? [], lastEditedAt: parseOptionalInstant(lastEdited, `${at}.last_edited`) };
+  return { id, name, isApiCampaign: api ?? null, tags: tags ?? [], lastEditedAt: optionalInstant(lastEdited, `${at}.last_edited`) };
 }
 
 /** Compact wire form: the instant as epoch milliseconds. */

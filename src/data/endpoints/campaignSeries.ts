@@ -1,12 +1,11 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
-import { truncate } from '../../redact.js';
 import { simulateCampaignSeries } from '../simulated/campaigns.js';
-import { parseBrazeDate } from '../brazeTime.js';
+import { brazeDay, count, isRecord, optionalCount } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
 import { estimateChannelStatsBytes, isChannelStatsList, parseChannelMessages, type ChannelStats } from '../channelStats.js';
 import { decimalFromNumber } from '../decimal.js';
 import type { Coalescing, Endpoint } from '../endpoint.js';
-import { isRecord, parseSuccessBody } from '../lists.js';
+import { parseSuccessBody } from '../lists.js';
 import { seriesSearchParams, seriesTtlMs, type SeriesWindow } from '../series.js';
 
 /** One normalised call of GET /campaigns/data_series. Daily only: Braze takes no `unit` here. */
@@ -39,34 +38,17 @@ export interface CampaignSeriesPoint {
   readonly channels: readonly ChannelStats[];
 }
 
-function count(value: unknown, path: string): number | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new UpstreamInvalidResponseError(`${path} is not a non-negative integer`);
-  return value;
-}
-
-/**
- * A point's `time` is "the date as ISO 8601 date": `YYYY-MM-DD`. A date-time is read as the date it
- * starts with (the day Braze means), never shifted by its offset.
- */
-function parseDay(value: unknown, path: string): Date {
-  const parsed = typeof value === 'string' ? parseBrazeDate(/^\d{4}-\d{2}-\d{2}T/.test(value) ? value.slice(0, 10) : value) : undefined;
-  if (parsed === undefined) throw new UpstreamInvalidResponseError(`${path} ${typeof value === 'string' ? `"${truncate(value, 40)}" ` : ''}is not a date (YYYY-MM-DD)`);
-  return parsed;
-}
-
 function parsePoint(entry: unknown, index: number): CampaignSeriesPoint {
   const at = `data[${index}]`;
   if (!isRecord(entry)) throw new UpstreamInvalidResponseError(`${at} is not an object`);
   const uniqueRecipients = count(entry['unique_recipients'], `${at}.unique_recipients`);
-  if (uniqueRecipients === null) throw new UpstreamInvalidResponseError(`${at}.unique_recipients is not a non-negative integer`);
   const revenue = entry['revenue'];
   if (revenue !== undefined && revenue !== null && (typeof revenue !== 'number' || !Number.isFinite(revenue) || revenue < 0)) {
     throw new UpstreamInvalidResponseError(`${at}.revenue is not a non-negative number`);
   }
-  const counts = Object.fromEntries(CAMPAIGN_POINT_COUNTS.map((name) => [name, count(entry[name], `${at}.${name}`)])) as Record<CampaignPointCount, number | null>;
+  const counts = Object.fromEntries(CAMPAIGN_POINT_COUNTS.map((name) => [name, optionalCount(entry[name], `${at}.${name}`)])) as Record<CampaignPointCount, number | null>;
   return {
-    time: parseDay(entry['time'], `${at}.time`),
+    time: brazeDay(entry['time'], `${at}.time`),
     uniqueRecipients,
     revenue: typeof revenue === 'number' ? decimalFromNumber(revenue) : null,
     counts,

@@ -1,9 +1,9 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCanvasDetails } from '../simulated/canvases.js';
+import { optionalBoolean, optionalInstant, optionalString, stringList } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
 import { isRecord, isStringList, listTtlMs, parseSuccessBody } from '../lists.js';
-import { parseInstantText } from './canvasList.js';
 
 export interface CanvasDetailsCall {
   readonly canvasId: string;
@@ -44,26 +44,8 @@ export interface CanvasDetails {
   readonly steps: readonly CanvasStep[];
 }
 
-function optional<T>(value: unknown, field: string, kind: string, is: (value: unknown) => value is T): T | null {
-  if (value === undefined || value === null) return null;
-  if (!is(value)) throw new UpstreamInvalidResponseError(`${field} is not ${kind}`);
-  return value;
-}
-
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
-
-function stringList(value: unknown, field: string): readonly string[] {
-  return optional(value, field, 'a list of strings', isStringList) ?? [];
-}
-
-/** Braze calls these "ISO 8601 dates": a date alone is midnight UTC, a date-time the instant it names. */
-function instant(value: unknown, field: string): Date | null {
-  if (value === undefined || value === null) return null;
-  const parsed = typeof value === 'string' ? parseInstantText(value) : undefined;
-  if (parsed === undefined) throw new UpstreamInvalidResponseError(`${field} is not an ISO-8601 date or date-time`);
-  return parsed;
-}
 
 function list<T>(value: unknown, field: string, parse: (entry: Record<string, unknown>, at: string) => T): T[] {
   if (value === undefined || value === null) return [];
@@ -82,11 +64,11 @@ function id(value: unknown, field: string): string {
 
 function parseVariant(entry: Record<string, unknown>, at: string): CanvasVariant {
   // `first_step_id` is the deprecated single form, sent only when the variant has one first step.
-  const single = optional(entry['first_step_id'], `${at}.first_step_id`, 'a string', isString);
+  const single = optionalString(entry['first_step_id'], `${at}.first_step_id`);
   const firstStepIds = stringList(entry['first_step_ids'], `${at}.first_step_ids`);
   return {
     id: id(entry['id'], `${at}.id`),
-    name: optional(entry['name'], `${at}.name`, 'a string', isString),
+    name: optionalString(entry['name'], `${at}.name`),
     firstStepIds: firstStepIds.length === 0 && single !== null ? [single] : firstStepIds,
   };
 }
@@ -94,12 +76,12 @@ function parseVariant(entry: Record<string, unknown>, at: string): CanvasVariant
 function parseStep(entry: Record<string, unknown>, at: string): CanvasStep {
   const nextStepIds = stringList(entry['next_step_ids'], `${at}.next_step_ids`);
   // Every step has `next_paths` ({name, next_step_id}); Message steps have `next_step_ids` too.
-  const fromPaths = list(entry['next_paths'], `${at}.next_paths`, (path, here) => optional(path['next_step_id'], `${here}.next_step_id`, 'a string', isString));
+  const fromPaths = list(entry['next_paths'], `${at}.next_paths`, (path, here) => optionalString(path['next_step_id'], `${here}.next_step_id`));
   const next = [...new Set([...nextStepIds, ...fromPaths.filter((step): step is string => step !== null)])];
   return {
     id: id(entry['id'], `${at}.id`),
-    name: optional(entry['name'], `${at}.name`, 'a string', isString),
-    type: optional(entry['type'], `${at}.type`, 'a string', isString),
+    name: optionalString(entry['name'], `${at}.name`),
+    type: optionalString(entry['type'], `${at}.type`),
     channels: stringList(entry['channels'], `${at}.channels`),
     nextStepIds: next,
   };
@@ -169,16 +151,16 @@ export const canvasDetailsEndpoint: Endpoint<CanvasDetailsCall, CanvasDetails> =
     if (typeof body['name'] !== 'string') throw new UpstreamInvalidResponseError('Braze answered Canvas details without a "name" string');
     return {
       name: body['name'],
-      description: optional(body['description'], 'description', 'a string', isString),
-      createdAt: instant(body['created_at'], 'created_at'),
-      updatedAt: instant(body['updated_at'], 'updated_at'),
-      archived: optional(body['archived'], 'archived', 'a boolean', isBoolean),
-      draft: optional(body['draft'], 'draft', 'a boolean', isBoolean),
-      enabled: optional(body['enabled'], 'enabled', 'a boolean', isBoolean),
-      hasPostLaunchDraft: optional(body['has_post_launch_draft'], 'has_post_launch_draft', 'a boolean', isBoolean),
-      scheduleType: optional(body['schedule_type'], 'schedule_type', 'a string', isString),
-      firstEntry: instant(body['first_entry'], 'first_entry'),
-      lastEntry: instant(body['last_entry'], 'last_entry'),
+      description: optionalString(body['description'], 'description'),
+      createdAt: optionalInstant(body['created_at'], 'created_at'),
+      updatedAt: optionalInstant(body['updated_at'], 'updated_at'),
+      archived: optionalBoolean(body['archived'], 'archived'),
+      draft: optionalBoolean(body['draft'], 'draft'),
+      enabled: optionalBoolean(body['enabled'], 'enabled'),
+      hasPostLaunchDraft: optionalBoolean(body['has_post_launch_draft'], 'has_post_launch_draft'),
+      scheduleType: optionalString(body['schedule_type'], 'schedule_type'),
+      firstEntry: optionalInstant(body['first_entry'], 'first_entry'),
+      lastEntry: optionalInstant(body['last_entry'], 'last_entry'),
       channels: stringList(body['channels'], 'channels'),
       tags: stringList(body['tags'], 'tags'),
       teams: stringList(body['teams'], 'teams'),

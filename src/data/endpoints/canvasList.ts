@@ -1,6 +1,7 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCanvasList } from '../simulated/canvases.js';
-import { formatInstant, parseBrazeDate, parseBrazeDateTime } from '../brazeTime.js';
+import { parseInstantText } from '../answerFields.js';
+import { formatInstant } from '../brazeTime.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
 import { isRecord, isStringList, listTtlMs, parseSuccessBody } from '../lists.js';
@@ -22,11 +23,6 @@ export interface CanvasListEntry {
   readonly name: string;
   readonly lastEdited: Date | null;
   readonly tags: readonly string[];
-}
-
-/** An ISO-8601 date-time, or a date alone as midnight UTC; undefined for anything else. */
-export function parseInstantText(value: string): Date | undefined {
-  return parseBrazeDateTime(value) ?? parseBrazeDate(value);
 }
 
 function parseEntry(entry: unknown, index: number): CanvasListEntry {

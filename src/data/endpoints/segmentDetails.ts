@@ -1,6 +1,6 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateSegmentDetails } from '../simulated/lists.js';
-import { parseBrazeDate, parseBrazeDateTime } from '../brazeTime.js';
+import { optionalInstant, optionalString, stringList } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
 import { isRecord, isStringList, listTtlMs, parseSuccessBody } from '../lists.js';
@@ -20,29 +20,6 @@ export interface SegmentDetails {
   readonly teams: readonly string[];
   readonly createdAt: Date | null;
   readonly updatedAt: Date | null;
-}
-
-/**
- * Braze calls `created_at` and `updated_at` "ISO 8601 dates": a date alone is read as midnight UTC, a
- * date-time as the instant it names.
- */
-function parseInstant(value: unknown, field: string): Date | null {
-  if (value === undefined || value === null) return null;
-  const parsed = typeof value === 'string' ? (parseBrazeDateTime(value) ?? parseBrazeDate(value)) : undefined;
-  if (parsed === undefined) throw new UpstreamInvalidResponseError(`${field} is not an ISO-8601 date or date-time`);
-  return parsed;
-}
-
-function optionalString(value: unknown, field: string): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new UpstreamInvalidResponseError(`${field} is not a string`);
-  return value;
-}
-
-function stringList(value: unknown, field: string): readonly string[] {
-  if (value === undefined || value === null) return [];
-  if (!isStringList(value)) throw new UpstreamInvalidResponseError(`${field} is not a list of strings`);
-  return value;
 }
 
 /** Compact wire form: the instants as epoch milliseconds. */
@@ -100,8 +77,8 @@ export const segmentDetailsEndpoint: Endpoint<SegmentDetailsCall, SegmentDetails
       textDescription: optionalString(body['text_description'], 'text_description'),
       tags: stringList(body['tags'], 'tags'),
       teams: stringList(body['teams'], 'teams'),
-      createdAt: parseInstant(body['created_at'], 'created_at'),
-      updatedAt: parseInstant(body['updated_at'], 'updated_at'),
+      createdAt: optionalInstant(body['created_at'], 'created_at'),
+      updatedAt: optionalInstant(body['updated_at'], 'updated_at'),
     };
   },
   // A segment's name and filters change rarely: kept as long as a list page.
