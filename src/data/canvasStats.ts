@@ -4,6 +4,7 @@ import { formatInstant, UNIT_MS } from './brazeTime.js';
 import type { AnswerCodec } from './cache.js';
 import { estimateChannelStatsBytes, isChannelStatsList, parseChannelMessages, type ChannelStats } from './channelStats.js';
 import type { Coalescing, TtlPolicy } from './endpoint.js';
+import { parseSuccessBody } from './lists.js';
 import { seriesTtlMs } from './series.js';
 
 /**
@@ -165,19 +166,7 @@ export const canvasSummaryCoalescing: Coalescing<CanvasStatsCall, CanvasStats> =
 
 /** The `data` object of a successful answer; Canvas endpoints answer an object here, not a list. */
 export function parseCanvasData(text: string): Record<string, unknown> {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    const trimmed = text.trim();
-    throw invalidAnswer(`Braze answered with a body that is not JSON (${trimmed === '' ? 'empty body' : `starts with "${truncate(trimmed.replace(/\s+/g, ' '), 60)}"`})`);
-  }
-  if (!isRecord(body)) throw invalidAnswer('Braze answered with JSON that is not an object');
-  if (body['message'] !== 'success') {
-    const message = typeof body['message'] === 'string' ? `"${truncate(body['message'], 120)}"` : 'missing';
-    throw invalidAnswer(`Braze answered without success (message: ${message})`);
-  }
-  const data = body['data'];
+  const data = parseSuccessBody(text)['data'];
   if (!isRecord(data)) throw invalidAnswer('Braze answered without a "data" object');
   return data;
 }

@@ -55,12 +55,8 @@ export function channelFamily(channel: string): ChannelFamily {
   return CHANNEL_FAMILIES[channel] ?? (channel.endsWith('_push') ? 'push' : 'other');
 }
 
-/**
- * The results every variation entry may carry whatever its channel (Braze's multivariate answers put
- * them there): all optional, null when absent. `revenue` is an exact decimal string.
- */
-export const OUTCOME_COUNTS = [
-  'unique_recipients',
+/** Conversions of a campaign's conversion events A…D, by day and by send time, by Braze name. */
+export const CONVERSION_COUNTS = [
   'conversions',
   'conversions_by_send_time',
   'conversions1',
@@ -69,8 +65,13 @@ export const OUTCOME_COUNTS = [
   'conversions2_by_send_time',
   'conversions3',
   'conversions3_by_send_time',
-  'enrolled',
 ] as const;
+
+/**
+ * The results every variation entry may carry whatever its channel (Braze's multivariate answers put
+ * them there): all optional, null when absent. `revenue` is an exact decimal string.
+ */
+export const OUTCOME_COUNTS = ['unique_recipients', ...CONVERSION_COUNTS, 'enrolled'] as const;
 export type OutcomeName = (typeof OUTCOME_COUNTS)[number];
 
 /** A numeric stat exactly as Braze named it, its value an exact decimal string. */

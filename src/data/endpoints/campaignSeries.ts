@@ -2,7 +2,7 @@ import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCampaignSeries } from '../simulated/campaigns.js';
 import { brazeDay, count, isRecord, optionalCount } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
-import { estimateChannelStatsBytes, isChannelStatsList, parseChannelMessages, type ChannelStats } from '../channelStats.js';
+import { CONVERSION_COUNTS, estimateChannelStatsBytes, isChannelStatsList, parseChannelMessages, type ChannelStats } from '../channelStats.js';
 import { decimalFromNumber } from '../decimal.js';
 import type { Coalescing, Endpoint } from '../endpoint.js';
 import { parseSuccessBody } from '../lists.js';
@@ -15,16 +15,7 @@ export interface CampaignSeriesCall extends SeriesWindow {
 }
 
 /** The campaign-wide results of a point, by Braze name: counts, all optional but `unique_recipients`. */
-export const CAMPAIGN_POINT_COUNTS = [
-  'conversions',
-  'conversions_by_send_time',
-  'conversions1',
-  'conversions1_by_send_time',
-  'conversions2',
-  'conversions2_by_send_time',
-  'conversions3',
-  'conversions3_by_send_time',
-] as const;
+export const CAMPAIGN_POINT_COUNTS = CONVERSION_COUNTS;
 export type CampaignPointCount = (typeof CAMPAIGN_POINT_COUNTS)[number];
 
 /** One day of a campaign. */
