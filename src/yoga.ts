@@ -21,7 +21,6 @@ import { PERSISTED_OPERATION_PARAMS, usePersistedOperationsOnly } from './plugin
 import { useQueryLimits } from './plugins/useQueryLimits.js';
 import { useNoOriginalErrors } from './plugins/useNoOriginalErrors.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
-import { useSseHeartbeat } from './plugins/useSseHeartbeat.js';
 import type { LiveContext } from './live/liveContext.js';
 import { LiveSeries } from './live/liveSeries.js';
 import { schema } from './schema/index.js';
@@ -127,8 +126,6 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       }),
       useBrazeRateLimitExtension({ buckets: () => deps.client.status().buckets }),
       useBrazeCacheExtension(),
-      // Live series' SSE streams must outlive the listener's idle timeout (src/connections.ts).
-      useSseHeartbeat({ intervalMs: Math.max(50, Math.floor(config.server.idleTimeoutMs / 2)) }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...(config.persistedOperations ? [usePersistedOperationsOnly({ operations: config.persistedOperations })] : []),
       ...useQueryLimits({ limits: config.limits, blockFieldSuggestions: !config.introspection }),
