@@ -198,14 +198,12 @@ class Poll<Value> {
     try {
       const value = await this.source.load(instant, controller.signal);
       if (this.#stopped) return;
-      // Counted from the answer, not the start: the answer's cache entry lives `interval` from its
-      // writing, and a poll sooner would find it there instead of Braze's newer numbers.
-      nextAt = this.now() + interval;
+      nextAt = this.#nextAt(started, interval);
       const ended = this.source.endingAt !== undefined && isWindowClosed({ endingAt: this.source.endingAt, unit: this.source.unit }, this.now());
       update = { value, status: ended ? COMPLETE : LIVE };
     } catch (error) {
       if (this.#stopped) return;
-      nextAt = this.now() + interval;
+      nextAt = this.#nextAt(started, interval);
       const failure = classifyPollFailure(error, this.now(), nextAt);
       if (failure.kind === 'final') {
         this.logger?.info('live series ended by a failure', { reason: error instanceof Error ? error.message : String(error) });
@@ -225,6 +223,16 @@ class Poll<Value> {
     this.#timer = setTimeout(() => void this.#poll(), Math.max(0, nextAt - this.now()));
     // A poll alone must not keep the process up: its subscribers' connections do.
     this.#timer.unref();
+  }
+
+  /**
+   * A series asked about "now" keeps a steady cadence: every poll asks about a new interval, so a new
+   * cache key. One with a fixed end asks the same key every time: its next poll is counted from the
+   * answer, whose cache entry lives `interval` from its writing, else the poll would find that entry
+   * instead of Braze's newer numbers.
+   */
+  #nextAt(started: number, interval: number): number {
+    return (this.source.endingAt === undefined ? started : this.now()) + interval;
   }
 
   /** Pushes `update` unless subscribers already have the same numbers and the same status. */
