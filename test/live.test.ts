@@ -247,3 +247,33 @@ describe('live series: caps', () => {
     [b, c, again].forEach((stream) => stream.close());
   });
 });
+
+describe('live series: purchases and segment sizes too', () => {
+  const { braze, gateway } = useGatewayWithFakeBraze(ENV);
+
+  it('purchaseSeries (through its interface) and segmentSize: one push each for a past window, one Braze call each', async () => {
+    const client = liveClient(gateway);
+    const revenue = subscribe(client, `subscription { purchaseSeries(measure: REVENUE, length: 2, endingAt: "2024-03-10T00:00:00Z") {
+      series { measure ... on PurchaseRevenueSeries { total points { date value } } } status { state } } }`);
+    const size = subscribe(client, `subscription { segmentSize(segmentId: "seg-1", length: 2, endingAt: "2024-03-10T00:00:00Z") {
+      series { segmentId latest { value } } status { state } } }`);
+    await Promise.all([revenue.done, size.done]);
+    expect(revenue.results.map((result) => result.data)).toEqual([
+      {
+        purchaseSeries: {
+          series: { measure: 'REVENUE', total: '3.2', points: [{ date: '2024-03-09', value: '1.1' }, { date: '2024-03-10', value: '2.1' }] },
+          status: { state: 'COMPLETE' },
+        },
+      },
+    ]);
+    expect(size.results.map((result) => result.data)).toEqual([{ segmentSize: { series: { segmentId: 'seg-1', latest: { value: 2 } }, status: { state: 'COMPLETE' } } }]);
+    expect(braze.calls.map((call) => call.path).sort()).toEqual(['/purchases/revenue_series', '/segments/data_series']);
+  });
+
+  it('segmentSize refuses a blank segment id before anything is polled', async () => {
+    const stream = subscribe(liveClient(gateway), 'subscription { segmentSize(segmentId: " ", length: 2) { status { state } } }');
+    await stream.done;
+    expect(stream.results[0]?.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'segmentId' });
+    expect(braze.calls).toHaveLength(0);
+  });
+});

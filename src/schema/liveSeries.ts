@@ -1,7 +1,9 @@
-import type { ObjectRef } from '@pothos/core';
+import type { InterfaceRef, ObjectRef } from '@pothos/core';
 import type { GatewayContext } from '../context.js';
 import { eventSeriesEndpoint } from '../data/endpoints/eventSeries.js';
 import { KPI_SERIES_ENDPOINTS } from '../data/endpoints/kpiSeries.js';
+import { PURCHASE_SERIES_ENDPOINTS } from '../data/endpoints/purchaseSeries.js';
+import { segmentSizeEndpoint } from '../data/endpoints/segmentSize.js';
 import { sessionSeriesEndpoint } from '../data/endpoints/sessionSeries.js';
 import type { Endpoint } from '../data/endpoint.js';
 import type { SeriesWindow } from '../data/series.js';
@@ -12,6 +14,9 @@ import { builder } from './builder.js';
 import { EventSeriesRef, resolveEventSeries } from './eventSeries.js';
 import { seriesWindowArgs, toEventSeriesCall } from './eventSeriesArgs.js';
 import { kpiSeriesArgs, KpiSeriesRef, resolveKpiSeries, toKpiSeriesCall } from './kpiSeries.js';
+import { checkId, MAX_NAME_LENGTH, toSeriesWindow } from './arguments.js';
+import { PurchaseMeasureEnum, purchaseSeriesWindowArgs, PurchaseSeriesRef, resolvePurchaseSeries, toPurchaseSeriesCall } from './purchaseSeries.js';
+import { resolveSegmentSize, segmentSizeArgs, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
 import { resolveSessionSeries, sessionSeriesArgs, SessionSeriesRef, toSessionSeriesCall } from './sessionSeries.js';
 import type { SeriesResult } from './seriesFields.js';
 
@@ -56,7 +61,9 @@ export const LiveStatusRef = builder.objectRef<LiveStatus>('LiveStatus').impleme
 });
 
 /** A pushed update of series `Result`: the series (its `fetchedAt` says when Braze gave it) and the status. */
-function liveSeriesType<Result>(name: string, series: ObjectRef<typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never, Result>, what: string) {
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+function liveSeriesType<Result>(name: string, series: ObjectRef<Types, Result> | InterfaceRef<Types, Result>, what: string) {
   return builder.objectRef<LiveUpdate<Result>>(name).implement({
     description: `One push of a live ${what}: the series, and where it stands. Pushed when the numbers or the state change, not when a poll finds the same numbers.`,
     fields: (t) => ({
@@ -153,6 +160,45 @@ builder.subscriptionField('sessionSeries', (t) =>
     subscribe: (_root, args, context) => {
       const call = toSessionSeriesCall(args, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
       return subscribe(context, seriesSource(context, sessionSeriesEndpoint, call, args.endingAt, (poll) => resolveSessionSeries(args, poll)));
+    },
+    resolve: checked,
+  }),
+);
+
+const LivePurchaseSeriesRef = liveSeriesType('LivePurchaseSeries', PurchaseSeriesRef, 'purchase series');
+builder.subscriptionField('purchaseSeries', (t) =>
+  t.field({
+    type: LivePurchaseSeriesRef,
+    description: `The \`purchaseSeries\` query, live: pushed again whenever Braze's numbers change. Spends the list rate-limit bucket (1,000 an hour, shared): each live purchase series costs one call per interval. ${SUBSCRIPTION_NOTE}`,
+    args: {
+      measure: t.arg({ type: PurchaseMeasureEnum, required: true, description: 'What to measure: selects the Braze endpoint.' }),
+      ...purchaseSeriesWindowArgs,
+      product: t.arg.string({
+        description: `Name of product to filter response by (at most ${MAX_NAME_LENGTH} characters); omitted, the results are for all products. Braze \`product\`.`,
+      }),
+    },
+    subscribe: (_root, { measure, product, ...args }, context) => {
+      const call = toPurchaseSeriesCall(product, args, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      return subscribe(context, seriesSource(context, PURCHASE_SERIES_ENDPOINTS[measure], call, args.endingAt, (poll) => resolvePurchaseSeries(measure, product, args, poll)));
+    },
+    resolve: checked,
+  }),
+);
+
+const LiveSegmentSizeSeriesRef = liveSeriesType('LiveSegmentSizeSeries', SegmentSizeSeriesRef, 'segment size series');
+builder.subscriptionField('segmentSize', (t) =>
+  t.field({
+    type: LiveSegmentSizeSeriesRef,
+    description: `\`Segment.sizeSeries\`, live: a segment's estimated size per day, pushed again whenever it changes. ${SUBSCRIPTION_NOTE}`,
+    args: {
+      segmentId: t.arg.id({ required: true, description: 'The segment API identifier. Braze `segment_id`.' }),
+      ...segmentSizeArgs,
+    },
+    subscribe: (_root, { segmentId, ...args }, context) => {
+      const id = checkId(String(segmentId), 'segmentId');
+      const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      const call = { segmentId: id, length: window.length, unit: 'day' as const, endingAt: window.endingAt };
+      return subscribe(context, seriesSource(context, segmentSizeEndpoint, call, args.endingAt, (poll) => resolveSegmentSize(id, args, poll)));
     },
     resolve: checked,
   }),
