@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultSeries, type RecordedCall } from './helpers/fakeBraze.js';
-import { useGatewayWithFakeBraze } from './helpers/gateway.js';
+import { startGatewayWithFakeBraze, stopGatewayWithFakeBraze, useGatewayWithFakeBraze } from './helpers/gateway.js';
 import { liveClient, sleep, subscribe, until, type LiveStream } from './helpers/live.js';
 
 /** Poll interval in these tests: the live cache lifetime (above the minimum, so the TTL rule decides). */
@@ -275,5 +275,23 @@ describe('live series: purchases and segment sizes too', () => {
     await stream.done;
     expect(stream.results[0]?.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'segmentId' });
     expect(braze.calls).toHaveLength(0);
+  });
+});
+
+describe('live series: shutdown', () => {
+  it('closing the gateway completes open streams at once (no wait for the grace period) and stops every poll', async () => {
+    const started = await startGatewayWithFakeBraze({ ...ENV, SHUTDOWN_GRACE_MS: '10000' });
+    try {
+      const stream = subscribe(liveClient(started.gateway), EVENT, { event: 'shutdown' });
+      await stream.waitFor(1);
+      const closing = Date.now();
+      await started.gateway.running.close(10_000);
+      await stream.done;
+      expect(stream.ended).toBe('complete');
+      expect(Date.now() - closing).toBeLessThan(2_000);
+      expect(started.gateway.running.live.stats()).toEqual({ polls: 0, subscriptions: 0, timers: 0, inFlight: 0 });
+    } finally {
+      await stopGatewayWithFakeBraze(started);
+    }
   });
 });
