@@ -1,6 +1,7 @@
 import type { BrazeClient } from './braze/client.js';
 import { createLoadStats, createRequestLoader, type LoadStats, type RequestLoader } from './data/loader.js';
 import type { DataService } from './data/service.js';
+import type { LiveContext } from './live/liveContext.js';
 
 /** What every resolver of one GraphQL request shares. Built fresh for each request. */
 export interface GatewayContext {
@@ -17,6 +18,8 @@ export interface GatewayContext {
   readonly loadStats: LoadStats;
   /** The process-wide client, for what it knows about Braze (rate-limit buckets, breaker). */
   readonly braze: BrazeClient;
+  /** Live series (subscriptions): the process's shared polls. */
+  readonly live?: LiveContext | undefined;
 }
 
 export interface ContextOptions {
@@ -28,12 +31,13 @@ export interface ContextOptions {
   /** Requests within one such slice share "now" for omitted `endingAt`, and so cache entries. */
   requestTimeGranularityMs?: number;
   now?: number;
+  live?: LiveContext | undefined;
 }
 
 export function createContext(
   client: BrazeClient,
   data: DataService,
-  { signal, maxCallsPerRequest, seriesMaxLength, bypassCache = false, requestTimeGranularityMs = 1000, now = Date.now() }: ContextOptions,
+  { signal, maxCallsPerRequest, seriesMaxLength, bypassCache = false, requestTimeGranularityMs = 1000, now = Date.now(), live }: ContextOptions,
 ): GatewayContext {
   const loadStats = createLoadStats();
   return {
@@ -42,5 +46,6 @@ export function createContext(
     loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats }),
     loadStats,
     braze: client,
+    live,
   };
 }

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'RESULT_OUT_OF_RANGE'
   | 'TOO_MANY_UPSTREAM_CALLS'
+  | 'TOO_MANY_SUBSCRIPTIONS'
   | 'UPSTREAM_BAD_REQUEST'
   | 'UPSTREAM_UNAUTHORIZED'
   | 'UPSTREAM_FORBIDDEN'
@@ -147,6 +148,27 @@ export class TooManyUpstreamCallsError extends GatewayError {
   }
   override details(): Record<string, ExtensionValue> {
     return { limit: this.limit };
+  }
+}
+
+/** A live series cannot be opened: the client's or the process's open subscriptions are at their cap. */
+export class TooManySubscriptionsError extends GatewayError {
+  readonly code = 'TOO_MANY_SUBSCRIPTIONS';
+  constructor(
+    readonly limit: number,
+    /** Whose cap: this client's (LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT) or the process's (LIVE_MAX_SUBSCRIPTIONS). */
+    readonly scope: 'client' | 'total',
+  ) {
+    super(
+      scope === 'client'
+        ? `This client already has ${limit} live series open, the most it may; close one first`
+        : limit === 0
+          ? 'Live series are turned off on this gateway (LIVE_MAX_SUBSCRIPTIONS=0); query the series instead'
+          : `The gateway already serves ${limit} live series, the most it may; try again later or query the series instead`,
+    );
+  }
+  override details(): Record<string, ExtensionValue> {
+    return { limit: this.limit, scope: this.scope };
   }
 }
 

@@ -9,6 +9,7 @@ import { DataService } from './data/service.js';
 import { guardConnections, httpServerOptions } from './connections.js';
 import { createGatewayYoga, GRAPHQL_ENDPOINT, SERVED_PATHS } from './yoga.js';
 import type { Logger } from './logger.js';
+import { LiveSeries } from './live/liveSeries.js';
 import { GatewayMetrics } from './metrics.js';
 import { withRequestId } from './requestId.js';
 import { startSimulatedBraze } from './simulator/server.js';
@@ -28,6 +29,8 @@ export interface RunningGateway {
   readonly url: URL;
   readonly server: Server;
   readonly simulated: boolean;
+  /** The live series' polls and subscriptions (what is open, for tests and shutdown). */
+  readonly live: LiveSeries;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then releases every socket. */
   close(graceMs?: number): Promise<void>;
 }
@@ -45,7 +48,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const data = new DataService(client, createCache(config.cache, logger), config.cache, logger);
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile.
   if (!(await data.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
-  const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics });
+  const live = new LiveSeries({ policy: config.live, logger });
+  const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live });
   const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, yoga)));
   guardConnections(server, config.server);
   let draining = false;
@@ -90,6 +94,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const close = (graceMs = config.shutdownGraceMs): Promise<void> => {
     closing ??= (async () => {
       draining = true;
+      // Live streams never finish on their own: ended first, so their connections drain like the rest.
+      live.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -103,5 +109,5 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     return closing;
   };
 
-  return { url, server, simulated: simulator !== undefined, close };
+  return { url, server, simulated: simulator !== undefined, live, close };
 }

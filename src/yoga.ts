@@ -21,6 +21,8 @@ import { PERSISTED_OPERATION_PARAMS, usePersistedOperationsOnly } from './plugin
 import { useQueryLimits } from './plugins/useQueryLimits.js';
 import { useNoOriginalErrors } from './plugins/useNoOriginalErrors.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
+import type { LiveContext } from './live/liveContext.js';
+import { LiveSeries } from './live/liveSeries.js';
 import { schema } from './schema/index.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
@@ -44,6 +46,8 @@ export interface GatewayDeps {
   readonly simulated: boolean;
   /** This gateway's metrics (also `client`'s observer); none: no /metrics and nothing counted. */
   readonly metrics?: GatewayMetrics | undefined;
+  /** The process's live series (one poll per series); made here when not given, then nothing closes it at shutdown. */
+  readonly live?: LiveSeries | undefined;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -58,6 +62,18 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   const documents =
     config.documentCache.maxBytes > 0 ? createDocumentCache({ ...config.documentCache, observer: deps.metrics }) : undefined;
   if (documents) deps.metrics?.watchDocumentCache(() => documents.bytes);
+  const live: LiveContext = {
+    series: deps.live ?? new LiveSeries({ policy: config.live, logger: deps.logger }),
+    ttl: config.cache,
+    pollContext: (instant, signal) =>
+      createContext(deps.client, deps.data, {
+        signal,
+        maxCallsPerRequest: config.upstream.maxCallsPerRequest,
+        seriesMaxLength: config.upstream.seriesMaxLength,
+        requestTimeGranularityMs: config.cache.requestTimeGranularityMs,
+        now: instant.getTime(),
+      }),
+  };
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     // Yoga's default keeps 1,024 parsed documents whatever their size: bounded in bytes instead.
@@ -73,6 +89,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
         seriesMaxLength: config.upstream.seriesMaxLength,
         bypassCache: wantsFreshData(request),
         requestTimeGranularityMs: config.cache.requestTimeGranularityMs,
+        live,
       }),
     maskedErrors: {
       // Never attach original errors to responses, whatever NODE_ENV says: they may carry internals.

@@ -4,6 +4,7 @@ import { BRAZE_VARIABLES, readBraze, type BrazeConfig } from './braze.js';
 import { CACHE_VARIABLES, readCache, type CachePolicy } from './cache.js';
 import { CORS_ORIGINS, readCorsOrigins, type CorsOrigins } from './cors.js';
 import { DOCUMENT_CACHE_VARIABLES, QUERY_LIMIT_VARIABLES, readDocumentCache, readQueryLimits, type DocumentCachePolicy, type QueryLimits } from './limits.js';
+import { LIVE_VARIABLES, readLive, type LivePolicy } from './live.js';
 import { PERSISTED_OPERATIONS_FILE } from './persisted.js';
 import { VariableReader, type Env, type Variable } from './read.js';
 import { readServerLimits, SERVER_VARIABLES, type HostFacts, type ServerLimits } from './server.js';
@@ -23,6 +24,7 @@ export { authRequired, MIN_JWT_SECRET_LENGTH, MIN_TOKEN_LENGTH, type AuthConfig,
 export { BRAZE_INSTANCES, type BrazeConfig } from './braze.js';
 export { DEFAULT_CACHE_POLICY, type CachePolicy } from './cache.js';
 export type { CorsOrigins } from './cors.js';
+export { DEFAULT_LIVE_POLICY, type LivePolicy } from './live.js';
 export { DEFAULT_DOCUMENT_CACHE_POLICY, DEFAULT_QUERY_LIMITS, type DocumentCachePolicy, type QueryLimits } from './limits.js';
 export type { Env, Variable } from './read.js';
 export { DEFAULT_SERVER_LIMITS, descriptorReserve, type HostFacts, type ServerLimits } from './server.js';
@@ -41,6 +43,8 @@ export interface Config {
   readonly limits: QueryLimits;
   readonly documentCache: DocumentCachePolicy;
   readonly server: ServerLimits;
+  /** Live series over SSE: poll interval floor and subscription caps. */
+  readonly live: LivePolicy;
   /**
    * PERSISTED_OPERATIONS_FILE's manifest, { id: document }: when set, only these operations run.
    * undefined: any document is accepted.
@@ -71,6 +75,7 @@ export const VARIABLES: readonly Variable<unknown>[] = Object.freeze([
   PORT,
   HOST,
   ...Object.values<Variable<unknown>>(SERVER_VARIABLES),
+  ...Object.values<Variable<unknown>>(LIVE_VARIABLES),
   GRAPHIQL_ENABLED,
   INTROSPECTION_ENABLED,
   CORS_ORIGINS,
@@ -98,6 +103,7 @@ export function loadConfig(env: Env, host: HostFacts = { descriptorLimit: readDe
   const limits = readQueryLimits(vars);
   const documentCache = readDocumentCache(vars);
   const server = readServerLimits(vars, upstream, host);
+  const live = readLive(vars, server);
   const persistedOperations = vars.read(PERSISTED_OPERATIONS_FILE);
   const graphiql = vars.read(GRAPHIQL_ENABLED, GRAPHIQL_ENABLED.default && persistedOperations === undefined);
   checkUpstream(vars, upstream);
@@ -119,6 +125,7 @@ export function loadConfig(env: Env, host: HostFacts = { descriptorLimit: readDe
     limits,
     documentCache,
     server,
+    live,
     persistedOperations,
     shutdownGraceMs,
     graphiql,

@@ -83,9 +83,13 @@ export const SETTLED_AFTER_MS = 2 * 86_400_000;
  * cheap: see longSeries.ts).
  */
 export function seriesTtlMs(window: Pick<SeriesWindow, 'unit' | 'endingAt'>, now: number, policy: TtlPolicy): number {
-  const end = window.endingAt.getTime();
-  if (end >= now - UNIT_MS[window.unit]) return policy.liveTtlMs;
-  return end < now - SETTLED_AFTER_MS ? policy.settledTtlMs : policy.pastTtlMs;
+  if (!isWindowClosed(window, now)) return policy.liveTtlMs;
+  return window.endingAt.getTime() < now - SETTLED_AFTER_MS ? policy.settledTtlMs : policy.pastTtlMs;
+}
+
+/** The window's last unit ended before the last unit before now: it is wholly in the past, no longer being counted. */
+export function isWindowClosed(window: Pick<SeriesWindow, 'unit' | 'endingAt'>, now: number): boolean {
+  return window.endingAt.getTime() < now - UNIT_MS[window.unit];
 }
 
 /**

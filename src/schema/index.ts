@@ -14,6 +14,7 @@ import './segment.js';
 import './campaign.js';
 import './canvas.js';
 import './brazeRateLimit.js';
+import './liveSeries.js';
 
 /** Apollo Federation version the subgraph links to. */
 export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.6';

@@ -12,6 +12,7 @@ describe('error classes', () => {
     new errors.BadUserInputError('bad', 'event'),
     new errors.ResultOutOfRangeError('big'),
     new errors.TooManyUpstreamCallsError(50),
+    new errors.TooManySubscriptionsError(20, 'client'),
     new errors.UpstreamBadRequestError('400', 400),
     new errors.UpstreamUnauthorizedError('401', 401),
     new errors.UpstreamForbiddenError('403', 403),

@@ -1,0 +1,56 @@
+// The system under test for npm run bench:live (bench/live.ts), in its own process so that its memory
+// is the gateway's alone: the fake Braze (test/helpers/fakeBraze.ts, fixed latency, counting calls at
+// GET /__calls) and one gateway with live series. Prints one JSON line { url, upstream, pid }, answers
+// IPC "memory" with process.memoryUsage() after a full GC (run with --expose-gc), and stops when the
+// parent's IPC channel closes or on SIGTERM/SIGINT.
+import { startServer } from '../src/startServer.js';
+import { loadConfig } from '../src/config/index.js';
+import { createLogger } from '../src/logger.js';
+import { startFakeBraze } from '../test/helpers/fakeBraze.js';
+import { BENCH_TOKEN } from './protocol.js';
+
+const SUBSCRIBERS = Number(process.env['BENCH_LIVE_SUBSCRIBERS'] ?? 1000);
+const INTERVAL_MS = Number(process.env['BENCH_LIVE_INTERVAL_MS'] ?? 1000);
+
+const braze = await startFakeBraze({ latencyMs: 20, record: false });
+const gateway = await startServer(
+  loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    BRAZE_REST_ENDPOINT: braze.url.origin,
+    BRAZE_API_KEY: 'bench-key',
+    AUTH_TOKENS: BENCH_TOKEN,
+    CACHE_ENABLED: 'true',
+    CACHE_TTL_LIVE_MS: String(INTERVAL_MS),
+    LIVE_MIN_INTERVAL_MS: String(Math.min(INTERVAL_MS, 1000)),
+    SERVER_MAX_CONNECTIONS: String(SUBSCRIBERS * 2 + 100),
+    LIVE_MAX_SUBSCRIPTIONS: String(SUBSCRIBERS),
+    LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: String(SUBSCRIBERS),
+  }),
+  createLogger({ level: 'silent' }),
+);
+
+let stopping = false;
+function stop(): void {
+  if (stopping) return;
+  stopping = true;
+  setTimeout(() => process.exit(1), 5000).unref();
+  void gateway
+    .close(1000)
+    .then(() => braze.close())
+    .finally(() => process.exit(0));
+}
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+if (process.send !== undefined) process.once('disconnect', stop);
+
+process.on('message', (message) => {
+  if (message !== 'memory') return;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  process.send?.({ memory: process.memoryUsage(), live: gateway.live.stats() });
+});
+
+process.stdout.write(`${JSON.stringify({ url: gateway.url.href.replace('localhost', '127.0.0.1'), upstream: braze.url.origin, pid: process.pid })}\n`);

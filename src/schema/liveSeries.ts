@@ -1,0 +1,205 @@
+import type { InterfaceRef, ObjectRef } from '@pothos/core';
+import type { GatewayContext } from '../context.js';
+import { eventSeriesEndpoint } from '../data/endpoints/eventSeries.js';
+import { KPI_SERIES_ENDPOINTS } from '../data/endpoints/kpiSeries.js';
+import { PURCHASE_SERIES_ENDPOINTS } from '../data/endpoints/purchaseSeries.js';
+import { segmentSizeEndpoint } from '../data/endpoints/segmentSize.js';
+import { sessionSeriesEndpoint } from '../data/endpoints/sessionSeries.js';
+import type { Endpoint } from '../data/endpoint.js';
+import type { SeriesWindow } from '../data/series.js';
+import { clientOf, signalOf } from '../live/liveContext.js';
+import type { LiveSource, LiveUpdate } from '../live/liveSeries.js';
+import type { LiveStatus } from '../live/status.js';
+import { builder } from './builder.js';
+import { EventSeriesRef, resolveEventSeries } from './eventSeries.js';
+import { seriesWindowArgs, toEventSeriesCall } from './eventSeriesArgs.js';
+import { kpiSeriesArgs, KpiSeriesRef, resolveKpiSeries, toKpiSeriesCall } from './kpiSeries.js';
+import { checkId, MAX_NAME_LENGTH, toSeriesWindow } from './arguments.js';
+import { PurchaseMeasureEnum, purchaseSeriesWindowArgs, PurchaseSeriesRef, resolvePurchaseSeries, toPurchaseSeriesCall } from './purchaseSeries.js';
+import { resolveSegmentSize, segmentSizeArgs, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
+import { resolveSessionSeries, sessionSeriesArgs, SessionSeriesRef, toSessionSeriesCall } from './sessionSeries.js';
+import type { SeriesResult } from './seriesFields.js';
+
+builder.subscriptionType({
+  description:
+    'Live series over SSE (GraphQL over Server-Sent Events, distinct connections): each subscription field takes the arguments of the query field of the same name and pushes the series again whenever Braze\'s numbers change. However many subscribe to one series, the gateway polls Braze once per interval (the series\' cache lifetime, at least LIVE_MIN_INTERVAL_MS).',
+});
+
+const LiveStateEnum = builder.enumType('LiveState', {
+  description: 'Where a live series stands.',
+  values: {
+    LIVE: { value: 'live', description: 'The last poll got Braze\'s numbers; the next comes after the interval.' },
+    PAUSED: {
+      value: 'paused',
+      description: 'Braze must not be asked until `retryAt`: the rate-limit reserve is reached, Braze answered 429, or the circuit breaker is open. `series` is the last value; polling resumes by itself.',
+    },
+    FAILING: {
+      value: 'failing',
+      description: 'The last poll failed (Braze unavailable, slow or answering something unusable). `series` is the last value; the poll is retried at `retryAt`.',
+    },
+    COMPLETE: { value: 'complete', description: 'The window is wholly in the past: this is its final value and the subscription ends.' },
+  } as const,
+});
+
+export const LiveStatusRef = builder.objectRef<LiveStatus>('LiveStatus').implement({
+  description: 'Where a live series stands, pushed beside it: a status instead of an error, so that a rate limit or a Braze outage keeps the chart and its last numbers.',
+  fields: (t) => ({
+    state: t.field({ type: LiveStateEnum, description: 'LIVE, PAUSED, FAILING or COMPLETE.', resolve: ({ state }) => state }),
+    reason: t.string({ nullable: true, description: 'Why the series is not LIVE, for people; null when LIVE or COMPLETE.', resolve: ({ reason }) => reason ?? null }),
+    code: t.string({
+      nullable: true,
+      description: 'The error code the failed poll would have had as a query (`UPSTREAM_RATE_LIMITED`, `UPSTREAM_UNAVAILABLE`, …), to word it as for a query; null when LIVE or COMPLETE.',
+      resolve: ({ code }) => code ?? null,
+    }),
+    retryAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When PAUSED or FAILING: when the gateway asks Braze again. Null otherwise.',
+      resolve: ({ retryAt }) => retryAt ?? null,
+    }),
+  }),
+});
+
+/** A pushed update of series `Result`: the series (its `fetchedAt` says when Braze gave it) and the status. */
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+function liveSeriesType<Result>(name: string, series: ObjectRef<Types, Result> | InterfaceRef<Types, Result>, what: string) {
+  return builder.objectRef<LiveUpdate<Result>>(name).implement({
+    description: `One push of a live ${what}: the series, and where it stands. Pushed when the numbers or the state change, not when a poll finds the same numbers.`,
+    fields: (t) => ({
+      series: t.field({
+        type: series,
+        nullable: true,
+        description: 'The latest numbers (`fetchedAt`: when Braze gave them). Null only when no poll has succeeded yet (see `status`).',
+        // Pothos cannot see through a type parameter that `Result` is the series ref's own shape: it is, by the signature.
+        resolve: ({ value }) => (value ?? null) as never,
+      }),
+      status: t.field({ type: LiveStatusRef, description: 'LIVE, or why the numbers are not fresh (and when they will be).', resolve: ({ status }) => status }),
+    }),
+  });
+}
+
+/** The update, or the failure that ended the series as the field's error (a query would get the same). */
+function checked<Result>(update: LiveUpdate<Result>): LiveUpdate<Result> {
+  if (update.error !== undefined) throw update.error;
+  return update;
+}
+
+/**
+ * How one series is polled: its key is the endpoint's call key (with an omitted `endingAt` kept as
+ * "now"), its interval the endpoint's TTL rule, and each poll resolves the query field's own way.
+ */
+function seriesSource<Call extends SeriesWindow, Result extends SeriesResult<Call, unknown>>(
+  context: GatewayContext,
+  endpoint: Pick<Endpoint<Call, unknown>, 'name' | 'key' | 'ttlMs'>,
+  call: Call,
+  endingAt: Date | null | undefined,
+  resolve: (poll: GatewayContext) => Promise<Result>,
+): LiveSource<Result> {
+  const live = liveOf(context);
+  const given = endingAt ?? undefined;
+  return {
+    key: `${endpoint.name}:${given ? 'at' : 'now'}:${endpoint.key({ ...call, endingAt: given ?? new Date(0) })}`,
+    endingAt: given,
+    unit: call.unit,
+    ttlMs: (instant, now) => endpoint.ttlMs({ ...call, endingAt: instant }, now, live.ttl),
+    load: (instant, signal) => resolve(live.pollContext(instant, signal)),
+    fingerprint: ({ points }) => JSON.stringify(points),
+  };
+}
+
+function liveOf(context: GatewayContext) {
+  if (!context.live) throw new Error('live series are not wired into this gateway');
+  return context.live;
+}
+
+function subscribe<Result>(context: GatewayContext, source: LiveSource<Result>): AsyncIterable<LiveUpdate<Result>> {
+  return liveOf(context).series.subscribe(source, clientOf(context), signalOf(context));
+}
+
+const SUBSCRIPTION_NOTE =
+  'Bad arguments fail with BAD_USER_INPUT before anything is polled; past the caps, TOO_MANY_SUBSCRIPTIONS. A window wholly in the past is sent once (state COMPLETE) and the subscription ends.';
+
+const LiveEventSeriesRef = liveSeriesType('LiveEventSeries', EventSeriesRef, 'event series');
+builder.subscriptionField('eventSeries', (t) =>
+  t.field({
+    type: LiveEventSeriesRef,
+    description: `The \`eventSeries\` query, live: pushed again whenever Braze's counts change. ${SUBSCRIPTION_NOTE}`,
+    args: {
+      event: t.arg.string({ required: true, description: 'The name of the custom event for which to return analytics. Braze `event`.' }),
+      ...seriesWindowArgs,
+    },
+    subscribe: (_root, { event, ...window }, context) => {
+      const call = toEventSeriesCall(event, window, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      return subscribe(context, seriesSource(context, eventSeriesEndpoint, call, window.endingAt, (poll) => resolveEventSeries(event, window, poll)));
+    },
+    resolve: checked,
+  }),
+);
+
+const LiveKpiSeriesRef = liveSeriesType('LiveKpiSeries', KpiSeriesRef, 'KPI series');
+builder.subscriptionField('kpiSeries', (t) =>
+  t.field({
+    type: LiveKpiSeriesRef,
+    description: `The \`kpiSeries\` query, live: pushed again whenever Braze's numbers change. ${SUBSCRIPTION_NOTE}`,
+    args: kpiSeriesArgs,
+    subscribe: (_root, { kpi, ...args }, context) => {
+      const call = toKpiSeriesCall(args, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      return subscribe(context, seriesSource(context, KPI_SERIES_ENDPOINTS[kpi], call, args.endingAt, (poll) => resolveKpiSeries(kpi, args, poll)));
+    },
+    resolve: checked,
+  }),
+);
+
+const LiveSessionSeriesRef = liveSeriesType('LiveSessionSeries', SessionSeriesRef, 'session series');
+builder.subscriptionField('sessionSeries', (t) =>
+  t.field({
+    type: LiveSessionSeriesRef,
+    description: `The \`sessionSeries\` query, live: pushed again whenever Braze's numbers change. ${SUBSCRIPTION_NOTE}`,
+    args: sessionSeriesArgs,
+    subscribe: (_root, args, context) => {
+      const call = toSessionSeriesCall(args, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      return subscribe(context, seriesSource(context, sessionSeriesEndpoint, call, args.endingAt, (poll) => resolveSessionSeries(args, poll)));
+    },
+    resolve: checked,
+  }),
+);
+
+const LivePurchaseSeriesRef = liveSeriesType('LivePurchaseSeries', PurchaseSeriesRef, 'purchase series');
+builder.subscriptionField('purchaseSeries', (t) =>
+  t.field({
+    type: LivePurchaseSeriesRef,
+    description: `The \`purchaseSeries\` query, live: pushed again whenever Braze's numbers change. Spends the list rate-limit bucket (1,000 an hour, shared): each live purchase series costs one call per interval. ${SUBSCRIPTION_NOTE}`,
+    args: {
+      measure: t.arg({ type: PurchaseMeasureEnum, required: true, description: 'What to measure: selects the Braze endpoint.' }),
+      ...purchaseSeriesWindowArgs,
+      product: t.arg.string({
+        description: `Name of product to filter response by (at most ${MAX_NAME_LENGTH} characters); omitted, the results are for all products. Braze \`product\`.`,
+      }),
+    },
+    subscribe: (_root, { measure, product, ...args }, context) => {
+      const call = toPurchaseSeriesCall(product, args, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      return subscribe(context, seriesSource(context, PURCHASE_SERIES_ENDPOINTS[measure], call, args.endingAt, (poll) => resolvePurchaseSeries(measure, product, args, poll)));
+    },
+    resolve: checked,
+  }),
+);
+
+const LiveSegmentSizeSeriesRef = liveSeriesType('LiveSegmentSizeSeries', SegmentSizeSeriesRef, 'segment size series');
+builder.subscriptionField('segmentSize', (t) =>
+  t.field({
+    type: LiveSegmentSizeSeriesRef,
+    description: `\`Segment.sizeSeries\`, live: a segment's estimated size per day, pushed again whenever it changes. ${SUBSCRIPTION_NOTE}`,
+    args: {
+      segmentId: t.arg.id({ required: true, description: 'The segment API identifier. Braze `segment_id`.' }),
+      ...segmentSizeArgs,
+    },
+    subscribe: (_root, { segmentId, ...args }, context) => {
+      const id = checkId(String(segmentId), 'segmentId');
+      const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      const call = { segmentId: id, length: window.length, unit: 'day' as const, endingAt: window.endingAt };
+      return subscribe(context, seriesSource(context, segmentSizeEndpoint, call, args.endingAt, (poll) => resolveSegmentSize(id, args, poll)));
+    },
+    resolve: checked,
+  }),
+);

@@ -1,0 +1,94 @@
+import { createClient, type Client } from 'graphql-sse';
+import type { TestGateway } from './gateway.js';
+
+/** One live subscription as a client sees it: every result pushed, and how it ended. */
+export interface LiveStream<T = Record<string, unknown>> {
+  readonly results: { data?: T | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }[];
+  /** Set once the stream ends: 'complete', or the error that ended it. */
+  readonly ended: 'complete' | Error | undefined;
+  /** Resolves when `results` holds at least `count` results (rejects if the stream ends before). */
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+  /** Resolves when the stream ends. */
+  done: Promise<void>;
+  /** Unsubscribes (aborts the SSE request). */
+  close(): void;
+}
+
+/**
+ * A graphql-sse client (distinct connections mode: one SSE request per subscription, what yoga serves
+ * without a plugin) sending the gateway's credential unless `headers` say otherwise. No retries: a
+ * dropped stream must show as an error.
+ */
+export function liveClient(gateway: TestGateway, headers: Record<string, string> = gateway.authHeaders): Client {
+  return createClient({ url: gateway.url.href, headers, retryAttempts: 0 });
+}
+
+export function subscribe<T = Record<string, unknown>>(client: Client, query: string, variables: Record<string, unknown> = {}): LiveStream<T> {
+  const results: LiveStream<T>['results'] = [];
+  const waiters = new Set<() => void>();
+  let ended: LiveStream<T>['ended'];
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const notify = (): void => {
+    for (const waiter of [...waiters]) waiter();
+  };
+  const dispose = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => {
+        results.push(result as unknown as LiveStream<T>["results"][number]);
+        notify();
+      },
+      error: (error) => {
+        ended = error instanceof Error ? error : new Error(JSON.stringify(error));
+        finish();
+        notify();
+      },
+      complete: () => {
+        ended ??= 'complete';
+        finish();
+        notify();
+      },
+    },
+  );
+  return {
+    results,
+    get ended() {
+      return ended;
+    },
+    done,
+    close: dispose,
+    waitFor(count, timeoutMs = 10_000) {
+      return new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (results.length >= count) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve();
+          } else if (ended !== undefined) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            reject(new Error(`stream ended (${String(ended)}) after ${results.length} results, waiting for ${count}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out with ${results.length} results, waiting for ${count}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` until it holds (or fails the test after `timeoutMs`). */
+export async function until(condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
