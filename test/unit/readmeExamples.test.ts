@@ -11,7 +11,7 @@ const SCHEMA = buildSchema(readFileSync(new URL('../../schema/schema.graphql', i
  */
 const EXAMPLES = [...README.matchAll(/```graphql\n([\s\S]*?)```/g)]
   .map((match) => match[1]!)
-  .filter((block) => /^\s*(query|\{)/.test(block) && !block.includes('…'));
+  .filter((block) => /^\s*(query|subscription|\{)/.test(block) && !block.includes('…'));
 
 describe('README examples', () => {
   it('there are examples to check', () => {
