@@ -64,6 +64,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   if (documents) deps.metrics?.watchDocumentCache(() => documents.bytes);
   const live: LiveContext = {
     series: deps.live ?? new LiveSeries({ policy: config.live, logger: deps.logger }),
+    credentialsChecked: authRequired(config.auth),
     ttl: config.cache,
     pollContext: (instant, signal) =>
       createContext(deps.client, deps.data, {

@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeries, type RecordedCall } from './helpers/fakeBraze.js';
-import { startGatewayWithFakeBraze, stopGatewayWithFakeBraze, useGatewayWithFakeBraze } from './helpers/gateway.js';
+import { startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze, useGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
 import { liveClient, sleep, subscribe, until, type LiveStream } from './helpers/live.js';
 
 /** Poll interval in these tests: the live cache lifetime (above the minimum, so the TTL rule decides). */
@@ -245,6 +245,23 @@ describe('live series: caps', () => {
     await again.waitFor(1);
     expect(again.results[0]?.data?.eventSeries?.status.state).toBe('LIVE');
     [b, c, again].forEach((stream) => stream.close());
+  });
+});
+
+describe('live series: caps without credentials (demo mode)', () => {
+  let gateway: TestGateway | undefined;
+  beforeAll(async () => {
+    gateway = await startTestGateway(undefined, { ...ENV, LIVE_MAX_SUBSCRIPTIONS: '10', LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '2' });
+  });
+  afterAll(() => gateway?.close());
+
+  it('an Authorization header nobody checks does not make a caller many clients: the address is counted', async () => {
+    const streams = ['a', 'b'].map((event, i) => subscribe<LiveEvent>(liveClient(gateway!, { authorization: `Bearer made-up-${i}` }), EVENT, { event }));
+    await Promise.all(streams.map((stream) => stream.waitFor(1)));
+    const third = subscribe<LiveEvent>(liveClient(gateway!, { authorization: 'Bearer made-up-2' }), EVENT, { event: 'c' });
+    await third.done;
+    expect(third.results[0]?.errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_SUBSCRIPTIONS', limit: 2, scope: 'client' });
+    streams.forEach((stream) => stream.close());
   });
 });
 

@@ -7,6 +7,11 @@ import type { LiveSeries } from './liveSeries.js';
 /** What the subscription fields need of the gateway: the process's live series, and how a poll loads. */
 export interface LiveContext {
   readonly series: LiveSeries;
+  /**
+   * Whether every request's credential was checked (auth is on). Without a check, an Authorization
+   * header is whatever the caller wrote: counting clients by it would let one caller be many.
+   */
+  readonly credentialsChecked: boolean;
   /** The cache lifetimes the endpoints' TTL rules choose from: a poll's interval follows them. */
   readonly ttl: TtlPolicy;
   /** The context one poll loads through, as a request's would be at `instant` (its cap, cache and sharing). */
@@ -20,12 +25,13 @@ interface RequestParts {
 }
 
 /**
- * Who the per-client cap counts: the credential the request carried (the same token from many tabs is
- * one client), or the peer's address when none is asked. The credential is kept only as a digest.
+ * Who the per-client cap counts: the checked credential the request carried (the same token from many
+ * tabs is one client), or the peer's address when credentials are not checked. The credential is kept
+ * only as a digest.
  */
-export function clientOf(context: GatewayContext): string {
+export function clientOf(context: GatewayContext, credentialsChecked: boolean): string {
   const { request, req } = context as GatewayContext & RequestParts;
-  const authorization = request?.headers.get('authorization');
+  const authorization = credentialsChecked ? request?.headers.get('authorization') : undefined;
   if (authorization) return `credential:${createHash('sha256').update(authorization).digest('base64url')}`;
   return `address:${req?.socket.remoteAddress ?? 'unknown'}`;
 }

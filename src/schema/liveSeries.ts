@@ -114,7 +114,8 @@ function liveOf(context: GatewayContext) {
 }
 
 function subscribe<Result>(context: GatewayContext, source: LiveSource<Result>): AsyncIterable<LiveUpdate<Result>> {
-  return liveOf(context).series.subscribe(source, clientOf(context), signalOf(context));
+  const live = liveOf(context);
+  return live.series.subscribe(source, clientOf(context, live.credentialsChecked), signalOf(context));
 }
 
 const SUBSCRIPTION_NOTE =
