@@ -16,6 +16,8 @@ import { useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension
 import { useCorsPolicy } from './plugins/useCorsPolicy.js';
 import { useCsrfPrevention } from './plugins/useCsrfPrevention.js';
 import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
+import { useIncrementalDelivery } from './plugins/useIncrementalDelivery.js';
+import { useMaskedIncrementalErrors } from './plugins/useMaskedIncrementalErrors.js';
 import { useMetrics } from './plugins/useMetrics.js';
 import { PERSISTED_OPERATION_PARAMS, usePersistedOperationsOnly } from './plugins/usePersistedOperationsOnly.js';
 import { useQueryLimits } from './plugins/useQueryLimits.js';
@@ -58,6 +60,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   const documents =
     config.documentCache.maxBytes > 0 ? createDocumentCache({ ...config.documentCache, observer: deps.metrics }) : undefined;
   if (documents) deps.metrics?.watchDocumentCache(() => documents.bytes);
+  const logging = quietExpectedErrors(deps.logger);
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     // Yoga's default keeps 1,024 parsed documents whatever their size: bounded in bytes instead.
@@ -65,7 +68,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     healthCheckEndpoint: UNMATCHABLE_PATH,
-    logging: quietExpectedErrors(deps.logger),
+    logging,
     context: ({ request }) =>
       createContext(deps.client, deps.data, {
         signal: request.signal,
@@ -77,11 +80,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
     maskedErrors: {
       // Never attach original errors to responses, whatever NODE_ENV says: they may carry internals.
       isDev: false,
-      maskError(error, message) {
-        const gatewayError = findGatewayError(error);
-        if (gatewayError) return toGraphQLError(gatewayError, isLocated(error) ? error : undefined);
-        return maskError(error, message, false);
-      },
+      maskError: maskGatewayError,
     },
     graphiql: config.graphiql
       ? {
@@ -112,8 +111,17 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...(config.persistedOperations ? [usePersistedOperationsOnly({ operations: config.persistedOperations })] : []),
       ...useQueryLimits({ limits: config.limits, blockFieldSuggestions: !config.introspection }),
+      ...useIncrementalDelivery(),
+      useMaskedIncrementalErrors({ maskError: maskGatewayError, onMasked: (error) => logging.error(error) }),
     ],
   });
+}
+
+/** What a client sees of an error: a GatewayError with its code, anything else as `Unexpected error.`. */
+function maskGatewayError(error: unknown, message: string): Error {
+  const gatewayError = findGatewayError(error);
+  if (gatewayError) return toGraphQLError(gatewayError, isLocated(error) ? error : undefined);
+  return maskError(error, message, false);
 }
 
 /**
