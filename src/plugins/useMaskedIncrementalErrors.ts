@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { onEveryPayload, type IncrementalPart } from './completeResult.js';
 
 export interface MaskedIncrementalErrorsOptions {
@@ -19,10 +19,10 @@ export interface MaskedIncrementalErrorsOptions {
  */
 export function useMaskedIncrementalErrors({ maskError, onMasked, message = 'Unexpected error.' }: MaskedIncrementalErrorsOptions): Plugin {
   const mask = (error: GraphQLError): GraphQLError => {
-    const masked = maskError(error, message);
-    if (masked !== error) onMasked?.(error);
     // Masking returns a GraphQLError (or its serialisable stand-in), as for top-level errors.
-    return masked as GraphQLError;
+    const masked = maskError(error, message) as GraphQLError;
+    if (masked !== error) onMasked?.(error);
+    return withoutInternalExtensions(masked);
   };
   return {
     onExecute() {
@@ -36,4 +36,21 @@ export function useMaskedIncrementalErrors({ maskError, onMasked, message = 'Une
       };
     },
   };
+}
+
+/**
+ * Yoga strips its internal extensions (`http`, `unexpected`) from top-level errors as it serialises
+ * them, not from incremental ones: done here.
+ */
+function withoutInternalExtensions(error: GraphQLError): GraphQLError {
+  const extensions = error.extensions ?? {};
+  if (!('http' in extensions) && !('unexpected' in extensions)) return error;
+  const { http: _http, unexpected: _unexpected, ...kept } = extensions;
+  return createGraphQLError(error.message, {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    ...(error.source ? { source: error.source } : {}),
+    ...(error.positions ? { positions: error.positions } : {}),
+    ...(error.path ? { path: error.path } : {}),
+    extensions: kept,
+  });
 }
