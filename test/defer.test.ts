@@ -1,3 +1,8 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { meros } from 'meros/browser';
 import { describe, expect, it } from 'vitest';
 import { defaultResponder } from './helpers/fakeBraze.js';
 import { sampleValue } from './helpers/prometheus.js';
@@ -276,5 +281,44 @@ describe('metrics count the errors of incremental payloads', () => {
       { headers: metered.gateway.authHeaders },
     );
     expect((await scrape()) - before).toBe(1);
+  });
+});
+
+describe('persisted-operations mode', () => {
+  // A manifest of its own: the committed one is generated from test/operations by codegen.
+  const deferredDocument = `query DeferredDashboard { fast: eventSeries(event: "fast", length: 2, endingAt: "${ENDING_AT}") { total } ... @defer { slow: eventSeries(event: "slow", length: 3, endingAt: "${ENDING_AT}") { total } } }`;
+  const id = `sha256:${createHash('sha256').update(deferredDocument).digest('hex')}`;
+  const manifest = join(mkdtempSync(join(tmpdir(), 'defer-manifest-')), 'persisted-documents.json');
+  writeFileSync(manifest, JSON.stringify({ [id]: deferredDocument }));
+  const persisted = useGatewayWithFakeBraze({ PERSISTED_OPERATIONS_FILE: manifest });
+
+  const send = (body: Record<string, unknown>, accept: string) =>
+    fetch(persisted.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept, ...persisted.gateway.authHeaders },
+      body: JSON.stringify(body),
+    });
+
+  it('a deferred operation in the manifest, sent by documentId, is answered in parts', async () => {
+    const parts = await meros<Payload>(await send({ documentId: id }, 'multipart/mixed'));
+    if (parts instanceof Response) throw new Error(`not multipart: ${await parts.text()}`);
+    const payloads: Payload[] = [];
+    for await (const part of parts) payloads.push(part.body as Payload);
+    expect(payloads.map((payload) => payload.data ?? payload.incremental?.[0]?.data)).toEqual([{ fast: { total: 3 } }, { slow: { total: 6 } }]);
+    expect(persisted.braze.seriesCalls).toHaveLength(2);
+  });
+
+  it('the same document sent as a query is refused as in any persisted-operations mode', async () => {
+    const response = await send({ query: deferredDocument }, 'multipart/mixed');
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('"code":"PERSISTED_QUERY_ID_REQUIRED"');
+    expect(persisted.braze.calls).toEqual([]);
+  });
+
+  it('by documentId without a streaming Accept: INCREMENTAL_DELIVERY_NOT_ACCEPTED, no upstream call', async () => {
+    const response = await send({ documentId: id }, 'application/json');
+    expect(response.status).toBe(406);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('INCREMENTAL_DELIVERY_NOT_ACCEPTED');
+    expect(persisted.braze.calls).toEqual([]);
   });
 });
