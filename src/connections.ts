@@ -34,9 +34,36 @@ function isBeingAnswered({ request, response }: ConnectionState): boolean {
   return request !== undefined && response !== undefined && request.complete && !response.writableFinished;
 }
 
-/** Being answered, and nothing sent yet: the gateway (a slow Braze) is silent, not the client. */
-function isGatewayWorking(state: ConnectionState): boolean {
-  return isBeingAnswered(state) && state.response?.headersSent === false;
+/**
+ * Being answered, and nothing waits for the client to read: nothing sent yet (a slow Braze), or, for
+ * an answer sent in parts (@defer, @stream), all sent so far has gone and the next part is not ready.
+ * The gateway is silent, not the client.
+ */
+function isGatewayWorking(state: ConnectionState, socket: Socket): boolean {
+  if (!isBeingAnswered(state) || !state.response) return false;
+  return !state.response.headersSent || (socket.writableLength === 0 && !state.response.writableNeedDrain);
+}
+
+/**
+ * The server adapter turns the socket's inactivity timeout off (setTimeout(0)) before it streams an
+ * answer in parts, which would let a client that stops reading hold its socket forever (and, being
+ * answered, never be evicted). While `response` is under way, that request is ignored: the idle
+ * timeout stays, and the 'timeout' handler tells a client that does not read from a gateway
+ * between parts. Node's own settings (the keep-alive timeout after the answer) pass as before.
+ */
+function keepIdleTimeoutWhileAnswering(socket: Socket, response: ServerResponse): void {
+  const setTimeout = socket.setTimeout;
+  // `socket.setTimeout(0)` from a caller that is not Node's server, while `response` is being written.
+  const keepingTimeout = function (this: Socket, timeoutMs: number, callback?: () => void): Socket {
+    if (timeoutMs === 0 && !response.writableFinished) return this;
+    return setTimeout.call(this, timeoutMs, callback);
+  };
+  socket.setTimeout = keepingTimeout as Socket['setTimeout'];
+  const restore = (): void => {
+    if (socket.setTimeout === keepingTimeout) socket.setTimeout = setTimeout;
+  };
+  response.once('finish', restore);
+  response.once('close', restore);
 }
 
 /**
@@ -63,7 +90,7 @@ export function guardConnections(server: Server, limits: ServerLimits): void {
     const state = connections.get(socket);
     // Otherwise the client is silent while the gateway waits for its request, the rest of its body, or
     // for it to read the answer.
-    if (state !== undefined && isGatewayWorking(state)) return;
+    if (state !== undefined && isGatewayWorking(state, socket)) return;
     socket.destroy();
   });
 
@@ -90,6 +117,7 @@ export function guardConnections(server: Server, limits: ServerLimits): void {
     if (state === undefined) return;
     state.request = request;
     state.response = response;
+    keepIdleTimeoutWhileAnswering(socket, response);
     response.once('finish', () => {
       if (state.response === response) {
         state.request = undefined;

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'QUERY_TOO_COMPLEX'
   | 'PERSISTED_QUERY_ID_REQUIRED'
   | 'PERSISTED_QUERY_NOT_IN_LIST'
+  | 'INCREMENTAL_DELIVERY_NOT_ACCEPTED'
   | 'BAD_USER_INPUT'
   | 'RESULT_OUT_OF_RANGE'
   | 'TOO_MANY_UPSTREAM_CALLS'
@@ -119,6 +120,22 @@ export class PersistedOperationError extends GatewayError {
   }
   override http(): { status: number } {
     return { status: 400 };
+  }
+}
+
+/**
+ * The operation uses @defer or @stream, whose answer comes in parts, and the request's Accept takes
+ * neither multipart/mixed nor text/event-stream. Refused before execution: no upstream call.
+ */
+export class IncrementalDeliveryNotAcceptedError extends GatewayError {
+  readonly code = 'INCREMENTAL_DELIVERY_NOT_ACCEPTED';
+  constructor() {
+    super(
+      'This operation uses @defer or @stream, whose answer comes in parts: send Accept: multipart/mixed (or text/event-stream), or remove the directives',
+    );
+  }
+  override http(): { status: number } {
+    return { status: 406 };
   }
 }
 

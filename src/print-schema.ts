@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { printSubgraphSchema } from '@apollo/subgraph';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './schema/builder.js';
 import { schema } from './schema/index.js';
 
@@ -10,10 +11,20 @@ export const SUBGRAPH_FILE = fileURLToPath(new URL('../schema/subgraph.graphql',
 
 /**
  * The client-facing SDL: the same types without federation's plumbing, sorted so that reordering code
- * does not churn the committed file. Frontends and codegen read this one.
+ * does not churn the committed file. Frontends and codegen read this one. It declares @defer and
+ * @stream as the gateway serves them, so codegen accepts deferred documents.
  */
 export function printClientSchema(): string {
-  return `${printSchema(lexicographicSortSchema(builder.toSchema()))}\n`;
+  return `${printSchema(lexicographicSortSchema(withIncrementalDirectives(builder.toSchema())))}\n`;
+}
+
+/** The schema with @defer and @stream added, by the same plugin (and so the same definitions) the gateway serves them with. */
+function withIncrementalDirectives(clientSchema: GraphQLSchema): GraphQLSchema {
+  let withDirectives = clientSchema;
+  const onSchemaChange = useDeferStream().onSchemaChange;
+  // The hook reads only `schema` and `replaceSchema`.
+  onSchemaChange?.({ schema: clientSchema, replaceSchema: (replaced: GraphQLSchema) => (withDirectives = replaced) } as unknown as Parameters<NonNullable<typeof onSchemaChange>>[0]);
+  return withDirectives;
 }
 
 /** The subgraph SDL (with `@link` and `@key`), as a router or `rover` composes it. */

@@ -16,6 +16,8 @@ import { useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension
 import { useCorsPolicy } from './plugins/useCorsPolicy.js';
 import { useCsrfPrevention } from './plugins/useCsrfPrevention.js';
 import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
+import { useIncrementalDelivery } from './plugins/useIncrementalDelivery.js';
+import { useMaskedIncrementalErrors } from './plugins/useMaskedIncrementalErrors.js';
 import { useMetrics } from './plugins/useMetrics.js';
 import { PERSISTED_OPERATION_PARAMS, usePersistedOperationsOnly } from './plugins/usePersistedOperationsOnly.js';
 import { useQueryLimits } from './plugins/useQueryLimits.js';
@@ -75,6 +77,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
         now: instant.getTime(),
       }),
   };
+  const logging = quietExpectedErrors(deps.logger);
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     // Yoga's default keeps 1,024 parsed documents whatever their size: bounded in bytes instead.
@@ -82,7 +85,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     healthCheckEndpoint: UNMATCHABLE_PATH,
-    logging: quietExpectedErrors(deps.logger),
+    logging,
     context: ({ request }) =>
       createContext(deps.client, deps.data, {
         signal: request.signal,
@@ -95,11 +98,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
     maskedErrors: {
       // Never attach original errors to responses, whatever NODE_ENV says: they may carry internals.
       isDev: false,
-      maskError(error, message) {
-        const gatewayError = findGatewayError(error);
-        if (gatewayError) return toGraphQLError(gatewayError, isLocated(error) ? error : undefined);
-        return maskError(error, message, false);
-      },
+      maskError: maskGatewayError,
     },
     graphiql: config.graphiql
       ? {
@@ -130,8 +129,17 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...(config.persistedOperations ? [usePersistedOperationsOnly({ operations: config.persistedOperations })] : []),
       ...useQueryLimits({ limits: config.limits, blockFieldSuggestions: !config.introspection }),
+      ...useIncrementalDelivery(),
+      useMaskedIncrementalErrors({ maskError: maskGatewayError, onMasked: (error) => logging.error(error) }),
     ],
   });
+}
+
+/** What a client sees of an error: a GatewayError with its code, anything else as `Unexpected error.`. */
+function maskGatewayError(error: unknown, message: string): Error {
+  const gatewayError = findGatewayError(error);
+  if (gatewayError) return toGraphQLError(gatewayError, isLocated(error) ? error : undefined);
+  return maskError(error, message, false);
 }
 
 /**

@@ -3,6 +3,7 @@ import { DEFAULT_SERVER_LIMITS } from '../src/config/index.js';
 import { httpServerOptions } from '../src/connections.js';
 import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
 import { startTestGateway, TEST_AUTH_TOKEN, type TestGateway } from './helpers/gateway.js';
+import { readMultipart } from './helpers/incremental.js';
 import { closedWithin, openRaw, trickle, type RawConnection } from './helpers/rawSocket.js';
 
 const QUERY = '{ eventSeries(event: "e", length: 2, endingAt: "2024-01-01T00:00:00Z") { total } }';
@@ -197,5 +198,72 @@ describe('SERVER_MAX_CONNECTIONS', () => {
     } finally {
       release();
     }
+  });
+});
+
+describe('SERVER_IDLE_TIMEOUT_MS and incremental answers', () => {
+  it('a deferred answer whose slow part takes longer than the idle timeout arrives whole: the wait between parts is the gateway\'s, not the client\'s', async () => {
+    braze.respond(async (call) => {
+      if (call.query['event'] === 'slow') await new Promise((resolve) => setTimeout(resolve, 1_500));
+      return { body: defaultSeries(call.query) };
+    });
+    const running = await start({ SERVER_IDLE_TIMEOUT_MS: '300' });
+    const { received } = await readMultipart(
+      running.url,
+      `{ fast: eventSeries(event: "fast", length: 2, endingAt: "2024-01-01T00:00:00Z") { total }
+         ... @defer { slow: eventSeries(event: "slow", length: 3, endingAt: "2024-01-01T00:00:00Z") { total } } }`,
+      { headers: running.authHeaders },
+    );
+    expect(received.map(({ payload }) => payload.data ?? payload.incremental?.[0]?.data)).toEqual([{ fast: { total: 3 } }, { slow: { total: 6 } }]);
+    expect(received.at(-1)?.payload.hasNext).toBe(false);
+    // Five idle timeouts passed between the two parts.
+    expect(received[1]!.atMs - received[0]!.atMs).toBeGreaterThanOrEqual(1_200);
+  });
+});
+
+describe('a connection after an incremental answer', () => {
+  it('is closed SERVER_KEEP_ALIVE_TIMEOUT_MS (plus Node\'s 1 s) after a deferred answer ends, like after any other', async () => {
+    const { url } = await start({ SERVER_KEEP_ALIVE_TIMEOUT_MS: '1000', SERVER_IDLE_TIMEOUT_MS: '300' });
+    const client = await open(url);
+    const body = JSON.stringify({
+      query: `{ fast: eventSeries(event: "fast", length: 2, endingAt: "2024-01-01T00:00:00Z") { total } ... @defer { slow: eventSeries(event: "slow", length: 3, endingAt: "2024-01-01T00:00:00Z") { total } } }`,
+    });
+    client.socket.write(
+      [`POST ${url.pathname} HTTP/1.1`, `Host: ${url.host}`, 'Content-Type: application/json', 'Accept: multipart/mixed', `Authorization: Bearer ${TEST_AUTH_TOKEN}`, `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n'),
+    );
+    // The multipart answer's closing delimiter, then its chunked encoding's last chunk.
+    const endedAt = await new Promise<number>((resolve) => {
+      const check = (): void => {
+        if (/\r\n---\r\n4\r\n--\r\n\r\n0\r\n\r\n$/.test(client.received())) resolve(Date.now());
+        else client.socket.once('data', check);
+      };
+      check();
+    });
+    expect(client.received()).toContain('{"slow":{"total":6}}');
+    const closedAt = await closedWithin(client, 5_000);
+    expect(closedAt).toBeDefined();
+    expect(closedAt! - endedAt).toBeLessThan(3_500);
+  });
+});
+
+describe('a client that stops reading an incremental answer', () => {
+  it('is cut after SERVER_IDLE_TIMEOUT_MS once the answer waits on it: a streamed answer does not lift the idle timeout', async () => {
+    const aliases = Array.from({ length: 120 }, (_, i) => `a${i}: eventSeries(event: "big", length: 1000, endingAt: "2024-01-01T00:00:00Z") { points { time count } }`);
+    const { url } = await start({ SERVER_IDLE_TIMEOUT_MS: '300', QUERY_MAX_ALIASES: '200', QUERY_MAX_TOKENS: '100000', QUERY_MAX_COST: '10000000' });
+    const client = await open(url);
+    // Reads nothing past the first bytes: the kernel's buffers fill and the gateway's writes wait.
+    void client.firstByteAt.then(() => client.socket.pause());
+    const body = JSON.stringify({ query: `{ first: eventSeries(event: "small", length: 1, endingAt: "2024-01-01T00:00:00Z") { total } ... @defer { ${aliases.join(' ')} } }` });
+    client.socket.write(
+      [`POST ${url.pathname} HTTP/1.1`, `Host: ${url.host}`, 'Content-Type: application/json', 'Accept: multipart/mixed', `Authorization: Bearer ${TEST_AUTH_TOKEN}`, `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n'),
+    );
+    await client.firstByteAt;
+    // Ten idle timeouts without reading, then it reads again: what the gateway sent before it closed
+    // the connection is all there is, not the whole answer (about 5 MB).
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    client.socket.resume();
+    expect(await closedWithin(client, 8_000)).toBeDefined();
+    expect(client.received()).toContain('{"data":{"first":{"total":1}},"hasNext":true}');
+    expect(client.received()).not.toContain('"hasNext":false');
   });
 });

@@ -7,6 +7,7 @@ import { DEFAULT_CACHE_POLICY, DEFAULT_UPSTREAM_POLICY, loadConfig } from '../sr
 import { DataService } from '../src/data/service.js';
 import { createGatewayYoga } from '../src/yoga.js';
 import { createLogger } from '../src/logger.js';
+import { readMultipart } from './helpers/incremental.js';
 
 /** A client with a bug: what the gateway does with an error it did not expect. */
 class BuggyClient extends BrazeClient {
@@ -48,6 +49,45 @@ describe('unexpected errors', () => {
         ],
       });
       expect(body).not.toContain('internal detail');
+      const logged = logs.filter((l) => l.includes('internal detail'));
+      expect(logged.length).toBeGreaterThan(0);
+      expect(JSON.parse(logged[0] ?? '{}').level).toBe('error');
+    } finally {
+      server.close();
+      await dispatcher.close();
+    }
+  });
+
+  it('in a deferred part too: masked in its incremental payload, logged at error level, the rest of the answer intact', async () => {
+    const logs: string[] = [];
+    const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
+    const dispatcher = new Agent();
+    const client = new BuggyClient({ endpoint: new URL('http://127.0.0.1:9'), apiKey: 'k', dispatcher, policy: DEFAULT_UPSTREAM_POLICY, logger });
+    const data = new DataService(client, undefined, DEFAULT_CACHE_POLICY, logger);
+    const yoga = createGatewayYoga(loadConfig({ NODE_ENV: 'development' }), { client, data, logger, simulated: false });
+    const server = createServer(yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { received } = await readMultipart(
+        new URL(`http://127.0.0.1:${port}/graphql`),
+        '{ good: eventSeries(event: "ok", length: 1) { total } ... @defer { bad: eventSeries(event: "bug", length: 1) { total } } }',
+      );
+      expect(received.map(({ payload }) => payload)).toEqual([
+        { data: { good: { total: 5 } }, hasNext: true },
+        {
+          incremental: [
+            {
+              data: { bad: null },
+              path: [],
+              errors: [{ message: 'Unexpected error.', locations: [{ line: 1, column: 68 }], path: ['bad'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+            },
+          ],
+          hasNext: false,
+          extensions: { brazeCache: { hits: 0, shared: 0, misses: 1, coalesced: 0, maxAgeSeconds: 0 } },
+        },
+      ]);
+      expect(JSON.stringify(received)).not.toContain('internal detail');
       const logged = logs.filter((l) => l.includes('internal detail'));
       expect(logged.length).toBeGreaterThan(0);
       expect(JSON.parse(logged[0] ?? '{}').level).toBe('error');

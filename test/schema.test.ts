@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, getIntrospectionQuery, graphqlSync, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema, getIntrospectionQuery, graphqlSync, lexicographicSortSchema, parse, printSchema, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { printClientSchema, printSubgraphSdl, SCHEMA_FILE, SUBGRAPH_FILE } from '../src/print-schema.js';
 import { schema } from '../src/schema/index.js';
@@ -14,6 +14,16 @@ describe('the committed SDL', () => {
     expect(sdl).toBe(printSubgraphSdl());
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])');
     expect(sdl).toMatch(/type CustomEvent\s+@key\(fields: "name"\)/);
+  });
+
+  it('declares @defer and @stream, so a frontend\'s codegen accepts deferred documents', () => {
+    const committed = buildSchema(readFileSync(SCHEMA_FILE, 'utf8'));
+    const deferred = parse(`query {
+      fast: eventSeries(event: "e", length: 1) { total }
+      ... @defer(label: "slow") { slow: eventSeries(event: "e", length: 30) { total } }
+      segments(first: 3) { nodes @stream(initialCount: 1) { id } }
+    }`);
+    expect(validate(committed, deferred).map((error) => error.message)).toEqual([]);
   });
 
   it('the client SDL carries no federation plumbing', () => {

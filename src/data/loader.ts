@@ -56,19 +56,19 @@ export function createRequestLoader(service: DataService, { signal, maxCalls, by
     });
   };
 
-  const loaders = new Map<string, DataLoader<unknown, Loaded<unknown>, string>>();
-  const loaderFor = <Call, Answer>(endpoint: Endpoint<Call, Answer>): DataLoader<Call, Loaded<Answer>, string> => {
+  const loaders = new Map<string, DataLoader<unknown, Pending<unknown>, string>>();
+  const loaderFor = <Call, Answer>(endpoint: Endpoint<Call, Answer>): DataLoader<Call, Pending<Answer>, string> => {
     let loader = loaders.get(endpoint.name);
     if (!loader) {
-      const created = new DataLoader<Call, Loaded<Answer>, string>((calls) => batch(endpoint, calls), { cacheKeyFn: (call) => endpoint.key(call) });
-      loader = created as unknown as DataLoader<unknown, Loaded<unknown>, string>;
+      const created = new DataLoader<Call, Pending<Answer>, string>((calls) => batch(endpoint, calls), { cacheKeyFn: (call) => endpoint.key(call) });
+      loader = created as unknown as DataLoader<unknown, Pending<unknown>, string>;
       loaders.set(endpoint.name, loader);
     }
     // Loaders are registered under their endpoint's name, so this one was made for this endpoint.
-    return loader as unknown as DataLoader<Call, Loaded<Answer>, string>;
+    return loader as unknown as DataLoader<Call, Pending<Answer>, string>;
   };
 
-  function batch<Call, Answer>(endpoint: Endpoint<Call, Answer>, calls: readonly Call[]): Promise<(Loaded<Answer> | Error)[]> {
+  function batch<Call, Answer>(endpoint: Endpoint<Call, Answer>, calls: readonly Call[]): Promise<Pending<Answer>[]> {
     // DataLoader hands over each distinct key once; loads of a key already asked for never get here.
     stats.distinct += calls.length;
     const answers = new Map<Call, Promise<Loaded<Answer>>>();
@@ -89,7 +89,7 @@ export function createRequestLoader(service: DataService, { signal, maxCalls, by
         const whole = fetch(endpoint, covering);
         if (group.includes(covering)) answers.set(covering, whole);
         // A call none of the group is: a later load of exactly it in this request gets this answer too.
-        else loaderFor(endpoint).prime(covering, whole);
+        else loaderFor(endpoint).prime(covering, pending(whole));
         for (const call of group) {
           if (call === covering) continue;
           answers.set(
@@ -105,16 +105,35 @@ export function createRequestLoader(service: DataService, { signal, maxCalls, by
         }
       }
     }
-    // A failed call becomes that key's Error, so only the fields asking for it fail.
-    return Promise.all(calls.map((call) => answers.get(call)!.catch((error: unknown) => toError(error))));
+    // Each answer is handed over as it comes: a field waits for its own call, not for the batch's
+    // slowest (with @defer, a fast field and a slow deferred one load in the same batch). A failed
+    // call fails only the fields asking for it.
+    return Promise.resolve(calls.map((call) => pending(answers.get(call)!)));
   }
 
   return {
     load(endpoint, call) {
       stats.loads++;
-      return loaderFor(endpoint).load(call);
+      return loaderFor(endpoint)
+        .load(call)
+        .then(({ answer }) => answer);
     },
   };
+}
+
+/**
+ * An answer still on its way, boxed so that DataLoader (which settles a batch's loads together)
+ * hands it over at once; every load of the key shares the box, failures included.
+ */
+interface Pending<Answer> {
+  readonly answer: Promise<Loaded<Answer>>;
+}
+
+function pending<Answer>(answer: Promise<Loaded<Answer>>): Pending<Answer> {
+  const failingWithErrors = answer.catch((error: unknown) => Promise.reject(toError(error)));
+  // Its loads handle a failure; until they attach (a microtask later) it must not count as unhandled.
+  failingWithErrors.catch(() => undefined);
+  return { answer: failingWithErrors };
 }
 
 function toError(error: unknown): Error {

@@ -2,6 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { BucketName } from '../braze/buckets.js';
 import type { BucketStatus } from '../braze/client.js';
 import type { RateLimitSnapshot } from '../braze/rateLimit.js';
+import { onCompleteResult } from './completeResult.js';
 
 export interface BrazeRateLimitExtensionOptions {
   /** Reads the latest state of each of Braze's rate-limit buckets. */
@@ -14,22 +15,24 @@ export interface BrazeRateLimitExtensionOptions {
  * Adds `extensions.brazeRateLimit` to every GraphQL response once Braze has reported a bucket, read
  * after execution so it includes this request's own calls: the export bucket's `{ limit, remaining,
  * resetAt }` at the top (as before buckets were told apart) and every reported bucket under `buckets`.
- * Clients can slow down before a bucket runs dry instead of after.
+ * Clients can slow down before a bucket runs dry instead of after. With @defer or @stream, it is on the
+ * last payload (`hasNext: false`).
  */
 export function useBrazeRateLimitExtension({ buckets, key = 'brazeRateLimit' }: BrazeRateLimitExtensionOptions): Plugin {
   return {
     onExecute() {
       return {
-        onExecuteDone({ result, setResult }) {
-          if (!('data' in result || 'errors' in result)) return;
-          const reported = Object.entries(buckets()).flatMap(([name, { rateLimit }]) => (rateLimit ? [[name, view(rateLimit)] as const] : []));
-          if (reported.length === 0) return;
-          const exportBucket = buckets().export.rateLimit;
-          setResult({
-            ...result,
-            extensions: { ...result.extensions, [key]: { ...(exportBucket ? view(exportBucket) : {}), buckets: Object.fromEntries(reported) } },
-          });
-        },
+        // With @defer or @stream, on the last payload: after all the request's own calls.
+        onExecuteDone: (payload) =>
+          onCompleteResult(payload, (result, setResult) => {
+            const reported = Object.entries(buckets()).flatMap(([name, { rateLimit }]) => (rateLimit ? [[name, view(rateLimit)] as const] : []));
+            if (reported.length === 0) return;
+            const exportBucket = buckets().export.rateLimit;
+            setResult({
+              ...result,
+              extensions: { ...result.extensions, [key]: { ...(exportBucket ? view(exportBucket) : {}), buckets: Object.fromEntries(reported) } },
+            });
+          }),
       };
     },
   };

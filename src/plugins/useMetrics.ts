@@ -1,7 +1,8 @@
 import type { ExecutionResult } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 import type { LoadStats } from '../data/loader.js';
 import type { GatewayMetrics } from '../metrics.js';
+import { onCompleteResult, type IncrementalPayload } from './completeResult.js';
 
 export interface MetricsOptions {
   metrics: GatewayMetrics;
@@ -28,26 +29,41 @@ export function useMetrics({ metrics, endpoint = '/metrics' }: MetricsOptions): 
     },
     onExecute({ args }) {
       return {
-        onExecuteDone() {
-          // What the request's loader avoided, counted as its loads happened.
-          const stats = (args.contextValue as { loadStats?: LoadStats }).loadStats;
-          if (!stats) return;
-          if (stats.loads > stats.distinct) metrics.saved('deduplication', stats.loads - stats.distinct);
-          if (stats.coalesced > 0) metrics.saved('coalescing', stats.coalesced);
-          if (stats.sources.cache > 0) metrics.saved('cache', stats.sources.cache);
-          if (stats.sources.shared > 0) metrics.saved('sharing', stats.sources.shared);
-        },
+        // What the request's loader avoided, once all its loads have happened (with @defer or
+        // @stream, at the last payload).
+        onExecuteDone: (payload) =>
+          onCompleteResult(payload, () => {
+            const stats = (args.contextValue as { loadStats?: LoadStats }).loadStats;
+            if (!stats) return;
+            if (stats.loads > stats.distinct) metrics.saved('deduplication', stats.loads - stats.distinct);
+            if (stats.coalesced > 0) metrics.saved('coalescing', stats.coalesced);
+            if (stats.sources.cache > 0) metrics.saved('cache', stats.sources.cache);
+            if (stats.sources.shared > 0) metrics.saved('sharing', stats.sources.shared);
+          }),
       };
     },
-    onResultProcess({ result }) {
-      // Streams (defer, subscriptions) are not served by this schema; batches are off.
-      const results = (Array.isArray(result) ? result : [result]) as unknown[];
-      for (const one of results) {
-        for (const error of (one as ExecutionResult).errors ?? []) {
-          const code = error.extensions?.['code'];
-          metrics.error(typeof code === 'string' ? code : undefined);
-        }
+    onResultProcess({ result, setResult }) {
+      // An incremental response (@defer, @stream): each payload's errors, its deferred parts' included,
+      // counted as it is sent (masked by then, like a single result's). Batches are off.
+      if (isAsyncIterable(result)) {
+        setResult(
+          mapAsyncIterator(result, (payload) => {
+            const { errors = [], incremental = [] } = payload as IncrementalPayload;
+            countErrors(metrics, [...errors, ...incremental.flatMap((part) => part.errors ?? [])]);
+            return payload;
+          }),
+        );
+        return;
       }
+      const results = (Array.isArray(result) ? result : [result]) as unknown[];
+      for (const one of results) countErrors(metrics, (one as ExecutionResult).errors ?? []);
     },
   };
+}
+
+function countErrors(metrics: GatewayMetrics, errors: readonly { extensions?: Record<string, unknown> | undefined }[]): void {
+  for (const error of errors) {
+    const code = error.extensions?.['code'];
+    metrics.error(typeof code === 'string' ? code : undefined);
+  }
 }

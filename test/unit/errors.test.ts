@@ -9,6 +9,7 @@ describe('error classes', () => {
     new errors.CsrfPreventionError(['x-graphql-yoga-csrf']),
     new errors.QueryTooComplexError('too deep', 'maxDepth'),
     new errors.PersistedOperationError('PERSISTED_QUERY_NOT_IN_LIST', 'unknown'),
+    new errors.IncrementalDeliveryNotAcceptedError(),
     new errors.BadUserInputError('bad', 'event'),
     new errors.ResultOutOfRangeError('big'),
     new errors.TooManyUpstreamCallsError(50),

@@ -115,3 +115,47 @@ describe('request loader coalescing', () => {
     expect(made).toEqual(['name=y&length=3&parts=steps']);
   });
 });
+
+describe('createRequestLoader hands each answer over as it comes', () => {
+  /** A service whose calls named "slow" answer only when `release` is called. */
+  function gatedService(): { service: DataService; release: () => void } {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const service = {
+      async get<C, A>(_target: Endpoint<C, A>, call: C): Promise<Loaded<A>> {
+        if ((call as unknown as Call).name === 'slow') await gate;
+        return { answer: [] as unknown as A, fetchedAt: new Date(0), source: 'braze' };
+      },
+    };
+    // Only `get` is used by the loader.
+    return { service: service as unknown as DataService, release };
+  }
+
+  it('a fast call loaded in the same batch as a slow one is answered before the slow one is (a deferred field does not hold up the rest)', async () => {
+    const { service, release } = gatedService();
+    const loader = createRequestLoader(service, { maxCalls: 10 });
+    const order: string[] = [];
+    const fast = loader.load(endpoint(false), { name: 'fast', length: 1, parts: [] }).then(() => order.push('fast'));
+    const slow = loader.load(endpoint(false), { name: 'slow', length: 1, parts: [] }).then(() => order.push('slow'));
+    await fast;
+    expect(order).toEqual(['fast']);
+    release();
+    await slow;
+    expect(order).toEqual(['fast', 'slow']);
+  });
+
+  it('a failed call fails only its own loads, every one of them, and is made once', async () => {
+    let calls = 0;
+    const service = {
+      get(): Promise<never> {
+        calls++;
+        return Promise.reject(new Error('no'));
+      },
+    } as unknown as DataService;
+    const loader = createRequestLoader(service, { maxCalls: 10 });
+    const call = { name: 'x', length: 1, parts: [] };
+    await expect(loader.load(endpoint(false), call)).rejects.toThrow('no');
+    await expect(loader.load(endpoint(false), call)).rejects.toThrow('no');
+    expect(calls).toBe(1);
+  });
+});
