@@ -39,12 +39,14 @@ const LATENCY_MS = 20;
 const SETTLE_MS = 250;
 const RSS_EVERY_MS = 200;
 const ADDED_LATENCY_TARGET_MS = 1.5;
+/** Scenario 1c's median may exceed the upstream's latency by this much. */
+const SHARED_OVER_UPSTREAM_TARGET_MS = 3;
 const CACHE_VS_CEILING_TARGET = 0.75;
 
 // ---------------------------------------------------------------------------------------------------
 // Scenarios
 
-type Endpoint = 'upstream' | 'gatewayNoCache' | 'gatewayCache' | 'ceiling';
+type Endpoint = 'upstream' | 'gatewayNoCache' | 'gatewayCache' | 'ceiling' | 'apollo';
 
 interface Scenario {
   readonly id: string;
@@ -131,6 +133,24 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'one `eventSeries`, cache off',
     endpoint: 'gatewayNoCache',
     connections: 1,
+    query: ONE,
+    check: expectSeries({ s: 30 }),
+  },
+  {
+    // Many clients asking the same series while the cache is off: in-flight sharing makes few calls,
+    // and nothing on the path may queue them (judged against 1p and the upstream's latency).
+    id: '1c',
+    name: 'one `eventSeries`, cache off, 50 connections',
+    endpoint: 'gatewayNoCache',
+    connections: 50,
+    query: ONE,
+    check: expectSeries({ s: 30 }),
+  },
+  {
+    id: '1p',
+    name: 'peer: scenario 1c on Apollo Server 5 + RESTDataSource (one call per request, no sharing)',
+    endpoint: 'apollo',
+    connections: 50,
     query: ONE,
     check: expectSeries({ s: 30 }),
   },
@@ -403,6 +423,23 @@ function report(rows: readonly Row[], exact: Precise | undefined): string {
         (precise === undefined
           ? `${coarse.toFixed(2)} ms (autocannon p50s)`
           : `${precise.toFixed(3)} ms from the precise p50s (judged on this); autocannon's integer p50s give ${coarse.toFixed(2)} ms`),
+    );
+  }
+  const shared = row('1c');
+  const peer = row('1p');
+  if (shared) {
+    lines.push(
+      `- Scenario 1c p50 ≤ upstream + ${SHARED_OVER_UPSTREAM_TARGET_MS} ms (${LATENCY_MS + SHARED_OVER_UPSTREAM_TARGET_MS} ms): ` +
+        `${mark(shared.result.p50 <= LATENCY_MS + SHARED_OVER_UPSTREAM_TARGET_MS)} — ${shared.result.p50} ms` +
+        (peer ? ` (peer 1p: ${peer.result.p50} ms)` : ''),
+    );
+  }
+  if (shared && peer) {
+    const ratio = shared.result.rps / peer.result.rps;
+    lines.push(
+      `- Scenario 1c requests/s ≥ the peer's (1p, Apollo Server + RESTDataSource): ${mark(ratio >= 1)} — ` +
+        `${shared.result.rps.toFixed(0)} / ${peer.result.rps.toFixed(0)} req/s (×${ratio.toFixed(2)}), ` +
+        `${shared.callsPerRequest.toFixed(2)} vs ${peer.callsPerRequest.toFixed(2)} upstream calls per request`,
     );
   }
   const exactly = (id: string, expected: number, why: string) => {
