@@ -3,7 +3,8 @@
 // machine. Prints a markdown table and a Targets section computed from its numbers.
 //
 // Environment: BENCH_SECONDS (10) per scenario, after a 1 s warm-up that is not measured;
-// BENCH_PRECISE_REQUESTS (300) for the sequential p50 of scenarios 0 and 1.
+// BENCH_PRECISE_REQUESTS (300) for the sequential p50 of scenarios 0 and 1; BENCH_SCENARIOS (all): a
+// comma-separated list of scenario ids to run, for iterating on one path (targets need their scenarios).
 //
 // How a scenario is measured: warm-up (1 s, discarded), settle, read the upstream's call counter, run
 // autocannon for BENCH_SECONDS, then drain (no new requests; in-flight ones finish), settle, read the
@@ -36,6 +37,7 @@ const SECONDS = numberEnv('BENCH_SECONDS', 10, 1);
 const WARMUP_SECONDS = 1;
 const PRECISE_REQUESTS = Math.floor(numberEnv('BENCH_PRECISE_REQUESTS', 300, 10));
 const LATENCY_MS = 20;
+const ONLY = process.env['BENCH_SCENARIOS']?.split(',').map((id) => id.trim()).filter((id) => id !== '');
 const SETTLE_MS = 250;
 const RSS_EVERY_MS = 200;
 const ADDED_LATENCY_TARGET_MS = 1.5;
@@ -496,10 +498,11 @@ async function main(): Promise<void> {
   let exact: Precise | undefined;
   try {
     for (const scenario of SCENARIOS) {
+      if (ONLY !== undefined && !ONLY.includes(scenario.id)) continue;
       process.stderr.write(`bench: scenario ${scenario.id}: ${scenario.name}, ${scenario.connections} connection(s), ${SECONDS} s …\n`);
       rows.push(await measure(target, scenario));
-      if (scenario.id === '1') {
-        const up = rows[0]!.result.p50;
+      if (scenario.id === '1' && rows[0]?.scenario.id === '0') {
+        const up = rows[0].result.p50;
         const gw = rows[1]!.result.p50;
         if (Number.isInteger(up) || Number.isInteger(gw)) {
           process.stderr.write(`bench: autocannon p50s are whole ms (${up}, ${gw}): precise p50 over ${PRECISE_REQUESTS} sequential pairs …\n`);
