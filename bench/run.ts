@@ -248,6 +248,11 @@ interface Row {
   readonly sampleProblem: string | undefined;
   readonly peakRssMiB: number | undefined;
   readonly childCpuPercent: number | undefined;
+  /**
+   * The target's CPU time per completed request, in µs: steadier than req/s on a shared machine, where
+   * other processes take turns on the cores (the target's own upstream, the fake Braze, included).
+   */
+  readonly cpuMicrosPerRequest: number | undefined;
   readonly loadgenCpuPercent: number;
 }
 
@@ -306,6 +311,10 @@ async function measure(target: Target, scenario: Scenario): Promise<Row> {
     callsPerRequest: result.completed > 0 ? (after - before) / result.completed : Number.NaN,
     sampleProblem,
     peakRssMiB,
+    cpuMicrosPerRequest:
+      childCpuBefore === undefined || childCpuAfter === undefined || result.completed === 0
+        ? undefined
+        : ((childCpuAfter - childCpuBefore) * 1e6) / result.completed,
     childCpuPercent:
       childCpuBefore === undefined || childCpuAfter === undefined ? undefined : ((childCpuAfter - childCpuBefore) / wallSeconds) * 100,
     loadgenCpuPercent: ((loadgenCpu.user + loadgenCpu.system) / 1e6 / wallSeconds) * 100,
@@ -378,8 +387,8 @@ function report(rows: readonly Row[], exact: Precise | undefined): string {
     `Machine: ${cpus().length} cores, Node ${process.version}, autocannon ${autocannonVersion}; ${SECONDS} s per scenario ` +
       `after a ${WARMUP_SECONDS} s warm-up; upstream latency ${LATENCY_MS} ms fixed. Load generator and target share the machine.`,
     '',
-    '| # | scenario | conns | req/s | p50 ms | p99 ms | upstream calls / request | non-2xx | errors | GraphQL errors | sample | peak RSS MiB | CPU % target / loadgen |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|',
+    '| # | scenario | conns | req/s | p50 ms | p99 ms | upstream calls / request | non-2xx | errors | GraphQL errors | sample | peak RSS MiB | CPU % target / loadgen | target CPU µs / request |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|',
   ];
   for (const r of rows) {
     const s = r.scenario;
@@ -387,7 +396,7 @@ function report(rows: readonly Row[], exact: Precise | undefined): string {
       `| ${s.id} | ${s.name} | ${s.connections} | ${fmt(r.result.rps, 0)} | ${fmt(r.result.p50, 2)} | ${fmt(r.result.p99, 2)} | ` +
         `${fmt(r.callsPerRequest, 2)} (${r.upstreamCallsDelta}/${r.result.completed}) | ${r.result.non2xx} | ${r.result.errors} | ` +
         `${r.result.bodiesWithErrors} | ${r.sampleProblem === undefined ? 'ok' : 'BAD'} | ${fmt(r.peakRssMiB, 1)} | ` +
-        `${fmt(r.childCpuPercent, 0)} / ${fmt(r.loadgenCpuPercent, 0)} |`,
+        `${fmt(r.childCpuPercent, 0)} / ${fmt(r.loadgenCpuPercent, 0)} | ${fmt(r.cpuMicrosPerRequest, 0)} |`,
     );
   }
   lines.push(
@@ -395,7 +404,7 @@ function report(rows: readonly Row[], exact: Precise | undefined): string {
     'req/s: responses within the measured window ÷ its length. p50/p99: autocannon (1 ms resolution). Upstream calls / request: ' +
       'delta of the upstream\'s /__calls ÷ requests completed (the run drains, so the division is exact). GraphQL errors: 2xx ' +
       'bodies containing "errors"; sample: the first 2xx body parsed and checked in full. CPU: the target process (all its ' +
-      'threads) and this load generator, per cent of one core.',
+      'threads) and this load generator, per cent of one core; target CPU per request: its CPU time (from /proc, 10 ms ticks) ÷ requests completed.',
   );
   for (const r of rows) {
     if (r.sampleProblem !== undefined) lines.push(`- scenario ${r.scenario.id} sample: ${r.sampleProblem}`);
