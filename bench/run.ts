@@ -472,6 +472,14 @@ function report(rows: readonly Row[], exact: Precise | undefined): string {
       `- Scenario 5 ≥ ${CACHE_VS_CEILING_TARGET * 100}% of the ceiling's requests/s (6b, bare yoga): ${mark(ratio >= CACHE_VS_CEILING_TARGET)} — ` +
         `${(ratio * 100).toFixed(1)}% (${cached.result.rps.toFixed(0)} / ${ceiling.result.rps.toFixed(0)} req/s)`,
     );
+    if (cached.cpuMicrosPerRequest !== undefined && ceiling.cpuMicrosPerRequest !== undefined) {
+      // Steadier when other processes share the cores: the rates the two would reach on equal CPU.
+      const byCpu = ceiling.cpuMicrosPerRequest / cached.cpuMicrosPerRequest;
+      lines.push(
+        `  - for information, by CPU time per request (${cached.cpuMicrosPerRequest.toFixed(0)} / ${ceiling.cpuMicrosPerRequest.toFixed(0)} µs): ` +
+          `${(byCpu * 100).toFixed(1)}% (${byCpu >= CACHE_VS_CEILING_TARGET ? 'would pass' : 'would miss'})`,
+      );
+    }
     if (gatewayTypename) {
       const other = cached.result.rps / gatewayTypename.result.rps;
       lines.push(
