@@ -17,5 +17,7 @@ export interface TargetInfo {
   readonly gatewayCache: string;
   /** GraphQL endpoint of a bare graphql-yoga answering `{ __typename }` (BENCH_TARGET=all only). */
   readonly ceiling?: string;
+  /** GraphQL endpoint of the peer: Apollo Server 5 + RESTDataSource over the same upstream (bench/peers/apolloRest.ts; BENCH_TARGET=all only). */
+  readonly apollo?: string;
   readonly pid: number;
 }

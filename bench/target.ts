@@ -3,13 +3,14 @@
 //   - the fake Braze (test/helpers/fakeBraze.ts) with a fixed latency, recording nothing but its call
 //     count, which it serves at GET /__calls ({"calls": n});
 //   - BENCH_TARGET=all (default): two gateways against it, one with CACHE_ENABLED=false and one with
-//     CACHE_ENABLED=true, plus a "ceiling": a bare graphql-yoga with a trivial schema and no gateway plugins;
+//     CACHE_ENABLED=true, plus a "ceiling": a bare graphql-yoga with a trivial schema and no gateway plugins,
+//     and a peer: Apollo Server 5 with a RESTDataSource over the same upstream (bench/peers/apolloRest.ts);
 //   - BENCH_TARGET=cache: only the cache-on gateway (the RSS run measures this process alone).
 //
 // Environment: BENCH_UPSTREAM_LATENCY_MS (20); BENCH_CACHE_MAX_ENTRIES (unset: the gateway's default),
 // given to the cache-on gateway as CACHE_MAX_ENTRIES.
 //
-// Prints one JSON line on stdout, { upstream, gatewayNoCache?, gatewayCache, ceiling?, pid } (TargetInfo in
+// Prints one JSON line on stdout, { upstream, gatewayNoCache?, gatewayCache, ceiling?, apollo?, pid } (TargetInfo in
 // bench/protocol.ts), then serves until SIGTERM/SIGINT or until the parent's IPC channel closes, so it
 // never outlives the parent however the parent ends. Everything listens on 127.0.0.1 only.
 import { createServer, type Server } from 'node:http';
@@ -19,6 +20,7 @@ import { startServer, type RunningGateway } from '../src/startServer.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeBraze, type FakeBraze } from '../test/helpers/fakeBraze.js';
+import { startApolloRestPeer, type ApolloRestPeer } from './peers/apolloRest.js';
 import { BENCH_TOKEN, type TargetInfo } from './protocol.js';
 
 const MODE = process.env['BENCH_TARGET'] ?? 'all';
@@ -32,6 +34,7 @@ const CACHE_MAX_ENTRIES = process.env['BENCH_CACHE_MAX_ENTRIES'];
 const gateways: RunningGateway[] = [];
 const servers: Server[] = [];
 let braze: FakeBraze | undefined;
+let apollo: ApolloRestPeer | undefined;
 let stopping = false;
 function stop(): void {
   if (stopping) return;
@@ -39,7 +42,7 @@ function stop(): void {
   // Draining should take well under a second; never let a stuck socket keep this process alive.
   setTimeout(() => process.exit(1), 5000).unref();
   void (async () => {
-    await Promise.allSettled(gateways.map((gateway) => gateway.close(1000)));
+    await Promise.allSettled([...gateways.map((gateway) => gateway.close(1000)), apollo?.close()]);
     await braze?.close();
     for (const server of servers) {
       server.closeAllConnections();
@@ -105,11 +108,15 @@ if (MODE === 'all') {
   servers.unshift(ceiling);
 }
 
+// The peer the cache-off scenario is compared with.
+if (MODE === 'all') apollo = await startApolloRestPeer(upstreamUrl, BENCH_TOKEN);
+
 const info: TargetInfo = {
   upstream: upstreamUrl,
   ...(noCache ? { gatewayNoCache: noCache.url.href } : {}),
   gatewayCache: withCache.url.href,
   ...(ceiling ? { ceiling: `http://127.0.0.1:${(ceiling.address() as AddressInfo).port}/graphql` } : {}),
+  ...(apollo ? { apollo: apollo.url } : {}),
   pid: process.pid,
 };
 process.stdout.write(`${JSON.stringify(info)}\n`);

@@ -20,6 +20,7 @@ import { BUCKETS, type BucketName } from './buckets.js';
 import { createRedactor, truncate, type Redact } from '../redact.js';
 import { RateLimitTracker, type RateLimitSnapshot } from './rateLimit.js';
 import { countCallsWhenSent } from './rateLimitInterceptor.js';
+import { callDeadline, type CallDeadline } from './deadline.js';
 import { backoffDelay, isRetryable } from './retry.js';
 
 const USER_AGENT = 'braze-analytics-gateway';
@@ -140,11 +141,28 @@ export class BrazeClient {
    * backoff wait stop.
    */
   async call<T>(request: BrazeRequest<T>, signal?: AbortSignal): Promise<T> {
-    const { policy, logger } = this.#options;
+    const { policy } = this.#options;
     const { tracker, dispatcher } = this.#buckets[request.bucket];
     const path = `${this.#options.endpoint.pathname.replace(/\/+$/, '')}${request.path}?${request.params.toString()}`;
-    const deadline = AbortSignal.timeout(policy.timeoutMs);
-    const combined = signal ? AbortSignal.any([deadline, signal]) : deadline;
+    const deadline = callDeadline(policy.timeoutMs, signal);
+    try {
+      return await this.#attempts(request, signal, deadline, path, tracker, dispatcher);
+    } finally {
+      deadline.release();
+    }
+  }
+
+  /** The attempts of one call, until an answer, a final failure, or the deadline. */
+  async #attempts<T>(
+    request: BrazeRequest<T>,
+    signal: AbortSignal | undefined,
+    deadline: CallDeadline,
+    path: string,
+    tracker: RateLimitTracker,
+    dispatcher: Dispatcher,
+  ): Promise<T> {
+    const { policy, logger } = this.#options;
+    const combined = deadline.signal;
     const started = this.#now();
     let attempts = 0;
     let lastError: UpstreamError | undefined;
@@ -361,15 +379,15 @@ const TIMEOUT_CODES = new Map<string, TimeoutPhase>([
 /** Maps whatever the transport threw to our error classes. */
 function classify(
   caught: unknown,
-  deadline: AbortSignal,
+  deadline: Pick<CallDeadline, 'timedOut'>,
   signal: AbortSignal | undefined,
   timeoutMs: number,
 ): UpstreamError {
   if (caught instanceof UpstreamError) return caught;
-  if (signal?.aborted && !deadline.aborted) {
+  if (signal?.aborted && !deadline.timedOut) {
     return new UpstreamUnavailableError('The request was cancelled before Braze answered', undefined, { cause: caught });
   }
-  if (deadline.aborted) {
+  if (deadline.timedOut) {
     return new UpstreamTimeoutError(`Braze did not answer within ${timeoutMs} ms`, 'deadline', { cause: caught });
   }
   const code = errorCode(caught);

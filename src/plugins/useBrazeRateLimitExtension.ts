@@ -25,9 +25,11 @@ export function useBrazeRateLimitExtension({ buckets, key = 'brazeRateLimit' }: 
         // With @defer or @stream, on the last payload: after all the request's own calls.
         onExecuteDone: (payload) =>
           onCompleteResult(payload, (result, setResult) => {
-            const reported = Object.entries(buckets()).flatMap(([name, { rateLimit }]) => (rateLimit ? [[name, view(rateLimit)] as const] : []));
+            // Read once: each read builds every bucket's snapshot.
+            const current = buckets();
+            const reported = Object.entries(current).flatMap(([name, { rateLimit }]) => (rateLimit ? [[name, view(rateLimit)] as const] : []));
             if (reported.length === 0) return;
-            const exportBucket = buckets().export.rateLimit;
+            const exportBucket = current.export.rateLimit;
             setResult({
               ...result,
               extensions: { ...result.extensions, [key]: { ...(exportBucket ? view(exportBucket) : {}), buckets: Object.fromEntries(reported) } },
