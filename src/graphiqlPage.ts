@@ -34,9 +34,9 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 
-/** JSON inside a <script> element: no `<`, so no `</script>` can end it early. */
+/** JSON inside a <script> element: no `</` or `<!`, so nothing can end it early or open a comment in it. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c');
+  return JSON.stringify(value).replace(/<(?=[/!])/g, '\\u003c');
 }
 
 export function renderGraphiQLPage(assets: GraphiQLAssets, options: GraphiQLOptions): string {
