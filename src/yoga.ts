@@ -1,5 +1,4 @@
 import type { GraphQLError } from 'graphql';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import { createAuthenticator } from './auth/authenticator.js';
 import type { BrazeClient } from './braze/client.js';
@@ -8,6 +7,7 @@ import type { DataService } from './data/service.js';
 import { createContext, type GatewayContext } from './context.js';
 import { createDocumentCache } from './documentCache.js';
 import { findGatewayError, toGraphQLError } from './errors.js';
+import { graphiqlRenderer } from './graphiqlPage.js';
 import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
 import { useAuth } from './plugins/useAuth.js';
@@ -107,7 +107,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
           defaultQuery: exampleQuery(deps.simulated, authRequired(config.auth)),
         }
       : false,
-    renderGraphiQL: renderOnce(renderGraphiQL),
+    renderGraphiQL: renderOnce(graphiqlRenderer(deps.logger)),
     // useRequestBodyLimit below enforces MAX_REQUEST_BODY_BYTES at a fraction of the cost.
     maxRequestBodySize: false,
     ...(config.persistedOperations ? { extraParamNames: PERSISTED_OPERATION_PARAMS } : {}),
@@ -146,8 +146,8 @@ function maskGatewayError(error: unknown, message: string): Error {
 }
 
 /**
- * GraphiQL with its scripts and styles inlined (@graphql-yoga/render-graphiql), so it works where
- * browsers cannot reach a CDN. The page is about 9 MB and our options never change, so it is built once.
+ * GraphiQL with its scripts and styles inlined (src/graphiqlPage.ts), so it works where browsers cannot
+ * reach a CDN. The page is several MB and our options never change, so it is built once.
  */
 function renderOnce(render: (options: GraphiQLOptions) => string): (options: GraphiQLOptions) => string {
   let page: string | undefined;

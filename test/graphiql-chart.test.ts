@@ -1,0 +1,157 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { BROWSER_WAIT_MS, detectBrowserSupport, foreignRequests, isCI, launchChromium } from './helpers/browser.js';
+import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+
+/**
+ * The chart in GraphiQL, as a person uses it: Debian's Chromium opens /graphql on a demo-mode gateway,
+ * runs the example query, opens the Chart plugin and sees one line per series. What is drawn is read
+ * back from the charting library in the page and compared with the answer, which the test also asks
+ * the gateway for directly. The screenshot is the README's (docs/graphiql-chart.png). Skips without
+ * Chromium, except under CI, where it fails instead.
+ */
+
+// The README's picture is written only when asked (UPDATE_SCREENSHOTS=1): the demo's dates move, so
+// every run would otherwise change a committed file. Each run still takes one, under test-results/.
+const SCREENSHOT = fileURLToPath(
+  process.env['UPDATE_SCREENSHOTS'] === '1' ? new URL('../docs/graphiql-chart.png', import.meta.url) : new URL('../test-results/screenshots/graphiql-chart.png', import.meta.url),
+);
+const FAILURE_DIR = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
+
+const support = await detectBrowserSupport();
+const mustRun = isCI();
+const skip = !support.available && !mustRun;
+if (!support.available) {
+  console.warn(mustRun ? `chart browser test: CI is set, so it FAILS instead of skipping: ${support.reason}` : `chart browser test skipped: ${support.reason}`);
+}
+
+interface LastWeek {
+  eventSeries: { points: { time: string; count: number }[] };
+  dau: { points: { date: string; value: number }[] };
+  sessions: { total: number };
+  segments: { nodes: unknown[] };
+}
+
+interface LineSummary {
+  name: string;
+  points: number;
+  first: number | null;
+  last: number | null;
+}
+
+/** The lines the example query should draw, worked out here from the answer (not with the page's code). */
+function expectedLines(data: LastWeek): LineSummary[] {
+  const counts = data.eventSeries.points.map((p) => p.count);
+  const values = data.dau.points.map((p) => p.value);
+  return [
+    { name: 'eventSeries.count', points: counts.length, first: counts[0] ?? null, last: counts.at(-1) ?? null },
+    { name: 'dau.value', points: values.length, first: values[0] ?? null, last: values.at(-1) ?? null },
+  ];
+}
+
+describe.skipIf(skip)('the Chart plugin in GraphiQL (Chromium via playwright-core)', () => {
+  let gateway: TestGateway | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    if (!support.available) return;
+    gateway = await startTestGateway(undefined);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  }, 2 * BROWSER_WAIT_MS);
+
+  afterAll(async () => {
+    try {
+      await context?.close();
+      await browser?.close();
+    } finally {
+      await gateway?.close();
+    }
+  }, 2 * BROWSER_WAIT_MS);
+
+  it('draws the example query’s two series, one line each, with the answer’s points, asking nothing of other hosts', async () => {
+    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
+    if (!gateway || !context) throw new Error('beforeAll did not start the gateway and browser');
+
+    const requested: string[] = [];
+    const pageErrors: string[] = [];
+    context.on('request', (request) => requested.push(request.url()));
+    const page: Page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    let drawn: LineSummary[];
+    let shown: LastWeek;
+    let query: string;
+    try {
+      await page.goto(gateway.url.href, { waitUntil: 'domcontentloaded', timeout: BROWSER_WAIT_MS });
+      await page
+        .locator('section.graphiql-query-editor .monaco-editor .view-lines')
+        .filter({ hasText: 'eventSeries' })
+        .waitFor({ state: 'visible', timeout: BROWSER_WAIT_MS });
+
+      const [response] = await Promise.all([
+        page.waitForResponse(
+          (candidate) =>
+            candidate.request().method() === 'POST' &&
+            new URL(candidate.url()).pathname === gateway!.url.pathname &&
+            (candidate.request().postData() ?? '').includes('eventSeries'),
+          { timeout: BROWSER_WAIT_MS + 5_000 },
+        ),
+        page.getByRole('button', { name: /^Execute query/ }).click({ timeout: BROWSER_WAIT_MS }),
+      ]);
+      expect(response.status()).toBe(200);
+      const body = (await response.json()) as { data?: LastWeek; errors?: unknown[] };
+      expect(body.errors).toBeUndefined();
+      if (!body.data) throw new Error('the example query answered no data');
+      shown = body.data;
+      query = (JSON.parse(response.request().postData() ?? '{}') as { query: string }).query;
+      // The result pane has the answer before the chart is opened: the chart reads it from there.
+      await page
+        .locator('section.result-window .monaco-editor .view-lines')
+        .filter({ hasText: '"points"' })
+        .waitFor({ state: 'visible', timeout: BROWSER_WAIT_MS });
+
+      await page.getByRole('button', { name: /Chart/ }).click({ timeout: BROWSER_WAIT_MS });
+      const plot = page.locator('.gateway-chart-plot[data-series]');
+      await plot.waitFor({ state: 'visible', timeout: BROWSER_WAIT_MS });
+      drawn = JSON.parse((await plot.getAttribute('data-series', { timeout: BROWSER_WAIT_MS })) ?? '[]') as LineSummary[];
+
+      // uPlot's legend names the same lines, and it drew on a canvas of the pane's size.
+      const legend = await page.locator('.gateway-chart-plot .u-legend .u-series .u-label').allInnerTexts();
+      expect(legend.slice(1)).toEqual(['eventSeries.count', 'dau.value']);
+      const canvas = await page.locator('.gateway-chart-plot canvas').boundingBox({ timeout: BROWSER_WAIT_MS });
+      expect(canvas?.width).toBeGreaterThan(250);
+      expect(canvas?.height).toBeGreaterThan(200);
+
+      await mkdir(fileURLToPath(new URL('../docs/', import.meta.url)), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, timeout: BROWSER_WAIT_MS });
+    } catch (error) {
+      await mkdir(FAILURE_DIR, { recursive: true });
+      await page.screenshot({ path: `${FAILURE_DIR}graphiql-chart-failure.png`, timeout: BROWSER_WAIT_MS }).catch(() => undefined);
+      throw error;
+    } finally {
+      await page.close();
+    }
+
+    // Exactly the series of the answer the page showed: sessions (a total) and segments draw nothing.
+    expect(shown.eventSeries.points).toHaveLength(7);
+    expect(shown.dau.points).toHaveLength(7);
+    expect(drawn).toEqual(expectedLines(shown));
+    expect(drawn[0]?.first).toBe(shown.eventSeries.points[0]?.count);
+
+    // And the same series when the test asks the gateway itself.
+    const direct = await gateway.query<LastWeek>(query);
+    expect(direct.errors).toEqual([]);
+    if (!direct.data) throw new Error('the direct query answered no data');
+    expect(expectedLines(direct.data)).toEqual(drawn);
+
+    // Everything the page needs is inlined: nothing was asked of any host but the gateway's.
+    expect(gateway.url.hostname).toBe('127.0.0.1');
+    expect(requested.length).toBeGreaterThan(0);
+    expect(foreignRequests(requested, '127.0.0.1')).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 5 * BROWSER_WAIT_MS);
+});
