@@ -80,7 +80,14 @@ function showEvents(series: EventPanelFragment, target = panels.events): void {
   target.show(`${series.total} ${series.event} events, ${freshness(series.fetchedAt)}`, series.points.map((p) => p.time), [{ label: series.event, values: series.points.map((p) => p.count) }]);
 }
 
-/** One line per channel: unique recipients a day, summed over the campaign's variations. */
+/** Messages sent by one channel × variation; families without a `sent` count (in-app, other) send none. */
+type ChannelDay = NonNullable<CampaignPanelFragment['series']>['points'][number]['channels'][number];
+
+function sentBy(stats: ChannelDay): number {
+  return 'sent' in stats ? (stats.sent ?? 0) : 0;
+}
+
+/** One line per channel: messages sent a day, summed over the campaign's variations. */
 function showCampaign(campaign: CampaignPanelFragment, errors: readonly GatewayError[]): void {
   countBrazeCalls(1); // the campaign's details
   const series = campaign.series;
@@ -90,7 +97,7 @@ function showCampaign(campaign: CampaignPanelFragment, errors: readonly GatewayE
   const channels = [...new Set(series.points.flatMap((p) => p.channels.map((c) => c.channel)))].sort();
   const lines = channels.map((channel) => ({
     label: channel,
-    values: series.points.map((p) => p.channels.filter((c) => c.channel === channel).reduce((sum, c) => sum + (c.uniqueRecipients ?? 0), 0)),
+    values: series.points.map((p) => p.channels.filter((c) => c.channel === channel).reduce((sum, c) => sum + sentBy(c), 0)),
   }));
   panels.campaign.show(`${campaign.name}, ${freshness(series.fetchedAt)}`, times, lines);
 }
@@ -109,7 +116,8 @@ function errorsFor(errors: readonly GatewayError[], field: string): GatewayError
   return errors.filter((error) => (error as { path?: readonly (string | number)[] }).path?.[0] === field);
 }
 
-async function loadDashboard(length: Range): Promise<void> {
+/** Loads the query panels; false when a newer range replaced this load before it ended. */
+async function loadDashboard(length: Range): Promise<boolean> {
   inFlight?.abort();
   const controller = new AbortController();
   inFlight = controller;
@@ -133,9 +141,10 @@ async function loadDashboard(length: Range): Promise<void> {
       if ('campaign' in data && campaignId !== undefined) data.campaign ? showCampaign(data.campaign, errors) : panels.campaign.fail(errorsFor(errors, 'campaign'));
     }
   } catch (error) {
-    if (controller.signal.aborted) return;
+    if (controller.signal.aborted) return false;
     for (const each of [panels.kpi, panels.events, panels.campaign]) each.fail(errorsOf(error));
   }
+  return !controller.signal.aborted;
 }
 
 function showLive(value: LiveEventsSubscription['eventSeries']): void {
@@ -158,14 +167,25 @@ function goLive(length: Range): void {
   stopLive = subscribeLiveEvents(settings.gatewayUrl, headers, { event: settings.event, length }, { onPush: showLive, onError: (errors) => panels.live.fail(errors) });
 }
 
+let currentRange: Range = 30;
+
 function selectRange(length: Range): void {
+  currentRange = length;
   for (const button of document.querySelectorAll<HTMLButtonElement>('#range button')) button.setAttribute('aria-pressed', String(button.value === String(length)));
-  void loadDashboard(length);
-  goLive(length);
+  stopLive?.();
+  stopLive = undefined;
+  // The live panel subscribes once the query has been answered: its first poll then finds the chunks
+  // the query just fetched in the cache instead of racing it to Braze.
+  void loadDashboard(length).then((current) => current && goLive(length));
 }
 
 async function start(): Promise<void> {
   element('#gateway').textContent = settings.gatewayUrl;
+  const choice = element<HTMLSelectElement>('#campaign-choice');
+  choice.addEventListener('change', () => {
+    campaignId = choice.value;
+    selectRange(currentRange);
+  });
   const picker = element('#range');
   for (const length of RANGES) {
     const button = document.createElement('button');
@@ -178,7 +198,9 @@ async function start(): Promise<void> {
   try {
     for await (const { data, errors } of fetchInParts(settings.gatewayUrl, headers, CampaignChoicesDocument, {})) {
       if (data.campaigns) countBrazeCalls(1);
-      campaignId = data.campaigns?.nodes[0]?.id;
+      for (const { id, name } of data.campaigns?.nodes ?? []) choice.append(new Option(name, id));
+      campaignId = settings.campaignId ?? data.campaigns?.nodes[0]?.id;
+      if (campaignId !== undefined) choice.value = campaignId;
       if (errors.length > 0) panels.campaign.fail(errors);
     }
   } catch (error) {

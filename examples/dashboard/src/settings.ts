@@ -8,6 +8,8 @@ export interface Settings {
   readonly token: string | undefined;
   /** The custom event the event and live panels chart. */
   readonly event: string;
+  /** The campaign to chart (`?campaign=`); the first of the workspace's campaigns when absent. */
+  readonly campaignId: string | undefined;
 }
 
 export function readSettings(search: string = location.search): Settings {
@@ -17,6 +19,7 @@ export function readSettings(search: string = location.search): Settings {
     gatewayUrl: params.get('gateway') ?? import.meta.env.VITE_GATEWAY_URL ?? 'http://localhost:4000/graphql',
     token: token === undefined || token === '' ? undefined : token,
     event: params.get('event') ?? 'purchase',
+    campaignId: params.get('campaign') ?? undefined,
   };
 }
 
