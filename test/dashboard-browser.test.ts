@@ -158,3 +158,74 @@ describe.skipIf(skip)('the example dashboard, built, in a real browser against a
     }
   }, 6 * BROWSER_WAIT_MS);
 });
+
+describe.skipIf(skip)('the example dashboard words the gateway\'s refusals and error codes for people', () => {
+  let outDir: string | undefined;
+  let site: StaticSite | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    if (!support.available) return;
+    outDir = await mkdtemp(join(tmpdir(), 'dashboard-'));
+    site = await serveBuiltDashboard(outDir);
+    browser = await launchChromium();
+  }, 4 * BROWSER_WAIT_MS);
+
+  afterAll(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      await site?.close();
+      if (outDir) await rm(outDir, { recursive: true, force: true });
+    }
+  }, 2 * BROWSER_WAIT_MS);
+
+  /** Opens the dashboard against `gateway` and waits until no panel is loading any more. */
+  async function open(gateway: TestGateway, token?: string): Promise<Page> {
+    if (!browser || !site) throw new Error('beforeAll did not start everything');
+    const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    const query = `gateway=${encodeURIComponent(gateway.url.href)}${token ? `&token=${encodeURIComponent(token)}` : ''}`;
+    await page.goto(`${site.origin}/?${query}`, { timeout: BROWSER_WAIT_MS });
+    return page;
+  }
+
+  it('without an accepted credential: every panel says "not allowed", and Braze is never called', async () => {
+    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
+    if (!site) throw new Error('beforeAll did not start everything');
+    const gateway = await startTestGateway(undefined, { CORS_ORIGINS: site.origin, AUTH_TOKENS: 'tok-dashboard-test-7c1e4a9b2d6f' });
+    const page = await open(gateway, 'tok-wrong-credential-000000');
+    try {
+      for (const panel of ['kpi', 'events', 'campaign']) {
+        await page.locator(`#${panel}[data-state="error"]`).waitFor({ state: 'attached', timeout: BROWSER_WAIT_MS });
+        expect(await page.locator(`#${panel} .error`).innerText()).toBe('You are not allowed to see these numbers.');
+      }
+      await page.locator('#live[data-state="error"]').waitFor({ state: 'attached', timeout: BROWSER_WAIT_MS });
+      expect(await page.locator('#live .error').innerText()).toBe('You are not allowed to see these numbers.');
+      expect(await brazeAttempts(gateway)).toBe(0);
+      expect(await page.locator('#braze-calls').getAttribute('data-count')).toBe('0');
+    } finally {
+      await page.close();
+      await gateway.close();
+    }
+  }, 3 * BROWSER_WAIT_MS);
+
+  it('past BRAZE_MAX_CALLS_PER_REQUEST: the deferred campaign says to choose a shorter range, the other panels draw', async () => {
+    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
+    if (!site) throw new Error('beforeAll did not start everything');
+    // 30 days: DAU, events and the campaign's details fit in 3 calls; its series is the 4th.
+    const gateway = await startTestGateway(undefined, { CORS_ORIGINS: site.origin, BRAZE_MAX_CALLS_PER_REQUEST: '3', SERIES_MAX_LENGTH: '198', LIVE_MIN_INTERVAL_MS: '3600000' });
+    const page = await open(gateway);
+    try {
+      await ready(page, 'kpi');
+      await ready(page, 'events');
+      await page.locator('#campaign[data-state="error"]').waitFor({ state: 'attached', timeout: BROWSER_WAIT_MS });
+      expect(await page.locator('#campaign .error').innerText()).toBe('This view asks Braze too much at once: choose a shorter time range.');
+      expect(await page.locator('#campaign .error').getAttribute('data-codes')).toBe('TOO_MANY_UPSTREAM_CALLS');
+      await mkdir(SCREENSHOT_DIR, { recursive: true });
+      await page.screenshot({ path: `${SCREENSHOT_DIR}dashboard-too-many-calls.png`, fullPage: true, timeout: BROWSER_WAIT_MS });
+    } finally {
+      await page.close();
+      await gateway.close();
+    }
+  }, 3 * BROWSER_WAIT_MS);
+});

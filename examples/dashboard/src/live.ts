@@ -1,5 +1,5 @@
 import { print } from 'graphql';
-import { createClient, type Client } from 'graphql-sse';
+import { createClient, NetworkError, type Client } from 'graphql-sse';
 import type { GatewayError } from './errors.js';
 import { LiveEventsDocument, type LiveEventsSubscription, type LiveEventsSubscriptionVariables } from './generated/graphql.js';
 
@@ -32,9 +32,10 @@ export function subscribeLiveEvents(url: string, headers: Record<string, string>
   };
 }
 
-/** graphql-sse rejects with a list of GraphQL errors, a Response, or an Error. */
+/** graphql-sse rejects with a list of GraphQL errors, a NetworkError (after its retries), or an Error. */
 function errorsOf(error: unknown): readonly GatewayError[] {
   if (Array.isArray(error)) return error as GatewayError[];
-  if (error instanceof Response) return [{ message: `HTTP ${error.status}`, extensions: { code: error.status === 401 || error.status === 403 ? 'UNAUTHENTICATED' : 'UPSTREAM_UNAVAILABLE' } }];
+  const status = error instanceof NetworkError ? error.response?.status : undefined;
+  if (status === 401 || status === 403) return [{ message: `HTTP ${status}`, extensions: { code: 'UNAUTHENTICATED' } }];
   return [{ message: error instanceof Error ? error.message : String(error) }];
 }

@@ -143,6 +143,12 @@ async function loadDashboard(length: Range): Promise<boolean> {
   } catch (error) {
     if (controller.signal.aborted) return false;
     for (const each of [panels.kpi, panels.events, panels.campaign]) each.fail(errorsOf(error));
+    // Refused for the credential: the live panel would be refused too, so it is not opened.
+    if (error instanceof RefusedError && (error.status === 401 || error.status === 403)) {
+      panels.live.fail(errorsOf(error));
+      liveState.textContent = 'off';
+      return false;
+    }
   }
   return !controller.signal.aborted;
 }
