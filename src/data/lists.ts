@@ -64,6 +64,3 @@ export const nameListCodec: AnswerCodec<readonly string[]> = {
   decode: (value) => (isStringList(value) ? value : undefined),
   estimateBytes: (names) => 100 + names.reduce((sum, name) => sum + 40 + 2 * name.length, 0),
 };
-
-// Older imports name them here; the readers live in answerFields.ts.
-export { isRecord, isStringList };

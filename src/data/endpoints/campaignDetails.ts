@@ -1,9 +1,9 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCampaignDetails } from '../simulated/campaigns.js';
-import { optionalInstant, optionalString, requiredBoolean, stringList } from '../answerFields.js';
+import { isRecord, isStringList, optionalInstant, optionalString, requiredBoolean, stringList } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
-import { isRecord, isStringList, listTtlMs, parseSuccessBody } from '../lists.js';
+import { listTtlMs, parseSuccessBody } from '../lists.js';
 
 export interface CampaignDetailsCall {
   readonly campaignId: string;

@@ -1,10 +1,10 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCampaignList } from '../simulated/campaigns.js';
-import { optionalInstant } from '../answerFields.js';
+import { isRecord, isStringList, optionalInstant } from '../answerFields.js';
 import { formatInstant } from '../brazeTime.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
-import { isRecord, isStringList, listTtlMs, parseSuccessBody, type PageCall } from '../lists.js';
+import { listTtlMs, parseSuccessBody, type PageCall } from '../lists.js';
 
 /** Braze returns campaigns "in groups of 100 sorted by time of creation", pages numbered from 0. */
 export const CAMPAIGN_LIST_PAGE_SIZE = 100;

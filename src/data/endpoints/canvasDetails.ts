@@ -1,9 +1,9 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCanvasDetails } from '../simulated/canvases.js';
-import { optionalBoolean, optionalInstant, optionalString, stringList } from '../answerFields.js';
+import { isRecord, isStringList, optionalBoolean, optionalInstant, optionalString, stringList } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
-import { isRecord, isStringList, listTtlMs, parseSuccessBody } from '../lists.js';
+import { listTtlMs, parseSuccessBody } from '../lists.js';
 
 export interface CanvasDetailsCall {
   readonly canvasId: string;

@@ -1,10 +1,10 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCanvasList } from '../simulated/canvases.js';
-import { parseInstantText } from '../answerFields.js';
+import { isRecord, isStringList, parseInstantText } from '../answerFields.js';
 import { formatInstant } from '../brazeTime.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
-import { isRecord, isStringList, listTtlMs, parseSuccessBody } from '../lists.js';
+import { listTtlMs, parseSuccessBody } from '../lists.js';
 
 /** Braze returns Canvases "in groups of 100 sorted by time of creation (oldest to newest by default)". */
 export const CANVAS_LIST_PAGE_SIZE = 100;

@@ -1,8 +1,9 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { SIMULATED_SEGMENTS, simulatePage } from '../simulated/lists.js';
+import { isRecord, isStringList } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
-import { isRecord, isStringList, listTtlMs, pageKey, pageSearchParams, parseSuccessBody, type PageCall } from '../lists.js';
+import { listTtlMs, pageKey, pageSearchParams, parseSuccessBody, type PageCall } from '../lists.js';
 
 /** Braze returns segments "in groups of 100 sorted by time of creation", pages numbered from 0. */
 export const SEGMENT_LIST_PAGE_SIZE = 100;
