@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptOutcome, UpstreamObserver, UpstreamStatus } from './braze/client.js';
 import type { DocumentCacheObserver } from './documentCache.js';
+import type { LiveStats } from './live/liveSeries.js';
 
 /**
  * Why an upstream call was not needed: another field of the request asked the same (deduplication),
@@ -63,6 +64,8 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
   });
   /** Read when scraped; none until a gateway says where (watchDocumentCache). */
   #documentCacheBytes: (() => number) | undefined;
+  /** Read when scraped; none until a gateway says where (watchLive). */
+  #live: (() => LiveStats) | undefined;
 
   constructor(upstreamStatus: () => UpstreamStatus) {
     // Both results from zero, so rate() and a hit ratio work from the first scrape.
@@ -75,6 +78,23 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
       registers: [this.registry],
       collect() {
         this.set(documentCacheBytes());
+      },
+    });
+    const live = (): LiveStats => this.#live?.() ?? { polls: 0, subscriptions: 0, timers: 0, inFlight: 0 };
+    new Gauge({
+      name: 'braze_gateway_live_subscriptions',
+      help: 'Live series subscriptions open now (bounded by LIVE_MAX_SUBSCRIPTIONS).',
+      registers: [this.registry],
+      collect() {
+        this.set(live().subscriptions);
+      },
+    });
+    new Gauge({
+      name: 'braze_gateway_live_polls',
+      help: 'Live series polled now: one per distinct series however many subscribe to it (each makes at most one Braze call per interval).',
+      registers: [this.registry],
+      collect() {
+        this.set(live().polls);
       },
     });
     // Read when scraped: the client already keeps the latest x-ratelimit-* and breaker state.
@@ -122,6 +142,11 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
   /** Where braze_gateway_document_cache_bytes is read from. */
   watchDocumentCache(bytes: () => number): void {
     this.#documentCacheBytes = bytes;
+  }
+
+  /** Where braze_gateway_live_subscriptions and braze_gateway_live_polls are read from. */
+  watchLive(stats: () => LiveStats): void {
+    this.#live = stats;
   }
 
   request(): void {

@@ -49,6 +49,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile.
   if (!(await data.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
   const live = new LiveSeries({ policy: config.live, logger });
+  metrics?.watchLive(() => live.stats());
   const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live });
   const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, yoga)));
   guardConnections(server, config.server);

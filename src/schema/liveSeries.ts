@@ -6,11 +6,17 @@ import { PURCHASE_SERIES_ENDPOINTS } from '../data/endpoints/purchaseSeries.js';
 import { segmentSizeEndpoint } from '../data/endpoints/segmentSize.js';
 import { sessionSeriesEndpoint } from '../data/endpoints/sessionSeries.js';
 import type { Endpoint } from '../data/endpoint.js';
-import type { SeriesWindow } from '../data/series.js';
+import type { CanvasStatsCall } from '../data/canvasStats.js';
+import { campaignSeriesEndpoint, type CampaignSeriesCall } from '../data/endpoints/campaignSeries.js';
+import { canvasSeriesEndpoint } from '../data/endpoints/canvasSeries.js';
+import { BadUserInputError } from '../errors.js';
+import type { BrazeUnit } from '../data/brazeTime.js';
 import { clientOf, signalOf } from '../live/liveContext.js';
 import type { LiveSource, LiveUpdate } from '../live/liveSeries.js';
 import type { LiveStatus } from '../live/status.js';
 import { builder } from './builder.js';
+import { campaignSeriesArgs, campaignSeriesFromArgs, CampaignSeriesRef } from './campaignSeries.js';
+import { CanvasSeriesRef, canvasStatsArgs, resolveCanvasSeries, toBreakdowns, toCanvasWindow, type CanvasWindow } from './canvasStats.js';
 import { EventSeriesRef, resolveEventSeries } from './eventSeries.js';
 import { seriesWindowArgs, toEventSeriesCall } from './eventSeriesArgs.js';
 import { kpiSeriesArgs, KpiSeriesRef, resolveKpiSeries, toKpiSeriesCall } from './kpiSeries.js';
@@ -18,7 +24,6 @@ import { checkId, MAX_NAME_LENGTH, toSeriesWindow } from './arguments.js';
 import { PurchaseMeasureEnum, purchaseSeriesWindowArgs, PurchaseSeriesRef, resolvePurchaseSeries, toPurchaseSeriesCall } from './purchaseSeries.js';
 import { resolveSegmentSize, segmentSizeArgs, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
 import { resolveSessionSeries, sessionSeriesArgs, SessionSeriesRef, toSessionSeriesCall } from './sessionSeries.js';
-import type { SeriesResult } from './seriesFields.js';
 
 builder.subscriptionType({
   description:
@@ -89,19 +94,19 @@ function checked<Result>(update: LiveUpdate<Result>): LiveUpdate<Result> {
  * How one series is polled: its key is the endpoint's call key (with an omitted `endingAt` kept as
  * "now"), its interval the endpoint's TTL rule, and each poll resolves the query field's own way.
  */
-function seriesSource<Call extends SeriesWindow, Result extends SeriesResult<Call, unknown>>(
+function seriesSource<Call extends { readonly endingAt: Date }, Result extends { readonly points: readonly unknown[] }>(
   context: GatewayContext,
   endpoint: Pick<Endpoint<Call, unknown>, 'name' | 'key' | 'ttlMs'>,
   call: Call,
-  endingAt: Date | null | undefined,
+  window: { readonly endingAt: Date | null | undefined; readonly unit: BrazeUnit },
   resolve: (poll: GatewayContext) => Promise<Result>,
 ): LiveSource<Result> {
   const live = liveOf(context);
-  const given = endingAt ?? undefined;
+  const given = window.endingAt ?? undefined;
   return {
     key: `${endpoint.name}:${given ? 'at' : 'now'}:${endpoint.key({ ...call, endingAt: given ?? new Date(0) })}`,
     endingAt: given,
-    unit: call.unit,
+    unit: window.unit,
     ttlMs: (instant, now) => endpoint.ttlMs({ ...call, endingAt: instant }, now, live.ttl),
     load: (instant, signal) => resolve(live.pollContext(instant, signal)),
     fingerprint: ({ points }) => JSON.stringify(points),
@@ -132,7 +137,7 @@ builder.subscriptionField('eventSeries', (t) =>
     },
     subscribe: (_root, { event, ...window }, context) => {
       const call = toEventSeriesCall(event, window, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
-      return subscribe(context, seriesSource(context, eventSeriesEndpoint, call, window.endingAt, (poll) => resolveEventSeries(event, window, poll)));
+      return subscribe(context, seriesSource(context, eventSeriesEndpoint, call, { endingAt: window.endingAt, unit: call.unit }, (poll) => resolveEventSeries(event, window, poll)));
     },
     resolve: checked,
   }),
@@ -146,7 +151,7 @@ builder.subscriptionField('kpiSeries', (t) =>
     args: kpiSeriesArgs,
     subscribe: (_root, { kpi, ...args }, context) => {
       const call = toKpiSeriesCall(args, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
-      return subscribe(context, seriesSource(context, KPI_SERIES_ENDPOINTS[kpi], call, args.endingAt, (poll) => resolveKpiSeries(kpi, args, poll)));
+      return subscribe(context, seriesSource(context, KPI_SERIES_ENDPOINTS[kpi], call, { endingAt: args.endingAt, unit: call.unit }, (poll) => resolveKpiSeries(kpi, args, poll)));
     },
     resolve: checked,
   }),
@@ -160,7 +165,7 @@ builder.subscriptionField('sessionSeries', (t) =>
     args: sessionSeriesArgs,
     subscribe: (_root, args, context) => {
       const call = toSessionSeriesCall(args, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
-      return subscribe(context, seriesSource(context, sessionSeriesEndpoint, call, args.endingAt, (poll) => resolveSessionSeries(args, poll)));
+      return subscribe(context, seriesSource(context, sessionSeriesEndpoint, call, { endingAt: args.endingAt, unit: call.unit }, (poll) => resolveSessionSeries(args, poll)));
     },
     resolve: checked,
   }),
@@ -180,7 +185,7 @@ builder.subscriptionField('purchaseSeries', (t) =>
     },
     subscribe: (_root, { measure, product, ...args }, context) => {
       const call = toPurchaseSeriesCall(product, args, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
-      return subscribe(context, seriesSource(context, PURCHASE_SERIES_ENDPOINTS[measure], call, args.endingAt, (poll) => resolvePurchaseSeries(measure, product, args, poll)));
+      return subscribe(context, seriesSource(context, PURCHASE_SERIES_ENDPOINTS[measure], call, { endingAt: args.endingAt, unit: call.unit }, (poll) => resolvePurchaseSeries(measure, product, args, poll)));
     },
     resolve: checked,
   }),
@@ -199,7 +204,58 @@ builder.subscriptionField('segmentSize', (t) =>
       const id = checkId(String(segmentId), 'segmentId');
       const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
       const call = { segmentId: id, length: window.length, unit: 'day' as const, endingAt: window.endingAt };
-      return subscribe(context, seriesSource(context, segmentSizeEndpoint, call, args.endingAt, (poll) => resolveSegmentSize(id, args, poll)));
+      return subscribe(context, seriesSource(context, segmentSizeEndpoint, call, { endingAt: args.endingAt, unit: call.unit }, (poll) => resolveSegmentSize(id, args, poll)));
+    },
+    resolve: checked,
+  }),
+);
+
+const LiveCampaignSeriesRef = liveSeriesType('LiveCampaignSeries', CampaignSeriesRef, 'campaign series');
+builder.subscriptionField('campaignSeries', (t) =>
+  t.field({
+    type: LiveCampaignSeriesRef,
+    description: `\`Campaign.series\`, live: a campaign's results per day, pushed again whenever they change. Spends the campaign-series rate-limit bucket: each live campaign series costs one call per interval. ${SUBSCRIPTION_NOTE}`,
+    args: {
+      campaignId: t.arg.id({ required: true, description: 'The campaign API identifier. Braze `campaign_id`.' }),
+      ...campaignSeriesArgs,
+    },
+    subscribe: (_root, { campaignId, ...args }, context) => {
+      const id = checkId(String(campaignId), 'campaignId');
+      const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      const call: CampaignSeriesCall = { campaignId: id, length: window.length, unit: 'day', endingAt: window.endingAt };
+      return subscribe(context, seriesSource(context, campaignSeriesEndpoint, call, { endingAt: args.endingAt, unit: 'day' }, (poll) => campaignSeriesFromArgs(id, args, poll)));
+    },
+    resolve: checked,
+  }),
+);
+
+const LiveCanvasSeriesRef = liveSeriesType('LiveCanvasSeries', CanvasSeriesRef, 'Canvas series');
+builder.subscriptionField('canvasSeries', (t) =>
+  t.field({
+    type: LiveCanvasSeriesRef,
+    description: `\`Canvas.series\`, live: a Canvas's stats per day, pushed again whenever they change. \`endingAt\` may be omitted here ("now" at each poll) with \`length\`; a \`startingAt\` window needs its \`endingAt\`. Breakdowns follow this subscription's selection as for the query. ${SUBSCRIPTION_NOTE}`,
+    args: {
+      canvasId: t.arg.id({ required: true, description: 'The Canvas API identifier. Braze `canvas_id`.' }),
+      ...canvasStatsArgs,
+      endingAt: t.arg({
+        type: 'DateTime',
+        description: 'Date on which the data should end, as an RFC 3339 date-time with any offset (Braze `ending_at`, sent in UTC). Omitted: "now" at each poll, which only a `length` window may use.',
+      }),
+    },
+    subscribe: (_root, { canvasId, endingAt, ...args }, context, info) => {
+      const id = checkId(String(canvasId), 'canvasId');
+      if (endingAt === null || endingAt === undefined) {
+        // A window from a fixed start to a moving "now" would outgrow Braze's 14 days while it is watched.
+        if (args.startingAt !== null && args.startingAt !== undefined) throw new BadUserInputError('A live Canvas series from startingAt needs its endingAt; a window ending now takes length', 'endingAt');
+      }
+      const breakdowns = toBreakdowns(args, info);
+      const windowAt = (instant: Date, maxLength: number): CanvasWindow => toCanvasWindow({ ...args, endingAt: endingAt ?? instant }, maxLength);
+      const window = windowAt(new Date(), context.seriesMaxLength);
+      const call: CanvasStatsCall = { canvasId: id, ...window, ...breakdowns };
+      return subscribe(
+        context,
+        seriesSource(context, canvasSeriesEndpoint, call, { endingAt, unit: 'day' }, (poll) => resolveCanvasSeries(id, windowAt(poll.requestTime, poll.seriesMaxLength), breakdowns, poll)),
+      );
     },
     resolve: checked,
   }),
