@@ -1,11 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStaticSite, type StaticSite } from './fixtures/staticSite.js';
-import { BROWSER_WAIT_MS, detectBrowserSupport, isCI, launchChromium } from './helpers/browser.js';
-import { defaultResponder, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { startStaticSite } from './fixtures/staticSite.js';
+import { BROWSER_WAIT_MS, browserTestSupport, useChromium } from './helpers/browser.js';
+import { defaultResponder, startFakeBraze } from './helpers/fakeBraze.js';
+import { startTestGateway } from './helpers/gateway.js';
 import { gate } from './helpers/incremental.js';
 
 /**
@@ -15,39 +14,23 @@ import { gate } from './helpers/incremental.js';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
 
-const support = await detectBrowserSupport();
-const skip = !support.available && !isCI();
-if (!support.available) console.warn(`deferred-page browser test ${skip ? 'skipped' : 'FAILS (CI is set)'}: ${support.reason}`);
+const { support, skip } = await browserTestSupport('deferred-page browser test');
 
 describe.skipIf(skip)('a page reading @defer in a real browser (Chromium via playwright-core)', () => {
-  let braze: FakeBraze | undefined;
-  let gateway: TestGateway | undefined;
-  let site: StaticSite | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    if (!support.available) return;
-    braze = await startFakeBraze();
-    site = await startStaticSite(new URL('./fixtures/defer-page.html', import.meta.url), {
+  const started = useChromium(support, async (_browser, onClose) => {
+    const braze = await startFakeBraze();
+    onClose(() => braze.close());
+    const site = await startStaticSite(new URL('./fixtures/defer-page.html', import.meta.url), {
       'meros.mjs': { file: new URL('../node_modules/meros/browser/index.mjs', import.meta.url), contentType: 'text/javascript; charset=utf-8' },
     });
-    gateway = await startTestGateway(braze, { CORS_ORIGINS: site.origin });
-    browser = await launchChromium();
-  }, 2 * BROWSER_WAIT_MS);
-
-  afterAll(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await gateway?.close();
-      await site?.close();
-      await braze?.close();
-    }
-  }, 2 * BROWSER_WAIT_MS);
+    onClose(() => site.close());
+    const gateway = await startTestGateway(braze, { CORS_ORIGINS: site.origin });
+    onClose(() => gateway.close());
+    return { braze, site, gateway };
+  });
 
   it('shows the fast panel while Braze still holds the slow call, then the slow one, in arrival order', async () => {
-    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
-    if (!browser || !gateway || !site || !braze) throw new Error('beforeAll did not start everything');
+    const { browser, braze, site, gateway } = started();
     const slow = gate();
     braze.respond(async (call) => {
       if (call.query['event'] === 'slow') await slow.opened;

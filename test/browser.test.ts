@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BROWSER_WAIT_MS, detectBrowserSupport, foreignRequests, isCI, launchChromium } from './helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { BROWSER_WAIT_MS, browserTestSupport, foreignRequests, useChromium } from './helpers/browser.js';
 import { startStaticSite, type StaticSite } from './fixtures/staticSite.js';
-import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { startFakeBraze } from './helpers/fakeBraze.js';
+import { startTestGateway } from './helpers/gateway.js';
 
 /**
  * GraphiQL as a person meets it: Debian's Chromium opens /graphql on a demo-mode gateway, runs the
@@ -17,16 +17,7 @@ const SCREENSHOT_DIR = fileURLToPath(new URL('../test-results/screenshots/', imp
 const SCREENSHOT = `${SCREENSHOT_DIR}graphiql.png`;
 const FAILURE_SCREENSHOT = `${SCREENSHOT_DIR}graphiql-failure.png`;
 
-const support = await detectBrowserSupport();
-const mustRun = isCI();
-const skip = !support.available && !mustRun;
-if (!support.available) {
-  console.warn(
-    mustRun
-      ? `browser test: CI is set, so it FAILS instead of skipping: ${support.reason}`
-      : `browser test skipped: ${support.reason}`,
-  );
-}
+const { support, skip } = await browserTestSupport('browser test');
 
 interface EventSeriesResult {
   data?: {
@@ -39,32 +30,17 @@ interface EventSeriesResult {
 const plain = (text: string) => text.replace(/\u00a0/g, ' ');
 
 describe.skipIf(skip)('GraphiQL in a real browser (Chromium via playwright-core)', () => {
-  let gateway: TestGateway | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    if (!support.available) return; // CI without prerequisites: the test below fails with the reason.
-    gateway = await startTestGateway(undefined);
-    browser = await launchChromium();
+  const started = useChromium(support, async (browser, onClose) => {
+    const gateway = await startTestGateway(undefined);
+    onClose(() => gateway.close());
     // Tall enough that the whole 7-point result fits the result pane in the screenshot.
-    context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
-  }, 2 * BROWSER_WAIT_MS);
-
-  afterAll(async () => {
-    try {
-      await context?.close();
-      await browser?.close();
-    } finally {
-      await gateway?.close();
-    }
-  }, 2 * BROWSER_WAIT_MS);
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
+    onClose(() => context.close());
+    return { gateway, context };
+  });
 
   it('runs the default eventSeries query from the run button and shows 7 simulated points', async () => {
-    if (!support.available) {
-      throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
-    }
-    if (!gateway || !context) throw new Error('beforeAll did not start the gateway and browser');
+    const { gateway, context } = started();
 
     const requested: string[] = [];
     const pageErrors: string[] = [];
@@ -90,7 +66,7 @@ describe.skipIf(skip)('GraphiQL in a real browser (Chromium via playwright-core)
         page.waitForResponse(
           (candidate) =>
             candidate.request().method() === 'POST' &&
-            new URL(candidate.url()).pathname === gateway!.url.pathname &&
+            new URL(candidate.url()).pathname === gateway.url.pathname &&
             (candidate.request().postData() ?? '').includes('eventSeries'),
           { timeout: BROWSER_WAIT_MS + 5_000 },
         ),
@@ -139,35 +115,21 @@ describe.skipIf(skip)('GraphiQL in a real browser (Chromium via playwright-core)
 });
 
 describe.skipIf(skip)('a frontend on another origin, in a real browser (CORS)', () => {
-  let braze: FakeBraze | undefined;
-  let gateway: TestGateway | undefined;
-  let allowed: StaticSite | undefined;
-  let refused: StaticSite | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    if (!support.available) return;
-    braze = await startFakeBraze();
-    allowed = await startStaticSite(new URL('./fixtures/cors-page.html', import.meta.url));
-    refused = await startStaticSite(new URL('./fixtures/cors-page.html', import.meta.url));
-    gateway = await startTestGateway(braze, { CORS_ORIGINS: allowed.origin });
-    browser = await launchChromium();
-  }, 2 * BROWSER_WAIT_MS);
-
-  afterAll(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await gateway?.close();
-      await allowed?.close();
-      await refused?.close();
-      await braze?.close();
-    }
-  }, 2 * BROWSER_WAIT_MS);
+  const started = useChromium(support, async (_browser, onClose) => {
+    const braze = await startFakeBraze();
+    onClose(() => braze.close());
+    const allowed = await startStaticSite(new URL('./fixtures/cors-page.html', import.meta.url));
+    onClose(() => allowed.close());
+    const refused = await startStaticSite(new URL('./fixtures/cors-page.html', import.meta.url));
+    onClose(() => refused.close());
+    const gateway = await startTestGateway(braze, { CORS_ORIGINS: allowed.origin });
+    onClose(() => gateway.close());
+    return { braze, allowed, refused, gateway };
+  });
 
   /** Opens the page of `site`, waits for its fetch to settle, screenshots it, returns what it shows. */
   async function visit(site: StaticSite, screenshot: string): Promise<{ status: string; points: string[] }> {
-    if (!browser || !gateway) throw new Error('beforeAll did not start the gateway and browser');
+    const { browser, gateway } = started();
     const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
     try {
       const token = (gateway.authHeaders['authorization'] ?? '').replace(/^Bearer /, '');
@@ -185,22 +147,22 @@ describe.skipIf(skip)('a frontend on another origin, in a real browser (CORS)', 
   }
 
   it('renders the points for an allowed origin', async () => {
-    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
-    const before = braze!.seriesCalls.length;
-    const shown = await visit(allowed!, 'cors-allowed.png');
+    const { braze, allowed } = started();
+    const before = braze.seriesCalls.length;
+    const shown = await visit(allowed, 'cors-allowed.png');
     expect(shown).toEqual({
       status: 'total 28',
       points: ['2024-03-04: 1', '2024-03-05: 2', '2024-03-06: 3', '2024-03-07: 4', '2024-03-08: 5', '2024-03-09: 6', '2024-03-10: 7'],
     });
-    expect(braze!.seriesCalls.length - before).toBe(1);
+    expect(braze.seriesCalls.length - before).toBe(1);
   }, 3 * BROWSER_WAIT_MS);
 
   it('is refused for another origin: the preflight fails, so Braze is never called', async () => {
-    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
-    const before = braze!.seriesCalls.length;
-    const shown = await visit(refused!, 'cors-refused.png');
+    const { braze, refused } = started();
+    const before = braze.seriesCalls.length;
+    const shown = await visit(refused, 'cors-refused.png');
     expect(shown.status).toMatch(/^refused: /);
     expect(shown.points).toEqual([]);
-    expect(braze!.seriesCalls.length - before).toBe(0);
+    expect(braze.seriesCalls.length - before).toBe(0);
   }, 3 * BROWSER_WAIT_MS);
 });

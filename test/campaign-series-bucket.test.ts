@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { defaultResponder, startFakeBraze, type FakeBraze, type RecordedCall } from './helpers/fakeBraze.js';
-import { startTestGateway, stopGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { defaultResponder, type RecordedCall } from './helpers/fakeBraze.js';
+import { useGatewayPerTest } from './helpers/gateway.js';
 
 /**
  * /campaigns/data_series spends its own bucket (50,000 a minute, braze-docs PR 6748): a campaign
@@ -14,20 +14,7 @@ const BOTH = `{
 }`;
 const RATE_LIMITS = `{ brazeRateLimits { bucket limit remaining paused } }`;
 
-let braze: FakeBraze | undefined;
-let gateway: TestGateway | undefined;
-
-afterEach(async () => {
-  await stopGatewayWithFakeBraze({ braze, gateway });
-  braze = undefined;
-  gateway = undefined;
-});
-
-async function start(options: { rateLimit?: number } = {}): Promise<{ braze: FakeBraze; gateway: TestGateway }> {
-  braze = await startFakeBraze(options);
-  gateway = await startTestGateway(braze);
-  return { braze, gateway };
-}
+const start = useGatewayPerTest();
 
 const isCampaignSeries = (call: RecordedCall): boolean => call.path === '/campaigns/data_series';
 const resetIn = (seconds: number): string => String(Math.floor(Date.now() / 1000) + seconds);

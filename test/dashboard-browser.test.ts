@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startStaticSite, type StaticAsset, type StaticSite } from './fixtures/staticSite.js';
-import { BROWSER_WAIT_MS, detectBrowserSupport, isCI, launchChromium } from './helpers/browser.js';
+import { BROWSER_WAIT_MS, browserTestSupport, useChromium, type OnClose } from './helpers/browser.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 
 /**
@@ -20,19 +20,21 @@ const DASHBOARD_CONFIG = fileURLToPath(new URL('../examples/dashboard/vite.confi
 const SCREENSHOT_DIR = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
 const CONTENT_TYPES: Readonly<Record<string, string>> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
-const support = await detectBrowserSupport();
-const skip = !support.available && !isCI();
-if (!support.available) console.warn(`dashboard browser test ${skip ? 'skipped' : 'FAILS (CI is set)'}: ${support.reason}`);
+const { support, skip } = await browserTestSupport('dashboard browser test');
 
 /** Builds the dashboard into a fresh directory and serves it: index.html at `/`, its assets beside it. */
-async function serveBuiltDashboard(outDir: string): Promise<StaticSite> {
+async function serveBuiltDashboard(onClose: OnClose): Promise<StaticSite> {
+  const outDir = await mkdtemp(join(tmpdir(), 'dashboard-'));
+  onClose(() => rm(outDir, { recursive: true, force: true }));
   await build({ configFile: DASHBOARD_CONFIG, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   const assets: Record<string, StaticAsset> = {};
   for (const name of await readdir(join(outDir, 'assets'))) {
     const type = CONTENT_TYPES[name.slice(name.lastIndexOf('.'))];
     if (type) assets[`assets/${name}`] = { file: pathToFileURL(join(outDir, 'assets', name)), contentType: type };
   }
-  return startStaticSite(pathToFileURL(join(outDir, 'index.html')), assets);
+  const site = await startStaticSite(pathToFileURL(join(outDir, 'index.html')), assets);
+  onClose(() => site.close());
+  return site;
 }
 
 /** Every HTTP attempt the gateway made to (simulated) Braze, from its Prometheus counter. */
@@ -59,33 +61,20 @@ const ready = (page: Page, panel: string) => page.locator(`#${panel}[data-state=
 const seconds = (time: string) => Date.parse(time) / 1000;
 
 describe.skipIf(skip)('the example dashboard, built, in a real browser against a demo gateway', () => {
-  let outDir: string | undefined;
-  let site: StaticSite | undefined;
-  let gateway: TestGateway | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    if (!support.available) return;
-    outDir = await mkdtemp(join(tmpdir(), 'dashboard-'));
-    site = await serveBuiltDashboard(outDir);
-    // Live polls far apart, so the live panel's first poll is the only one within the test.
-    gateway = await startTestGateway(undefined, { CORS_ORIGINS: site.origin, LIVE_MIN_INTERVAL_MS: '3600000', CACHE_TTL_LIVE_MS: '3600000' });
-    browser = await launchChromium();
-  }, 4 * BROWSER_WAIT_MS);
-
-  afterAll(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await gateway?.close();
-      await site?.close();
-      if (outDir) await rm(outDir, { recursive: true, force: true });
-    }
-  }, 2 * BROWSER_WAIT_MS);
+  const started = useChromium(
+    support,
+    async (_browser, onClose) => {
+      const site = await serveBuiltDashboard(onClose);
+      // Live polls far apart, so the live panel's first poll is the only one within the test.
+      const gateway = await startTestGateway(undefined, { CORS_ORIGINS: site.origin, LIVE_MIN_INTERVAL_MS: '3600000', CACHE_TTL_LIVE_MS: '3600000' });
+      onClose(() => gateway.close());
+      return { site, gateway };
+    },
+    4 * BROWSER_WAIT_MS,
+  );
 
   it('draws the KPI, event and deferred campaign series, goes live over SSE, and causes exactly the Braze calls it asked for', async () => {
-    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
-    if (!browser || !gateway || !site) throw new Error('beforeAll did not start everything');
+    const { browser, gateway, site } = started();
     const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -160,29 +149,11 @@ describe.skipIf(skip)('the example dashboard, built, in a real browser against a
 });
 
 describe.skipIf(skip)('the example dashboard words the gateway\'s refusals and error codes for people', () => {
-  let outDir: string | undefined;
-  let site: StaticSite | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    if (!support.available) return;
-    outDir = await mkdtemp(join(tmpdir(), 'dashboard-'));
-    site = await serveBuiltDashboard(outDir);
-    browser = await launchChromium();
-  }, 4 * BROWSER_WAIT_MS);
-
-  afterAll(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await site?.close();
-      if (outDir) await rm(outDir, { recursive: true, force: true });
-    }
-  }, 2 * BROWSER_WAIT_MS);
+  const started = useChromium(support, async (_browser, onClose) => ({ site: await serveBuiltDashboard(onClose) }), 4 * BROWSER_WAIT_MS);
 
   /** Opens the dashboard against `gateway` and waits until no panel is loading any more. */
   async function open(gateway: TestGateway, token?: string): Promise<Page> {
-    if (!browser || !site) throw new Error('beforeAll did not start everything');
+    const { browser, site } = started();
     const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
     const query = `gateway=${encodeURIComponent(gateway.url.href)}${token ? `&token=${encodeURIComponent(token)}` : ''}`;
     await page.goto(`${site.origin}/?${query}`, { timeout: BROWSER_WAIT_MS });
@@ -190,8 +161,7 @@ describe.skipIf(skip)('the example dashboard words the gateway\'s refusals and e
   }
 
   it('without an accepted credential: every panel says "not allowed", and Braze is never called', async () => {
-    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
-    if (!site) throw new Error('beforeAll did not start everything');
+    const { site } = started();
     const gateway = await startTestGateway(undefined, { CORS_ORIGINS: site.origin, AUTH_TOKENS: 'tok-dashboard-test-7c1e4a9b2d6f' });
     const page = await open(gateway, 'tok-wrong-credential-000000');
     try {
@@ -210,8 +180,7 @@ describe.skipIf(skip)('the example dashboard words the gateway\'s refusals and e
   }, 3 * BROWSER_WAIT_MS);
 
   it('past BRAZE_MAX_CALLS_PER_REQUEST: the deferred campaign says to choose a shorter range, the other panels draw', async () => {
-    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
-    if (!site) throw new Error('beforeAll did not start everything');
+    const { site } = started();
     // 30 days: DAU, events and the campaign's details fit in 3 calls; its series is the 4th.
     const gateway = await startTestGateway(undefined, { CORS_ORIGINS: site.origin, BRAZE_MAX_CALLS_PER_REQUEST: '3', SERIES_MAX_LENGTH: '198', LIVE_MIN_INTERVAL_MS: '3600000' });
     const page = await open(gateway);

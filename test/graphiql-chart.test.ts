@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BROWSER_WAIT_MS, detectBrowserSupport, foreignRequests, isCI, launchChromium } from './helpers/browser.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { BROWSER_WAIT_MS, browserTestSupport, foreignRequests, useChromium } from './helpers/browser.js';
+import { startTestGateway } from './helpers/gateway.js';
 
 /**
  * The chart in GraphiQL, as a person uses it: Debian's Chromium opens /graphql on a demo-mode gateway,
@@ -20,12 +20,7 @@ const SCREENSHOT = fileURLToPath(
 );
 const FAILURE_DIR = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
 
-const support = await detectBrowserSupport();
-const mustRun = isCI();
-const skip = !support.available && !mustRun;
-if (!support.available) {
-  console.warn(mustRun ? `chart browser test: CI is set, so it FAILS instead of skipping: ${support.reason}` : `chart browser test skipped: ${support.reason}`);
-}
+const { support, skip } = await browserTestSupport('chart browser test');
 
 interface LastWeek {
   eventSeries: { points: { time: string; count: number }[] };
@@ -52,29 +47,16 @@ function expectedLines(data: LastWeek): LineSummary[] {
 }
 
 describe.skipIf(skip)('the Chart plugin in GraphiQL (Chromium via playwright-core)', () => {
-  let gateway: TestGateway | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    if (!support.available) return;
-    gateway = await startTestGateway(undefined);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  }, 2 * BROWSER_WAIT_MS);
-
-  afterAll(async () => {
-    try {
-      await context?.close();
-      await browser?.close();
-    } finally {
-      await gateway?.close();
-    }
-  }, 2 * BROWSER_WAIT_MS);
+  const started = useChromium(support, async (browser, onClose) => {
+    const gateway = await startTestGateway(undefined);
+    onClose(() => gateway.close());
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    onClose(() => context.close());
+    return { gateway, context };
+  });
 
   it('draws the example query’s two series, one line each, with the answer’s points, asking nothing of other hosts', async () => {
-    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
-    if (!gateway || !context) throw new Error('beforeAll did not start the gateway and browser');
+    const { gateway, context } = started();
 
     const requested: string[] = [];
     const pageErrors: string[] = [];
@@ -96,7 +78,7 @@ describe.skipIf(skip)('the Chart plugin in GraphiQL (Chromium via playwright-cor
         page.waitForResponse(
           (candidate) =>
             candidate.request().method() === 'POST' &&
-            new URL(candidate.url()).pathname === gateway!.url.pathname &&
+            new URL(candidate.url()).pathname === gateway.url.pathname &&
             (candidate.request().postData() ?? '').includes('eventSeries'),
           { timeout: BROWSER_WAIT_MS + 5_000 },
         ),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeries, type RecordedCall } from './helpers/fakeBraze.js';
 import { startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze, useGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
-import { liveClient, sleep, subscribe, until, type LiveStream } from './helpers/live.js';
+import { expectPollingStopped, liveClient, sleep, subscribe, until, type LiveStream } from './helpers/live.js';
 
 /** Poll interval in these tests: the live cache lifetime (above the minimum, so the TTL rule decides). */
 const INTERVAL_MS = 600;
@@ -95,13 +95,7 @@ describe('live series over SSE: one Braze poll however many subscribers', () => 
 
     // The last ones leave: no poll, no timer, no call in flight, and no more Braze calls.
     streams.slice(0, 3).forEach((stream) => stream.close());
-    await until(() => gateway.running.live.stats().subscriptions === 0, 5_000, 'every subscription released');
-    expect(gateway.running.live.stats()).toEqual({ polls: 0, subscriptions: 0, timers: 0, inFlight: 0 });
-    // A poll whose call was on the wire as the last subscriber left is aborted, but Braze may still see it arrive.
-    await sleep(100);
-    const stopped = braze.calls.length;
-    await sleep(INTERVAL_MS * 3);
-    expect(braze.calls.length).toBe(stopped);
+    await expectPollingStopped(gateway, braze, INTERVAL_MS * 3);
   }, 60_000);
 });
 

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { defaultSeries, startFakeBraze, type CannedAnswer, type FakeBraze, type RecordedCall } from './helpers/fakeBraze.js';
-import { startTestGateway, stopGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { defaultSeries, type CannedAnswer, type RecordedCall } from './helpers/fakeBraze.js';
+import { useGatewayPerTest } from './helpers/gateway.js';
 
 /**
  * Purchase series spend Braze's 1,000-an-hour list bucket, KPI and session series the export bucket.
@@ -14,20 +14,7 @@ const BOTH = `{
 }`;
 const RATE_LIMITS = `{ brazeRateLimits { bucket limit remaining paused } }`;
 
-let braze: FakeBraze | undefined;
-let gateway: TestGateway | undefined;
-
-afterEach(async () => {
-  await stopGatewayWithFakeBraze({ braze, gateway });
-  braze = undefined;
-  gateway = undefined;
-});
-
-async function start(options: { rateLimit?: number } = {}): Promise<{ braze: FakeBraze; gateway: TestGateway }> {
-  braze = await startFakeBraze(options);
-  gateway = await startTestGateway(braze);
-  return { braze, gateway };
-}
+const start = useGatewayPerTest();
 
 const isPurchase = (call: RecordedCall): boolean => call.path.startsWith('/purchases/');
 const series = (call: RecordedCall): CannedAnswer => ({ body: defaultSeries(call.query, call.path) });

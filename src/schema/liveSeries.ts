@@ -113,6 +113,11 @@ function seriesSource<Call extends { readonly endingAt: Date }, Result extends {
   };
 }
 
+/** A subscription's window is checked as a query's would be at this moment (each poll then asks about its own). */
+function boundsNow(context: GatewayContext): { requestTime: Date; seriesMaxLength: number } {
+  return { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength };
+}
+
 function liveOf(context: GatewayContext) {
   if (!context.live) throw new Error('live series are not wired into this gateway');
   return context.live;
@@ -136,7 +141,7 @@ builder.subscriptionField('eventSeries', (t) =>
       ...seriesWindowArgs,
     },
     subscribe: (_root, { event, ...window }, context) => {
-      const call = toEventSeriesCall(event, window, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      const call = toEventSeriesCall(event, window, boundsNow(context));
       return subscribe(context, seriesSource(context, eventSeriesEndpoint, call, { endingAt: window.endingAt, unit: call.unit }, (poll) => resolveEventSeries(event, window, poll)));
     },
     resolve: checked,
@@ -150,7 +155,7 @@ builder.subscriptionField('kpiSeries', (t) =>
     description: `The \`kpiSeries\` query, live: pushed again whenever Braze's numbers change. ${SUBSCRIPTION_NOTE}`,
     args: kpiSeriesArgs,
     subscribe: (_root, { kpi, ...args }, context) => {
-      const call = toKpiSeriesCall(args, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      const call = toKpiSeriesCall(args, boundsNow(context));
       return subscribe(context, seriesSource(context, KPI_SERIES_ENDPOINTS[kpi], call, { endingAt: args.endingAt, unit: call.unit }, (poll) => resolveKpiSeries(kpi, args, poll)));
     },
     resolve: checked,
@@ -164,7 +169,7 @@ builder.subscriptionField('sessionSeries', (t) =>
     description: `The \`sessionSeries\` query, live: pushed again whenever Braze's numbers change. ${SUBSCRIPTION_NOTE}`,
     args: sessionSeriesArgs,
     subscribe: (_root, args, context) => {
-      const call = toSessionSeriesCall(args, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      const call = toSessionSeriesCall(args, boundsNow(context));
       return subscribe(context, seriesSource(context, sessionSeriesEndpoint, call, { endingAt: args.endingAt, unit: call.unit }, (poll) => resolveSessionSeries(args, poll)));
     },
     resolve: checked,
@@ -184,7 +189,7 @@ builder.subscriptionField('purchaseSeries', (t) =>
       }),
     },
     subscribe: (_root, { measure, product, ...args }, context) => {
-      const call = toPurchaseSeriesCall(product, args, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      const call = toPurchaseSeriesCall(product, args, boundsNow(context));
       return subscribe(context, seriesSource(context, PURCHASE_SERIES_ENDPOINTS[measure], call, { endingAt: args.endingAt, unit: call.unit }, (poll) => resolvePurchaseSeries(measure, product, args, poll)));
     },
     resolve: checked,
@@ -202,7 +207,7 @@ builder.subscriptionField('segmentSize', (t) =>
     },
     subscribe: (_root, { segmentId, ...args }, context) => {
       const id = checkId(String(segmentId), 'segmentId');
-      const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, boundsNow(context));
       const call = { segmentId: id, length: window.length, unit: 'day' as const, endingAt: window.endingAt };
       return subscribe(context, seriesSource(context, segmentSizeEndpoint, call, { endingAt: args.endingAt, unit: call.unit }, (poll) => resolveSegmentSize(id, args, poll)));
     },
@@ -221,7 +226,7 @@ builder.subscriptionField('campaignSeries', (t) =>
     },
     subscribe: (_root, { campaignId, ...args }, context) => {
       const id = checkId(String(campaignId), 'campaignId');
-      const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength });
+      const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, boundsNow(context));
       const call: CampaignSeriesCall = { campaignId: id, length: window.length, unit: 'day', endingAt: window.endingAt };
       return subscribe(context, seriesSource(context, campaignSeriesEndpoint, call, { endingAt: args.endingAt, unit: 'day' }, (poll) => campaignSeriesFromArgs(id, args, poll)));
     },

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * Real-browser tests drive Debian's Chromium (`.ci/install-debian-packages.sh`) through playwright-core (a dev
@@ -62,4 +63,52 @@ export function foreignRequests(urls: readonly string[], allowedHost: string): s
     if (['blob:', 'data:', 'about:'].includes(url.protocol)) return false;
     return url.hostname !== allowedHost;
   });
+}
+
+/**
+ * Whether a file's browser tests run: Chromium is here, or CI is set (then they run and fail with the
+ * reason, so a missing install cannot pass as green). Says once, on the console, why they skip or fail.
+ */
+export async function browserTestSupport(what: string): Promise<{ readonly support: BrowserSupport; readonly skip: boolean }> {
+  const support = await detectBrowserSupport();
+  const skip = !support.available && !isCI();
+  if (!support.available) console.warn(`${what} ${skip ? 'skipped' : 'FAILS (CI is set)'}: ${support.reason}`);
+  return { support, skip };
+}
+
+/** Registers how to close something a browser fixture started; closed in reverse order, after the browser. */
+export type OnClose = (close: () => unknown) => void;
+
+/**
+ * Chromium and what a describe block's browser tests need beside it (`start`: a gateway, a fake
+ * Braze, a static site…), started in beforeAll and closed in afterAll: the browser first, then what
+ * `start` registered with `onClose`, last first. Returns what a test calls to get them; it throws the
+ * reason when Chromium is missing (reached only under CI: elsewhere the block skips).
+ */
+export function useChromium<Started>(
+  support: BrowserSupport,
+  start: (browser: Browser, onClose: OnClose) => Promise<Started>,
+  timeoutMs = 2 * BROWSER_WAIT_MS,
+): () => Started & { readonly browser: Browser } {
+  let started: (Started & { readonly browser: Browser }) | undefined;
+  let browser: Browser | undefined;
+  const closers: (() => unknown)[] = [];
+  beforeAll(async () => {
+    if (!support.available) return;
+    browser = await launchChromium();
+    const made = await start(browser, (close) => closers.push(close));
+    started = { ...made, browser };
+  }, timeoutMs);
+  afterAll(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      for (const close of closers.reverse()) await close();
+    }
+  }, timeoutMs);
+  return () => {
+    if (!support.available) throw new Error(`CI is set, so the browser test fails instead of skipping: ${support.reason}`);
+    if (!started) throw new Error('beforeAll did not start the browser and what the tests need');
+    return started;
+  };
 }

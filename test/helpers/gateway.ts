@@ -1,11 +1,11 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { GraphQLClient } from 'graphql-request';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startServer, type RunningGateway } from '../../src/startServer.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
-import { FakeBraze, startFakeBraze } from './fakeBraze.js';
+import { FakeBraze, startFakeBraze, type FakeBrazeOptions } from './fakeBraze.js';
 
 /** A key that looks real enough; tests assert it never leaves the gateway except towards Braze. */
 export const TEST_API_KEY = 'sk-test-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
@@ -131,6 +131,26 @@ export async function startGatewayWithFakeBraze(env: Record<string, string> = {}
 export async function stopGatewayWithFakeBraze({ braze, gateway }: { braze: FakeBraze | undefined; gateway: TestGateway | undefined }): Promise<void> {
   await gateway?.close();
   await braze?.close();
+}
+
+/**
+ * For files whose tests each need their own Braze (its rate-limit headers counting from the start, say):
+ * returns `start`, which starts a fake Braze with `options` and a gateway against it; whatever a test
+ * started is stopped after it.
+ */
+export function useGatewayPerTest(env: Record<string, string> = {}): (options?: FakeBrazeOptions) => Promise<{ braze: FakeBraze; gateway: TestGateway }> {
+  let braze: FakeBraze | undefined;
+  let gateway: TestGateway | undefined;
+  afterEach(async () => {
+    await stopGatewayWithFakeBraze({ braze, gateway });
+    braze = undefined;
+    gateway = undefined;
+  });
+  return async (options = {}) => {
+    const fake = (braze = await startFakeBraze(options));
+    const started = (gateway = await startTestGateway(fake, env));
+    return { braze: fake, gateway: started };
+  };
 }
 
 /**

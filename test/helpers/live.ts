@@ -1,4 +1,6 @@
 import { createClient, type Client } from 'graphql-sse';
+import { expect } from 'vitest';
+import type { FakeBraze } from './fakeBraze.js';
 import type { TestGateway } from './gateway.js';
 
 /** One live subscription as a client sees it: every result pushed, and how it ended. */
@@ -91,4 +93,18 @@ export async function until(condition: () => boolean, timeoutMs = 10_000, what =
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
+}
+
+/**
+ * Once every subscriber has left: nothing of the polls is left (no poll, timer or call in flight), and
+ * Braze hears no more calls for `quietMs`.
+ */
+export async function expectPollingStopped(gateway: TestGateway, braze: FakeBraze, quietMs: number): Promise<void> {
+  await until(() => gateway.running.live.stats().subscriptions === 0, 5_000, 'every subscription released');
+  expect(gateway.running.live.stats()).toEqual({ polls: 0, subscriptions: 0, timers: 0, inFlight: 0 });
+  // A poll whose call was on the wire as the last subscriber left is aborted, but Braze may still see it arrive.
+  await sleep(100);
+  const stopped = braze.calls.length;
+  await sleep(quietMs);
+  expect(braze.calls.length).toBe(stopped);
 }
