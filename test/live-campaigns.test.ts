@@ -2,16 +2,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultResponder, type CannedAnswer, type RecordedCall } from './helpers/fakeBraze.js';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 import { sampleValue } from './helpers/prometheus.js';
-import { expectPollingStopped, liveClient, subscribe, type LiveStream } from './helpers/live.js';
+import { expectPollingStopped, LIVE_INTERVAL_MS, LIVE_TEST_ENV, liveClient, subscribe, type LiveStream } from './helpers/live.js';
 
-/** Poll interval in these tests: the live cache lifetime (above the minimum, so the TTL rule decides). */
-const INTERVAL_MS = 600;
-const ENV = {
-  CACHE_TTL_LIVE_MS: String(INTERVAL_MS),
-  LIVE_MIN_INTERVAL_MS: '300',
-  LIVE_MAX_SUBSCRIPTIONS: '400',
-  LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '300',
-};
+const INTERVAL_MS = LIVE_INTERVAL_MS;
+const ENV = LIVE_TEST_ENV;
 
 const CAMPAIGN = `subscription { campaignSeries(campaignId: "campaign-007", length: 3) {
   series { campaignId brazeCalls points { uniqueRecipients } }

@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeries, type RecordedCall } from './helpers/fakeBraze.js';
 import { startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze, useGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
-import { expectPollingStopped, liveClient, sleep, subscribe, until, type LiveStream } from './helpers/live.js';
+import { expectPollingStopped, LIVE_INTERVAL_MS, LIVE_TEST_ENV, liveClient, sleep, subscribe, until, type LiveStream } from './helpers/live.js';
 
-/** Poll interval in these tests: the live cache lifetime (above the minimum, so the TTL rule decides). */
-const INTERVAL_MS = 600;
-const ENV = {
-  CACHE_TTL_LIVE_MS: String(INTERVAL_MS),
-  LIVE_MIN_INTERVAL_MS: '300',
-  LIVE_MAX_SUBSCRIPTIONS: '400',
-  LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '300',
-  BRAZE_RATE_LIMIT_WAIT_MS: '0',
-};
+const INTERVAL_MS = LIVE_INTERVAL_MS;
+const ENV = LIVE_TEST_ENV;
 
 const EVENT = `subscription ($event: String!) {
   eventSeries(event: $event, length: 3) {

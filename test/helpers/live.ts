@@ -3,6 +3,18 @@ import { expect } from 'vitest';
 import type { FakeBraze } from './fakeBraze.js';
 import type { TestGateway } from './gateway.js';
 
+/** Poll interval in the live tests: the live cache lifetime (above the minimum, so the TTL rule decides). */
+export const LIVE_INTERVAL_MS = 600;
+
+/** A gateway for the live tests: polls every LIVE_INTERVAL_MS, room for a few hundred subscriptions, no waits on a 429. */
+export const LIVE_TEST_ENV: Readonly<Record<string, string>> = {
+  CACHE_TTL_LIVE_MS: String(LIVE_INTERVAL_MS),
+  LIVE_MIN_INTERVAL_MS: '300',
+  LIVE_MAX_SUBSCRIPTIONS: '400',
+  LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '300',
+  BRAZE_RATE_LIMIT_WAIT_MS: '0',
+};
+
 /** One live subscription as a client sees it: every result pushed, and how it ended. */
 export interface LiveStream<T = Record<string, unknown>> {
   readonly results: { data?: T | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }[];
