@@ -49,7 +49,7 @@ export class SharedRateLimitTracker implements RateLimitGate {
     this.#counted.delete(ticket);
     if (counted === undefined && !this.shared.available()) return;
     const read = headers && readFigure(headers);
-    this.shared.settle(this.bucket, counted, read && { limit: read.limit ?? read.remaining, remaining: read.remaining, resetAt: read.resetAt });
+    void this.shared.settle(this.bucket, counted, read && { limit: read.limit ?? read.remaining, remaining: read.remaining, resetAt: read.resetAt });
   }
 
   /** The shared view while it is in use and knows the bucket; this replica's own otherwise. */

@@ -167,22 +167,20 @@ export class SharedUpstreamState {
   }
 
   /** A call's outcome: the figure its answer brought, or undefined when it failed without one. */
-  settle(bucket: BucketName, counted: Promise<CountedUnder | undefined> | undefined, figure: ObservedFigure | undefined): void {
-    void (async () => {
-      const under = await counted;
-      if (under === undefined && figure === undefined) return;
-      const args = [
-        under?.[0] ?? '',
-        under?.[1] ?? '',
-        figure ? '1' : '0',
-        String(figure?.limit ?? 0),
-        String(figure?.remaining ?? 0),
-        String(figure?.resetAt ?? 0),
-        String(this.#options.now()),
-        String(KEEP_AFTER_RESET_MS),
-      ];
-      await this.#command(this.#redis.settleCall(key(bucket), ...args), (reply) => this.#applyBucket(bucket, reply));
-    })();
+  async settle(bucket: BucketName, counted: Promise<CountedUnder | undefined> | undefined, figure: ObservedFigure | undefined): Promise<void> {
+    const under = await counted;
+    if (under === undefined && figure === undefined) return;
+    const args = [
+      under?.[0] ?? '',
+      under?.[1] ?? '',
+      figure ? '1' : '0',
+      String(figure?.limit ?? 0),
+      String(figure?.remaining ?? 0),
+      String(figure?.resetAt ?? 0),
+      String(this.#options.now()),
+      String(KEEP_AFTER_RESET_MS),
+    ];
+    await this.#command(this.#redis.settleCall(key(bucket), ...args), (reply) => this.#applyBucket(bucket, reply));
   }
 
   /** This replica's breaker opened (or its probe failed): every replica fails fast until `openUntil`. */
