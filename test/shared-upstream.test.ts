@@ -76,7 +76,9 @@ describe.skipIf(!redisHere && !isCI())('rate-limit buckets and breaker shared by
     const started = await Promise.all(Array.from({ length: count }, () => startTestGateway(braze, shared)));
     gateways.push(...started);
     // Each replica uses the shared view once it has read it: the tests start from there.
-    for (const gateway of started) await waitFor(() => healthOf(gateway), (health) => health.upstream.shared === 'redis', 'the shared view in use');
+    if (env['BRAZE_SHARED_STATE'] !== 'false') {
+      for (const gateway of started) await waitFor(() => healthOf(gateway), (health) => health.upstream.shared === 'redis', 'the shared view in use');
+    }
     return started;
   }
 
@@ -96,6 +98,19 @@ describe.skipIf(!redisHere && !isCI())('rate-limit buckets and breaker shared by
     expect(refused.errors[0]?.extensions).toEqual({ code: 'UPSTREAM_RATE_LIMITED', attempts: 0, resetAt: new Date(resetAt * 1000).toISOString(), reserve: true });
     expect(braze.seriesCalls).toHaveLength(1);
     expect((await healthOf(b)).upstream).toMatchObject({ shared: 'redis', rateLimit: { remaining: RESERVE } });
+  });
+
+  it('BRAZE_SHARED_STATE=false: with REDIS_URL set, each replica keeps its own buckets, as without Redis', async () => {
+    braze = await startFakeBraze();
+    const resetAt = Math.floor(Date.now() / 1000) + HOUR_S;
+    braze.respond((call) => ({ headers: figure(RESERVE, resetAt), body: defaultSeries(call.query) }));
+    const [a, b] = (await replicas(2, { BRAZE_SHARED_STATE: 'false' })) as [TestGateway, TestGateway];
+    expect((await series(a, 'seen-by-a')).errors).toEqual([]);
+    await sleep(REFRESH_MS * 4);
+    expect(await bucketOf(b)).toBeNull();
+    expect((await series(b, 'asked-of-b')).errors).toEqual([]);
+    expect(braze.seriesCalls).toHaveLength(2);
+    expect((await healthOf(b)).upstream.shared).toBeUndefined();
   });
 
   it("calls on the wire from replica A count against replica B's admission: B refuses with 0 calls though its own figure leaves room", async () => {
