@@ -267,38 +267,43 @@ describe.skipIf(!redisHere && !isCI())('rate-limit buckets and breaker shared by
       return replica.bucket('export').state;
     };
 
-    it("answers of two replicas arriving out of order: the lowest remaining of a window stands, a later window replaces it, and an equal figure keeps the count", async () => {
+    it('answers of two replicas arriving out of order: the lowest remaining of a window stands, a later window replaces it', async () => {
       const prefix = `merge-${process.pid}-${++prefixes}:`;
       const [a, b] = [await store(prefix), await store(prefix)];
       const reset = Date.now() + HOUR_S * 1000;
-      await a.settle('export', undefined, { limit: 250000, remaining: 990, resetAt: reset });
-      // B's answer to an earlier call arrives later: older news.
-      await b.settle('export', undefined, { limit: 250000, remaining: 1000, resetAt: reset });
-      expect((await settled(b))?.figure.remaining).toBe(990);
+      const first = Promise.resolve(await b.count('export'));
+      const second = Promise.resolve(await a.count('export'));
+      await a.settle('export', second, { limit: 250000, remaining: 990, resetAt: reset });
+      // B's answer to the earlier call arrives later: older news.
+      await b.settle('export', first, { limit: 250000, remaining: 1000, resetAt: reset });
+      expect(await settled(b)).toMatchObject({ figure: { remaining: 990 }, onTheWire: 0, lost: 0 });
 
-      // A call counted under 990, then an answer equal to the current figure: no news, the count stays.
-      await a.count('export');
+      // An equal figure is no news; a lower one replaces it; so does a later window, even when higher.
       await b.settle('export', undefined, { limit: 250000, remaining: 990, resetAt: reset });
-      expect(await settled(b)).toMatchObject({ figure: { remaining: 990 }, sent: 1, lost: 0 });
-
-      // A lower figure replaces it and zeroes the counts; so does a later window, even when higher.
+      expect((await settled(a))?.figure.remaining).toBe(990);
       await a.settle('export', undefined, { limit: 250000, remaining: 980, resetAt: reset });
-      expect(await settled(b)).toMatchObject({ figure: { remaining: 980 }, sent: 0, lost: 0 });
+      expect((await settled(b))?.figure.remaining).toBe(980);
       await b.settle('export', undefined, { limit: 250000, remaining: 249_999, resetAt: reset + HOUR_S * 1000 });
-      expect(await settled(a)).toMatchObject({ figure: { remaining: 249_999 }, sent: 0 });
+      expect((await settled(a))?.figure.remaining).toBe(249_999);
     });
 
-    it('a call that failed without a figure leaves the wire as lost; one whose answer lost the merge just leaves the wire', async () => {
+    it("calls are numbered workspace-wide: those sent after the figure's call count on the wire, then as lost when they fail without a figure, until a later call's figure", async () => {
       const prefix = `merge-${process.pid}-${++prefixes}:`;
       const [a, b] = [await store(prefix), await store(prefix)];
       const reset = Date.now() + HOUR_S * 1000;
-      await a.settle('export', undefined, { limit: 250000, remaining: 500, resetAt: reset });
-      const failed = await a.count('export');
-      const older = await b.count('export');
-      expect(await settled(a)).toMatchObject({ sent: 2, lost: 0 });
-      await a.settle('export', Promise.resolve(failed), undefined);
-      await b.settle('export', Promise.resolve(older), { limit: 250000, remaining: 501, resetAt: reset });
-      expect(await settled(a)).toMatchObject({ figure: { remaining: 500 }, sent: 0, lost: 1 });
+      // Numbered in this order (each awaited: two connections do not keep order between them).
+      const before = Promise.resolve(await a.count('export')); // sent before the figure's call: the figure includes it
+      const figureCall = Promise.resolve(await b.count('export'));
+      const afterOnA = Promise.resolve(await a.count('export'));
+      const afterOnB = Promise.resolve(await b.count('export'));
+      await b.settle('export', figureCall, { limit: 250000, remaining: 500, resetAt: reset });
+      expect(await settled(a)).toMatchObject({ figure: { remaining: 500 }, onTheWire: 2, lost: 0 });
+      await a.settle('export', before, undefined);
+      await a.settle('export', afterOnA, undefined);
+      expect(await settled(b)).toMatchObject({ figure: { remaining: 500 }, onTheWire: 1, lost: 1 });
+      // B's later call answers: its figure includes everything sent before it.
+      await b.settle('export', afterOnB, { limit: 250000, remaining: 497, resetAt: reset });
+      expect(await settled(a)).toMatchObject({ figure: { remaining: 497 }, onTheWire: 0, lost: 0 });
     });
   });
 });

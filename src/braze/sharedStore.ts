@@ -8,48 +8,69 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
 /** A bucket's figure is kept this long past its reset, then Redis forgets it by itself. */
 const KEEP_AFTER_RESET_MS = 60_000;
 
-const FIELDS = "'limit', 'remaining', 'resetAt', 'observedAt', 'sent', 'lost'";
-
-/** One call written to a socket: +1 on the wire, under the current figure (none: nothing to count against). */
-const COUNT_CALL = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-redis.call('HINCRBY', KEYS[1], 'sent', 1)
-return redis.call('HMGET', KEYS[1], ${FIELDS})`;
+/** How long the sets of calls on the wire and lost live after their last change (a window and then some). */
+const CALL_SETS_TTL_MS = 7_200_000;
 
 /**
- * A call's outcome. ARGV: the figure it was counted under (resetAt, remaining; empty when it was not
- * counted), '1' when its answer brought a figure, then that figure (limit, remaining, resetAt,
- * observedAt) and how long to keep it past its reset. A newer figure (isNewerFigure in sharedFigure.ts:
- * a later reset, or a lower remaining in the same window) replaces the current one and zeroes the
- * counts, which it includes. Otherwise, when the figure it was counted under is still the current one,
- * the call leaves the wire: lost when no figure came with it; when one did, Braze's counter had it
- * before the current figure's call, which already includes it.
+ * A bucket is four keys (KEYS in this order in every script): the figure (a hash: limit, remaining,
+ * resetAt, observedAt, and `seq`, the number of the call it came with), the counter that numbers calls
+ * as they are sent, workspace-wide, and two sorted sets of call numbers: on the wire, and lost (failed
+ * without a figure). It is rateLimit.ts's ticket rule, for every replica at once: the estimate is the
+ * figure less the calls numbered after the figure's call that are on the wire or lost. A bucket's state
+ * as the scripts return it: [limit, remaining, resetAt, observedAt, on the wire after, lost after] as
+ * text, or nil before any figure.
  */
-const SETTLE_CALL = `
-local state = redis.call('HMGET', KEYS[1], ${FIELDS})
-local currentReset = tonumber(state[3])
-local currentRemaining = tonumber(state[2])
-if ARGV[3] == '1' then
-  local remaining = tonumber(ARGV[5])
-  local resetAt = tonumber(ARGV[6])
-  if currentReset == nil or currentRemaining == nil or resetAt > currentReset or (resetAt == currentReset and remaining < currentRemaining) then
-    redis.call('HSET', KEYS[1], 'limit', ARGV[4], 'remaining', ARGV[5], 'resetAt', ARGV[6], 'observedAt', ARGV[7], 'sent', 0, 'lost', 0)
-    redis.call('PEXPIREAT', KEYS[1], resetAt + tonumber(ARGV[8]))
-    return {ARGV[4], ARGV[5], ARGV[6], ARGV[7], '0', '0'}
-  end
+const STATE = `
+local function state(figure, wire, lost)
+  local f = redis.call('HMGET', figure, 'limit', 'remaining', 'resetAt', 'observedAt', 'seq')
+  if not f[2] then return false end
+  local after = '(' .. (f[5] or '0')
+  return {f[1], f[2], f[3], f[4], tostring(redis.call('ZCOUNT', wire, after, '+inf')), tostring(redis.call('ZCOUNT', lost, after, '+inf'))}
 end
-if currentReset ~= nil and ARGV[1] == state[3] and ARGV[2] == state[2] then
-  if (tonumber(state[5]) or 0) > 0 then redis.call('HINCRBY', KEYS[1], 'sent', -1) end
-  if ARGV[3] ~= '1' then redis.call('HINCRBY', KEYS[1], 'lost', 1) end
-  return redis.call('HMGET', KEYS[1], ${FIELDS})
-end
-return state`;
+`;
 
-/** Every bucket's state (KEYS but the last), then the breaker's open-until (the last KEY), in one round trip. */
-const READ_ALL = `
+/** One call written to a socket: its number, and the state with it on the wire. */
+const COUNT_CALL = `${STATE}
+local seq = redis.call('INCR', KEYS[2])
+redis.call('ZADD', KEYS[3], seq, seq)
+redis.call('PEXPIRE', KEYS[3], ${CALL_SETS_TTL_MS})
+return {tostring(seq), state(KEYS[1], KEYS[3], KEYS[4])}`;
+
+/**
+ * A call's outcome; the state after it. ARGV: the call's number ('0' when it was not counted), '1' when
+ * its answer brought a figure, then that figure (limit, remaining, resetAt, observedAt) and how long to
+ * keep it past its reset. The call leaves the wire. A newer figure (isNewerFigure in sharedFigure.ts: a
+ * later reset, or a lower remaining in the same window) replaces the current one, and the calls
+ * numbered up to its call stop counting (it includes them). No figure: the call counts as lost, when
+ * it was sent after the current figure's call, until a later call's figure says.
+ */
+const SETTLE_CALL = `${STATE}
+local seq = tonumber(ARGV[1]) or 0
+if seq > 0 then redis.call('ZREM', KEYS[3], seq) end
+local current = redis.call('HMGET', KEYS[1], 'remaining', 'resetAt', 'seq')
+local currentRemaining = tonumber(current[1])
+local currentReset = tonumber(current[2])
+if ARGV[2] == '1' then
+  local remaining = tonumber(ARGV[4])
+  local resetAt = tonumber(ARGV[5])
+  if currentReset == nil or currentRemaining == nil or resetAt > currentReset or (resetAt == currentReset and remaining < currentRemaining) then
+    redis.call('HSET', KEYS[1], 'limit', ARGV[3], 'remaining', ARGV[4], 'resetAt', ARGV[5], 'observedAt', ARGV[6], 'seq', seq)
+    redis.call('PEXPIREAT', KEYS[1], resetAt + tonumber(ARGV[7]))
+    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', seq)
+    redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', seq)
+  end
+elseif seq > 0 and seq > (tonumber(current[3]) or 0) then
+  redis.call('ZADD', KEYS[4], seq, seq)
+  redis.call('PEXPIRE', KEYS[4], ${CALL_SETS_TTL_MS})
+end
+return state(KEYS[1], KEYS[3], KEYS[4])`;
+
+/** Every bucket's state (KEYS in fours), then the breaker's open-until (the last KEY), in one round trip. */
+const READ_ALL = `${STATE}
 local out = {}
-for i = 1, #KEYS - 1 do out[i] = redis.call('HMGET', KEYS[i], ${FIELDS}) end
-out[#KEYS] = redis.call('GET', KEYS[#KEYS])
+local buckets = (#KEYS - 1) / 4
+for i = 1, buckets do out[i] = state(KEYS[4 * i - 3], KEYS[4 * i - 1], KEYS[4 * i]) end
+out[buckets + 1] = redis.call('GET', KEYS[#KEYS])
 return out`;
 
 /**
@@ -65,8 +86,8 @@ return redis.call('GET', KEYS[1])`;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    countCall(key: string): Result<unknown, Context>;
-    settleCall(key: string, ...args: string[]): Result<unknown, Context>;
+    countCall(...keysThenArgs: string[]): Result<unknown, Context>;
+    settleCall(...keysThenArgs: string[]): Result<unknown, Context>;
     readAll(...keys: string[]): Result<unknown, Context>;
     openBreaker(open: string, probe: string, openUntil: string, ttlMs: string): Result<unknown, Context>;
   }
@@ -79,8 +100,8 @@ export interface ObservedFigure {
   readonly resetAt: number;
 }
 
-/** The figure a call was counted under in Redis, as Redis wrote it (compared as text by SETTLE_CALL). */
-type CountedUnder = readonly [resetAt: string, remaining: string];
+/** A call's number in its bucket, workspace-wide, as Redis gave it. */
+type CallNumber = string;
 
 export interface SharedUpstreamOptions {
   readonly url: string;
@@ -128,9 +149,9 @@ export class SharedUpstreamState {
       // Keep trying to come back, at most every 2 s.
       retryStrategy: (times) => Math.min(times * 200, 2_000),
     });
-    this.#redis.defineCommand('countCall', { numberOfKeys: 1, lua: COUNT_CALL });
-    this.#redis.defineCommand('settleCall', { numberOfKeys: 1, lua: SETTLE_CALL });
-    this.#redis.defineCommand('readAll', { numberOfKeys: BUCKETS.length + 1, lua: READ_ALL });
+    this.#redis.defineCommand('countCall', { numberOfKeys: 4, lua: COUNT_CALL });
+    this.#redis.defineCommand('settleCall', { numberOfKeys: 4, lua: SETTLE_CALL });
+    this.#redis.defineCommand('readAll', { numberOfKeys: BUCKETS.length * 4 + 1, lua: READ_ALL });
     this.#redis.defineCommand('openBreaker', { numberOfKeys: 2, lua: OPEN_BREAKER });
     // Without a listener, ioredis' connection errors would be unhandled 'error' events.
     this.#redis.on('error', (error: unknown) => this.#fail(error));
@@ -155,24 +176,24 @@ export class SharedUpstreamState {
   }
 
   /**
-   * A call of `bucket` is written to a socket: counted in Redis at once (the returned promise says
-   * under which figure, for `settle`); until the reply, it counts in this replica's view as pending.
+   * A call of `bucket` is written to a socket: numbered and put on the wire in Redis at once (the
+   * promise of its number is for `settle`); until the reply, it counts in this replica's view as pending.
    */
-  count(bucket: BucketName): Promise<CountedUnder | undefined> {
+  count(bucket: BucketName): Promise<CallNumber | undefined> {
     this.#pending.set(bucket, (this.#pending.get(bucket) ?? 0) + 1);
-    return this.#command(this.#redis.countCall(key(bucket)), (reply) => {
-      this.#applyBucket(bucket, reply);
-      return Array.isArray(reply) && typeof reply[2] === 'string' && typeof reply[1] === 'string' ? ([reply[2], reply[1]] as const) : undefined;
+    return this.#command(this.#redis.countCall(...keys(bucket)), (reply) => {
+      if (!Array.isArray(reply) || typeof reply[0] !== 'string') return undefined;
+      this.#applyBucket(bucket, reply[1]);
+      return reply[0];
     }).finally(() => this.#pending.set(bucket, (this.#pending.get(bucket) ?? 1) - 1));
   }
 
   /** A call's outcome: the figure its answer brought, or undefined when it failed without one. */
-  async settle(bucket: BucketName, counted: Promise<CountedUnder | undefined> | undefined, figure: ObservedFigure | undefined): Promise<void> {
-    const under = await counted;
-    if (under === undefined && figure === undefined) return;
+  async settle(bucket: BucketName, counted: Promise<CallNumber | undefined> | undefined, figure: ObservedFigure | undefined): Promise<void> {
+    const number = await counted;
+    if (number === undefined && figure === undefined) return;
     const args = [
-      under?.[0] ?? '',
-      under?.[1] ?? '',
+      number ?? '0',
       figure ? '1' : '0',
       String(figure?.limit ?? 0),
       String(figure?.remaining ?? 0),
@@ -180,7 +201,7 @@ export class SharedUpstreamState {
       String(this.#options.now()),
       String(KEEP_AFTER_RESET_MS),
     ];
-    await this.#command(this.#redis.settleCall(key(bucket), ...args), (reply) => this.#applyBucket(bucket, reply));
+    await this.#command(this.#redis.settleCall(...keys(bucket), ...args), (reply) => this.#applyBucket(bucket, reply));
   }
 
   /** This replica's breaker opened (or its probe failed): every replica fails fast until `openUntil`. */
@@ -214,7 +235,7 @@ export class SharedUpstreamState {
     if (this.#refreshing) return;
     this.#refreshing = true;
     try {
-      await this.#command(this.#redis.readAll(...BUCKETS.map(key), BREAKER_KEY), (reply) => {
+      await this.#command(this.#redis.readAll(...BUCKETS.flatMap(keys), BREAKER_KEY), (reply) => {
         if (!Array.isArray(reply)) return;
         BUCKETS.forEach((bucket, index) => this.#applyBucket(bucket, reply[index]));
         this.#applyBreaker(reply[BUCKETS.length]);
@@ -288,6 +309,7 @@ export class SharedUpstreamState {
 const BREAKER_KEY = 'breaker';
 const PROBE_KEY = 'breaker:probe';
 
-function key(bucket: BucketName): string {
-  return `ratelimit:${bucket}`;
+/** A bucket's keys, in the scripts' order. */
+function keys(bucket: BucketName): string[] {
+  return ['figure', 'seq', 'wire', 'lost'].map((part) => `ratelimit:${bucket}:${part}`);
 }

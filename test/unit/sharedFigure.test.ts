@@ -3,7 +3,7 @@ import { isNewerFigure, parseBucketState, sharedRefusal, sharedRemaining, type S
 
 const NOW = 1_700_000_000_000;
 const RESET = NOW + 3_600_000;
-const state = (remaining: number, sent = 0, lost = 0, resetAt = RESET): SharedBucketState => ({ figure: { limit: 250_000, remaining, resetAt, observedAt: NOW }, sent, lost });
+const state = (remaining: number, onTheWire = 0, lost = 0, resetAt = RESET): SharedBucketState => ({ figure: { limit: 250_000, remaining, resetAt, observedAt: NOW }, onTheWire, lost });
 
 describe('isNewerFigure: which of two replicas\' figures is newer news of Braze\'s counter', () => {
   it('anything is newer than nothing', () => {
@@ -15,7 +15,7 @@ describe('isNewerFigure: which of two replicas\' figures is newer news of Braze\
     expect(isNewerFigure({ remaining: 1000, resetAt: RESET }, { remaining: 990, resetAt: RESET })).toBe(false);
   });
 
-  it('an equal figure is no news (it must not zero the calls counted since)', () => {
+  it('an equal figure is no news', () => {
     expect(isNewerFigure({ remaining: 990, resetAt: RESET }, { remaining: 990, resetAt: RESET })).toBe(false);
   });
 
@@ -47,7 +47,7 @@ describe('sharedRefusal: the reserve applied to the workspace as a whole', () =>
 });
 
 describe('sharedRemaining', () => {
-  it('is the figure less the calls sent, pending and lost, never below 0', () => {
+  it('is the figure less the calls on the wire, pending and lost, never below 0', () => {
     expect(sharedRemaining(state(105, 2, 1), 1, NOW)).toBe(101);
     expect(sharedRemaining(state(2, 2, 1), 1, NOW)).toBe(0);
     expect(sharedRemaining(state(105), 0, RESET)).toBeUndefined();
