@@ -62,8 +62,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const shared = createSharedState(config, logger);
   const client: BrazeClient = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger, observer: metrics, shared });
   const data = new DataService(client, createCache(config.cache, logger), config.cache, logger);
-  // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile.
-  if (!(await data.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
+  // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile, and
+  // each replica follows its own rate-limit view and breaker until the shared ones can be read.
+  const [cacheReady, sharedReady] = await Promise.all([data.ready(CACHE_CONNECT_WAIT_MS), shared?.ready(CACHE_CONNECT_WAIT_MS) ?? true]);
+  if (!cacheReady) logger.warn('cache not reachable at start; serving from Braze until it is');
+  if (!sharedReady) logger.warn('shared upstream state not reachable at start; this replica follows its own rate-limit view and breaker until it is');
   const live = new LiveSeries({ policy: config.live, logger });
   const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live });
   const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, yoga)));

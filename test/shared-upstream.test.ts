@@ -225,6 +225,24 @@ describe.skipIf(!redisHere && !isCI())('rate-limit buckets and breaker shared by
     }
   }, 30_000);
 
+  it('Redis unreachable at start: the gateway starts, serves on its own view, and shares once Redis is there', async () => {
+    const gone = await startRedis();
+    await gone.kill();
+    braze = await startFakeBraze();
+    braze.respond((call) => ({ headers: figure(5_000, Math.floor(Date.now() / 1000) + HOUR_S), body: defaultSeries(call.query) }));
+    const a = await startTestGateway(braze, { REDIS_URL: gone.url, REDIS_KEY_PREFIX: `start-${process.pid}:`, BRAZE_SHARED_REFRESH_MS: String(REFRESH_MS) });
+    gateways.push(a);
+    expect(a.logs.some((line) => line.includes('shared upstream state not reachable at start'))).toBe(true);
+    expect((await series(a, 'no-redis')).errors).toEqual([]);
+    expect((await healthOf(a)).upstream).toMatchObject({ shared: 'local', rateLimit: { remaining: 5_000 } });
+    const back = await startRedis(gone.port);
+    try {
+      await waitFor(() => healthOf(a), (health) => health.upstream.shared === 'redis', 'the shared view once Redis is there', 8_000);
+    } finally {
+      await back.kill();
+    }
+  }, 20_000);
+
   it('Redis hung (no answer): requests are not held up, the replica falls back within the command timeout and comes back when Redis answers', async () => {
     const own = await startRedis();
     try {
