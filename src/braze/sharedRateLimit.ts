@@ -10,12 +10,12 @@ export type RateLimitGate = Pick<RateLimitTracker, 'reserve' | 'admit' | 'take' 
 /**
  * A bucket's tracker with the workspace-wide view on top: a call goes only when this replica's own
  * tracker (its answers, its calls on the wire) and the shared view (the newest figure any replica saw,
- * less the calls every replica sent since) both leave room above the reserve. Each call is counted in
- * Redis as it is written to a socket, and its outcome published. While Redis is out of use, the own
- * tracker alone decides: the gateway as it is without Redis.
+ * less the calls any replica sent after that figure's call and has not heard back about) both leave
+ * room above the reserve. Each call is numbered in Redis as it is written to a socket, and its outcome
+ * published. While Redis is out of use, the own tracker alone decides: the gateway as without Redis.
  */
 export class SharedRateLimitTracker implements RateLimitGate {
-  /** Per call on the wire: the promise of the figure it was counted under in Redis. */
+  /** Per call on the wire: the promise of its number in Redis. */
   readonly #counted = new Map<Ticket, ReturnType<SharedUpstreamState['count']>>();
 
   constructor(
