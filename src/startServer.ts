@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BrazeClient, createBrazeDispatcher } from './braze/client.js';
+import { SharedUpstreamState } from './braze/sharedStore.js';
 import { createMemoryCache } from './cache/memoryCache.js';
 import { createRedisCache } from './cache/redisCache.js';
 import type { CachePolicy, Config } from './config/index.js';
@@ -24,6 +25,19 @@ function createCache(policy: CachePolicy, logger: Logger): AnswerCache | undefin
   return createMemoryCache({ maxEntries: policy.maxEntries, maxBytes: policy.maxBytes });
 }
 
+/** The rate-limit buckets and breaker shared through Redis, when REDIS_URL is set and BRAZE_SHARED_STATE is not off. */
+function createSharedState(config: Config, logger: Logger): SharedUpstreamState | undefined {
+  const { redisUrl, redisKeyPrefix } = config.cache;
+  if (!redisUrl || !config.upstream.sharedState) return undefined;
+  return new SharedUpstreamState({
+    url: redisUrl,
+    keyPrefix: redisKeyPrefix,
+    logger,
+    refreshMs: config.upstream.sharedRefreshMs,
+    probeWindowMs: config.upstream.timeoutMs,
+  });
+}
+
 export interface RunningGateway {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
   readonly url: URL;
@@ -44,10 +58,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const dispatcher = createBrazeDispatcher(config.upstream);
   // Metrics observe the client's attempts and read its state when scraped (after `client` exists).
   const metrics: GatewayMetrics | undefined = config.metricsEnabled ? new GatewayMetrics(() => client.status()) : undefined;
-  const client: BrazeClient = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger, observer: metrics });
+  // Its own Redis connection, not the answer cache's: a slow cache value must not hold up admissions.
+  const shared = createSharedState(config, logger);
+  const client: BrazeClient = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger, observer: metrics, shared });
   const data = new DataService(client, createCache(config.cache, logger), config.cache, logger);
-  // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile.
-  if (!(await data.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
+  // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile, and
+  // each replica follows its own rate-limit view and breaker until the shared ones can be read.
+  const [cacheReady, sharedReady] = await Promise.all([data.ready(CACHE_CONNECT_WAIT_MS), shared?.ready(CACHE_CONNECT_WAIT_MS) ?? true]);
+  if (!cacheReady) logger.warn('cache not reachable at start; serving from Braze until it is');
+  if (!sharedReady) logger.warn('shared upstream state not reachable at start; this replica follows its own rate-limit view and breaker until it is');
   const live = new LiveSeries({ policy: config.live, logger });
   metrics?.watchLive(() => live.stats());
   const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live });
@@ -70,6 +89,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       });
     });
   } catch (error) {
+    await shared?.close();
     await data.close();
     await dispatcher.close();
     await simulator?.close();
@@ -104,6 +124,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       clearTimeout(timer);
       await yoga.dispose();
       await data.close();
+      await shared?.close();
       await dispatcher.close();
       await simulator?.close();
     })();

@@ -54,6 +54,8 @@ describe('loadConfig', () => {
         seriesMaxLength: 1_000,
         maxConnections: 20,
         maxBodyBytes: 1_048_576,
+        sharedState: true,
+        sharedRefreshMs: 100,
       },
       limits: { maxDepth: 6, maxAliases: 50, maxTokens: 2_000, maxCost: 5_000, maxDirectives: 50, maxRequestBodyBytes: 102_400 },
       documentCache: { maxBytes: 67_108_864, maxDocumentBytes: 2_097_152 },
@@ -205,6 +207,13 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses a shared-state refresh out of bounds and a BRAZE_SHARED_STATE that is not a boolean', () => {
+    expect(problemsOf({ BRAZE_SHARED_REFRESH_MS: '5', BRAZE_SHARED_STATE: 'maybe' })).toEqual([
+      'BRAZE_SHARED_STATE must be true or false (got "maybe")',
+      'BRAZE_SHARED_REFRESH_MS must be a whole number from 10 to 10000 (got "5")',
+    ]);
+  });
+
   it('reads every upstream setting', () => {
     const config = loadConfig({
       BRAZE_TIMEOUT_MS: '1000',
@@ -223,6 +232,8 @@ describe('loadConfig', () => {
       BRAZE_MAX_CALLS_PER_REQUEST: '7',
       BRAZE_MAX_CONNECTIONS: '3',
       BRAZE_MAX_BODY_BYTES: '2048',
+      BRAZE_SHARED_STATE: 'false',
+      BRAZE_SHARED_REFRESH_MS: '250',
       SHUTDOWN_GRACE_MS: '0',
     });
     expect(config.upstream).toEqual({
@@ -244,6 +255,8 @@ describe('loadConfig', () => {
       seriesMaxLength: 594,
       maxConnections: 3,
       maxBodyBytes: 2048,
+      sharedState: false,
+      sharedRefreshMs: 250,
     });
     expect(config.shutdownGraceMs).toBe(0);
   });

@@ -19,6 +19,9 @@ import { CircuitBreaker, type Admission, type CircuitStatus } from './circuitBre
 import { BUCKETS, type BucketName } from './buckets.js';
 import { createRedactor, truncate, type Redact } from '../redact.js';
 import { RateLimitTracker, type RateLimitSnapshot } from './rateLimit.js';
+import { SharedCircuitBreaker, type Breaker } from './sharedBreaker.js';
+import { SharedRateLimitTracker, type RateLimitGate } from './sharedRateLimit.js';
+import type { SharedUpstreamState } from './sharedStore.js';
 import { countCallsWhenSent } from './rateLimitInterceptor.js';
 import { callDeadline, type CallDeadline } from './deadline.js';
 import { backoffDelay, isRetryable } from './retry.js';
@@ -65,6 +68,8 @@ export interface BrazeClientOptions extends BrazeTarget {
   /** Injected in tests of time-dependent behaviour; Date.now otherwise. */
   readonly now?: () => number;
   readonly observer?: UpstreamObserver | undefined;
+  /** The buckets and breaker shared with other replicas through Redis; each replica's own when absent. */
+  readonly shared?: SharedUpstreamState | undefined;
 }
 
 /** One rate-limit bucket as the gateway sees it. */
@@ -78,6 +83,11 @@ export interface BucketStatus {
 export interface UpstreamStatus {
   readonly circuit: CircuitStatus;
   readonly buckets: Readonly<Record<BucketName, BucketStatus>>;
+  /**
+   * With Redis configured for shared state: `redis` while the buckets and breaker shown are the
+   * workspace-wide ones, `local` while Redis is out of use and this replica shows (and follows) its own.
+   */
+  readonly shared?: 'redis' | 'local';
 }
 
 /** The keep-alive connection pool for Braze, shared by every request of the process. */
@@ -98,9 +108,9 @@ export function createBrazeDispatcher(policy: UpstreamPolicy): Agent {
  */
 export class BrazeClient {
   readonly #options: BrazeClientOptions;
-  readonly #breaker: CircuitBreaker;
+  readonly #breaker: Breaker;
   /** Per bucket: its tracker, and the shared pool with that tracker counting each call as it is written to a socket. */
-  readonly #buckets: Readonly<Record<BucketName, { readonly tracker: RateLimitTracker; readonly dispatcher: Dispatcher }>>;
+  readonly #buckets: Readonly<Record<BucketName, { readonly tracker: RateLimitGate; readonly dispatcher: Dispatcher }>>;
   readonly #now: () => number;
   /** Hides the key, whole, cut or encoded, in anything quoted from Braze's answers. */
   readonly #redact: Redact;
@@ -109,12 +119,18 @@ export class BrazeClient {
     this.#options = options;
     this.#redact = createRedactor([options.apiKey]);
     this.#now = options.now ?? Date.now;
-    const bucket = (reserve: number) => {
-      const tracker = new RateLimitTracker(reserve, this.#now);
+    const { shared } = options;
+    const bucket = (name: BucketName, reserve: number) => {
+      const local = new RateLimitTracker(reserve, this.#now);
+      const tracker = shared ? new SharedRateLimitTracker(local, shared, name, this.#now) : local;
       return { tracker, dispatcher: options.dispatcher.compose(countCallsWhenSent(tracker)) };
     };
-    this.#buckets = { export: bucket(options.policy.rateLimitReserve), lists: bucket(options.policy.listRateLimitReserve), campaignSeries: bucket(options.policy.campaignSeriesRateLimitReserve) };
-    this.#breaker = new CircuitBreaker({
+    this.#buckets = {
+      export: bucket('export', options.policy.rateLimitReserve),
+      lists: bucket('lists', options.policy.listRateLimitReserve),
+      campaignSeries: bucket('campaignSeries', options.policy.campaignSeriesRateLimitReserve),
+    };
+    const breaker = new CircuitBreaker({
       threshold: options.policy.breakerThreshold,
       cooldownMs: options.policy.breakerCooldownMs,
       now: this.#now,
@@ -123,6 +139,9 @@ export class BrazeClient {
         log(`braze circuit ${status.state}`, { circuit: status });
       },
     });
+    this.#breaker = shared
+      ? new SharedCircuitBreaker(breaker, shared, { threshold: options.policy.breakerThreshold, cooldownMs: options.policy.breakerCooldownMs, now: this.#now })
+      : breaker;
   }
 
   status(): UpstreamStatus {
@@ -132,7 +151,8 @@ export class BrazeClient {
         return [name, { rateLimit: tracker.snapshot(), reserve: tracker.reserve, paused: tracker.paused() }];
       }),
     ) as Record<BucketName, BucketStatus>;
-    return { circuit: this.#breaker.status(), buckets };
+    const { shared } = this.#options;
+    return { circuit: this.#breaker.status(), buckets, ...(shared ? { shared: shared.available() ? 'redis' : 'local' } : {}) };
   }
 
   /**
@@ -158,7 +178,7 @@ export class BrazeClient {
     signal: AbortSignal | undefined,
     deadline: CallDeadline,
     path: string,
-    tracker: RateLimitTracker,
+    tracker: RateLimitGate,
     dispatcher: Dispatcher,
   ): Promise<T> {
     const { policy, logger } = this.#options;
@@ -171,7 +191,7 @@ export class BrazeClient {
       let admission: Admission;
       try {
         tracker.admit();
-        admission = this.#breaker.admit();
+        admission = await this.#breaker.admit();
       } catch (refused) {
         // Refused before a first attempt: that is the answer. Refused before a retry: the last real
         // failure says more than "paused".

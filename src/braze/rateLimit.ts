@@ -8,7 +8,7 @@ export interface RateLimitSnapshot {
   readonly resetAt: Date;
 }
 
-type Headers = Readonly<Record<string, string | string[] | undefined>>;
+export type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
 /** A call counted against the bucket, numbered in the order calls were sent. */
 export type Ticket = number;
@@ -100,11 +100,10 @@ export class RateLimitTracker {
 
   /** Takes the figure of these headers (names arrive lower-cased) when it is newer; false when they hold none. */
   #observe(ticket: Ticket, headers: Headers): boolean {
-    const remaining = readNumber(headers['x-ratelimit-remaining']);
-    const resetSeconds = readNumber(headers['x-ratelimit-reset']);
-    if (remaining === undefined || resetSeconds === undefined) return false;
-    const limit = readNumber(headers['x-ratelimit-limit']) ?? this.#figure?.limit ?? remaining;
-    const resetAt = resetSeconds * 1000;
+    const read = readFigure(headers);
+    if (read === undefined) return false;
+    const { remaining, resetAt } = read;
+    const limit = read.limit ?? this.#figure?.limit ?? remaining;
     const current = this.#figure;
     // A later window wins; within a window, the figure of the later-sent call (answers to concurrent
     // calls arrive in any order). An older figure is already counted in the newer one.
@@ -114,6 +113,14 @@ export class RateLimitTracker {
     }
     return true;
   }
+}
+
+/** Braze's figure in an answer's headers (names arrive lower-cased), or undefined when they hold none. */
+export function readFigure(headers: Headers): { limit: number | undefined; remaining: number; resetAt: number } | undefined {
+  const remaining = readNumber(headers['x-ratelimit-remaining']);
+  const resetSeconds = readNumber(headers['x-ratelimit-reset']);
+  if (remaining === undefined || resetSeconds === undefined) return undefined;
+  return { limit: readNumber(headers['x-ratelimit-limit']), remaining, resetAt: resetSeconds * 1000 };
 }
 
 function readNumber(raw: string | string[] | undefined): number | undefined {

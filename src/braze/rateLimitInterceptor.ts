@@ -1,13 +1,16 @@
 import type { Dispatcher } from 'undici';
 import type { RateLimitTracker, Ticket } from './rateLimit.js';
 
+/** The part of a bucket's tracker (local or shared) that counts calls as they are sent. */
+export type SendCounter = Pick<RateLimitTracker, 'take' | 'settle'>;
+
 /**
  * An undici interceptor that counts a call against the rate-limit bucket at the moment it is written
  * to a socket, not when it is handed to the connection queue: a call abandoned while it waits for a
  * connection never reached Braze and must not lower the estimate. A call whose turn comes after the
  * calls sent meanwhile reached the reserve is aborted with RateLimitReserveError before a byte is sent.
  */
-export function countCallsWhenSent(tracker: RateLimitTracker): Dispatcher.DispatcherComposeInterceptor {
+export function countCallsWhenSent(tracker: SendCounter): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (options, handler) => dispatch(options, new CountWhenSentHandler(tracker, handler));
 }
 
@@ -15,7 +18,7 @@ class CountWhenSentHandler implements Dispatcher.DispatchHandler {
   #ticket: Ticket | undefined;
 
   constructor(
-    private readonly tracker: RateLimitTracker,
+    private readonly tracker: SendCounter,
     private readonly inner: Dispatcher.DispatchHandler,
   ) {}
 

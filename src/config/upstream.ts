@@ -1,5 +1,5 @@
 import { longestWindowIn, maxChunks } from '../data/longSeries.js';
-import { defaultsOf, integer, type VariableReader, type VariableTable } from './read.js';
+import { boolean, defaultsOf, integer, type VariableReader, type VariableTable } from './read.js';
 
 /** How the gateway treats Braze: deadlines, retries, the shared rate-limit bucket, the breaker, caps. */
 export interface UpstreamPolicy {
@@ -38,6 +38,13 @@ export interface UpstreamPolicy {
   readonly maxConnections: number;
   /** Larger answers are refused, not buffered. */
   readonly maxBodyBytes: number;
+  /**
+   * With REDIS_URL set: the rate-limit buckets and the breaker are shared by every replica through
+   * Redis (false: each replica keeps its own, as without Redis).
+   */
+  readonly sharedState: boolean;
+  /** How often a replica reads the shared buckets and breaker again; the staleness of its view. */
+  readonly sharedRefreshMs: number;
 }
 
 export const UPSTREAM_VARIABLES: VariableTable<UpstreamPolicy> = {
@@ -59,6 +66,8 @@ export const UPSTREAM_VARIABLES: VariableTable<UpstreamPolicy> = {
   seriesMaxLength: integer('SERIES_MAX_LENGTH', { min: 1, max: 100_000, default: 1_000 }),
   maxConnections: integer('BRAZE_MAX_CONNECTIONS', { min: 1, max: 1_000, default: 20 }),
   maxBodyBytes: integer('BRAZE_MAX_BODY_BYTES', { min: 1_024, max: 100 * 1024 * 1024, default: 1024 * 1024 }),
+  sharedState: boolean('BRAZE_SHARED_STATE', true),
+  sharedRefreshMs: integer('BRAZE_SHARED_REFRESH_MS', { min: 10, max: 10_000, default: 100 }),
 };
 
 export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = Object.freeze(defaultsOf(UPSTREAM_VARIABLES));

@@ -26,7 +26,7 @@ export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upst
     onRequest({ url, request, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       if (url.pathname === '/health') {
-        const { circuit, buckets } = upstreamStatus();
+        const { circuit, buckets, shared } = upstreamStatus();
         const view = ({ rateLimit, paused }: BucketStatus) =>
           rateLimit ? { limit: rateLimit.limit, remaining: rateLimit.remaining, resetAt: rateLimit.resetAt.toISOString(), paused } : null;
         const body = {
@@ -39,6 +39,8 @@ export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upst
             // The export bucket, as before buckets were told apart; every bucket under rateLimits.
             rateLimit: view(buckets.export),
             rateLimits: Object.fromEntries(Object.entries(buckets).map(([name, bucket]) => [name, view(bucket)])),
+            // Only with shared state configured: whether what is shown is the workspace's (redis) or this replica's (local).
+            ...(shared ? { shared } : {}),
           },
         };
         endResponse(fetchAPI.Response.json(body, { headers: { 'cache-control': 'no-store' } }));

@@ -20,6 +20,10 @@ export interface RedisServer {
   readonly port: number;
   /** Stops the server (SIGKILL: an outage, not a clean shutdown). */
   kill(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, commands get no answer, as with a hung Redis. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
 }
 
 async function freePort(): Promise<number> {
@@ -30,9 +34,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A throwaway redis-server on a loopback port, without persistence, owned by the test. */
-export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
+/**
+ * A throwaway redis-server on a loopback port, without persistence, owned by the test. `port` starts it
+ * again where a killed one was, as a restarted Redis comes back at its address.
+ */
+export async function startRedis(port?: number): Promise<RedisServer> {
+  port ??= await freePort();
   const child: ChildProcess = spawn(
     REDIS_SERVER,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
@@ -61,5 +68,7 @@ export async function startRedis(): Promise<RedisServer> {
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
   };
 }
