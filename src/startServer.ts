@@ -14,6 +14,7 @@ import { GatewayMetrics } from './metrics.js';
 import { withRequestId } from './requestId.js';
 import { startSimulatedBraze } from './simulator/server.js';
 import { onlyServedPaths } from './servedPaths.js';
+import type { Tracing } from './tracing/tracing.js';
 
 const CACHE_CONNECT_WAIT_MS = 2_000;
 
@@ -49,7 +50,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile.
   if (!(await data.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
   const live = new LiveSeries({ policy: config.live, logger });
-  const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live });
+  // The SDK's modules are loaded only when tracing is on: off, it costs nothing, not even their memory.
+  const tracing: Tracing | undefined = config.tracing.enabled
+    ? (await import('./tracing/sdk.js')).startTracing(config.tracing, target.endpoint, logger)
+    : undefined;
+  const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live, tracing });
   const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, yoga)));
   guardConnections(server, config.server);
   let draining = false;
@@ -69,6 +74,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       });
     });
   } catch (error) {
+    await tracing?.shutdown();
     await data.close();
     await dispatcher.close();
     await simulator?.close();
@@ -102,6 +108,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await drained;
       clearTimeout(timer);
       await yoga.dispose();
+      // Every request has finished: its spans are ended, and go to the collector before the process does.
+      await tracing?.shutdown();
       await data.close();
       await dispatcher.close();
       await simulator?.close();
