@@ -82,10 +82,11 @@ export class RequestTrace {
     this.#context = tracing.extract(headers);
   }
 
-  /** Sampled: resolvers are scoped and spans made. When not, the request costs almost nothing more. */
-  get recording(): boolean {
-    return this.#operation?.isRecording() ?? false;
-  }
+  /**
+   * Sampled (set when the operation starts): resolvers are scoped and spans made. When not, a field
+   * costs one read of this more. A field, not a getter: every field resolution reads it.
+   */
+  recording = false;
 
   startOperation(type: string, name: string | undefined): void {
     if (this.#operation) return;
@@ -95,6 +96,7 @@ export class RequestTrace {
       this.#context,
     );
     this.#context = trace.setSpan(this.#context, this.#operation);
+    this.recording = this.#operation.isRecording();
   }
 
   /** Ends the operation span; once only (a stream's last payload and its end both call this). */
@@ -114,11 +116,11 @@ export class RequestTrace {
    * Runs a resolver in a scope of its own, so that a load it makes (however many awaits later) is
    * recorded under a span for it. Its span, if any, ends when its value settles.
    */
-  resolve<T>(info: GraphQLResolveInfo, resolver: () => T): T {
+  resolve<A extends unknown[], T>(info: GraphQLResolveInfo, resolver: (...args: A) => T, ...args: A): T {
     const scope: FieldScope = { trace: this, info, startTime: performance.now(), span: undefined, context: undefined };
     let result: T;
     try {
-      result = fields.run(scope, resolver);
+      result = fields.run(scope, resolver, ...args);
     } catch (error) {
       endField(scope, error);
       throw error;

@@ -22,7 +22,7 @@ export function traceResolvers(schema: GraphQLSchema): void {
       const traced: GraphQLFieldResolver<unknown, unknown> & { [wrapped]?: true } = (source, args, context, info) => {
         const trace = (context as { trace?: RequestTrace } | undefined)?.trace;
         if (!trace?.recording) return resolve(source, args, context, info);
-        return trace.resolve(info, () => resolve(source, args, context, info));
+        return trace.resolve(info, resolve, source, args, context, info);
       };
       traced[wrapped] = true;
       field.resolve = traced;
