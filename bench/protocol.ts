@@ -19,5 +19,7 @@ export interface TargetInfo {
   readonly ceiling?: string;
   /** GraphQL endpoint of the peer: Apollo Server 5 + RESTDataSource over the same upstream (bench/peers/apolloRest.ts; BENCH_TARGET=all only). */
   readonly apollo?: string;
+  /** With BENCH_OTLP_SINK=1: the collector the gateways trace to; GET answers {"exports": n, "bytes": b}. */
+  readonly otlpSink?: string;
   readonly pid: number;
 }

@@ -8,7 +8,9 @@
 //   - BENCH_TARGET=cache: only the cache-on gateway (the RSS run measures this process alone).
 //
 // Environment: BENCH_UPSTREAM_LATENCY_MS (20); BENCH_CACHE_MAX_ENTRIES (unset: the gateway's default),
-// given to the cache-on gateway as CACHE_MAX_ENTRIES.
+// given to the cache-on gateway as CACHE_MAX_ENTRIES; BENCH_OTLP_SINK=1: the gateways trace every request
+// to an OTLP/HTTP sink in this process that counts and drops what it gets (GET /__exports answers
+// {"exports": n, "bytes": b}), for bench/tracing.ts.
 //
 // Prints one JSON line on stdout, { upstream, gatewayNoCache?, gatewayCache, ceiling?, apollo?, pid } (TargetInfo in
 // bench/protocol.ts), then serves until SIGTERM/SIGINT or until the parent's IPC channel closes, so it
@@ -27,6 +29,7 @@ const MODE = process.env['BENCH_TARGET'] ?? 'all';
 if (MODE !== 'all' && MODE !== 'cache') throw new Error(`BENCH_TARGET must be all or cache (got "${MODE}")`);
 const LATENCY_MS = Number(process.env['BENCH_UPSTREAM_LATENCY_MS'] ?? 20);
 const CACHE_MAX_ENTRIES = process.env['BENCH_CACHE_MAX_ENTRIES'];
+const OTLP_SINK = process.env['BENCH_OTLP_SINK'] === '1';
 
 // ---------------------------------------------------------------------------------------------------
 // Stopping: registered before anything starts, so a parent gone during start-up is noticed too.
@@ -62,6 +65,28 @@ if (process.send !== undefined) process.once('disconnect', stop);
 braze = await startFakeBraze({ latencyMs: LATENCY_MS, record: false });
 const upstreamUrl = braze.url.origin;
 
+// The collector, when traced: it takes every export and keeps only counts.
+let sink: string | undefined;
+if (OTLP_SINK) {
+  const counts = { exports: 0, bytes: 0 };
+  const server = createServer((request, response) => {
+    if (request.method === 'GET') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(counts));
+      return;
+    }
+    request.on('data', (chunk: Buffer) => (counts.bytes += chunk.length));
+    request.on('end', () => {
+      counts.exports++;
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      response.end();
+    });
+  });
+  await listen(server);
+  servers.push(server);
+  sink = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The gateways. loadConfig gets an explicit environment (not process.env), so nothing from the shell
 // (REDIS_URL, CACHE_*, …) changes what is measured. Variables the gateway does not know yet are ignored.
@@ -82,6 +107,7 @@ function gatewayEnv(cache: boolean): Record<string, string> {
     CACHE_TTL_LIVE_MS: '600000',
     CACHE_TTL_PAST_MS: '600000',
     ...(cache && CACHE_MAX_ENTRIES !== undefined ? { CACHE_MAX_ENTRIES } : {}),
+    ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink } : {}),
   };
 }
 
@@ -117,6 +143,7 @@ const info: TargetInfo = {
   gatewayCache: withCache.url.href,
   ...(ceiling ? { ceiling: `http://127.0.0.1:${(ceiling.address() as AddressInfo).port}/graphql` } : {}),
   ...(apollo ? { apollo: apollo.url } : {}),
+  ...(sink ? { otlpSink: sink } : {}),
   pid: process.pid,
 };
 process.stdout.write(`${JSON.stringify(info)}\n`);

@@ -2,6 +2,7 @@ import type { BrazeClient } from './braze/client.js';
 import { createLoadStats, createRequestLoader, type LoadStats, type RequestLoader } from './data/loader.js';
 import type { DataService } from './data/service.js';
 import type { LiveContext } from './live/liveContext.js';
+import type { RequestTrace } from './tracing/requestTrace.js';
 
 /** What every resolver of one GraphQL request shares. Built fresh for each request. */
 export interface GatewayContext {
@@ -20,6 +21,8 @@ export interface GatewayContext {
   readonly braze: BrazeClient;
   /** Live series (subscriptions): the process's shared polls. */
   readonly live?: LiveContext | undefined;
+  /** This request's spans, when tracing is on (src/tracing/requestTrace.ts). */
+  readonly trace?: RequestTrace | undefined;
 }
 
 export interface ContextOptions {
@@ -32,20 +35,22 @@ export interface ContextOptions {
   requestTimeGranularityMs?: number;
   now?: number;
   live?: LiveContext | undefined;
+  trace?: RequestTrace | undefined;
 }
 
 export function createContext(
   client: BrazeClient,
   data: DataService,
-  { signal, maxCallsPerRequest, seriesMaxLength, bypassCache = false, requestTimeGranularityMs = 1000, now = Date.now(), live }: ContextOptions,
+  { signal, maxCallsPerRequest, seriesMaxLength, bypassCache = false, requestTimeGranularityMs = 1000, now = Date.now(), live, trace }: ContextOptions,
 ): GatewayContext {
   const loadStats = createLoadStats();
   return {
     requestTime: new Date(Math.floor(now / requestTimeGranularityMs) * requestTimeGranularityMs),
     seriesMaxLength,
-    loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats }),
+    loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats, trace }),
     loadStats,
     braze: client,
     live,
+    trace,
   };
 }

@@ -1,6 +1,7 @@
 import { startServer } from './startServer.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger } from './logger.js';
+import { FRAGMENT_LENGTH } from './redact.js';
 
 // The only module with side effects: read the environment once, start, and stop on a signal.
 let config;
@@ -19,6 +20,9 @@ const logger = createLogger({
     ...(config.braze.mode === 'live' ? [config.braze.apiKey] : []),
     ...config.auth.tokens,
     ...(config.auth.jwt && 'secret' in config.auth.jwt.key ? [config.auth.jwt.key.secret] : []),
+    // OTEL_EXPORTER_OTLP_HEADERS often carries the collector's token. Short values are no tokens, and
+    // would have the redactor hide every short run of their characters in every line.
+    ...(config.tracing.enabled ? Object.values(config.tracing.headers).filter((value) => value.length >= FRAGMENT_LENGTH) : []),
   ],
 });
 

@@ -15,6 +15,7 @@ import { GatewayMetrics } from './metrics.js';
 import { withRequestId } from './requestId.js';
 import { startSimulatedBraze } from './simulator/server.js';
 import { onlyServedPaths } from './servedPaths.js';
+import type { Tracing } from './tracing/tracing.js';
 
 const CACHE_CONNECT_WAIT_MS = 2_000;
 
@@ -69,7 +70,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   if (!sharedReady) logger.warn('shared upstream state not reachable at start; this replica follows its own rate-limit view and breaker until it is');
   const live = new LiveSeries({ policy: config.live, logger });
   metrics?.watchLive(() => live.stats());
-  const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live });
+  // The SDK's modules are loaded only when tracing is on: off, it costs nothing, not even their memory.
+  const tracing: Tracing | undefined = config.tracing.enabled
+    ? (await import('./tracing/sdk.js')).startTracing(config.tracing, target.endpoint, logger)
+    : undefined;
+  const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live, tracing });
   const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, yoga)));
   guardConnections(server, config.server);
   let draining = false;
@@ -89,6 +94,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       });
     });
   } catch (error) {
+    await tracing?.shutdown();
     await shared?.close();
     await data.close();
     await dispatcher.close();
@@ -123,6 +129,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await drained;
       clearTimeout(timer);
       await yoga.dispose();
+      // Every request has finished: its spans are ended, and go to the collector before the process does.
+      await tracing?.shutdown();
       await data.close();
       await shared?.close();
       await dispatcher.close();

@@ -24,6 +24,9 @@ import { useQueryLimits } from './plugins/useQueryLimits.js';
 import { useRequestBodyLimit } from './plugins/useRequestBodyLimit.js';
 import { useNoOriginalErrors } from './plugins/useNoOriginalErrors.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
+import { useTracing } from './plugins/useTracing.js';
+import { traceResolvers } from './tracing/resolvers.js';
+import type { Tracing } from './tracing/tracing.js';
 import type { LiveContext } from './live/liveContext.js';
 import { LiveSeries } from './live/liveSeries.js';
 import { schema } from './schema/index.js';
@@ -51,6 +54,8 @@ export interface GatewayDeps {
   readonly metrics?: GatewayMetrics | undefined;
   /** The process's live series (one poll per series); made here when not given, then nothing closes it at shutdown. */
   readonly live?: LiveSeries | undefined;
+  /** A started OpenTelemetry SDK (src/tracing/sdk.ts); none: tracing off, nothing traced. */
+  readonly tracing?: Tracing | undefined;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -79,6 +84,8 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       }),
   };
   const logging = quietExpectedErrors(deps.logger);
+  const { tracing } = deps;
+  if (tracing) traceResolvers(schema);
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     // Yoga's default keeps 1,024 parsed documents whatever their size: bounded in bytes instead.
@@ -95,6 +102,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
         bypassCache: wantsFreshData(request),
         requestTimeGranularityMs: config.cache.requestTimeGranularityMs,
         live,
+        trace: tracing?.startRequest(request.headers),
       }),
     maskedErrors: {
       // Never attach original errors to responses, whatever NODE_ENV says: they may carry internals.
@@ -114,6 +122,8 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
     // useCorsPolicy below replaces yoga's default, which allows every origin with credentials.
     cors: false,
     plugins: [
+      // First, so that the operation span covers what every other plugin does during execution.
+      ...(tracing ? [useTracing()] : []),
       // Counts every GraphQL request, so it goes before the hooks below that may refuse one.
       ...(deps.metrics ? [useMetrics({ metrics: deps.metrics })] : []),
       // First of the refusing onRequestParse hooks: an anonymous request is told 401 before anything else.

@@ -66,6 +66,7 @@ describe('loadConfig', () => {
       graphiql: true,
       introspection: true,
       metricsEnabled: true,
+      tracing: { enabled: false },
       corsOrigins: '*',
       logLevel: 'info',
     });

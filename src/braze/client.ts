@@ -25,6 +25,7 @@ import type { SharedUpstreamState } from './sharedStore.js';
 import { countCallsWhenSent } from './rateLimitInterceptor.js';
 import { callDeadline, type CallDeadline } from './deadline.js';
 import { backoffDelay, isRetryable } from './retry.js';
+import type { AttemptTracer } from '../tracing/requestTrace.js';
 
 const USER_AGENT = 'braze-analytics-gateway';
 
@@ -42,6 +43,8 @@ export interface BrazeRequest<T> {
   readonly bucket: BucketName;
   /** A 2xx body → the answer; throws UpstreamInvalidResponseError. Also given the redacted body, to word errors. */
   parse(text: string): T;
+  /** A span per HTTP attempt, when the request is traced. */
+  readonly trace?: AttemptTracer | undefined;
 }
 
 /** What one HTTP attempt did; `status` is Braze's HTTP status when it answered, `code` the failure. */
@@ -199,8 +202,10 @@ export class BrazeClient {
       }
       attempts++;
       const attemptStarted = performance.now();
+      const traced = request.trace?.startAttempt(attempts);
       try {
         const { answer, status } = await this.#attempt(dispatcher, path, request, combined);
+        traced?.end({ status });
         this.#observe(request.path, status, undefined, attemptStarted);
         this.#breaker.success(admission);
         logger.debug('braze call', { upstream: { path, attempts, ms: this.#now() - started } });
@@ -211,12 +216,14 @@ export class BrazeClient {
           // Refused at the socket (calls sent while this one queued reached the reserve): nothing
           // left, so this was no attempt and says nothing of Braze's health.
           this.#breaker.release(admission);
+          traced?.end({ code: error.code });
           throw this.#final(lastError ?? error, attempts - 1);
         }
         this.#observe(request.path, error.status, error.code, attemptStarted);
         this.#record(admission, error, signal);
         lastError = error;
         const delay = this.#retryDelay(error, attempts, started);
+        traced?.end({ status: error.status, code: error.code, retryWaitMs: delay });
         logger.warn(delay === undefined ? 'braze call failed' : 'braze attempt failed, retrying', {
           upstream: { path, attempt: attempts, status: error.status, code: error.code, ms: this.#now() - started },
           reason: error.message,

@@ -8,6 +8,7 @@ import { LIVE_VARIABLES, readLive, type LivePolicy } from './live.js';
 import { PERSISTED_OPERATIONS_FILE } from './persisted.js';
 import { VariableReader, type Env, type Variable } from './read.js';
 import { readServerLimits, SERVER_VARIABLES, type HostFacts, type ServerLimits } from './server.js';
+import { readTracing, TRACING_VARIABLES, type TracingConfig } from './tracing.js';
 import {
   GRAPHIQL_ENABLED,
   HOST,
@@ -30,6 +31,7 @@ export type { Env, Variable } from './read.js';
 export { DEFAULT_SERVER_LIMITS, descriptorReserve, type HostFacts, type ServerLimits } from './server.js';
 export { DEFAULTS, LOG_LEVELS, type LogLevel } from './service.js';
 export { DEFAULT_UPSTREAM_POLICY, type UpstreamPolicy } from './upstream.js';
+export type { OtlpProtocol, SamplerName, TracingConfig, TracingOn } from './tracing.js';
 
 export interface Config {
   readonly braze: BrazeConfig;
@@ -56,6 +58,8 @@ export interface Config {
   readonly introspection: boolean;
   /** Serve Prometheus metrics at /metrics (no GraphQL credential needed). */
   readonly metricsEnabled: boolean;
+  /** OpenTelemetry traces (OTEL_* variables): off unless an OTLP destination is named. */
+  readonly tracing: TracingConfig;
   /** Browser origins allowed to call the gateway: '*' for any, or an exact list (empty: none). */
   readonly corsOrigins: CorsOrigins;
   readonly logLevel: LogLevel;
@@ -71,6 +75,7 @@ export const VARIABLES: readonly Variable<unknown>[] = Object.freeze([
   ...Object.values<Variable<unknown>>(DOCUMENT_CACHE_VARIABLES),
   PERSISTED_OPERATIONS_FILE,
   METRICS_ENABLED,
+  ...Object.values<Variable<unknown>>(TRACING_VARIABLES),
   SHUTDOWN_GRACE_MS,
   PORT,
   HOST,
@@ -111,6 +116,7 @@ export function loadConfig(env: Env, host: HostFacts = { descriptorLimit: readDe
   const shutdownGraceMs = vars.read(SHUTDOWN_GRACE_MS);
   const introspection = vars.read(INTROSPECTION_ENABLED);
   const metricsEnabled = vars.read(METRICS_ENABLED);
+  const tracing = readTracing(vars);
   const corsOrigins = readCorsOrigins(vars, braze?.mode);
   const logLevel = vars.read(LOG_LEVEL);
 
@@ -131,6 +137,7 @@ export function loadConfig(env: Env, host: HostFacts = { descriptorLimit: readDe
     graphiql,
     introspection,
     metricsEnabled,
+    tracing,
     corsOrigins,
     logLevel,
   });

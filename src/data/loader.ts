@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { TooManyUpstreamCallsError } from '../errors.js';
+import type { RequestTrace } from '../tracing/requestTrace.js';
 import type { Endpoint } from './endpoint.js';
 import type { AnswerSource, DataService, Loaded } from './service.js';
 
@@ -27,6 +28,8 @@ export interface RequestLoaderOptions {
   maxCalls: number;
   bypassCache?: boolean;
   stats?: LoadStats;
+  /** The request's spans, when it is traced: a span per load, the Braze attempts below the first load of each call. */
+  trace?: RequestTrace | undefined;
 }
 
 /** Loads any endpoint's answer for the resolvers of one GraphQL request. */
@@ -42,13 +45,15 @@ export interface RequestLoader {
  * counts the calls made, whatever the endpoint. Created per request so that nothing, failures
  * included, outlives the request here.
  */
-export function createRequestLoader(service: DataService, { signal, maxCalls, bypassCache = false, stats = createLoadStats() }: RequestLoaderOptions): RequestLoader {
+export function createRequestLoader(service: DataService, { signal, maxCalls, bypassCache = false, stats = createLoadStats(), trace }: RequestLoaderOptions): RequestLoader {
   let made = 0;
-  const fetch = <Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call): Promise<Loaded<Answer>> => {
+  /** `askedBy`: the field's call whose load span the attempts go under (the covering call may be no field's). */
+  const fetch = <Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call, askedBy: Call = call): Promise<Served<Answer>> => {
     // Counts upstream calls (windows), not fields: the cap bounds the work one request can cause.
     if (made >= maxCalls) return Promise.reject(new TooManyUpstreamCallsError(maxCalls));
     made++;
-    return service.get(endpoint, call, { signal, bypassCache }).then((loaded) => {
+    const attempts = trace?.attemptsOf(endpoint, endpoint.key(askedBy));
+    return service.get(endpoint, call, { signal, bypassCache, trace: attempts }).then((loaded) => {
       stats.sources[loaded.source]++;
       const fetchedAt = loaded.fetchedAt.getTime();
       if (stats.oldestFetchedAt === undefined || fetchedAt < stats.oldestFetchedAt) stats.oldestFetchedAt = fetchedAt;
@@ -71,7 +76,7 @@ export function createRequestLoader(service: DataService, { signal, maxCalls, by
   function batch<Call, Answer>(endpoint: Endpoint<Call, Answer>, calls: readonly Call[]): Promise<Pending<Answer>[]> {
     // DataLoader hands over each distinct key once; loads of a key already asked for never get here.
     stats.distinct += calls.length;
-    const answers = new Map<Call, Promise<Loaded<Answer>>>();
+    const answers = new Map<Call, Promise<Served<Answer>>>();
     const { coalescing } = endpoint;
     if (!coalescing) {
       for (const call of calls) answers.set(call, fetch(endpoint, call));
@@ -86,7 +91,7 @@ export function createRequestLoader(service: DataService, { signal, maxCalls, by
         const built = group.length > 1 && coalescing.cover ? coalescing.cover(group) : furthest;
         // A covering call equal to one of the group is that call: its field gets the answer whole.
         const covering = group.find((call) => endpoint.key(call) === endpoint.key(built)) ?? built;
-        const whole = fetch(endpoint, covering);
+        const whole = fetch(endpoint, covering, group.includes(covering) ? covering : furthest);
         if (group.includes(covering)) answers.set(covering, whole);
         // A call none of the group is: a later load of exactly it in this request gets this answer too.
         else loaderFor(endpoint).prime(covering, pending(whole));
@@ -99,7 +104,7 @@ export function createRequestLoader(service: DataService, { signal, maxCalls, by
               // Not derivable from the longer answer (Braze sent fewer points than asked): a call of its own.
               if (part === undefined) return fetch(endpoint, call);
               stats.coalesced++;
-              return { ...loaded, answer: part };
+              return { ...loaded, answer: part, coalesced: true };
             }),
           );
         }
@@ -114,22 +119,27 @@ export function createRequestLoader(service: DataService, { signal, maxCalls, by
   return {
     load(endpoint, call) {
       stats.loads++;
-      return loaderFor(endpoint)
+      const span = trace?.recording ? trace.startLoad(endpoint, endpoint.key(call)) : undefined;
+      const answer = loaderFor(endpoint)
         .load(call)
         .then(({ answer }) => answer);
+      return span ? span.follow(answer) : answer;
     },
   };
 }
+
+/** An answer as a field gets it: `coalesced` when cut from a covering call made for another field. */
+type Served<Answer> = Loaded<Answer> & { readonly coalesced?: true };
 
 /**
  * An answer still on its way, boxed so that DataLoader (which settles a batch's loads together)
  * hands it over at once; every load of the key shares the box, failures included.
  */
 interface Pending<Answer> {
-  readonly answer: Promise<Loaded<Answer>>;
+  readonly answer: Promise<Served<Answer>>;
 }
 
-function pending<Answer>(answer: Promise<Loaded<Answer>>): Pending<Answer> {
+function pending<Answer>(answer: Promise<Served<Answer>>): Pending<Answer> {
   const failingWithErrors = answer.catch((error: unknown) => Promise.reject(toError(error)));
   // Its loads handle a failure; until they attach (a microtask later) it must not count as unhandled.
   failingWithErrors.catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { BrazeClient } from '../braze/client.js';
 import type { Logger } from '../logger.js';
+import type { AttemptTracer } from '../tracing/requestTrace.js';
 import type { AnswerCache, Cached } from './cache.js';
 import type { Endpoint, TtlPolicy } from './endpoint.js';
 import { InflightCalls } from './inflight.js';
@@ -15,6 +16,8 @@ export interface LoadOptions {
   readonly signal?: AbortSignal | undefined;
   /** The client asked for fresh data (Cache-Control: no-cache): skip the cache read, still refresh it. */
   readonly bypassCache?: boolean;
+  /** Spans for the HTTP attempts, when the request is traced (only a call this load starts makes any). */
+  readonly trace?: AttemptTracer | undefined;
 }
 
 /**
@@ -33,7 +36,7 @@ export class DataService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get<Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call, { signal, bypassCache = false }: LoadOptions = {}): Promise<Loaded<Answer>> {
+  async get<Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call, { signal, bypassCache = false, trace }: LoadOptions = {}): Promise<Loaded<Answer>> {
     const key = `${endpoint.name}:${endpoint.key(call)}`;
     if (this.cache && !bypassCache) {
       const cached = await this.cache.get(key, endpoint.codec);
@@ -41,7 +44,7 @@ export class DataService {
     }
     const { promise, joined } = this.#inflight.run(key, signal, async (shared) => {
       const answer = await this.client.call(
-        { path: endpoint.path, params: endpoint.searchParams(call), bucket: endpoint.bucket, parse: (text) => endpoint.parse(text, call) },
+        { path: endpoint.path, params: endpoint.searchParams(call), bucket: endpoint.bucket, parse: (text) => endpoint.parse(text, call), trace },
         shared,
       );
       const fetched: Cached<Answer> = { answer, fetchedAt: new Date(this.now()) };
