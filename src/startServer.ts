@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { BrazeClient, createBrazeDispatcher } from './braze/client.js';
 import { createMemoryCache } from './cache/memoryCache.js';
 import { createRedisCache } from './cache/redisCache.js';
-import type { CachePolicy, Config } from './config/index.js';
+import { createRedisFlight, lockTtlFor } from './cache/redisFlight.js';
+import type { CachePolicy, Config, UpstreamPolicy } from './config/index.js';
 import type { AnswerCache } from './data/cache.js';
+import type { SharedFlight } from './data/sharedFlight.js';
 import { DataService } from './data/service.js';
 import { guardConnections, httpServerOptions } from './connections.js';
 import { createGatewayYoga, GRAPHQL_ENDPOINT, SERVED_PATHS } from './yoga.js';
@@ -22,6 +24,12 @@ function createCache(policy: CachePolicy, logger: Logger): AnswerCache | undefin
   if (!policy.enabled) return undefined;
   if (policy.redisUrl) return createRedisCache({ url: policy.redisUrl, keyPrefix: policy.redisKeyPrefix, logger });
   return createMemoryCache({ maxEntries: policy.maxEntries, maxBytes: policy.maxBytes });
+}
+
+/** Single flight across replicas: only with the cache in Redis, where the answers are shared. */
+function createFlight(policy: CachePolicy, upstream: UpstreamPolicy, logger: Logger): SharedFlight | undefined {
+  if (!policy.enabled || !policy.redisUrl || !policy.redisSingleFlight) return undefined;
+  return createRedisFlight({ url: policy.redisUrl, keyPrefix: policy.redisKeyPrefix, logger, lockTtlMs: lockTtlFor(upstream.timeoutMs) });
 }
 
 export interface RunningGateway {
@@ -45,7 +53,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Metrics observe the client's attempts and read its state when scraped (after `client` exists).
   const metrics: GatewayMetrics | undefined = config.metricsEnabled ? new GatewayMetrics(() => client.status()) : undefined;
   const client: BrazeClient = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger, observer: metrics });
-  const data = new DataService(client, createCache(config.cache, logger), config.cache, logger);
+  const data = new DataService(client, createCache(config.cache, logger), config.cache, logger, Date.now, createFlight(config.cache, config.upstream, logger));
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile.
   if (!(await data.ready(CACHE_CONNECT_WAIT_MS))) logger.warn('cache not reachable at start; serving from Braze until it is');
   const live = new LiveSeries({ policy: config.live, logger });

@@ -20,9 +20,13 @@ export interface RedisServer {
   readonly port: number;
   /** Stops the server (SIGKILL: an outage, not a clean shutdown). */
   kill(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as a stalled Redis. */
+  pause(): void;
+  /** Thaws a paused server (SIGCONT). */
+  resume(): void;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -30,9 +34,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A throwaway redis-server on a loopback port, without persistence, owned by the test. */
-export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
+/**
+ * A throwaway redis-server on a loopback port, without persistence, owned by the test. `port` starts
+ * it on a given port (a restart after `kill`, for recovery tests).
+ */
+export async function startRedis(options: { port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     REDIS_SERVER,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
@@ -61,5 +68,7 @@ export async function startRedis(): Promise<RedisServer> {
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
   };
 }
