@@ -54,7 +54,11 @@ async function replicaSet(env: Record<string, string>): Promise<ReplicaSet> {
   const set = [spawnServer({ ...base, ...env }), spawnServer({ ...base, ...env }), spawnServer({ ...base, ...env })];
   children.push(...set);
   const started = Promise.all(set.map((child) => child.listening));
-  const urls = await Promise.race([started, sleep(60_000).then(() => Promise.reject(new Error(`replicas not listening after 60 s:\n${set.map((c) => c.output()).join('\n')}`)))]);
+  const tooLong = new Promise<never>((_, reject) => {
+    // Unref'd: it must not keep the bench alive once it is done.
+    setTimeout(() => reject(new Error(`replicas not listening after 60 s:\n${set.map((c) => c.output()).join('\n')}`)), 60_000).unref();
+  });
+  const urls = await Promise.race([started, tooLong]);
   const balancer = await startHaproxy(urls);
   balancers.push(balancer);
   return { urls, balancer };
