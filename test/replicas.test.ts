@@ -32,6 +32,8 @@ interface Answer {
   status: number;
   servedBy: string | null;
   total: number | undefined;
+  /** extensions.brazeCache: how the request's series was answered (a Braze call of its own is a miss). */
+  cache: { misses?: number; shared?: number; hits?: number } | undefined;
 }
 
 /** `count` identical queries for `event`, all sent at once through the balancer. */
@@ -44,13 +46,13 @@ function burst(event: string, count: number): Promise<Answer>[] {
       body: JSON.stringify({ query }),
     });
     const text = await response.text();
-    let total: number | undefined;
+    let body: { data?: { eventSeries?: { total?: number } }; extensions?: { brazeCache?: Answer['cache'] } } = {};
     try {
-      total = (JSON.parse(text) as { data?: { eventSeries?: { total?: number } } }).data?.eventSeries?.total;
+      body = JSON.parse(text) as typeof body;
     } catch {
-      total = undefined;
+      // haproxy's own error page: no total
     }
-    return { status: response.status, servedBy: response.headers.get(SERVED_BY), total };
+    return { status: response.status, servedBy: response.headers.get(SERVED_BY), total: body.data?.eventSeries?.total, cache: body.extensions?.brazeCache };
   });
 }
 
@@ -106,6 +108,9 @@ describe.skipIf(!here && !isCI())('replicas behind a load balancer sharing Redis
     expect(perReplica).toEqual({ r0: 20, r1: 20, r2: 20 });
     console.info(`replicas: 60 concurrent requests over 3 replicas (${JSON.stringify(perReplica)}) made ${callsFor('together')} Braze call(s)`);
     expect(callsFor('together')).toBe(1);
+    // One request made the call; the other 59 were told theirs was shared (in its process or from another).
+    expect(answers.filter((a) => a.cache?.misses === 1)).toHaveLength(1);
+    expect(answers.filter((a) => a.cache?.shared === 1)).toHaveLength(59);
   }, 30_000);
 
   it('Redis killed while a replica holds the lock: no request fails', async () => {

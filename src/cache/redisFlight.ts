@@ -162,7 +162,8 @@ export function createRedisFlight({ url, keyPrefix, logger, lockTtlMs, commandTi
     for (const mailbox of channels.get(channel)?.mailboxes ?? []) mailbox.post({ kind: 'notice', text });
   });
 
-  // A stalled Redis answers nothing and closes nothing: while someone waits, a PING that times out says so.
+  // A stalled Redis answers nothing and closes nothing: while a request waits on another replica, a
+  // PING that times out says so, and the request calls Braze here instead of waiting for the lock's expiry.
   let pinger: NodeJS.Timeout | undefined;
   const watch = (mailbox: Mailbox): void => {
     waiting.add(mailbox);
@@ -264,7 +265,6 @@ export function createRedisFlight({ url, keyPrefix, logger, lockTtlMs, commandTi
       const token = `${hostname()}:${process.pid}:${randomUUID()}`;
       const mailbox = new Mailbox();
       let stopListening: (() => void) | undefined;
-      watch(mailbox);
       try {
         for (;;) {
           if (signal.aborted) throw new UpstreamUnavailableError('The request was cancelled before Braze answered');
@@ -279,6 +279,7 @@ export function createRedisFlight({ url, keyPrefix, logger, lockTtlMs, commandTi
           if (!stopListening) {
             try {
               stopListening = await listen(`${keyPrefix}flight:${key}`, mailbox);
+              watch(mailbox);
             } catch (error) {
               trouble('subscribe', error);
               return await alone(task, signal);
@@ -299,8 +300,10 @@ export function createRedisFlight({ url, keyPrefix, logger, lockTtlMs, commandTi
           // 'expired': the holder is gone; 'aborted': the loop's first line throws.
         }
       } finally {
-        stopListening?.();
-        unwatch(mailbox);
+        if (stopListening) {
+          stopListening();
+          unwatch(mailbox);
+        }
       }
     },
     ready(timeoutMs) {

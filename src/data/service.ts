@@ -5,7 +5,7 @@ import type { Endpoint, TtlPolicy } from './endpoint.js';
 import { InflightCalls } from './inflight.js';
 import type { FlightResult, FlightTask, SharedFlight } from './sharedFlight.js';
 
-/** Where an answer came from: Braze for this request, a call another request had in flight, or the cache. */
+/** Where an answer came from: Braze for this request, a call another request (or, with a shared flight, another replica) had in flight, or the cache. */
 export type AnswerSource = 'braze' | 'shared' | 'cache';
 
 export interface Loaded<Answer> extends Cached<Answer> {
@@ -21,8 +21,7 @@ export interface LoadOptions {
 /**
  * The process-wide way to get any endpoint's answer: the cross-request cache, then a call already in
  * flight for another request (in this process, then, with a shared flight, in another replica), then
- * Braze itself. Per-request deduplication and coalescing sit above
- * this, in the request's loaders.
+ * Braze itself. Per-request deduplication and coalescing sit above this, in the request's loaders.
  */
 export class DataService {
   readonly #inflight = new InflightCalls<FlightResult<unknown>>();
