@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, unless they are already there: chromium for the browser
-# tests (test/browser.test.ts) and redis-server for the Redis cache tests (test/cache.test.ts, which
-# start their own servers). Idempotent, non-interactive and quiet (apt's output is shown only when it
-# fails). Needs root (or sudo) and Debian's package mirrors.
+# tests (test/browser.test.ts), redis-server for the Redis cache tests (test/cache.test.ts, which
+# start their own servers) and haproxy for the replicas test (test/replicas.test.ts, which puts one
+# in front of three gateway processes). Idempotent, non-interactive and quiet (apt's output is shown
+# only when it fails). Needs root (or sudo) and Debian's package mirrors.
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+[ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
@@ -32,10 +34,10 @@ echo "install-debian-packages.sh: installing ${missing[*]} with apt-get" >&2
 run apt-get update -qq
 run apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
-for binary in /usr/bin/chromium /usr/bin/redis-server; do
+for binary in /usr/bin/chromium /usr/bin/redis-server /usr/sbin/haproxy; do
   if [ ! -x "$binary" ]; then
     echo "install-debian-packages.sh: apt-get finished but $binary is missing" >&2
     exit 1
   fi
 done
-echo "install-debian-packages.sh: $(/usr/bin/chromium --version 2>/dev/null), $(/usr/bin/redis-server --version 2>/dev/null | cut -d' ' -f1-3)" >&2
+echo "install-debian-packages.sh: $(/usr/bin/chromium --version 2>/dev/null), $(/usr/bin/redis-server --version 2>/dev/null | cut -d' ' -f1-3), $(/usr/sbin/haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3)" >&2

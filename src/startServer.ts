@@ -4,8 +4,10 @@ import { BrazeClient, createBrazeDispatcher } from './braze/client.js';
 import { SharedUpstreamState } from './braze/sharedStore.js';
 import { createMemoryCache } from './cache/memoryCache.js';
 import { createRedisCache } from './cache/redisCache.js';
-import type { CachePolicy, Config } from './config/index.js';
+import { createRedisFlight, lockTtlFor } from './cache/redisFlight.js';
+import type { CachePolicy, Config, UpstreamPolicy } from './config/index.js';
 import type { AnswerCache } from './data/cache.js';
+import type { SharedFlight } from './data/sharedFlight.js';
 import { DataService } from './data/service.js';
 import { guardConnections, httpServerOptions } from './connections.js';
 import { createGatewayYoga, GRAPHQL_ENDPOINT, SERVED_PATHS } from './yoga.js';
@@ -39,6 +41,12 @@ function createSharedState(config: Config, logger: Logger): SharedUpstreamState 
   });
 }
 
+/** Single flight across replicas: only with the cache in Redis, where the answers are shared. */
+function createFlight(policy: CachePolicy, upstream: UpstreamPolicy, logger: Logger): SharedFlight | undefined {
+  if (!policy.enabled || !policy.redisUrl || !policy.redisSingleFlight) return undefined;
+  return createRedisFlight({ url: policy.redisUrl, keyPrefix: policy.redisKeyPrefix, logger, lockTtlMs: lockTtlFor(upstream.timeoutMs) });
+}
+
 export interface RunningGateway {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
   readonly url: URL;
@@ -62,7 +70,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Its own Redis connection, not the answer cache's: a slow cache value must not hold up admissions.
   const shared = createSharedState(config, logger);
   const client: BrazeClient = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger, observer: metrics, shared });
-  const data = new DataService(client, createCache(config.cache, logger), config.cache, logger);
+  const data = new DataService(client, createCache(config.cache, logger), config.cache, logger, Date.now, createFlight(config.cache, config.upstream, logger));
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile, and
   // each replica follows its own rate-limit view and breaker until the shared ones can be read.
   const [cacheReady, sharedReady] = await Promise.all([data.ready(CACHE_CONNECT_WAIT_MS), shared?.ready(CACHE_CONNECT_WAIT_MS) ?? true]);

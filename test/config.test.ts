@@ -31,6 +31,7 @@ describe('loadConfig', () => {
         maxBytes: 67_108_864,
         redisUrl: undefined,
         redisKeyPrefix: 'braze-analytics-gateway:',
+        redisSingleFlight: true,
         requestTimeGranularityMs: 1_000,
       },
       auth: { disabled: false, tokens: [], jwt: undefined },
@@ -282,6 +283,12 @@ describe('loadConfig', () => {
       expect(problemsOf({ SERIES_MAX_LENGTH: '199', BRAZE_MAX_CALLS_PER_REQUEST: '3' })).toHaveLength(1);
       expect(problemsOf({ SERIES_MAX_LENGTH: '0' })).toEqual(['SERIES_MAX_LENGTH must be a whole number from 1 to 100000 (got "0")']);
     });
+  });
+
+  it('REDIS_SINGLE_FLIGHT: on unless switched off, and only true or false', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).cache.redisSingleFlight).toBe(true);
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_SINGLE_FLIGHT: 'false' }).cache.redisSingleFlight).toBe(false);
+    expect(problemsOf({ REDIS_SINGLE_FLIGHT: 'sometimes' })).toEqual(['REDIS_SINGLE_FLIGHT must be true or false (got "sometimes")']);
   });
 
   describe('CACHE_TTL_SETTLED_MS', () => {

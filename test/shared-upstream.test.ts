@@ -208,7 +208,7 @@ describe.skipIf(!redisHere && !isCI())('rate-limit buckets and breaker shared by
       expect(outageLines(a)).toHaveLength(1);
       expect(outageLines(b)).toHaveLength(1);
 
-      const back = await startRedis(own.port);
+      const back = await startRedis({ port: own.port });
       try {
         for (const gateway of [a, b]) await waitFor(() => healthOf(gateway), (health) => health.upstream.shared === 'redis', 'the shared view back', 8_000);
         // Redis came back empty; A's next figure reaches B again without B calling.
@@ -235,7 +235,7 @@ describe.skipIf(!redisHere && !isCI())('rate-limit buckets and breaker shared by
     expect(a.logs.some((line) => line.includes('shared upstream state not reachable at start'))).toBe(true);
     expect((await series(a, 'no-redis')).errors).toEqual([]);
     expect((await healthOf(a)).upstream).toMatchObject({ shared: 'local', rateLimit: { remaining: 5_000 } });
-    const back = await startRedis(gone.port);
+    const back = await startRedis({ port: gone.port });
     try {
       await waitFor(() => healthOf(a), (health) => health.upstream.shared === 'redis', 'the shared view once Redis is there', 8_000);
     } finally {

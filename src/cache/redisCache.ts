@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import type { AnswerCache, AnswerCodec, Cached } from '../data/cache.js';
+import type { AnswerCache } from '../data/cache.js';
+import { decode, encode } from './wire.js';
 
 export interface RedisCacheOptions {
   url: string;
@@ -77,27 +78,4 @@ export function createRedisCache({ url, keyPrefix, logger, commandTimeoutMs = 25
       redis.disconnect();
     },
   };
-}
-
-/** Wire form: when Braze gave the answer (epoch ms), and the answer as its endpoint's codec writes it. */
-interface Stored {
-  f: number;
-  a: unknown;
-}
-
-function encode<Answer>({ answer, fetchedAt }: Cached<Answer>, codec: AnswerCodec<Answer>): string {
-  return JSON.stringify({ f: fetchedAt.getTime(), a: codec.encode(answer) } satisfies Stored);
-}
-
-/** Undefined for anything that is not what `encode` wrote (another version, a corrupted value): a miss. */
-function decode<Answer>(text: string, codec: AnswerCodec<Answer>): Cached<Answer> | undefined {
-  let stored: Partial<Stored>;
-  try {
-    stored = (JSON.parse(text) ?? {}) as Partial<Stored>;
-  } catch {
-    return undefined;
-  }
-  if (typeof stored.f !== 'number') return undefined;
-  const answer = codec.decode(stored.a);
-  return answer === undefined ? undefined : { answer, fetchedAt: new Date(stored.f) };
 }

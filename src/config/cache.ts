@@ -16,6 +16,11 @@ export interface CachePolicy {
   readonly redisUrl: string | undefined;
   readonly redisKeyPrefix: string;
   /**
+   * With Redis: a missing answer is fetched by one replica while the others wait for it (a lock per key
+   * and a notice on a channel). Off: each replica calls Braze for what it misses, as a lone process does.
+   */
+  readonly redisSingleFlight: boolean;
+  /**
    * "Now" for a field that omits `endingAt` is the request's time rounded down to this. 1 s keeps it the
    * request's own time; 60 s lets every request of a minute share cache entries for "the last N days".
    */
@@ -45,6 +50,7 @@ export const CACHE_VARIABLES: VariableTable<CachePolicy> = {
   maxEntries: integer('CACHE_MAX_ENTRIES', { min: 1, max: 10_000_000, default: 10_000 }),
   maxBytes: integer('CACHE_MAX_BYTES', { min: 1024, max: 16 * 1024 ** 3, default: 64 * 1024 * 1024 }),
   redisKeyPrefix: string('REDIS_KEY_PREFIX', { default: 'braze-analytics-gateway:' }),
+  redisSingleFlight: boolean('REDIS_SINGLE_FLIGHT', true),
   requestTimeGranularityMs: integer('REQUEST_TIME_GRANULARITY_MS', { min: 1_000, max: 3_600_000, default: 1_000 }),
 };
 

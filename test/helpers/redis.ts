@@ -20,13 +20,13 @@ export interface RedisServer {
   readonly port: number;
   /** Stops the server (SIGKILL: an outage, not a clean shutdown). */
   kill(): Promise<void>;
-  /** Freezes the server (SIGSTOP): connections stay open, commands get no answer, as with a hung Redis. */
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as a stalled Redis. */
   pause(): void;
-  /** Lets a paused server go on (SIGCONT). */
+  /** Thaws a paused server (SIGCONT). */
   resume(): void;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -35,11 +35,11 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * A throwaway redis-server on a loopback port, without persistence, owned by the test. `port` starts it
- * again where a killed one was, as a restarted Redis comes back at its address.
+ * A throwaway redis-server on a loopback port, without persistence, owned by the test. `port` starts
+ * it on a given port (a restart after `kill`, for recovery tests).
  */
-export async function startRedis(port?: number): Promise<RedisServer> {
-  port ??= await freePort();
+export async function startRedis(options: { port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     REDIS_SERVER,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],

@@ -1,0 +1,332 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Redis, type ClientContext, type RedisOptions, type Result } from 'ioredis';
+import type { AnswerCodec, Cached } from '../data/cache.js';
+import type { FlightResult, FlightTask, SharedFlight } from '../data/sharedFlight.js';
+import { UpstreamUnavailableError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { fromStored, toStored, type Stored } from './wire.js';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
+    /** -1: the lock is now ours; otherwise the holder's remaining milliseconds (0: retry now). */
+    flightAcquire(lockKey: string, token: string, ttlMs: number): Result<number, Context>;
+    /** 1 when our lock was deleted; 0 when it had expired or another replica holds it now. */
+    flightRelease(lockKey: string, token: string): Result<number, Context>;
+  }
+}
+
+/** Takes the lock, or tells how long it is still held, in one atomic step. */
+const ACQUIRE = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
+return math.max(redis.call('PTTL', KEYS[1]), 0)`;
+/** Deletes the lock only while it is still ours: an expired lock may already be another replica's. */
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+export interface RedisFlightOptions {
+  url: string;
+  /** The cache's prefix: lock keys are `<prefix>flight:lock:<key>`, channels `<prefix>flight:<key>`. */
+  keyPrefix: string;
+  logger: Logger;
+  /**
+   * How long a replica may hold a key's lock before another takes over: the Braze call's whole deadline
+   * (BRAZE_TIMEOUT_MS) plus a margin, so a live holder never loses it mid-call (see lockTtlFor).
+   */
+  lockTtlMs: number;
+  /** A lock or subscribe command that takes longer means Redis is unusable: the call is made here. Default 250 ms. */
+  commandTimeoutMs?: number;
+  /** While a request waits for another replica, Redis is pinged this often so a stalled Redis is noticed. Default 500 ms. */
+  pingIntervalMs?: number;
+}
+
+/** Added to BRAZE_TIMEOUT_MS for the lock's TTL: the cache write and the release after the call, and expiry jitter. */
+export const LOCK_MARGIN_MS = 1_000;
+
+export function lockTtlFor(brazeTimeoutMs: number): number {
+  return brazeTimeoutMs + LOCK_MARGIN_MS;
+}
+
+/** At most one "Redis is down" line per this interval, as for the cache. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+/** After a failed command, requests call Braze here for this long instead of each paying the command timeout first. */
+const COOLDOWN_MS = 1_000;
+/** A waiter tries the lock again this long after its holder's TTL: Redis expires keys on its own clock. */
+const EXPIRY_SLACK_MS = 20;
+/** Shortest wait between two tries of a held lock, so a lock without expiry (not ours) cannot spin the loop. */
+const MIN_WAIT_MS = 10;
+
+/** What the holder publishes on the key's channel: the key itself, and the answer or the news that there is none. */
+type Notice = { k: string; ok: true } & Stored | { k: string; ok: false };
+
+/** Why a waiting request woke up. */
+type Wake = { kind: 'notice'; text: string } | { kind: 'expired' } | { kind: 'lost' } | { kind: 'aborted' };
+
+/** A waiting request's inbox: notices that arrive while it is busy elsewhere are kept for its next wait. */
+class Mailbox {
+  readonly #pending: Wake[] = [];
+  #deliver: ((wake: Wake) => void) | undefined;
+
+  readonly post = (wake: Wake): void => {
+    if (this.#deliver) this.#deliver(wake);
+    else this.#pending.push(wake);
+  };
+
+  next(timeoutMs: number, signal: AbortSignal): Promise<Wake> {
+    const queued = this.#pending.shift();
+    if (queued) return Promise.resolve(queued);
+    if (signal.aborted) return Promise.resolve({ kind: 'aborted' });
+    return new Promise((resolve) => {
+      const done = (wake: Wake): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.#deliver = undefined;
+        resolve(wake);
+      };
+      const onAbort = (): void => done({ kind: 'aborted' });
+      const timer = setTimeout(() => done({ kind: 'expired' }), timeoutMs);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#deliver = done;
+    });
+  }
+}
+
+/**
+ * Single flight across replicas through Redis: a lock per answer key (SET NX PX, released by a
+ * compare-and-delete script) and a pub/sub channel per key on which the holder publishes the answer.
+ * A request that finds the lock held subscribes, checks the cache once more (the answer may have been
+ * stored before it listened), and waits for the notice, the lock's expiry (then one waiter takes the
+ * lock: its holder died) or its own signal. A failed call is announced too: waiters do not sit until
+ * the expiry, one of them takes the lock and tries.
+ *
+ * Redis down, slow or gone mid-wait: the request calls Braze here, as one replica alone would
+ * (InflightCalls still shares that call within the process). Logged at most every 10 s; ioredis
+ * reconnects by itself and the flight resumes.
+ */
+export function createRedisFlight({ url, keyPrefix, logger, lockTtlMs, commandTimeoutMs = 250, pingIntervalMs = 500 }: RedisFlightOptions): SharedFlight {
+  const common: RedisOptions = {
+    // Fail fast while disconnected instead of queueing: a queued command would stall the request.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: 1_000,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  };
+  const commands = new Redis(url, { ...common, keyPrefix });
+  // Subscriber mode needs a connection of its own. Nothing is resubscribed after a reconnect: every
+  // waiter was sent to Braze when the connection closed, and subscribes again on its next miss.
+  const subscriber = new Redis(url, { ...common, autoResubscribe: false });
+  commands.defineCommand('flightAcquire', { numberOfKeys: 1, lua: ACQUIRE });
+  commands.defineCommand('flightRelease', { numberOfKeys: 1, lua: RELEASE });
+
+  const waiting = new Set<Mailbox>();
+  const channels = new Map<string, { readonly mailboxes: Set<Mailbox>; readonly subscribed: Promise<unknown> }>();
+  let downUntil = 0;
+  let lastErrorLog = 0;
+  let troubled = false;
+
+  const loseEveryWaiter = (): void => {
+    for (const mailbox of waiting) mailbox.post({ kind: 'lost' });
+  };
+  const trouble = (what: string, error: unknown): void => {
+    downUntil = Date.now() + COOLDOWN_MS;
+    troubled = true;
+    loseEveryWaiter();
+    const now = Date.now();
+    if (now - lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
+    lastErrorLog = now;
+    logger.warn(`redis single flight ${what} failed; each replica calls Braze on its own meanwhile`, {
+      reason: error instanceof Error ? error.message : String(error),
+    });
+  };
+  const recovered = (): void => {
+    if (!troubled || commands.status !== 'ready' || subscriber.status !== 'ready') return;
+    troubled = false;
+    logger.info('redis single flight connected');
+  };
+  // Without listeners, ioredis' connection errors would be unhandled 'error' events.
+  commands.on('error', (error: unknown) => trouble('connection', error));
+  subscriber.on('error', (error: unknown) => trouble('connection', error));
+  commands.on('ready', recovered);
+  subscriber.on('ready', recovered);
+  let closing = false;
+  const closed = new Error('connection to Redis closed');
+  commands.on('close', () => {
+    if (!closing) trouble('connection', closed);
+  });
+  subscriber.on('close', () => {
+    // Its subscriptions went with it; every waiter calls Braze here instead.
+    channels.clear();
+    if (!closing) trouble('connection', closed);
+  });
+  subscriber.on('message', (channel: string, text: string) => {
+    for (const mailbox of channels.get(channel)?.mailboxes ?? []) mailbox.post({ kind: 'notice', text });
+  });
+
+  // A stalled Redis answers nothing and closes nothing: while a request waits on another replica, a
+  // PING that times out says so, and the request calls Braze here instead of waiting for the lock's expiry.
+  let pinger: NodeJS.Timeout | undefined;
+  const watch = (mailbox: Mailbox): void => {
+    waiting.add(mailbox);
+    pinger ??= setInterval(() => {
+      commands.ping().catch((error: unknown) => trouble('ping', error));
+    }, pingIntervalMs).unref();
+  };
+  const unwatch = (mailbox: Mailbox): void => {
+    waiting.delete(mailbox);
+    if (waiting.size === 0 && pinger) {
+      clearInterval(pinger);
+      pinger = undefined;
+    }
+  };
+
+  const usable = (): boolean => commands.status === 'ready' && subscriber.status === 'ready' && Date.now() >= downUntil;
+
+  /** Listens on `channel` for `mailbox`; the returned function stops listening. */
+  const listen = async (channel: string, mailbox: Mailbox): Promise<() => void> => {
+    let entry = channels.get(channel);
+    if (!entry) {
+      const created = { mailboxes: new Set<Mailbox>(), subscribed: subscriber.subscribe(channel) };
+      created.subscribed.catch(() => {
+        if (channels.get(channel) === created) channels.delete(channel);
+      });
+      channels.set(channel, created);
+      entry = created;
+    }
+    const joined = entry;
+    joined.mailboxes.add(mailbox);
+    try {
+      await joined.subscribed;
+    } catch (error) {
+      joined.mailboxes.delete(mailbox);
+      throw error;
+    }
+    return () => {
+      joined.mailboxes.delete(mailbox);
+      if (joined.mailboxes.size > 0 || channels.get(channel) !== joined) return;
+      channels.delete(channel);
+      subscriber.unsubscribe(channel).catch(() => undefined);
+    };
+  };
+
+  /** The answer a notice carries, only if it is this key's and readable: anything else is no answer. */
+  const answerIn = <Answer>(text: string, key: string, codec: AnswerCodec<Answer>): Cached<Answer> | undefined => {
+    let notice: Partial<Notice>;
+    try {
+      notice = (JSON.parse(text) ?? {}) as Partial<Notice>;
+    } catch {
+      return undefined;
+    }
+    if (notice.k !== key || notice.ok !== true) return undefined;
+    return fromStored(notice, codec);
+  };
+
+  /** After the holder's call: store, release, then announce. Release before the notice, so a request that subscribed too late finds the lock free. */
+  const finish = async <Answer>(key: string, lockKey: string, token: string, task: FlightTask<Answer>, value: Cached<Answer> | undefined, stored: boolean): Promise<void> => {
+    if (value && !stored) await task.store(value);
+    const notice: Notice = value ? { k: key, ok: true, ...toStored(value, task.codec) } : { k: key, ok: false };
+    // One connection: Redis runs them in this order without waiting for the first reply.
+    await Promise.all([
+      commands.flightRelease(lockKey, token).catch((error: unknown) => trouble('release', error)),
+      commands.publish(`${keyPrefix}flight:${key}`, JSON.stringify(notice)).catch((error: unknown) => trouble('publish', error)),
+    ]);
+  };
+
+  const hold = async <Answer>(key: string, lockKey: string, token: string, task: FlightTask<Answer>, signal: AbortSignal): Promise<FlightResult<Answer>> => {
+    let value: Cached<Answer> | undefined;
+    try {
+      // The previous holder may have stored the answer and released between our miss and our lock.
+      const cached = await task.lookup?.();
+      if (cached) {
+        value = cached;
+        void finish(key, lockKey, token, task, value, true);
+        return { value, fromReplica: true };
+      }
+      value = await task.call(signal);
+    } catch (error) {
+      void finish(key, lockKey, token, task, undefined, false);
+      throw error;
+    }
+    // Not awaited: this request's answer does not wait for the cache write or the notice.
+    void finish(key, lockKey, token, task, value, false);
+    return { value, fromReplica: false };
+  };
+
+  const alone = async <Answer>(task: FlightTask<Answer>, signal: AbortSignal): Promise<FlightResult<Answer>> => {
+    const value = await task.call(signal);
+    void task.store(value);
+    return { value, fromReplica: false };
+  };
+
+  return {
+    async run(key, task, signal) {
+      if (!usable()) return alone(task, signal);
+      const lockKey = `flight:lock:${key}`;
+      // Names its process, for whoever inspects a lock in Redis.
+      const token = `${hostname()}:${process.pid}:${randomUUID()}`;
+      const mailbox = new Mailbox();
+      let stopListening: (() => void) | undefined;
+      try {
+        for (;;) {
+          if (signal.aborted) throw new UpstreamUnavailableError('The request was cancelled before Braze answered');
+          let heldForMs: number;
+          try {
+            heldForMs = await commands.flightAcquire(lockKey, token, lockTtlMs);
+          } catch (error) {
+            trouble('lock', error);
+            return await alone(task, signal);
+          }
+          if (heldForMs === -1) return await hold(key, lockKey, token, task, signal);
+          if (!stopListening) {
+            try {
+              stopListening = await listen(`${keyPrefix}flight:${key}`, mailbox);
+              watch(mailbox);
+            } catch (error) {
+              trouble('subscribe', error);
+              return await alone(task, signal);
+            }
+            // The holder may have stored its answer before we listened; or it has released since: try again.
+            const cached = await task.lookup?.();
+            if (cached) return { value: cached, fromReplica: true };
+            continue;
+          }
+          const wake = await mailbox.next(Math.max(heldForMs, MIN_WAIT_MS) + EXPIRY_SLACK_MS, signal);
+          if (wake.kind === 'notice') {
+            const answer = answerIn(wake.text, key, task.codec);
+            if (answer) return { value: answer, fromReplica: true };
+            // The holder failed (or wrote what this version cannot read): one waiter takes the lock and calls.
+          } else if (wake.kind === 'lost') {
+            return await alone(task, signal);
+          }
+          // 'expired': the holder is gone; 'aborted': the loop's first line throws.
+        }
+      } finally {
+        if (stopListening) {
+          stopListening();
+          unwatch(mailbox);
+        }
+      }
+    },
+    ready(timeoutMs) {
+      const up = (client: Redis): Promise<boolean> => {
+        if (client.status === 'ready') return Promise.resolve(true);
+        return new Promise((resolve) => {
+          const done = (ok: boolean): void => {
+            clearTimeout(timer);
+            client.off('ready', onReady);
+            resolve(ok);
+          };
+          const onReady = (): void => done(true);
+          const timer = setTimeout(() => done(false), timeoutMs);
+          client.once('ready', onReady);
+        });
+      };
+      return Promise.all([up(commands), up(subscriber)]).then(([a, b]) => a && b);
+    },
+    async close() {
+      closing = true;
+      if (pinger) clearInterval(pinger);
+      commands.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
