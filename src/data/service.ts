@@ -9,6 +9,8 @@ export type AnswerSource = 'braze' | 'shared' | 'cache';
 
 export interface Loaded<Answer> extends Cached<Answer> {
   readonly source: AnswerSource;
+  /** Epoch ms at which this answer stops being fresh (fetchedAt + the endpoint's TTL): a whole response built from it may be reused until then. */
+  readonly expiresAt: number;
 }
 
 export interface LoadOptions {
@@ -37,7 +39,7 @@ export class DataService {
     const key = `${endpoint.name}:${endpoint.key(call)}`;
     if (this.cache && !bypassCache) {
       const cached = await this.cache.get(key, endpoint.codec);
-      if (cached) return { ...cached, source: 'cache' };
+      if (cached) return { ...cached, source: 'cache', expiresAt: this.#expiresAt(endpoint, call, cached.fetchedAt) };
     }
     const { promise, joined } = this.#inflight.run(key, signal, async (shared) => {
       const answer = await this.client.call(
@@ -56,7 +58,13 @@ export class DataService {
     });
     // The key names the endpoint and its call, so what is in flight under it is this endpoint's answer.
     const loaded = (await promise) as Cached<Answer>;
-    return { ...loaded, source: joined ? 'shared' : 'braze' };
+    return { ...loaded, source: joined ? 'shared' : 'braze', expiresAt: this.#expiresAt(endpoint, call, loaded.fetchedAt) };
+  }
+
+  /** The TTL the cache write uses, counted from when the answer was fetched. */
+  #expiresAt<Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call, fetchedAt: Date): number {
+    const at = fetchedAt.getTime();
+    return at + endpoint.ttlMs(call, at, this.ttl);
   }
 
   /** Waits (bounded) for the cache to connect, so the first requests after start can use it. */
