@@ -15,9 +15,14 @@ export interface TargetInfo {
   readonly gatewayNoCache?: string;
   /** GraphQL endpoint of the gateway with CACHE_ENABLED=true. */
   readonly gatewayCache: string;
-  /** GraphQL endpoint of a bare graphql-yoga answering `{ __typename }` (BENCH_TARGET=all only). */
-  readonly ceiling?: string;
   /** GraphQL endpoint of the peer: Apollo Server 5 + RESTDataSource over the same upstream (bench/peers/apolloRest.ts; BENCH_TARGET=all only). */
   readonly apollo?: string;
+  readonly pid: number;
+}
+
+/** The line bench/ceilingTarget.ts prints: a bare graphql-yoga answering `{ __typename }`, in its own process. */
+export interface CeilingInfo {
+  /** Its GraphQL endpoint. */
+  readonly ceiling: string;
   readonly pid: number;
 }
