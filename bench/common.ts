@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { rssMiB, stopChild } from './process.js';
 import autocannon from 'autocannon';
 import { CALLS_PATH } from '../test/helpers/fakeBraze.js';
-import { BENCH_TOKEN, type TargetInfo } from './protocol.js';
+import { BENCH_TOKEN, type CeilingInfo, type TargetInfo } from './protocol.js';
 
 /** A fixed instant, so the same question is the same cache key in every request. */
 export const ENDING_AT = '2024-03-10T00:00:00Z';
@@ -39,8 +39,17 @@ const READY_TIMEOUT_MS = 30_000;
  * Starts bench/target.ts with an IPC channel (the child stops when it closes, so it never outlives this
  * process) and waits for its JSON line. Also kills the child if this process exits or is interrupted.
  */
-export async function startTarget(env: Record<string, string>): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/target.ts'], {
+export function startTarget(env: Record<string, string>): Promise<Target> {
+  return startChildScript<TargetInfo>('bench/target.ts', env);
+}
+
+/** The bare-yoga ceiling (bench/ceilingTarget.ts), in a process of its own; started as startTarget starts its child. */
+export function startCeiling(): Promise<{ readonly child: ChildProcess; readonly info: CeilingInfo }> {
+  return startChildScript<CeilingInfo>('bench/ceilingTarget.ts', {});
+}
+
+async function startChildScript<Info>(script: string, env: Record<string, string>): Promise<{ readonly child: ChildProcess; readonly info: Info }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, ...env },
   });
@@ -49,16 +58,16 @@ export async function startTarget(env: Record<string, string>): Promise<Target> 
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      process.stderr.write(`bench: ${signal}, stopping the target\n`);
+      process.stderr.write(`bench: ${signal}, stopping ${script}\n`);
       void stopChild(child).finally(() => process.exit(130));
     });
   }
   const lines = createInterface({ input: child.stdout! });
   try {
     const line = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`bench/target.ts printed nothing within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error(`${script} printed nothing within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
       const onExit = (code: number | null, signal: string | null) =>
-        reject(new Error(`bench/target.ts exited before it was ready (${signal ?? `exit code ${code}`})`));
+        reject(new Error(`${script} exited before it was ready (${signal ?? `exit code ${code}`})`));
       child.once('exit', onExit);
       lines.once('line', (text) => {
         clearTimeout(timer);
@@ -66,13 +75,12 @@ export async function startTarget(env: Record<string, string>): Promise<Target> 
         resolve(text);
       });
     });
-    return { child, info: JSON.parse(line) as TargetInfo };
+    return { child, info: JSON.parse(line) as Info };
   } catch (error) {
     await stopChild(child);
     throw error;
   }
 }
-
 
 /** Every call the fake Braze received so far, read from its GET /__calls. */
 export async function upstreamCalls(upstream: string): Promise<number> {

@@ -15,11 +15,16 @@ export interface TargetInfo {
   readonly gatewayNoCache?: string;
   /** GraphQL endpoint of the gateway with CACHE_ENABLED=true. */
   readonly gatewayCache: string;
-  /** GraphQL endpoint of a bare graphql-yoga answering `{ __typename }` (BENCH_TARGET=all only). */
-  readonly ceiling?: string;
   /** GraphQL endpoint of the peer: Apollo Server 5 + RESTDataSource over the same upstream (bench/peers/apolloRest.ts; BENCH_TARGET=all only). */
   readonly apollo?: string;
   /** With BENCH_OTLP_SINK=1: the collector the gateways trace to; GET answers {"exports": n, "bytes": b}. */
   readonly otlpSink?: string;
+  readonly pid: number;
+}
+
+/** The line bench/ceilingTarget.ts prints: a bare graphql-yoga answering `{ __typename }`, in its own process. */
+export interface CeilingInfo {
+  /** Its GraphQL endpoint. */
+  readonly ceiling: string;
   readonly pid: number;
 }

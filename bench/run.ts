@@ -6,6 +6,10 @@
 // BENCH_PRECISE_REQUESTS (300) for the sequential p50 of scenarios 0 and 1; BENCH_SCENARIOS (all): a
 // comma-separated list of scenario ids to run, for iterating on one path (targets need their scenarios).
 //
+// The ceiling (scenario 6b, bare yoga) runs in a process of its own (bench/ceilingTarget.ts), so that
+// nothing the gateways' process did before (heap grown, other code warm) slows it; its CPU and RSS
+// columns are that process's.
+//
 // How a scenario is measured: warm-up (1 s, discarded), settle, read the upstream's call counter, run
 // autocannon for BENCH_SECONDS, then drain (no new requests; in-flight ones finish), settle, read the
 // counter again. Upstream calls per request = the counter's delta ÷ requests completed; the drain makes
@@ -25,13 +29,13 @@ import {
   numberEnv,
   rssPeak,
   sleep,
+  startCeiling,
   startTarget,
   stopChild,
   upstreamCalls,
   type LoadResult,
-  type Target,
 } from './common.js';
-import type { TargetInfo } from './protocol.js';
+import type { CeilingInfo, TargetInfo } from './protocol.js';
 
 const SECONDS = numberEnv('BENCH_SECONDS', 10, 1);
 const WARMUP_SECONDS = 1;
@@ -218,7 +222,7 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     id: '6b',
-    name: 'ceiling: `{ __typename }` on a bare graphql-yoga (no gateway plugins)',
+    name: 'ceiling: `{ __typename }` on a bare graphql-yoga (no gateway plugins), in its own process',
     endpoint: 'ceiling',
     connections: 50,
     query: '{ __typename }',
@@ -256,14 +260,24 @@ interface Row {
   readonly loadgenCpuPercent: number;
 }
 
-function urlOf(info: TargetInfo, scenario: Scenario): string {
+/** Every endpoint of the run: bench/target.ts's, and the ceiling's process when scenario 6b runs. */
+interface Endpoints extends TargetInfo {
+  readonly ceilingProcess?: CeilingInfo;
+}
+
+function urlOf(info: Endpoints, scenario: Scenario): string {
   if (scenario.endpoint === 'upstream') return `${info.upstream}${UPSTREAM_PATH}`;
-  const url = info[scenario.endpoint];
-  if (url === undefined) throw new Error(`bench/target.ts did not report ${scenario.endpoint}`);
+  const url = scenario.endpoint === 'ceiling' ? info.ceilingProcess?.ceiling : info[scenario.endpoint];
+  if (url === undefined) throw new Error(`no process reported ${scenario.endpoint}`);
   return url;
 }
 
-function loadOptions(info: TargetInfo, scenario: Scenario) {
+/** The process serving a scenario: its CPU and RSS are what the row reports. */
+function pidOf(info: Endpoints, scenario: Scenario): number {
+  return scenario.endpoint === 'ceiling' ? info.ceilingProcess!.pid : info.pid;
+}
+
+function loadOptions(info: Endpoints, scenario: Scenario) {
   const url = urlOf(info, scenario);
   return scenario.query === undefined
     ? { url, connections: scenario.connections, method: 'GET' as const }
@@ -276,21 +290,21 @@ function loadOptions(info: TargetInfo, scenario: Scenario) {
       };
 }
 
-async function measure(target: Target, scenario: Scenario): Promise<Row> {
-  const { info } = target;
+async function measure(info: Endpoints, scenario: Scenario): Promise<Row> {
+  const pid = pidOf(info, scenario);
   const options = loadOptions(info, scenario);
   await load({ ...options, seconds: WARMUP_SECONDS, drain: false }); // JIT, sockets, the cache
   await sleep(SETTLE_MS); // calls of requests cut at the end of the warm-up land before `before`
 
   const before = await upstreamCalls(info.upstream);
-  const rss = rssPeak(info.pid, RSS_EVERY_MS);
-  const childCpuBefore = cpuSeconds(info.pid);
+  const rss = rssPeak(pid, RSS_EVERY_MS);
+  const childCpuBefore = cpuSeconds(pid);
   const loadgenCpuBefore = process.cpuUsage();
   const started = performance.now();
   const result = await load({ ...options, seconds: SECONDS, drain: true });
   const wallSeconds = (performance.now() - started) / 1000;
   const loadgenCpu = process.cpuUsage(loadgenCpuBefore);
-  const childCpuAfter = cpuSeconds(info.pid);
+  const childCpuAfter = cpuSeconds(pid);
   const peakRssMiB = rss.stop();
   await sleep(SETTLE_MS); // anything the gateway still does for these requests (it should be nothing)
   const after = await upstreamCalls(info.upstream);
@@ -334,7 +348,7 @@ interface Precise {
  * undici over one keep-alive connection each, timed with performance.now(); the two requests of a pair
  * run back to back, so drift on the machine affects both alike.
  */
-async function precise(info: TargetInfo): Promise<Precise> {
+async function precise(info: Endpoints): Promise<Precise> {
   const up = new Client(info.upstream, { pipelining: 1 });
   const gatewayUrl = new URL(urlOf(info, SCENARIOS[1]!));
   const gw = new Client(gatewayUrl.origin, { pipelining: 1 });
@@ -504,9 +518,12 @@ function report(rows: readonly Row[], exact: Precise | undefined): string {
 async function main(): Promise<void> {
   const watchdogMs = (SCENARIOS.length * (WARMUP_SECONDS + SECONDS + 20) + 180) * 1000;
   const target = await startTarget({ BENCH_UPSTREAM_LATENCY_MS: String(LATENCY_MS), BENCH_TARGET: 'all' });
+  const wantsCeiling = ONLY === undefined || ONLY.includes('6b');
+  let ceiling: Awaited<ReturnType<typeof startCeiling>> | undefined;
   const watchdog = setTimeout(() => {
     process.stderr.write(`bench: still running after ${watchdogMs / 1000} s, giving up\n`);
     target.child.kill('SIGKILL');
+    ceiling?.child.kill('SIGKILL');
     process.exit(1);
   }, watchdogMs);
   watchdog.unref();
@@ -514,22 +531,25 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   let exact: Precise | undefined;
   try {
+    ceiling = wantsCeiling ? await startCeiling() : undefined;
+    const endpoints: Endpoints = { ...target.info, ...(ceiling ? { ceilingProcess: ceiling.info } : {}) };
     for (const scenario of SCENARIOS) {
       if (ONLY !== undefined && !ONLY.includes(scenario.id)) continue;
       process.stderr.write(`bench: scenario ${scenario.id}: ${scenario.name}, ${scenario.connections} connection(s), ${SECONDS} s …\n`);
-      rows.push(await measure(target, scenario));
+      rows.push(await measure(endpoints, scenario));
       if (scenario.id === '1' && rows[0]?.scenario.id === '0') {
         const up = rows[0].result.p50;
         const gw = rows[1]!.result.p50;
         if (Number.isInteger(up) || Number.isInteger(gw)) {
           process.stderr.write(`bench: autocannon p50s are whole ms (${up}, ${gw}): precise p50 over ${PRECISE_REQUESTS} sequential pairs …\n`);
-          exact = await precise(target.info);
+          exact = await precise(endpoints);
         }
       }
     }
   } finally {
     clearTimeout(watchdog);
     process.stderr.write(`bench: target stopped: ${await stopChild(target.child)}\n`);
+    if (ceiling) process.stderr.write(`bench: ceiling stopped: ${await stopChild(ceiling.child)}\n`);
   }
   process.stdout.write(report(rows, exact));
 }

@@ -3,8 +3,8 @@
 //   - the fake Braze (test/helpers/fakeBraze.ts) with a fixed latency, recording nothing but its call
 //     count, which it serves at GET /__calls ({"calls": n});
 //   - BENCH_TARGET=all (default): two gateways against it, one with CACHE_ENABLED=false and one with
-//     CACHE_ENABLED=true, plus a "ceiling": a bare graphql-yoga with a trivial schema and no gateway plugins,
-//     and a peer: Apollo Server 5 with a RESTDataSource over the same upstream (bench/peers/apolloRest.ts);
+//     CACHE_ENABLED=true, and a peer: Apollo Server 5 with a RESTDataSource over the same upstream
+//     (bench/peers/apolloRest.ts). The "ceiling" (bare yoga) runs in a process of its own (bench/ceilingTarget.ts);
 //   - BENCH_TARGET=cache: only the cache-on gateway (the RSS run measures this process alone).
 //
 // Environment: BENCH_UPSTREAM_LATENCY_MS (20); BENCH_CACHE_MAX_ENTRIES (unset: the gateway's default),
@@ -12,12 +12,11 @@
 // to an OTLP/HTTP sink in this process that counts and drops what it gets (GET /__exports answers
 // {"exports": n, "bytes": b}), for bench/tracing.ts.
 //
-// Prints one JSON line on stdout, { upstream, gatewayNoCache?, gatewayCache, ceiling?, apollo?, pid } (TargetInfo in
+// Prints one JSON line on stdout, { upstream, gatewayNoCache?, gatewayCache, apollo?, pid } (TargetInfo in
 // bench/protocol.ts), then serves until SIGTERM/SIGINT or until the parent's IPC channel closes, so it
 // never outlives the parent however the parent ends. Everything listens on 127.0.0.1 only.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSchema, createYoga } from 'graphql-yoga';
 import { startServer, type RunningGateway } from '../src/startServer.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
@@ -35,6 +34,7 @@ const OTLP_SINK = process.env['BENCH_OTLP_SINK'] === '1';
 // Stopping: registered before anything starts, so a parent gone during start-up is noticed too.
 
 const gateways: RunningGateway[] = [];
+/** The OTLP sink's server, when traced. */
 const servers: Server[] = [];
 let braze: FakeBraze | undefined;
 let apollo: ApolloRestPeer | undefined;
@@ -117,23 +117,6 @@ if (noCache) gateways.push(noCache);
 const withCache = await startServer(loadConfig(gatewayEnv(true)), logger);
 gateways.push(withCache);
 
-// ---------------------------------------------------------------------------------------------------
-// The ceiling: yoga itself, with a trivial schema and none of the gateway's plugins.
-
-let ceiling: Server | undefined;
-if (MODE === 'all') {
-  const yoga = createYoga({
-    schema: createSchema({ typeDefs: 'type Query { ok: Boolean }', resolvers: { Query: { ok: () => true } } }),
-    graphqlEndpoint: '/graphql',
-    graphiql: false,
-    landingPage: false,
-    logging: false,
-  });
-  ceiling = createServer(yoga);
-  await listen(ceiling);
-  servers.unshift(ceiling);
-}
-
 // The peer the cache-off scenario is compared with.
 if (MODE === 'all') apollo = await startApolloRestPeer(upstreamUrl, BENCH_TOKEN);
 
@@ -141,7 +124,6 @@ const info: TargetInfo = {
   upstream: upstreamUrl,
   ...(noCache ? { gatewayNoCache: noCache.url.href } : {}),
   gatewayCache: withCache.url.href,
-  ...(ceiling ? { ceiling: `http://127.0.0.1:${(ceiling.address() as AddressInfo).port}/graphql` } : {}),
   ...(apollo ? { apollo: apollo.url } : {}),
   ...(sink ? { otlpSink: sink } : {}),
   pid: process.pid,

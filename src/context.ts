@@ -1,5 +1,5 @@
 import type { BrazeClient } from './braze/client.js';
-import { createLoadStats, createRequestLoader, type LoadStats, type RequestLoader } from './data/loader.js';
+import { createLoadStats, createRequestLoader, freshAtMostUntil, type LoadStats, type RequestLoader } from './data/loader.js';
 import type { DataService } from './data/service.js';
 import type { LiveContext } from './live/liveContext.js';
 import type { RequestTrace } from './tracing/requestTrace.js';
@@ -44,8 +44,15 @@ export function createContext(
   { signal, maxCallsPerRequest, seriesMaxLength, bypassCache = false, requestTimeGranularityMs = 1000, now = Date.now(), live, trace }: ContextOptions,
 ): GatewayContext {
   const loadStats = createLoadStats();
+  const sliceStart = Math.floor(now / requestTimeGranularityMs) * requestTimeGranularityMs;
+  const requestTime = new Date(sliceStart);
   return {
-    requestTime: new Date(Math.floor(now / requestTimeGranularityMs) * requestTimeGranularityMs),
+    // A field that read "now" answers for this slice only: a later request would ask about a later
+    // instant, so whatever is built from it is fresh at most until the slice ends.
+    get requestTime() {
+      freshAtMostUntil(loadStats, sliceStart + requestTimeGranularityMs);
+      return requestTime;
+    },
     seriesMaxLength,
     loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats, trace }),
     loadStats,

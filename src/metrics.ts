@@ -8,7 +8,8 @@ import type { LiveStats } from './live/liveSeries.js';
  * a longer window of the request covered it (coalescing), the cross-request cache answered it (cache),
  * or another request's call in flight answered it (sharing).
  */
-export type SavedReason = 'deduplication' | 'coalescing' | 'cache' | 'sharing';
+/** 'response-cache': answers a response served whole from the response cache did not load. */
+export type SavedReason = 'deduplication' | 'coalescing' | 'cache' | 'sharing' | 'response-cache';
 
 /** Upper bounds of the attempt-duration buckets, in seconds: Braze answers in 50 ms…15 s (the deadline). */
 const ATTEMPT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
@@ -46,7 +47,7 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
   });
   readonly #saved = new Counter({
     name: 'braze_gateway_upstream_calls_saved_total',
-    help: 'Upstream calls not made, by reason: deduplication, coalescing (a longer window covered it), cache, sharing (another request\'s call in flight).',
+    help: 'Upstream calls not made, by reason: deduplication, coalescing (a longer window covered it), cache, sharing (another request\'s call in flight), response-cache (a whole response served again).',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });

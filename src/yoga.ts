@@ -1,6 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import { createAuthenticator } from './auth/authenticator.js';
+import { createCallers } from './auth/callers.js';
 import type { BrazeClient } from './braze/client.js';
 import { authRequired, type Config } from './config/index.js';
 import type { DataService } from './data/service.js';
@@ -12,7 +13,7 @@ import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
 import { useAuth } from './plugins/useAuth.js';
 import { useBrazeCacheExtension } from './plugins/useBrazeCacheExtension.js';
-import { useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension.js';
+import { rateLimitExtension, useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension.js';
 import { useCorsPolicy } from './plugins/useCorsPolicy.js';
 import { useCsrfPrevention } from './plugins/useCsrfPrevention.js';
 import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
@@ -27,6 +28,7 @@ import { useServiceRoutes } from './plugins/useServiceRoutes.js';
 import { useTracing } from './plugins/useTracing.js';
 import { traceResolvers } from './tracing/resolvers.js';
 import type { Tracing } from './tracing/tracing.js';
+import { useWholeResponseCache } from './plugins/useWholeResponseCache.js';
 import type { LiveContext } from './live/liveContext.js';
 import { LiveSeries } from './live/liveSeries.js';
 import { schema } from './schema/index.js';
@@ -86,6 +88,8 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   const logging = quietExpectedErrors(deps.logger);
   const { tracing } = deps;
   if (tracing) traceResolvers(schema);
+  const needsCredential = authRequired(config.auth);
+  const callers = config.responseCache.enabled && needsCredential ? createCallers() : undefined;
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     // Yoga's default keeps 1,024 parsed documents whatever their size: bounded in bytes instead.
@@ -127,7 +131,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       // Counts every GraphQL request, so it goes before the hooks below that may refuse one.
       ...(deps.metrics ? [useMetrics({ metrics: deps.metrics })] : []),
       // First of the refusing onRequestParse hooks: an anonymous request is told 401 before anything else.
-      ...(authRequired(config.auth) ? [useAuth({ authenticate: createAuthenticator(config.auth), logger: deps.logger })] : []),
+      ...(needsCredential ? [useAuth({ authenticate: createAuthenticator(config.auth), logger: deps.logger, callers })] : []),
       useCsrfPrevention(),
       useRequestBodyLimit({ maxBytes: config.limits.maxRequestBodyBytes }),
       useCorsPolicy({ origins: config.corsOrigins }),
@@ -141,6 +145,25 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       useBrazeCacheExtension(),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...(config.persistedOperations ? [usePersistedOperationsOnly({ operations: config.persistedOperations })] : []),
+      // After persisted operations (a hit must not skip their check) and after the extension plugins
+      // above (their extensions are on the result it stores, and it rewrites them on a hit).
+      ...(config.responseCache.enabled
+        ? [
+            useWholeResponseCache({
+              maxEntries: config.responseCache.maxEntries,
+              // The longest any answer stays fresh: a response that loaded no answer is kept no longer.
+              maxTtlMs: Math.max(config.cache.liveTtlMs, config.cache.pastTtlMs, config.cache.settledTtlMs),
+              // With a credential check, the caller it accepted; without one, every caller is the same
+              // anonymous one (what they may see cannot differ).
+              callerOf: callers ? (request) => callers.keyOf(request) : () => 'anonymous',
+              bypass: wantsFreshData,
+              rateLimit: () => rateLimitExtension(deps.client.status().buckets),
+              onHit: (answers) => {
+                if (answers > 0) deps.metrics?.saved('response-cache', answers);
+              },
+            }),
+          ]
+        : []),
       ...useQueryLimits({ limits: config.limits, blockFieldSuggestions: !config.introspection }),
       ...useIncrementalDelivery(),
       useMaskedIncrementalErrors({ maskError: maskGatewayError, onMasked: (error) => logging.error(error) }),

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
         redisSingleFlight: true,
         requestTimeGranularityMs: 1_000,
       },
+      responseCache: { enabled: true, maxEntries: 1_000 },
       auth: { disabled: false, tokens: [], jwt: undefined },
       port: 4000,
       host: undefined,
@@ -464,5 +465,20 @@ describe('loadConfig', () => {
     const problems = problemsOf({ BRAZE_API_KEY: "'secret-key-123'", BRAZE_REST_ENDPOINT: 'http://example.com' });
     expect(problems.join('\n')).not.toContain('secret-key-123');
     expect(problems).toHaveLength(2);
+  });
+});
+
+describe('the whole-response cache settings', () => {
+  it('follows the answer cache: off with CACHE_ENABLED=false unless set, and RESPONSE_CACHE_MAX_ENTRIES is bounded', () => {
+    expect(loadConfig({ CACHE_ENABLED: 'false' }, NO_LIMIT).responseCache).toEqual({ enabled: false, maxEntries: 1_000 });
+    expect(loadConfig({ RESPONSE_CACHE_ENABLED: 'false' }, NO_LIMIT).responseCache.enabled).toBe(false);
+    expect(loadConfig({ RESPONSE_CACHE_MAX_ENTRIES: '50' }, NO_LIMIT).responseCache).toEqual({ enabled: true, maxEntries: 50 });
+    expect(problemsOf({ RESPONSE_CACHE_MAX_ENTRIES: '0' })).toEqual(['RESPONSE_CACHE_MAX_ENTRIES must be a whole number from 1 to 1000000 (got "0")']);
+  });
+
+  it('refuses RESPONSE_CACHE_ENABLED=true with CACHE_ENABLED=false', () => {
+    expect(problemsOf({ CACHE_ENABLED: 'false', RESPONSE_CACHE_ENABLED: 'true' })).toEqual([
+      'RESPONSE_CACHE_ENABLED=true needs CACHE_ENABLED=true (a response is kept only as long as the answers it was built from)',
+    ]);
   });
 });

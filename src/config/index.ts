@@ -6,6 +6,7 @@ import { CORS_ORIGINS, readCorsOrigins, type CorsOrigins } from './cors.js';
 import { DOCUMENT_CACHE_VARIABLES, QUERY_LIMIT_VARIABLES, readDocumentCache, readQueryLimits, type DocumentCachePolicy, type QueryLimits } from './limits.js';
 import { LIVE_VARIABLES, readLive, type LivePolicy } from './live.js';
 import { PERSISTED_OPERATIONS_FILE } from './persisted.js';
+import { readResponseCache, RESPONSE_CACHE_VARIABLES, type ResponseCachePolicy } from './responseCache.js';
 import { VariableReader, type Env, type Variable } from './read.js';
 import { readServerLimits, SERVER_VARIABLES, type HostFacts, type ServerLimits } from './server.js';
 import { readTracing, TRACING_VARIABLES, type TracingConfig } from './tracing.js';
@@ -26,6 +27,7 @@ export { BRAZE_INSTANCES, type BrazeConfig } from './braze.js';
 export { DEFAULT_CACHE_POLICY, type CachePolicy } from './cache.js';
 export type { CorsOrigins } from './cors.js';
 export { DEFAULT_LIVE_POLICY, type LivePolicy } from './live.js';
+export { DEFAULT_RESPONSE_CACHE_POLICY, type ResponseCachePolicy } from './responseCache.js';
 export { DEFAULT_DOCUMENT_CACHE_POLICY, DEFAULT_QUERY_LIMITS, type DocumentCachePolicy, type QueryLimits } from './limits.js';
 export type { Env, Variable } from './read.js';
 export { DEFAULT_SERVER_LIMITS, descriptorReserve, type HostFacts, type ServerLimits } from './server.js';
@@ -36,6 +38,7 @@ export type { OtlpProtocol, SamplerName, TracingConfig, TracingOn } from './trac
 export interface Config {
   readonly braze: BrazeConfig;
   readonly cache: CachePolicy;
+  readonly responseCache: ResponseCachePolicy;
   readonly auth: AuthConfig;
   /** 0 asks the OS for a free port (tests). */
   readonly port: number;
@@ -70,6 +73,7 @@ export const VARIABLES: readonly Variable<unknown>[] = Object.freeze([
   ...BRAZE_VARIABLES,
   ...Object.values<Variable<unknown>>(UPSTREAM_VARIABLES),
   ...Object.values<Variable<unknown>>(CACHE_VARIABLES),
+  ...Object.values<Variable<unknown>>(RESPONSE_CACHE_VARIABLES),
   ...Object.values<Variable<unknown>>(AUTH_VARIABLES),
   ...Object.values<Variable<unknown>>(QUERY_LIMIT_VARIABLES),
   ...Object.values<Variable<unknown>>(DOCUMENT_CACHE_VARIABLES),
@@ -113,6 +117,7 @@ export function loadConfig(env: Env, host: HostFacts = { descriptorLimit: readDe
   const graphiql = vars.read(GRAPHIQL_ENABLED, GRAPHIQL_ENABLED.default && persistedOperations === undefined);
   checkUpstream(vars, upstream);
   const cache = readCache(vars);
+  const responseCache = readResponseCache(vars, cache);
   const shutdownGraceMs = vars.read(SHUTDOWN_GRACE_MS);
   const introspection = vars.read(INTROSPECTION_ENABLED);
   const metricsEnabled = vars.read(METRICS_ENABLED);
@@ -124,6 +129,7 @@ export function loadConfig(env: Env, host: HostFacts = { descriptorLimit: readDe
   return Object.freeze({
     braze: Object.freeze(braze),
     cache,
+    responseCache,
     auth,
     port,
     host: vars.read(HOST),

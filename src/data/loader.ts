@@ -15,10 +15,21 @@ export interface LoadStats {
   coalesced: number;
   /** The oldest answer served, epoch ms (undefined before any). */
   oldestFetchedAt: number | undefined;
+  /**
+   * Epoch ms until which everything the response is built from stays current: the earliest expiry of
+   * the answers served, and the end of the request's "now" slice once a field used it (see
+   * createContext). undefined: nothing time-bound was used.
+   */
+  freshUntil: number | undefined;
 }
 
 export function createLoadStats(): LoadStats {
-  return { sources: { braze: 0, shared: 0, cache: 0 }, loads: 0, distinct: 0, coalesced: 0, oldestFetchedAt: undefined };
+  return { sources: { braze: 0, shared: 0, cache: 0 }, loads: 0, distinct: 0, coalesced: 0, oldestFetchedAt: undefined, freshUntil: undefined };
+}
+
+/** Lowers `stats.freshUntil` to `instant` when that is earlier. */
+export function freshAtMostUntil(stats: LoadStats, instant: number): void {
+  if (stats.freshUntil === undefined || instant < stats.freshUntil) stats.freshUntil = instant;
 }
 
 export interface RequestLoaderOptions {
@@ -57,6 +68,7 @@ export function createRequestLoader(service: DataService, { signal, maxCalls, by
       stats.sources[loaded.source]++;
       const fetchedAt = loaded.fetchedAt.getTime();
       if (stats.oldestFetchedAt === undefined || fetchedAt < stats.oldestFetchedAt) stats.oldestFetchedAt = fetchedAt;
+      freshAtMostUntil(stats, loaded.expiresAt);
       return loaded;
     });
   };

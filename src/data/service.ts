@@ -11,6 +11,8 @@ export type AnswerSource = 'braze' | 'shared' | 'cache';
 
 export interface Loaded<Answer> extends Cached<Answer> {
   readonly source: AnswerSource;
+  /** Epoch ms at which this answer stops being fresh (fetchedAt + the endpoint's TTL): a whole response built from it may be reused until then. */
+  readonly expiresAt: number;
 }
 
 export interface LoadOptions {
@@ -43,7 +45,7 @@ export class DataService {
     const key = `${endpoint.name}:${endpoint.key(call)}`;
     if (this.cache && !bypassCache) {
       const cached = await this.cache.get(key, endpoint.codec);
-      if (cached) return { ...cached, source: 'cache' };
+      if (cached) return { ...cached, source: 'cache', expiresAt: this.#expiresAt(endpoint, call, cached.fetchedAt) };
     }
     const { promise, joined } = this.#inflight.run(key, signal, (shared) => {
       const task: FlightTask<Answer> = {
@@ -59,7 +61,7 @@ export class DataService {
     });
     // The key names the endpoint and its call, so what is in flight under it is this endpoint's answer.
     const { value, fromReplica } = (await promise) as FlightResult<Answer>;
-    return { ...value, source: joined || fromReplica ? 'shared' : 'braze' };
+    return { ...value, source: joined || fromReplica ? 'shared' : 'braze', expiresAt: this.#expiresAt(endpoint, call, value.fetchedAt) };
   }
 
   /** Without replicas to coordinate with: call, answer, and store behind the answer. */
@@ -78,6 +80,12 @@ export class DataService {
     if (!this.cache) return;
     const ttl = endpoint.ttlMs(call, this.now(), this.ttl);
     await this.cache.set(key, fetched, ttl, endpoint.codec).catch((error: unknown) => this.logger.warn('cache write failed', { reason: String(error) }));
+  }
+
+  /** The TTL the cache write uses, counted from when the answer was fetched. */
+  #expiresAt<Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call, fetchedAt: Date): number {
+    const at = fetchedAt.getTime();
+    return at + endpoint.ttlMs(call, at, this.ttl);
   }
 
   /** Waits (bounded) for the cache to connect, so the first requests after start can use it. */

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Authenticate } from '../auth/authenticator.js';
+import type { Callers } from '../auth/callers.js';
 import { UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -7,6 +8,8 @@ export interface AuthOptions {
   /** Checks the `Authorization` header (src/auth/authenticator.ts). */
   authenticate: Authenticate;
   logger: Logger;
+  /** Told who each accepted request is (for the whole-response cache's keys). Default: none. */
+  callers?: Callers | undefined;
 }
 
 /**
@@ -16,12 +19,15 @@ export interface AuthOptions {
  * GraphiQL page, /health, /healthz, /ready, /metrics and CORS preflights are answered earlier, so
  * they stay open. Default: not installed; the gateway adds it when auth is configured.
  */
-export function useAuth({ authenticate, logger }: AuthOptions): Plugin {
+export function useAuth({ authenticate, logger, callers }: AuthOptions): Plugin {
   return {
     async onRequestParse({ request }) {
       try {
-        const principal = await authenticate(request.headers.get('authorization'));
+        const authorization = request.headers.get('authorization');
+        const principal = await authenticate(authorization);
         logger.debug('authenticated', { principal });
+        // authenticate accepted it, so there was a header.
+        if (authorization !== null) callers?.remember(request, principal, authorization);
       } catch (error) {
         // The reason (expired, wrong audience, unknown token) is for operators; the credential never is.
         if (error instanceof UnauthenticatedError) logger.info('request refused: unauthenticated', { reason: error.reason });

@@ -25,19 +25,25 @@ export function useBrazeRateLimitExtension({ buckets, key = 'brazeRateLimit' }: 
         // With @defer or @stream, on the last payload: after all the request's own calls.
         onExecuteDone: (payload) =>
           onCompleteResult(payload, (result, setResult) => {
-            // Read once: each read builds every bucket's snapshot.
-            const current = buckets();
-            const reported = Object.entries(current).flatMap(([name, { rateLimit }]) => (rateLimit ? [[name, view(rateLimit)] as const] : []));
-            if (reported.length === 0) return;
-            const exportBucket = current.export.rateLimit;
-            setResult({
-              ...result,
-              extensions: { ...result.extensions, [key]: { ...(exportBucket ? view(exportBucket) : {}), buckets: Object.fromEntries(reported) } },
-            });
+            const value = rateLimitExtension(buckets());
+            if (value === undefined) return;
+            setResult({ ...result, extensions: { ...result.extensions, [key]: value } });
           }),
       };
     },
   };
+}
+
+/**
+ * The extension's value from the buckets' latest state (read it once: each read builds every bucket's
+ * snapshot); undefined before Braze has reported any bucket. Also used for a response served whole from
+ * the response cache, so its rate limits are as current as a fresh response's.
+ */
+export function rateLimitExtension(current: Readonly<Record<BucketName, BucketStatus>>): Record<string, unknown> | undefined {
+  const reported = Object.entries(current).flatMap(([name, { rateLimit }]) => (rateLimit ? [[name, view(rateLimit)] as const] : []));
+  if (reported.length === 0) return undefined;
+  const exportBucket = current.export.rateLimit;
+  return { ...(exportBucket ? view(exportBucket) : {}), buckets: Object.fromEntries(reported) };
 }
 
 function view({ limit, remaining, resetAt }: RateLimitSnapshot): { limit: number; remaining: number; resetAt: string } {

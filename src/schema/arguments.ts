@@ -49,13 +49,15 @@ export interface SeriesBounds {
  */
 export function toSeriesWindow(
   args: { length: number; unit?: BrazeUnit | null | undefined; endingAt?: Date | null | undefined },
-  { requestTime, seriesMaxLength }: SeriesBounds,
+  bounds: SeriesBounds,
 ): SeriesWindow {
+  const { seriesMaxLength } = bounds;
   const { length } = args;
   if (!Number.isInteger(length) || length < MIN_LENGTH || length > seriesMaxLength) {
     throw new BadUserInputError(`length must be between ${MIN_LENGTH} and ${seriesMaxLength} (inclusive), got ${length}`, 'length');
   }
-  return { length, unit: args.unit ?? 'day', endingAt: args.endingAt ?? requestTime };
+  // Read only when needed: reading the request's time marks the response as good for its slice only.
+  return { length, unit: args.unit ?? 'day', endingAt: args.endingAt ?? bounds.requestTime };
 }
 
 /** Connection page sizes: `first` defaults to this and may not exceed the max (one Braze event page). */

@@ -55,7 +55,7 @@ export interface TestGateway {
 /**
  * Starts the real gateway (loadConfig → startServer → listening socket on port 0). With a FakeBraze
  * it is in live mode against it; without one, in demo mode against the built-in simulator. The
- * cross-request cache is off unless `env` turns it on. A live gateway needs a credential: unless `env`
+ * cross-request cache and the whole-response cache are off unless `env` turns them on. A live gateway needs a credential: unless `env`
  * sets any AUTH_* variable, it accepts TEST_AUTH_TOKEN, and `client`, `query` and `execute` send it (or
  * the first of the test's own AUTH_TOKENS).
  */
@@ -70,6 +70,8 @@ export async function startTestGateway(
     HOST: '127.0.0.1',
     // Off unless a test asks: most tests count upstream calls per request, which a cache would hide.
     CACHE_ENABLED: 'false',
+    // Likewise the whole-response cache, which would otherwise follow a test's CACHE_ENABLED=true.
+    RESPONSE_CACHE_ENABLED: 'false',
     ...(braze ? { BRAZE_REST_ENDPOINT: braze.url.href, BRAZE_API_KEY: TEST_API_KEY } : {}),
     ...(defaultAuth ? { AUTH_TOKENS: TEST_AUTH_TOKEN } : {}),
     ...env,

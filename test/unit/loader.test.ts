@@ -51,7 +51,7 @@ function recordingService(): { service: DataService; made: string[] } {
       made.push(target.searchParams(call).toString());
       const { length, parts } = call as unknown as Call;
       const answer = Array.from({ length }, (_, index) => ({ index, parts }));
-      return Promise.resolve({ answer: answer as unknown as A, fetchedAt: new Date(0), source: 'braze' });
+      return Promise.resolve({ answer: answer as unknown as A, fetchedAt: new Date(0), source: 'braze', expiresAt: 60_000 });
     },
   };
   // Only `get` is used by the loader.
@@ -124,7 +124,7 @@ describe('createRequestLoader hands each answer over as it comes', () => {
     const service = {
       async get<C, A>(_target: Endpoint<C, A>, call: C): Promise<Loaded<A>> {
         if ((call as unknown as Call).name === 'slow') await gate;
-        return { answer: [] as unknown as A, fetchedAt: new Date(0), source: 'braze' };
+        return { answer: [] as unknown as A, fetchedAt: new Date(0), source: 'braze', expiresAt: 60_000 };
       },
     };
     // Only `get` is used by the loader.

@@ -1,0 +1,182 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+
+/**
+ * The whole-response cache (RESPONSE_CACHE_ENABLED, on by default with the answer cache): a repeated
+ * query is answered from memory with no Braze call, only to the same caller with the same variables,
+ * never after an answer in it expired, never when it had errors. Every case counts the calls a local
+ * Braze received.
+ */
+let braze: FakeBraze;
+const started: TestGateway[] = [];
+
+const TOKEN_A = 'tok-response-cache-a-0123456789';
+const TOKEN_B = 'tok-response-cache-b-0123456789';
+const PAST = '2024-03-10T00:00:00Z';
+const SERIES = `query S($event: String!) { s: eventSeries(event: $event, length: 7, endingAt: "${PAST}") { total points { time count } } }`;
+
+beforeAll(async () => {
+  braze = await startFakeBraze();
+});
+afterAll(async () => {
+  await braze.close();
+});
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((g) => g.close()));
+  braze.calls.length = 0;
+  braze.respond((call) => ({ body: defaultSeries(call.query) }));
+});
+
+async function gatewayWith(env: Record<string, string> = {}): Promise<TestGateway> {
+  const gateway = await startTestGateway(braze, { CACHE_ENABLED: 'true', RESPONSE_CACHE_ENABLED: 'true', AUTH_TOKENS: `${TOKEN_A},${TOKEN_B}`, ...env });
+  started.push(gateway);
+  return gateway;
+}
+
+interface Sent {
+  status: number;
+  body: { data?: unknown; errors?: unknown[]; extensions?: Record<string, unknown> };
+  text: string;
+}
+
+async function send(gateway: TestGateway, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Sent> {
+  const response = await fetch(gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN_A}`, ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: JSON.parse(text) as Sent['body'], text };
+}
+
+/** The data part of a response as sent, to compare hits with misses byte for byte. */
+const dataOf = (sent: Sent) => JSON.stringify(sent.body.data);
+
+describe('whole-response cache', () => {
+  it('a repeated query makes no Braze call and sends identical data; brazeCache says it came whole from the cache', async () => {
+    const gateway = await gatewayWith();
+    const first = await send(gateway, SERIES, { event: 'purchase' });
+    expect(first.body.errors).toBeUndefined();
+    expect(braze.seriesCalls).toHaveLength(1);
+    expect(first.body.extensions?.['brazeCache']).toMatchObject({ hits: 0, misses: 1 });
+
+    const again = await send(gateway, SERIES, { event: 'purchase' });
+    expect(braze.seriesCalls).toHaveLength(1);
+    expect(dataOf(again)).toBe(dataOf(first));
+    expect(again.body.extensions?.['brazeCache']).toEqual({ hits: 1, shared: 0, misses: 0, coalesced: 0, maxAgeSeconds: 0, wholeResponse: true });
+
+    // The requests are still counted, and the call the hit avoided is counted as saved.
+    const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
+    expect(metrics).toMatch(/^braze_gateway_graphql_requests_total 2$/m);
+    expect(metrics).toMatch(/^braze_gateway_upstream_calls_saved_total\{reason="response-cache"\} 1$/m);
+  });
+
+  it('another caller, or other variables, is a miss of the response cache (the answer cache still serves it)', async () => {
+    const gateway = await gatewayWith();
+    await send(gateway, SERIES, { event: 'purchase' });
+    expect(braze.seriesCalls).toHaveLength(1);
+
+    const otherCaller = await send(gateway, SERIES, { event: 'purchase' }, { authorization: `Bearer ${TOKEN_B}` });
+    expect(otherCaller.body.extensions?.['brazeCache']).toEqual({ hits: 1, shared: 0, misses: 0, coalesced: 0, maxAgeSeconds: 0 });
+    expect(braze.seriesCalls).toHaveLength(1);
+
+    const otherVariables = await send(gateway, SERIES, { event: 'signup' });
+    expect(otherVariables.body.extensions?.['brazeCache']).toMatchObject({ hits: 0, misses: 1 });
+    expect(braze.seriesCalls).toHaveLength(2);
+  });
+
+  it('a response is not served after an answer in it expired', async () => {
+    const gateway = await gatewayWith({ CACHE_TTL_PAST_MS: '300', CACHE_TTL_SETTLED_MS: '300' });
+    await send(gateway, SERIES, { event: 'purchase' });
+    await send(gateway, SERIES, { event: 'purchase' });
+    expect(braze.seriesCalls).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    const later = await send(gateway, SERIES, { event: 'purchase' });
+    expect(later.body.extensions?.['brazeCache']).toMatchObject({ hits: 0, misses: 1 });
+    expect(braze.seriesCalls).toHaveLength(2);
+  });
+
+  it('a response with errors is not cached', async () => {
+    const gateway = await gatewayWith();
+    braze.respond(() => ({ status: 400, body: { message: 'Invalid event' } }));
+    const failed = await send(gateway, SERIES, { event: 'purchase' });
+    expect(failed.body.errors).toHaveLength(1);
+    const callsAfterFailure = braze.seriesCalls.length;
+    expect(callsAfterFailure).toBeGreaterThan(0);
+
+    braze.respond((call) => ({ body: defaultSeries(call.query) }));
+    const next = await send(gateway, SERIES, { event: 'purchase' });
+    expect(next.body.errors).toBeUndefined();
+    expect(braze.seriesCalls).toHaveLength(callsAfterFailure + 1);
+  });
+
+  it('Cache-Control: no-cache goes to Braze even when the response is cached', async () => {
+    const gateway = await gatewayWith();
+    await send(gateway, SERIES, { event: 'purchase' });
+    const fresh = await send(gateway, SERIES, { event: 'purchase' }, { 'cache-control': 'no-cache' });
+    expect(fresh.body.extensions?.['brazeCache']).toMatchObject({ hits: 0, misses: 1 });
+    expect(braze.seriesCalls).toHaveLength(2);
+  });
+
+  it('a field that used the request time is cached for that time slice only', async () => {
+    const gateway = await gatewayWith();
+    const now = '{ s: eventSeries(event: "purchase", length: 7) { total } }';
+    await send(gateway, now, {});
+    const calls = braze.seriesCalls.length;
+    // Past the 1 s slice (REQUEST_TIME_GRANULARITY_MS): a new instant is a new question.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const later = await send(gateway, now, {});
+    expect(later.body.extensions?.['brazeCache']).not.toHaveProperty('wholeResponse');
+    expect(braze.seriesCalls.length).toBeGreaterThan(calls);
+  });
+
+  it('responses with the rate-limit fields are never served from the response cache', async () => {
+    const gateway = await gatewayWith();
+    const limits = `{ brazeRateLimits { bucket remaining } s: eventSeries(event: "purchase", length: 7, endingAt: "${PAST}") { total } }`;
+    await send(gateway, limits, {});
+    const second = await send(gateway, limits, {});
+    expect(second.body.extensions?.['brazeCache']).toEqual({ hits: 1, shared: 0, misses: 0, coalesced: 0, maxAgeSeconds: 0 });
+  });
+
+  it('@defer responses are never served from the response cache', async () => {
+    const gateway = await gatewayWith();
+    const deferred = `{ s: eventSeries(event: "signup", length: 7, endingAt: "${PAST}") { ... @defer { total } } }`;
+    const multipart = { accept: 'multipart/mixed' };
+    const once = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN_A}`, ...multipart }, body: JSON.stringify({ query: deferred }) });
+    await once.text();
+    const twice = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN_A}`, ...multipart }, body: JSON.stringify({ query: deferred }) });
+    const text = await twice.text();
+    expect(twice.headers.get('content-type')).toMatch(/^multipart\/mixed/);
+    expect(text).not.toContain('wholeResponse');
+    expect(text).toContain('"hits":1');
+  });
+
+  it('an unauthenticated request is refused before the cache, whatever If-None-Match it sends', async () => {
+    const gateway = await gatewayWith();
+    const first = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN_A}` },
+      body: JSON.stringify({ query: SERIES, variables: { event: 'purchase' } }),
+    });
+    await first.text();
+    const etag = first.headers.get('etag');
+    expect(etag).not.toBeNull();
+    const anonymous = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'if-none-match': etag! },
+      body: JSON.stringify({ query: SERIES, variables: { event: 'purchase' } }),
+    });
+    expect(anonymous.status).toBe(401);
+    await anonymous.text();
+  });
+
+  it('is off with CACHE_ENABLED=false when RESPONSE_CACHE_ENABLED is left unset', async () => {
+    // Blank counts as unset (the helper would otherwise set it to false).
+    const gateway = await startTestGateway(braze, { AUTH_TOKENS: TOKEN_A, CACHE_ENABLED: 'false', RESPONSE_CACHE_ENABLED: '' });
+    started.push(gateway);
+    await send(gateway, SERIES, { event: 'purchase' });
+    await send(gateway, SERIES, { event: 'purchase' });
+    expect(braze.seriesCalls).toHaveLength(2);
+  });
+});
