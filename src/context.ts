@@ -11,6 +11,13 @@ export interface GatewayContext {
    * every field that omits `endingAt` asks Braze about the same instant, so they deduplicate and agree.
    */
   readonly requestTime: Date;
+  /**
+   * `requestTime`, for a field that stands for "now" (it omitted `endingAt`): whatever is built from it
+   * is then fresh at most until the time slice ends (a later request asks about a later instant), which
+   * the whole-response cache reads. A plain method, not a getter: yoga copies the context into its own
+   * with Object.assign, which would read a getter once for every request.
+   */
+  requestNow(): Date;
   /** Longest series a field may ask for, in units (SERIES_MAX_LENGTH). */
   readonly seriesMaxLength: number;
   /** Loads any endpoint's answer: deduplicated, coalesced, capped, shared, cached. */
@@ -47,9 +54,8 @@ export function createContext(
   const sliceStart = Math.floor(now / requestTimeGranularityMs) * requestTimeGranularityMs;
   const requestTime = new Date(sliceStart);
   return {
-    // A field that read "now" answers for this slice only: a later request would ask about a later
-    // instant, so whatever is built from it is fresh at most until the slice ends.
-    get requestTime() {
+    requestTime,
+    requestNow() {
       freshAtMostUntil(loadStats, sliceStart + requestTimeGranularityMs);
       return requestTime;
     },

@@ -151,6 +151,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
         ? [
             useWholeResponseCache({
               maxEntries: config.responseCache.maxEntries,
+              maxBytes: config.responseCache.maxBytes,
               // The longest any answer stays fresh: a response that loaded no answer is kept no longer.
               maxTtlMs: Math.max(config.cache.liveTtlMs, config.cache.pastTtlMs, config.cache.settledTtlMs),
               // With a credential check, the caller it accepted; without one, every caller is the same

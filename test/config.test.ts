@@ -34,7 +34,7 @@ describe('loadConfig', () => {
         redisSingleFlight: true,
         requestTimeGranularityMs: 1_000,
       },
-      responseCache: { enabled: true, maxEntries: 1_000 },
+      responseCache: { enabled: true, maxEntries: 1_000, maxBytes: 32 * 1024 * 1024 },
       auth: { disabled: false, tokens: [], jwt: undefined },
       port: 4000,
       host: undefined,
@@ -470,10 +470,12 @@ describe('loadConfig', () => {
 
 describe('the whole-response cache settings', () => {
   it('follows the answer cache: off with CACHE_ENABLED=false unless set, and RESPONSE_CACHE_MAX_ENTRIES is bounded', () => {
-    expect(loadConfig({ CACHE_ENABLED: 'false' }, NO_LIMIT).responseCache).toEqual({ enabled: false, maxEntries: 1_000 });
+    expect(loadConfig({ CACHE_ENABLED: 'false' }, NO_LIMIT).responseCache).toEqual({ enabled: false, maxEntries: 1_000, maxBytes: 32 * 1024 * 1024 });
     expect(loadConfig({ RESPONSE_CACHE_ENABLED: 'false' }, NO_LIMIT).responseCache.enabled).toBe(false);
-    expect(loadConfig({ RESPONSE_CACHE_MAX_ENTRIES: '50' }, NO_LIMIT).responseCache).toEqual({ enabled: true, maxEntries: 50 });
+    expect(loadConfig({ RESPONSE_CACHE_MAX_ENTRIES: '50' }, NO_LIMIT).responseCache).toEqual({ enabled: true, maxEntries: 50, maxBytes: 32 * 1024 * 1024 });
     expect(problemsOf({ RESPONSE_CACHE_MAX_ENTRIES: '0' })).toEqual(['RESPONSE_CACHE_MAX_ENTRIES must be a whole number from 1 to 1000000 (got "0")']);
+    expect(loadConfig({ RESPONSE_CACHE_MAX_BYTES: '1048576' }, NO_LIMIT).responseCache.maxBytes).toBe(1_048_576);
+    expect(problemsOf({ RESPONSE_CACHE_MAX_BYTES: '1000' })).toHaveLength(1);
   });
 
   it('refuses RESPONSE_CACHE_ENABLED=true with CACHE_ENABLED=false', () => {

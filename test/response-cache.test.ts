@@ -180,3 +180,37 @@ describe('whole-response cache', () => {
     expect(braze.seriesCalls).toHaveLength(2);
   });
 });
+
+describe('whole-response cache bounds', () => {
+  it('a response larger than RESPONSE_CACHE_MAX_BYTES is not kept (its answers still are); a small one is', async () => {
+    const gateway = await gatewayWith({ RESPONSE_CACHE_MAX_BYTES: String(64 * 1024), BRAZE_MAX_CALLS_PER_REQUEST: '20' });
+    // 1,000 points: about 45 KB of JSON, counted twice, above 64 KiB.
+    const LONG = `query L($event: String!) { l: eventSeries(event: $event, length: 1000, endingAt: "${PAST}") { points { time count } } }`;
+    const first = await send(gateway, LONG, { event: 'long' });
+    expect(first.body.errors).toBeUndefined();
+    const calls = braze.calls.length;
+    expect(calls).toBe(11);
+    const again = await send(gateway, LONG, { event: 'long' });
+    expect(dataOf(again)).toBe(dataOf(first));
+    // Served from the answer cache, executed again: not whole from the response cache.
+    expect(again.body.extensions?.['brazeCache']).toMatchObject({ hits: 11, misses: 0 });
+    expect(again.body.extensions?.['brazeCache']).not.toHaveProperty('wholeResponse');
+    expect(braze.calls.length).toBe(calls);
+
+    await send(gateway, SERIES, { event: 'small' });
+    const small = await send(gateway, SERIES, { event: 'small' });
+    expect(small.body.extensions?.['brazeCache']).toMatchObject({ wholeResponse: true });
+  });
+});
+
+describe('whole-response cache lifetime', () => {
+  it('a response with every endingAt given outlives the request time slice (REQUEST_TIME_GRANULARITY_MS, 1 s)', async () => {
+    const gateway = await gatewayWith();
+    await send(gateway, SERIES, { event: 'slice' });
+    const calls = braze.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    const later = await send(gateway, SERIES, { event: 'slice' });
+    expect(later.body.extensions?.['brazeCache']).toMatchObject({ wholeResponse: true, misses: 0 });
+    expect(braze.calls.length).toBe(calls);
+  });
+});

@@ -10,11 +10,14 @@ export interface ResponseCachePolicy {
   readonly enabled: boolean;
   /** Responses kept per process, least recently used dropped first. */
   readonly maxEntries: number;
+  /** Estimated heap bytes those responses may hold: one response can be a 1,000-point series. */
+  readonly maxBytes: number;
 }
 
 export const RESPONSE_CACHE_VARIABLES: VariableTable<ResponseCachePolicy> = {
   enabled: boolean('RESPONSE_CACHE_ENABLED', true),
   maxEntries: integer('RESPONSE_CACHE_MAX_ENTRIES', { min: 1, max: 1_000_000, default: 1_000 }),
+  maxBytes: integer('RESPONSE_CACHE_MAX_BYTES', { min: 64 * 1024, max: 16 * 1024 ** 3, default: 32 * 1024 * 1024 }),
 };
 
 export const DEFAULT_RESPONSE_CACHE_POLICY: ResponseCachePolicy = Object.freeze(defaultsOf(RESPONSE_CACHE_VARIABLES));

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createInMemoryCache, useResponseCache } from '@graphql-yoga/plugin-response-cache';
+import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { createResponseStore } from '../cache/responseStore.js';
 import type { LoadStats } from '../data/loader.js';
 
 /** What yoga's response cache puts on a result it serves from its cache. */
@@ -42,14 +43,19 @@ function responseKey({ documentString, operationName, variableValues, sessionId 
  */
 const dataJson = new WeakMap<object, string>();
 
-function serializeWithCachedData(result: Serializable): string {
-  const { data, extensions, stringify: _self, ...rest } = result;
-  if (data === null || data === undefined || Object.keys(rest).length > 0) return JSON.stringify(result);
+function dataJsonOf(data: object): string {
   let json = dataJson.get(data);
   if (json === undefined) {
     json = JSON.stringify(data);
     dataJson.set(data, json);
   }
+  return json;
+}
+
+function serializeWithCachedData(result: Serializable): string {
+  const { data, extensions, stringify: _self, ...rest } = result;
+  if (data === null || data === undefined || Object.keys(rest).length > 0) return JSON.stringify(result);
+  const json = dataJsonOf(data);
   return extensions === undefined ? `{"data":${json}}` : `{"data":${json},"extensions":${JSON.stringify(extensions)}}`;
 }
 
@@ -59,6 +65,8 @@ const VOLATILE = { 'Query.brazeRateLimit': 0, 'Query.brazeRateLimits': 0, BrazeR
 export interface WholeResponseCacheOptions {
   /** Responses kept, least recently used dropped first (RESPONSE_CACHE_MAX_ENTRIES). */
   maxEntries: number;
+  /** Estimated heap bytes of the responses kept (RESPONSE_CACHE_MAX_BYTES); a larger one is not kept. */
+  maxBytes: number;
   /** Longest a response is kept even when nothing in it expires sooner (a response that loaded no answer). */
   maxTtlMs: number;
   /**
@@ -88,14 +96,14 @@ export interface WholeResponseCacheOptions {
  * and after persisted operations (a hit must not bypass their check). Default: not installed; the gateway
  * adds it when RESPONSE_CACHE_ENABLED (default true with the answer cache on).
  */
-export function useWholeResponseCache({ maxEntries, maxTtlMs, callerOf, bypass, rateLimit, onHit, now = Date.now }: WholeResponseCacheOptions): Plugin<{
+export function useWholeResponseCache({ maxEntries, maxBytes, maxTtlMs, callerOf, bypass, rateLimit, onHit, now = Date.now }: WholeResponseCacheOptions): Plugin<{
   loadStats?: LoadStats;
 }> {
   const incremental = new WeakSet<object>();
   const cache = useResponseCache<{ loadStats?: LoadStats }>({
     session: (request) => callerOf(request) ?? null,
     enabled: (request) => callerOf(request) !== undefined && !bypass(request),
-    cache: createInMemoryCache({ max: maxEntries }),
+    cache: createResponseStore({ maxEntries, maxBytes, dataJson: dataJsonOf }),
     ttl: maxTtlMs,
     ttlPerSchemaCoordinate: VOLATILE,
     // No entity bookkeeping: nothing here is ever invalidated by a mutation, and no `id` is added to documents.

@@ -39,7 +39,8 @@ export function optionalFilter(value: string | null | undefined, argument: strin
 
 /** What a series' window is checked against: the request's time, and the longest series allowed. */
 export interface SeriesBounds {
-  readonly requestTime: Date;
+  /** The request's time, for a window that omits `endingAt` (GatewayContext.requestNow). */
+  requestNow(): Date;
   readonly seriesMaxLength: number;
 }
 
@@ -56,8 +57,8 @@ export function toSeriesWindow(
   if (!Number.isInteger(length) || length < MIN_LENGTH || length > seriesMaxLength) {
     throw new BadUserInputError(`length must be between ${MIN_LENGTH} and ${seriesMaxLength} (inclusive), got ${length}`, 'length');
   }
-  // Read only when needed: reading the request's time marks the response as good for its slice only.
-  return { length, unit: args.unit ?? 'day', endingAt: args.endingAt ?? bounds.requestTime };
+  // Asked only when needed: the request's time marks the response as good for its slice only.
+  return { length, unit: args.unit ?? 'day', endingAt: args.endingAt ?? bounds.requestNow() };
 }
 
 /** Connection page sizes: `first` defaults to this and may not exceed the max (one Braze event page). */

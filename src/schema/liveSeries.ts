@@ -20,7 +20,7 @@ import { CanvasSeriesRef, canvasStatsArgs, resolveCanvasSeries, toBreakdowns, to
 import { EventSeriesRef, resolveEventSeries } from './eventSeries.js';
 import { seriesWindowArgs, toEventSeriesCall } from './eventSeriesArgs.js';
 import { kpiSeriesArgs, KpiSeriesRef, resolveKpiSeries, toKpiSeriesCall } from './kpiSeries.js';
-import { checkId, MAX_NAME_LENGTH, toSeriesWindow } from './arguments.js';
+import { checkId, MAX_NAME_LENGTH, toSeriesWindow, type SeriesBounds } from './arguments.js';
 import { PurchaseMeasureEnum, purchaseSeriesWindowArgs, PurchaseSeriesRef, resolvePurchaseSeries, toPurchaseSeriesCall } from './purchaseSeries.js';
 import { resolveSegmentSize, segmentSizeArgs, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
 import { resolveSessionSeries, sessionSeriesArgs, SessionSeriesRef, toSessionSeriesCall } from './sessionSeries.js';
@@ -114,8 +114,9 @@ function seriesSource<Call extends { readonly endingAt: Date }, Result extends {
 }
 
 /** A subscription's window is checked as a query's would be at this moment (each poll then asks about its own). */
-function boundsNow(context: GatewayContext): { requestTime: Date; seriesMaxLength: number } {
-  return { requestTime: new Date(), seriesMaxLength: context.seriesMaxLength };
+function boundsNow(context: GatewayContext): SeriesBounds {
+  const now = new Date();
+  return { requestNow: () => now, seriesMaxLength: context.seriesMaxLength };
 }
 
 function liveOf(context: GatewayContext) {
