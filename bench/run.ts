@@ -4,7 +4,9 @@
 //
 // Environment: BENCH_SECONDS (10) per scenario, after a 1 s warm-up that is not measured;
 // BENCH_PRECISE_REQUESTS (300) for the sequential p50 of scenarios 0 and 1; BENCH_SCENARIOS (all): a
-// comma-separated list of scenario ids to run, for iterating on one path (targets need their scenarios).
+// comma-separated list of scenario ids to run, for iterating on one path (targets need their scenarios);
+// BENCH_UPSTREAM_LATENCY_MS (20; the targets are stated for 20): 0 measures what the gateway adds when
+// requests come back to back, without the idle gap between them that makes every request dearer on a VM.
 //
 // The ceiling (scenario 6b, bare yoga) runs in a process of its own (bench/ceilingTarget.ts), so that
 // nothing the gateways' process did before (heap grown, other code warm) slows it; its CPU and RSS
@@ -40,7 +42,12 @@ import type { CeilingInfo, TargetInfo } from './protocol.js';
 const SECONDS = numberEnv('BENCH_SECONDS', 10, 1);
 const WARMUP_SECONDS = 1;
 const PRECISE_REQUESTS = Math.floor(numberEnv('BENCH_PRECISE_REQUESTS', 300, 10));
-const LATENCY_MS = 20;
+/**
+ * The upstream's fixed latency (BENCH_UPSTREAM_LATENCY_MS, default 20: the targets are stated for it).
+ * 0 shows what the gateway adds when requests arrive back to back, with no idle gap between them.
+ */
+const LATENCY_MS = Number(process.env['BENCH_UPSTREAM_LATENCY_MS'] ?? 20);
+if (!Number.isInteger(LATENCY_MS) || LATENCY_MS < 0 || LATENCY_MS > 10_000) throw new Error('BENCH_UPSTREAM_LATENCY_MS must be a whole number of ms from 0 to 10000');
 const ONLY = process.env['BENCH_SCENARIOS']?.split(',').map((id) => id.trim()).filter((id) => id !== '');
 const SETTLE_MS = 250;
 const RSS_EVERY_MS = 200;
@@ -126,7 +133,7 @@ function expectSeries(expected: Readonly<Record<string, number>>): (body: unknow
 const SCENARIOS: readonly Scenario[] = [
   {
     id: '0',
-    name: 'upstream alone (GET data_series, 20 ms fixed latency)',
+    name: `upstream alone (GET data_series, ${LATENCY_MS} ms fixed latency)`,
     endpoint: 'upstream',
     connections: 1,
     check: (body) =>
