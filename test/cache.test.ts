@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultSeries } from './helpers/fakeBraze.js';
+import { useFakeBrazeWithGatewaysPerTest } from './helpers/gateway.js';
 import { isCI } from './helpers/browser.js';
 import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.js';
 
@@ -8,26 +8,7 @@ import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.js
  * Fewer upstream calls: window coalescing within a request, in-flight sharing across requests, and
  * the cross-request cache in memory and in Redis. Every case counts the calls a local Braze received.
  */
-let braze: FakeBraze;
-const started: TestGateway[] = [];
-
-beforeAll(async () => {
-  braze = await startFakeBraze();
-});
-afterAll(async () => {
-  await braze.close();
-});
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((g) => g.close()));
-  braze.calls.length = 0;
-  braze.respond((call) => ({ body: defaultSeries(call.query) }));
-});
-
-async function gatewayWith(env: Record<string, string>): Promise<TestGateway> {
-  const gateway = await startTestGateway(braze, env);
-  started.push(gateway);
-  return gateway;
-}
+const { braze, start: gatewayWith } = useFakeBrazeWithGatewaysPerTest();
 
 const PAST = '2024-03-10T12:00:00Z';
 type Series = { total: number; fetchedAt: string; points: { time: string; count: number }[] };

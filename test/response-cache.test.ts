@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { defaultSeries } from './helpers/fakeBraze.js';
+import { useFakeBrazeWithGatewaysPerTest, type TestGateway } from './helpers/gateway.js';
 
 /**
  * The whole-response cache (RESPONSE_CACHE_ENABLED, on by default with the answer cache): a repeated
@@ -8,30 +8,15 @@ import { startTestGateway, type TestGateway } from './helpers/gateway.js';
  * never after an answer in it expired, never when it had errors. Every case counts the calls a local
  * Braze received.
  */
-let braze: FakeBraze;
-const started: TestGateway[] = [];
+const { braze, start } = useFakeBrazeWithGatewaysPerTest();
 
 const TOKEN_A = 'tok-response-cache-a-0123456789';
 const TOKEN_B = 'tok-response-cache-b-0123456789';
 const PAST = '2024-03-10T00:00:00Z';
 const SERIES = `query S($event: String!) { s: eventSeries(event: $event, length: 7, endingAt: "${PAST}") { total points { time count } } }`;
 
-beforeAll(async () => {
-  braze = await startFakeBraze();
-});
-afterAll(async () => {
-  await braze.close();
-});
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((g) => g.close()));
-  braze.calls.length = 0;
-  braze.respond((call) => ({ body: defaultSeries(call.query) }));
-});
-
 async function gatewayWith(env: Record<string, string> = {}): Promise<TestGateway> {
-  const gateway = await startTestGateway(braze, { CACHE_ENABLED: 'true', RESPONSE_CACHE_ENABLED: 'true', AUTH_TOKENS: `${TOKEN_A},${TOKEN_B}`, ...env });
-  started.push(gateway);
-  return gateway;
+  return start({ CACHE_ENABLED: 'true', RESPONSE_CACHE_ENABLED: 'true', AUTH_TOKENS: `${TOKEN_A},${TOKEN_B}`, ...env });
 }
 
 interface Sent {
@@ -173,8 +158,7 @@ describe('whole-response cache', () => {
 
   it('is off with CACHE_ENABLED=false when RESPONSE_CACHE_ENABLED is left unset', async () => {
     // Blank counts as unset (the helper would otherwise set it to false).
-    const gateway = await startTestGateway(braze, { AUTH_TOKENS: TOKEN_A, CACHE_ENABLED: 'false', RESPONSE_CACHE_ENABLED: '' });
-    started.push(gateway);
+    const gateway = await start({ AUTH_TOKENS: TOKEN_A, CACHE_ENABLED: 'false', RESPONSE_CACHE_ENABLED: '' });
     await send(gateway, SERIES, { event: 'purchase' });
     await send(gateway, SERIES, { event: 'purchase' });
     expect(braze.seriesCalls).toHaveLength(2);

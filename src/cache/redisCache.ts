@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { redisReady } from './redisReady.js';
 import type { Logger } from '../logger.js';
 import type { AnswerCache } from '../data/cache.js';
 import { decode, encode } from './wire.js';
@@ -44,19 +45,7 @@ export function createRedisCache({ url, keyPrefix, logger, commandTimeoutMs = 25
 
   return {
     kind: 'redis',
-    ready(timeoutMs) {
-      if (redis.status === 'ready') return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const done = (ok: boolean): void => {
-          clearTimeout(timer);
-          redis.off('ready', onReady);
-          resolve(ok);
-        };
-        const onReady = (): void => done(true);
-        const timer = setTimeout(() => done(false), timeoutMs);
-        redis.once('ready', onReady);
-      });
-    },
+    ready: (timeoutMs) => redisReady(redis, timeoutMs),
     async get(key, codec) {
       try {
         const text = await redis.get(key);

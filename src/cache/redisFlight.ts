@@ -5,6 +5,7 @@ import type { AnswerCodec, Cached } from '../data/cache.js';
 import type { FlightResult, FlightTask, SharedFlight } from '../data/sharedFlight.js';
 import { UpstreamUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { redisReady } from './redisReady.js';
 import { fromStored, toStored, type Stored } from './wire.js';
 
 declare module 'ioredis' {
@@ -307,20 +308,7 @@ export function createRedisFlight({ url, keyPrefix, logger, lockTtlMs, commandTi
       }
     },
     ready(timeoutMs) {
-      const up = (client: Redis): Promise<boolean> => {
-        if (client.status === 'ready') return Promise.resolve(true);
-        return new Promise((resolve) => {
-          const done = (ok: boolean): void => {
-            clearTimeout(timer);
-            client.off('ready', onReady);
-            resolve(ok);
-          };
-          const onReady = (): void => done(true);
-          const timer = setTimeout(() => done(false), timeoutMs);
-          client.once('ready', onReady);
-        });
-      };
-      return Promise.all([up(commands), up(subscriber)]).then(([a, b]) => a && b);
+      return Promise.all([redisReady(commands, timeoutMs), redisReady(subscriber, timeoutMs)]).then(([a, b]) => a && b);
     },
     async close() {
       closing = true;

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startServer, type RunningGateway } from '../../src/startServer.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
-import { FakeBraze, startFakeBraze, type FakeBrazeOptions } from './fakeBraze.js';
+import { defaultResponder, FakeBraze, startFakeBraze, type FakeBrazeOptions } from './fakeBraze.js';
 
 /** A key that looks real enough; tests assert it never leaves the gateway except towards Braze. */
 export const TEST_API_KEY = 'sk-test-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
@@ -152,6 +152,30 @@ export function useGatewayPerTest(env: Record<string, string> = {}): (options?: 
     const fake = (braze = await startFakeBraze(options));
     const started = (gateway = await startTestGateway(fake, env));
     return { braze: fake, gateway: started };
+  };
+}
+
+/**
+ * One fake Braze for a file, and gateways against it started by each test (`start(env)`), closed after
+ * that test; the fake's recorded calls and answers go back to their defaults after each test too.
+ */
+export function useFakeBrazeWithGatewaysPerTest(): { readonly braze: FakeBraze; readonly start: (env?: Record<string, string>) => Promise<TestGateway> } {
+  const braze = new FakeBraze();
+  const started: TestGateway[] = [];
+  beforeAll(() => braze.start());
+  afterAll(() => braze.close());
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((gateway) => gateway.close()));
+    braze.calls.length = 0;
+    braze.respond(defaultResponder);
+  });
+  return {
+    braze,
+    async start(env = {}) {
+      const gateway = await startTestGateway(braze, env);
+      started.push(gateway);
+      return gateway;
+    },
   };
 }
 

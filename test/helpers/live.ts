@@ -120,3 +120,16 @@ export async function expectPollingStopped(gateway: TestGateway, braze: FakeBraz
   await sleep(quietMs);
   expect(braze.calls.length).toBe(stopped);
 }
+
+/**
+ * The times Braze was called for one series show one poll per interval, not one per subscriber: no two
+ * calls close together (a second poller would make gaps near 0), and an interval apart on average. A
+ * call reaches Braze some milliseconds after its poll starts, more on a loaded machine, so one gap may
+ * be short by what the next one is long: single gaps are held to half an interval, their mean to 0.8.
+ */
+export function expectOneCallPerInterval(times: readonly number[], intervalMs: number, what: string): void {
+  const gaps = times.slice(1).map((time, i) => time - times[i]!);
+  expect(gaps.length, what).toBeGreaterThanOrEqual(2);
+  for (const gap of gaps) expect(gap, what).toBeGreaterThanOrEqual(intervalMs * 0.5);
+  expect(gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length, what).toBeGreaterThanOrEqual(intervalMs * 0.8);
+}
