@@ -10,9 +10,11 @@ const AUDIENCE = 'braze-analytics-gateway';
 // Not reset between tests: the last test checks every call the file made carried the key.
 const { braze, gateway } = useGatewayWithFakeBraze(
   {
-    BRAZE_TIMEOUT_MS: '300',
-    // One attempt: a retried reset (full-jitter backoff from 250 ms) could outlast the 300 ms deadline
-    // on a loaded machine and turn UPSTREAM_UNAVAILABLE into UPSTREAM_TIMEOUT; this test is about secrets.
+    // Long enough that only the hanging field times out, even with other test files running beside
+    // this one (at 300 ms, five fields timed out in one CI run); short enough to keep the test quick.
+    BRAZE_TIMEOUT_MS: '2000',
+    // One attempt: a retried reset (full-jitter backoff from 250 ms) could outlast the deadline on a
+    // loaded machine and turn UPSTREAM_UNAVAILABLE into UPSTREAM_TIMEOUT; this test is about secrets.
     BRAZE_MAX_ATTEMPTS: '1',
     AUTH_TOKENS: TOKENS.join(','),
     AUTH_JWT_SECRET: JWT_SECRET,
