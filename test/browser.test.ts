@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { BROWSER_WAIT_MS, browserTestSupport, foreignRequests, useChromium } from './helpers/browser.js';
+import { BROWSER_WAIT_MS, browserTestSupport, useChromium } from './helpers/browser.js';
+import { expectSelfContained, operationEditor, recordedPage, runExampleQuery, showGraphiQL, useGraphiQLBrowser } from './helpers/graphiql.js';
 import { startStaticSite, type StaticSite } from './fixtures/staticSite.js';
 import { startFakeBraze } from './helpers/fakeBraze.js';
 import { startTestGateway } from './helpers/gateway.js';
@@ -30,48 +30,22 @@ interface EventSeriesResult {
 const plain = (text: string) => text.replace(/\u00a0/g, ' ');
 
 describe.skipIf(skip)('GraphiQL in a real browser (Chromium via playwright-core)', () => {
-  const started = useChromium(support, async (browser, onClose) => {
-    const gateway = await startTestGateway(undefined);
-    onClose(() => gateway.close());
-    // Tall enough that the whole 7-point result fits the result pane in the screenshot.
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
-    onClose(() => context.close());
-    return { gateway, context };
-  });
+  // Tall enough that the whole 7-point result fits the result pane in the screenshot.
+  const started = useGraphiQLBrowser(support, { width: 1400, height: 1100 });
 
   it('runs the default eventSeries query from the run button and shows 7 simulated points', async () => {
     const { gateway, context } = started();
 
-    const requested: string[] = [];
-    const pageErrors: string[] = [];
-    context.on('request', (request) => requested.push(request.url()));
-    const page: Page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const opened = await recordedPage(context);
+    const { page } = opened;
 
     try {
-      await page.goto(gateway.url.href, { waitUntil: 'domcontentloaded', timeout: BROWSER_WAIT_MS });
-
-      // GraphiQL has rendered when its operation editor (Monaco) shows the default query.
-      const operationEditor = page.locator('section.graphiql-query-editor .monaco-editor .view-lines');
-      await operationEditor.filter({ hasText: 'eventSeries' }).waitFor({ state: 'visible', timeout: BROWSER_WAIT_MS });
-      const operation = plain(await operationEditor.innerText({ timeout: BROWSER_WAIT_MS }));
+      await showGraphiQL(page, gateway);
+      const operation = plain(await operationEditor(page).innerText({ timeout: BROWSER_WAIT_MS }));
       expect(operation).toContain('query LastWeek');
       expect(operation).toContain('eventSeries(event: "purchase", length: 7, unit: DAY)');
 
-      // The toolbar's run button, whose label is "Execute query (Ctrl-Enter)" (Cmd-Enter on macOS); and
-      // its answer straight from the network, since the editor may not render every line of a long result.
-      // Promise.all: if the click fails, the pending wait's own rejection is handled too; the wait
-      // outlasts the click's timeout so that a click that failed is what gets reported.
-      const [response] = await Promise.all([
-        page.waitForResponse(
-          (candidate) =>
-            candidate.request().method() === 'POST' &&
-            new URL(candidate.url()).pathname === gateway.url.pathname &&
-            (candidate.request().postData() ?? '').includes('eventSeries'),
-          { timeout: BROWSER_WAIT_MS + 5_000 },
-        ),
-        page.getByRole('button', { name: /^Execute query/ }).click({ timeout: BROWSER_WAIT_MS }),
-      ]);
+      const response = await runExampleQuery(page, gateway);
       expect(response.status()).toBe(200);
       const body = (await response.json()) as EventSeriesResult;
       expect(body.errors).toBeUndefined();
@@ -106,11 +80,7 @@ describe.skipIf(skip)('GraphiQL in a real browser (Chromium via playwright-core)
       await page.close();
     }
 
-    // Everything GraphiQL needs is inlined: the page asked nothing of any host but the gateway's.
-    expect(gateway.url.hostname).toBe('127.0.0.1');
-    expect(requested.length).toBeGreaterThan(0);
-    expect(foreignRequests(requested, '127.0.0.1')).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expectSelfContained(gateway, opened);
   }, 5 * BROWSER_WAIT_MS);
 });
 

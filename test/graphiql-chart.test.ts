@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { BROWSER_WAIT_MS, browserTestSupport, foreignRequests, useChromium } from './helpers/browser.js';
-import { startTestGateway } from './helpers/gateway.js';
+import { BROWSER_WAIT_MS, browserTestSupport } from './helpers/browser.js';
+import { expectSelfContained, recordedPage, runExampleQuery, showGraphiQL, useGraphiQLBrowser } from './helpers/graphiql.js';
 
 /**
  * The chart in GraphiQL, as a person uses it: Debian's Chromium opens /graphql on a demo-mode gateway,
@@ -47,43 +46,20 @@ function expectedLines(data: LastWeek): LineSummary[] {
 }
 
 describe.skipIf(skip)('the Chart plugin in GraphiQL (Chromium via playwright-core)', () => {
-  const started = useChromium(support, async (browser, onClose) => {
-    const gateway = await startTestGateway(undefined);
-    onClose(() => gateway.close());
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    onClose(() => context.close());
-    return { gateway, context };
-  });
+  const started = useGraphiQLBrowser(support, { width: 1400, height: 900 });
 
   it('draws the example query’s two series, one line each, with the answer’s points, asking nothing of other hosts', async () => {
     const { gateway, context } = started();
 
-    const requested: string[] = [];
-    const pageErrors: string[] = [];
-    context.on('request', (request) => requested.push(request.url()));
-    const page: Page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const opened = await recordedPage(context);
+    const { page } = opened;
 
     let drawn: LineSummary[];
     let shown: LastWeek;
     let query: string;
     try {
-      await page.goto(gateway.url.href, { waitUntil: 'domcontentloaded', timeout: BROWSER_WAIT_MS });
-      await page
-        .locator('section.graphiql-query-editor .monaco-editor .view-lines')
-        .filter({ hasText: 'eventSeries' })
-        .waitFor({ state: 'visible', timeout: BROWSER_WAIT_MS });
-
-      const [response] = await Promise.all([
-        page.waitForResponse(
-          (candidate) =>
-            candidate.request().method() === 'POST' &&
-            new URL(candidate.url()).pathname === gateway.url.pathname &&
-            (candidate.request().postData() ?? '').includes('eventSeries'),
-          { timeout: BROWSER_WAIT_MS + 5_000 },
-        ),
-        page.getByRole('button', { name: /^Execute query/ }).click({ timeout: BROWSER_WAIT_MS }),
-      ]);
+      await showGraphiQL(page, gateway);
+      const response = await runExampleQuery(page, gateway);
       expect(response.status()).toBe(200);
       const body = (await response.json()) as { data?: LastWeek; errors?: unknown[] };
       expect(body.errors).toBeUndefined();
@@ -130,10 +106,6 @@ describe.skipIf(skip)('the Chart plugin in GraphiQL (Chromium via playwright-cor
     if (!direct.data) throw new Error('the direct query answered no data');
     expect(expectedLines(direct.data)).toEqual(drawn);
 
-    // Everything the page needs is inlined: nothing was asked of any host but the gateway's.
-    expect(gateway.url.hostname).toBe('127.0.0.1');
-    expect(requested.length).toBeGreaterThan(0);
-    expect(foreignRequests(requested, '127.0.0.1')).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expectSelfContained(gateway, opened);
   }, 5 * BROWSER_WAIT_MS);
 });

@@ -17,19 +17,32 @@ class BuggyClient extends BrazeClient {
   }
 }
 
+/** The gateway over BuggyClient, listening on a loopback port, with what it logged. */
+async function startBuggyGateway(): Promise<{ url: URL; logs: string[]; close: () => Promise<void> }> {
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
+  const dispatcher = new Agent();
+  const client = new BuggyClient({ endpoint: new URL('http://127.0.0.1:9'), apiKey: 'k', dispatcher, policy: DEFAULT_UPSTREAM_POLICY, logger });
+  const data = new DataService(client, undefined, DEFAULT_CACHE_POLICY, logger);
+  const yoga = createGatewayYoga(loadConfig({ NODE_ENV: 'development' }), { client, data, logger, simulated: false });
+  const server = createServer(yoga);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: new URL(`http://127.0.0.1:${port}/graphql`),
+    logs,
+    close: async () => {
+      server.close();
+      await dispatcher.close();
+    },
+  };
+}
+
 describe('unexpected errors', () => {
   it('are masked for the client, logged at error level, and only null their own field', async () => {
-    const logs: string[] = [];
-    const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
-    const dispatcher = new Agent();
-    const client = new BuggyClient({ endpoint: new URL('http://127.0.0.1:9'), apiKey: 'k', dispatcher, policy: DEFAULT_UPSTREAM_POLICY, logger });
-    const data = new DataService(client, undefined, DEFAULT_CACHE_POLICY, logger);
-    const yoga = createGatewayYoga(loadConfig({ NODE_ENV: 'development' }), { client, data, logger, simulated: false });
-    const server = createServer(yoga);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { url, logs, close } = await startBuggyGateway();
     try {
-      const { port } = server.address() as AddressInfo;
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -53,24 +66,15 @@ describe('unexpected errors', () => {
       expect(logged.length).toBeGreaterThan(0);
       expect(JSON.parse(logged[0] ?? '{}').level).toBe('error');
     } finally {
-      server.close();
-      await dispatcher.close();
+      await close();
     }
   });
 
   it('in a deferred part too: masked in its incremental payload, logged at error level, the rest of the answer intact', async () => {
-    const logs: string[] = [];
-    const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
-    const dispatcher = new Agent();
-    const client = new BuggyClient({ endpoint: new URL('http://127.0.0.1:9'), apiKey: 'k', dispatcher, policy: DEFAULT_UPSTREAM_POLICY, logger });
-    const data = new DataService(client, undefined, DEFAULT_CACHE_POLICY, logger);
-    const yoga = createGatewayYoga(loadConfig({ NODE_ENV: 'development' }), { client, data, logger, simulated: false });
-    const server = createServer(yoga);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { url, logs, close } = await startBuggyGateway();
     try {
-      const { port } = server.address() as AddressInfo;
       const { received } = await readMultipart(
-        new URL(`http://127.0.0.1:${port}/graphql`),
+        url,
         '{ good: eventSeries(event: "ok", length: 1) { total } ... @defer { bad: eventSeries(event: "bug", length: 1) { total } } }',
       );
       expect(received.map(({ payload }) => payload)).toEqual([
@@ -92,8 +96,7 @@ describe('unexpected errors', () => {
       expect(logged.length).toBeGreaterThan(0);
       expect(JSON.parse(logged[0] ?? '{}').level).toBe('error');
     } finally {
-      server.close();
-      await dispatcher.close();
+      await close();
     }
   });
 });
