@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayContext } from '../context.js';
 import type { TtlPolicy } from '../data/endpoint.js';
 import type { LiveSeries } from './liveSeries.js';
@@ -18,10 +18,11 @@ export interface LiveContext {
   pollContext(instant: Date, signal: AbortSignal): GatewayContext;
 }
 
-/** What yoga adds to every context: the fetch Request, and (under Node's HTTP server) the Node request. */
+/** What yoga adds to every context: the fetch Request, and (under Node's HTTP server) the Node request and response. */
 interface RequestParts {
   readonly request?: Request;
   readonly req?: IncomingMessage;
+  readonly res?: ServerResponse;
 }
 
 /**
@@ -36,7 +37,19 @@ export function clientOf(context: GatewayContext, credentialsChecked: boolean): 
   return `address:${req?.socket.remoteAddress ?? 'unknown'}`;
 }
 
-/** The request's signal: aborted when its client goes away. */
-export function signalOf(context: GatewayContext): AbortSignal | undefined {
-  return (context as GatewayContext & RequestParts).request?.signal;
+/**
+ * Aborted when the request's exchange ends, however it ends: its client went away (the request's own
+ * signal), or its response was sent or closed (the Node response's 'close', which the request's signal
+ * does not follow once a response finished: a subscription whose stream was never sent would
+ * otherwise outlive its request).
+ */
+export function endOf(context: GatewayContext): AbortSignal | undefined {
+  const { request, res } = context as GatewayContext & RequestParts;
+  if (!res) return request?.signal;
+  const ended = new AbortController();
+  const end = (): void => ended.abort();
+  if (request?.signal.aborted || res.closed) end();
+  request?.signal.addEventListener('abort', end, { once: true });
+  res.once('close', end);
+  return ended.signal;
 }
