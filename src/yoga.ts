@@ -25,9 +25,11 @@ import { useQueryLimits } from './plugins/useQueryLimits.js';
 import { useRequestBodyLimit } from './plugins/useRequestBodyLimit.js';
 import { useNoOriginalErrors } from './plugins/useNoOriginalErrors.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
+import { useSubscriptionsOverSse } from './plugins/useSubscriptionsOverSse.js';
 import { useTracing } from './plugins/useTracing.js';
 import { traceResolvers } from './tracing/resolvers.js';
 import type { Tracing } from './tracing/tracing.js';
+import { useUnsendableResults } from './plugins/useUnsendableResults.js';
 import { useWholeResponseCache } from './plugins/useWholeResponseCache.js';
 import type { LiveContext } from './live/liveContext.js';
 import { LiveSeries } from './live/liveSeries.js';
@@ -126,6 +128,8 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
     // useCorsPolicy below replaces yoga's default, which allows every origin with credentials.
     cors: false,
     plugins: [
+      // Before the plugins that count or rewrite results, so they see what it makes of an unsendable one.
+      useUnsendableResults(),
       // First, so that the operation span covers what every other plugin does during execution.
       ...(tracing ? [useTracing()] : []),
       // Counts every GraphQL request, so it goes before the hooks below that may refuse one.
@@ -167,6 +171,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
         : []),
       ...useQueryLimits({ limits: config.limits, blockFieldSuggestions: !config.introspection }),
       ...useIncrementalDelivery(),
+      useSubscriptionsOverSse(),
       useMaskedIncrementalErrors({ maskError: maskGatewayError, onMasked: (error) => logging.error(error) }),
     ],
   });
