@@ -74,9 +74,12 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   const documents =
     config.documentCache.maxBytes > 0 ? createDocumentCache({ ...config.documentCache, observer: deps.metrics }) : undefined;
   if (documents) deps.metrics?.watchDocumentCache(() => documents.bytes);
+  const needsCredential = authRequired(config.auth);
+  // One caller identity, from the credential the check accepted, for everything keyed on a caller.
+  const callers = needsCredential ? createCallers() : undefined;
   const live: LiveContext = {
     series: deps.live ?? new LiveSeries({ policy: config.live, logger: deps.logger }),
-    credentialsChecked: authRequired(config.auth),
+    callerOf: callers ? (request) => callers.keyOf(request) : undefined,
     ttl: config.cache,
     pollContext: (instant, signal) =>
       createContext(deps.client, deps.data, {
@@ -90,8 +93,6 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   const logging = quietExpectedErrors(deps.logger);
   const { tracing } = deps;
   if (tracing) traceResolvers(schema);
-  const needsCredential = authRequired(config.auth);
-  const callers = config.responseCache.enabled && needsCredential ? createCallers() : undefined;
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     // Yoga's default keeps 1,024 parsed documents whatever their size: bounded in bytes instead.

@@ -126,7 +126,7 @@ function liveOf(context: GatewayContext) {
 
 function subscribe<Result>(context: GatewayContext, source: LiveSource<Result>): AsyncIterable<LiveUpdate<Result>> {
   const live = liveOf(context);
-  return live.series.subscribe(source, clientOf(context, live.credentialsChecked), endOf(context));
+  return live.series.subscribe(source, clientOf(context, live.callerOf), endOf(context));
 }
 
 const SUBSCRIPTION_NOTE =
