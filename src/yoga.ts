@@ -129,10 +129,10 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
     // useCorsPolicy below replaces yoga's default, which allows every origin with credentials.
     cors: false,
     plugins: [
-      // Before the plugins that count or rewrite results, so they see what it makes of an unsendable one.
-      useUnsendableResults(),
       // First, so that the operation span covers what every other plugin does during execution.
       ...(tracing ? [useTracing()] : []),
+      // Before the plugins that count or rewrite results, so they see what it makes of an unsendable one.
+      useUnsendableResults(),
       // Counts every GraphQL request, so it goes before the hooks below that may refuse one.
       ...(deps.metrics ? [useMetrics({ metrics: deps.metrics })] : []),
       // First of the refusing onRequestParse hooks: an anonymous request is told 401 before anything else.

@@ -3,6 +3,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { defaultSeries, type FakeBraze } from './helpers/fakeBraze.js';
 import { startGatewayWithFakeBraze, stopGatewayWithFakeBraze, useGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
 import { exchange, expectNothingHeld, LIVE_TEST_ENV, liveClient, liveGauges, sleep, subscribe, until, type Exchange } from './helpers/live.js';
+import { sampleValue } from './helpers/prometheus.js';
 import { closedWithin, openRaw } from './helpers/rawSocket.js';
 
 /**
@@ -256,6 +257,9 @@ describe('refusals of the subscription itself release everything, over every tra
   });
 
   it('twenty refused requests do not fill LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT (3): the client then opens its three streams', async () => {
+    const notAcceptedCount = async (): Promise<number> =>
+      sampleValue(await (await fetch(new URL('/metrics', gateway.url))).text(), 'braze_gateway_graphql_errors_total', { code: 'SUBSCRIPTION_NOT_ACCEPTED' }) ?? 0;
+    const countedBefore = await notAcceptedCount();
     const refusing = [APOLLO_ACCEPT, 'application/json', 'multipart/mixed', 'image/png', 'text/event-stream;q=0'];
     const refused = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
@@ -267,6 +271,8 @@ describe('refusals of the subscription itself release everything, over every tra
     );
     refused.forEach(expectNotAccepted);
     await expectNothingHeld(gateway);
+    // Counted by code like any refusal.
+    expect((await notAcceptedCount()) - countedBefore).toBe(20);
     const open = await fillTheCap();
     expect(gateway.running.live.stats()).toMatchObject({ subscriptions: 3, polls: 3 });
     open.close();
