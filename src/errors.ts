@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'PERSISTED_QUERY_ID_REQUIRED'
   | 'PERSISTED_QUERY_NOT_IN_LIST'
   | 'INCREMENTAL_DELIVERY_NOT_ACCEPTED'
+  | 'SUBSCRIPTION_NOT_ACCEPTED'
   | 'BAD_USER_INPUT'
   | 'RESULT_OUT_OF_RANGE'
   | 'TOO_MANY_UPSTREAM_CALLS'
@@ -132,6 +133,23 @@ export class IncrementalDeliveryNotAcceptedError extends GatewayError {
   constructor() {
     super(
       'This operation uses @defer or @stream, whose answer comes in parts: send Accept: multipart/mixed (or text/event-stream), or remove the directives',
+    );
+  }
+  override http(): { status: number } {
+    return { status: 406 };
+  }
+}
+
+/**
+ * A subscription whose request's Accept does not take text/event-stream, the one way the gateway
+ * streams one (GraphQL over SSE, distinct connections). Refused before anything subscribes: no poll,
+ * no upstream call, no cap slot.
+ */
+export class SubscriptionNotAcceptedError extends GatewayError {
+  readonly code = 'SUBSCRIPTION_NOT_ACCEPTED';
+  constructor() {
+    super(
+      'Subscriptions are streamed as Server-Sent Events only: send Accept: text/event-stream (GraphQL over SSE, distinct connections mode, as the graphql-sse client does); multipart/mixed subscriptions are not served',
     );
   }
   override http(): { status: number } {

@@ -25,9 +25,11 @@ import { useQueryLimits } from './plugins/useQueryLimits.js';
 import { useRequestBodyLimit } from './plugins/useRequestBodyLimit.js';
 import { useNoOriginalErrors } from './plugins/useNoOriginalErrors.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
+import { useSubscriptionsOverSse } from './plugins/useSubscriptionsOverSse.js';
 import { useTracing } from './plugins/useTracing.js';
 import { traceResolvers } from './tracing/resolvers.js';
 import type { Tracing } from './tracing/tracing.js';
+import { useUnsendableResults } from './plugins/useUnsendableResults.js';
 import { useWholeResponseCache } from './plugins/useWholeResponseCache.js';
 import type { LiveContext } from './live/liveContext.js';
 import { LiveSeries } from './live/liveSeries.js';
@@ -72,9 +74,12 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   const documents =
     config.documentCache.maxBytes > 0 ? createDocumentCache({ ...config.documentCache, observer: deps.metrics }) : undefined;
   if (documents) deps.metrics?.watchDocumentCache(() => documents.bytes);
+  const needsCredential = authRequired(config.auth);
+  // One caller identity, from the credential the check accepted, for everything keyed on a caller.
+  const callers = needsCredential ? createCallers() : undefined;
   const live: LiveContext = {
     series: deps.live ?? new LiveSeries({ policy: config.live, logger: deps.logger }),
-    credentialsChecked: authRequired(config.auth),
+    callerOf: callers ? (request) => callers.keyOf(request) : undefined,
     ttl: config.cache,
     pollContext: (instant, signal) =>
       createContext(deps.client, deps.data, {
@@ -88,8 +93,6 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   const logging = quietExpectedErrors(deps.logger);
   const { tracing } = deps;
   if (tracing) traceResolvers(schema);
-  const needsCredential = authRequired(config.auth);
-  const callers = config.responseCache.enabled && needsCredential ? createCallers() : undefined;
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     // Yoga's default keeps 1,024 parsed documents whatever their size: bounded in bytes instead.
@@ -128,6 +131,8 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
     plugins: [
       // First, so that the operation span covers what every other plugin does during execution.
       ...(tracing ? [useTracing()] : []),
+      // Before the plugins that count or rewrite results, so they see what it makes of an unsendable one.
+      useUnsendableResults(),
       // Counts every GraphQL request, so it goes before the hooks below that may refuse one.
       ...(deps.metrics ? [useMetrics({ metrics: deps.metrics })] : []),
       // First of the refusing onRequestParse hooks: an anonymous request is told 401 before anything else.
@@ -167,6 +172,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
         : []),
       ...useQueryLimits({ limits: config.limits, blockFieldSuggestions: !config.introspection }),
       ...useIncrementalDelivery(),
+      useSubscriptionsOverSse(),
       useMaskedIncrementalErrors({ maskError: maskGatewayError, onMasked: (error) => logging.error(error) }),
     ],
   });

@@ -190,6 +190,20 @@ describe('a client that cannot read an incremental answer', () => {
     },
   );
 
+  it.each([
+    ['text/html', 'a type yoga writes nothing in'],
+    ['image/png', 'a type yoga writes nothing in'],
+    ['}{ garbage', 'garbage'],
+    ['multipart/mixed;xcharset=utf-8', 'a range yoga skips (its first charset-ish parameter is not charset=utf-8)'],
+    ['multipart/mixed;q=0', 'the one incremental type, refused with q=0'],
+  ])('Accept: %s (%s): HTTP 406 with a readable INCREMENTAL_DELIVERY_NOT_ACCEPTED and no upstream call', async (accept) => {
+    const response = await gateway.post(DASHBOARD, { headers: { accept } });
+    expect(response.status).toBe(406);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors.map((error) => error.extensions.code)).toEqual(['INCREMENTAL_DELIVERY_NOT_ACCEPTED']);
+    expect(braze.calls).toEqual([]);
+  });
+
   it('directives switched off with a literal if: false run as a plain query', async () => {
     const result = await gateway.query(`{
       fast: eventSeries(event: "fast", length: 2, endingAt: "${ENDING_AT}") { total }

@@ -6,8 +6,15 @@ import { UnauthenticatedError } from '../errors.js';
 /** Who a request acts as: a static token (by its position in AUTH_TOKENS) or a JWT subject. */
 export type Principal = { readonly kind: 'token'; readonly index: number } | { readonly kind: 'jwt'; readonly subject: string | undefined };
 
+/**
+ * What a header was accepted as: the principal, and a SHA-256 digest (base64url) of the credential as
+ * the check read it (the token, without the scheme and spaces), so that one credential is one caller
+ * however its header is spelled (`bearer`, extra spaces). A digest, never the token; not for logs.
+ */
+export type Accepted = Principal & { readonly credentialDigest: string };
+
 /** Checks an `Authorization` header value; throws UnauthenticatedError. */
-export type Authenticate = (authorization: string | null) => Promise<Principal>;
+export type Authenticate = (authorization: string | null) => Promise<Accepted>;
 
 /** Clock skew tolerated on `exp`/`nbf`/`iat` between the token issuer and this host. */
 export const JWT_CLOCK_TOLERANCE_SECONDS = 5;
@@ -27,9 +34,10 @@ export function createAuthenticator(auth: AuthConfig): Authenticate {
     if (presented === undefined) {
       throw new UnauthenticatedError(authorization !== null, authorization === null ? 'no credential' : 'not a Bearer credential');
     }
+    const credentialDigest = digest(presented).toString('base64url');
     const index = matchToken(presented);
-    if (index !== undefined) return { kind: 'token', index };
-    if (verifyJwt && presented.split('.').length === 3) return verifyJwt(presented);
+    if (index !== undefined) return { kind: 'token', index, credentialDigest };
+    if (verifyJwt && presented.split('.').length === 3) return { ...(await verifyJwt(presented)), credentialDigest };
     throw new UnauthenticatedError(true, 'unknown token');
   };
 }

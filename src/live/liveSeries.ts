@@ -48,7 +48,7 @@ export interface LiveSeriesOptions {
 
 /**
  * The process's live series: one poll per series however many subscribe to it, reference-counted.
- * A poll asks at once when its first subscriber comes, then every interval (the series' cache
+ * A poll asks at once when its first subscriber reads, then every interval (the series' cache
  * lifetime, at least LIVE_MIN_INTERVAL_MS) until its last subscriber goes; a window wholly in the past
  * is asked once and completes. Subscribers are pushed a value only when the numbers or the status
  * changed; a failure Braze will get over (rate limit, breaker, outage) is a status beside the last
@@ -57,6 +57,8 @@ export interface LiveSeriesOptions {
 export class LiveSeries {
   readonly #polls = new Map<string, Poll<unknown>>();
   readonly #perClient = new Map<string, number>();
+  /** Subscriptions whose stream has not been read yet: they hold a cap slot, not a poll. */
+  readonly #unread = new Set<{ end(): void }>();
   #open = 0;
   #closed = false;
   readonly #policy: LivePolicy;
@@ -70,9 +72,12 @@ export class LiveSeries {
   }
 
   /**
-   * Subscribes `client` (a credential or an address: what the per-client cap counts) to `source`.
-   * Throws TooManySubscriptionsError at a cap, before anything is polled. The subscription ends when
-   * the iterator is returned (the SSE stream closed) or `signal` aborts (the client went away).
+   * Subscribes `client` (a caller or an address: what the per-client cap counts) to `source`.
+   * Throws TooManySubscriptionsError at a cap, before anything is polled. The subscription takes its
+   * cap slot at once, but joins the series' poll (starting it, when it is the first) only when its
+   * stream is first read: a stream that is never sent costs no Braze call. It ends, releasing its slot
+   * and leaving the poll, when the iterator is returned (the SSE stream closed), when `signal` aborts
+   * (the request ended, however), or at shutdown.
    */
   subscribe<Value>(source: LiveSource<Value>, client: string, signal?: AbortSignal): AsyncIterableIterator<LiveUpdate<Value>> {
     const { maxSubscriptions, maxSubscriptionsPerClient } = this.#policy;
@@ -83,30 +88,39 @@ export class LiveSeries {
     this.#open++;
     this.#perClient.set(client, mine + 1);
 
-    let poll = this.#polls.get(source.key) as Poll<Value> | undefined;
-    const created = poll === undefined;
-    if (!poll) {
-      const made: Poll<Value> = new Poll(source, this.#policy.minIntervalMs, this.#now, this.#logger, () => {
-        if (this.#polls.get(source.key) === made) this.#polls.delete(source.key);
-      });
-      this.#polls.set(source.key, made as Poll<unknown>);
-      poll = made;
-    }
-    const owner = poll;
+    let owner: Poll<Value> | undefined;
     const onAbort = (): void => void subscription.return();
-    const subscription = new Subscription<Value>(() => {
-      signal?.removeEventListener('abort', onAbort);
-      this.#open--;
-      const left = (this.#perClient.get(client) ?? 1) - 1;
-      if (left === 0) this.#perClient.delete(client);
-      else this.#perClient.set(client, left);
-      owner.remove(subscription);
+    const subscription: Subscription<Value> = new Subscription<Value>({
+      join: () => {
+        this.#unread.delete(subscription);
+        const existing = this.#polls.get(source.key) as Poll<Value> | undefined;
+        owner = existing ?? this.#newPoll(source);
+        owner.add(subscription);
+        if (!existing) owner.start();
+      },
+      release: () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.#unread.delete(subscription);
+        this.#open--;
+        const left = (this.#perClient.get(client) ?? 1) - 1;
+        if (left === 0) this.#perClient.delete(client);
+        else this.#perClient.set(client, left);
+        owner?.remove(subscription);
+      },
     });
+    this.#unread.add(subscription);
     signal?.addEventListener('abort', onAbort, { once: true });
-    owner.add(subscription);
-    if (created) owner.start();
     if (signal?.aborted) void subscription.return();
     return subscription;
+  }
+
+  /** A poll for `source`'s series, not started: it leaves the map when it stops. */
+  #newPoll<Value>(source: LiveSource<Value>): Poll<Value> {
+    const made: Poll<Value> = new Poll(source, this.#policy.minIntervalMs, this.#now, this.#logger, () => {
+      if (this.#polls.get(source.key) === made) this.#polls.delete(source.key);
+    });
+    this.#polls.set(source.key, made as Poll<unknown>);
+    return made;
   }
 
   stats(): LiveStats {
@@ -123,6 +137,7 @@ export class LiveSeries {
   close(): void {
     this.#closed = true;
     for (const poll of [...this.#polls.values()]) poll.end();
+    for (const subscription of [...this.#unread]) subscription.end();
   }
 }
 
@@ -254,10 +269,18 @@ class Poll<Value> {
 class Subscription<Value> implements AsyncIterableIterator<LiveUpdate<Value>> {
   #pending: LiveUpdate<Value> | undefined;
   #waiting: ((result: IteratorResult<LiveUpdate<Value>>) => void) | undefined;
+  #joined = false;
   #ended = false;
   #released = false;
 
-  constructor(private readonly release: () => void) {}
+  constructor(
+    private readonly hooks: {
+      /** Called at the first read: joins the series' poll (which pushes the last value at once, if any). */
+      readonly join: () => void;
+      /** Called once, when the subscription ends for whatever reason. */
+      readonly release: () => void;
+    },
+  ) {}
 
   deliver(update: LiveUpdate<Value>): void {
     if (this.#ended) return;
@@ -276,6 +299,10 @@ class Subscription<Value> implements AsyncIterableIterator<LiveUpdate<Value>> {
   }
 
   next(): Promise<IteratorResult<LiveUpdate<Value>>> {
+    if (!this.#joined && !this.#ended) {
+      this.#joined = true;
+      this.hooks.join();
+    }
     const pending = this.#pending;
     if (pending !== undefined) {
       this.#pending = undefined;
@@ -300,7 +327,7 @@ class Subscription<Value> implements AsyncIterableIterator<LiveUpdate<Value>> {
   #release(): void {
     if (this.#released) return;
     this.#released = true;
-    this.release();
+    this.hooks.release();
   }
 
   #finish(): void {

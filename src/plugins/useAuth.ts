@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { Authenticate } from '../auth/authenticator.js';
+import type { Accepted, Authenticate } from '../auth/authenticator.js';
 import type { Callers } from '../auth/callers.js';
 import { UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -8,7 +8,7 @@ export interface AuthOptions {
   /** Checks the `Authorization` header (src/auth/authenticator.ts). */
   authenticate: Authenticate;
   logger: Logger;
-  /** Told who each accepted request is (for the whole-response cache's keys). Default: none. */
+  /** Told who each accepted request is (the caller identity the response cache and the live cap key on). Default: none. */
   callers?: Callers | undefined;
 }
 
@@ -23,11 +23,9 @@ export function useAuth({ authenticate, logger, callers }: AuthOptions): Plugin 
   return {
     async onRequestParse({ request }) {
       try {
-        const authorization = request.headers.get('authorization');
-        const principal = await authenticate(authorization);
-        logger.debug('authenticated', { principal });
-        // authenticate accepted it, so there was a header.
-        if (authorization !== null) callers?.remember(request, principal, authorization);
+        const accepted = await authenticate(request.headers.get('authorization'));
+        logger.debug('authenticated', { principal: principalOf(accepted) });
+        callers?.remember(request, accepted);
       } catch (error) {
         // The reason (expired, wrong audience, unknown token) is for operators; the credential never is.
         if (error instanceof UnauthenticatedError) logger.info('request refused: unauthenticated', { reason: error.reason });
@@ -35,4 +33,9 @@ export function useAuth({ authenticate, logger, callers }: AuthOptions): Plugin 
       }
     },
   };
+}
+
+/** Who, for the log: the token's place or the JWT's subject, never the credential nor its digest. */
+function principalOf(accepted: Accepted): Record<string, unknown> {
+  return accepted.kind === 'token' ? { kind: 'token', index: accepted.index } : { kind: 'jwt', subject: accepted.subject };
 }

@@ -2,6 +2,7 @@ import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { BREAK, Kind, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { IncrementalDeliveryNotAcceptedError } from '../errors.js';
+import { acceptsMediaType } from './acceptHeader.js';
 
 /** The media types yoga answers an incremental response in. */
 const INCREMENTAL_MEDIA_TYPES = ['multipart/mixed', 'text/event-stream'] as const;
@@ -9,10 +10,11 @@ const INCREMENTAL_MEDIA_TYPES = ['multipart/mixed', 'text/event-stream'] as cons
 /**
  * @defer and @stream (yoga's defer-stream plugin): the answer's parts are sent as they are ready, over
  * multipart/mixed or text/event-stream, whichever the request's Accept takes (no Accept: either).
- * A request whose Accept takes neither is refused before execution with
- * INCREMENTAL_DELIVERY_NOT_ACCEPTED (HTTP 406) and a message saying what to send: yoga alone would
- * run the whole operation, Braze calls included, then answer 406 with an empty body. Directives
- * switched off with a literal `if: false` do not count. No options.
+ * A request whose Accept takes neither as yoga reads it (or refuses them with `q=0`) is refused
+ * before execution with INCREMENTAL_DELIVERY_NOT_ACCEPTED (HTTP 406) and a message saying what to
+ * send: yoga alone would run the whole operation, Braze calls included, then answer 406 with an empty
+ * body. useUnsendableResults writes that refusal as JSON whatever the Accept. Directives switched off
+ * with a literal `if: false` do not count. No options.
  */
 export function useIncrementalDelivery(): Plugin[] {
   return [useDeferStream(), useRefuseUnreadableIncrementalDelivery()];
@@ -32,18 +34,12 @@ function useRefuseUnreadableIncrementalDelivery(): Plugin {
   };
 }
 
-/** Whether an Accept header takes a media type yoga sends incremental responses in (as yoga reads it). */
+/**
+ * Whether an Accept header takes a media type yoga sends incremental responses in, as yoga reads it
+ * (a range with `q=0` aside: see acceptHeader.ts).
+ */
 export function acceptsIncremental(accept: string | null): boolean {
-  return (accept || '*/*').split(',').some((range) => {
-    const [mediaType = '', ...parameters] = range.replace(/\s/g, '').toLowerCase().split(';');
-    // Yoga skips a range that names another charset than UTF-8.
-    if (parameters.some((parameter) => parameter.startsWith('charset=') && parameter !== 'charset=utf-8')) return false;
-    const [type, subtype] = mediaType.split('/');
-    return INCREMENTAL_MEDIA_TYPES.some((candidate) => {
-      const [candidateType, candidateSubtype] = candidate.split('/');
-      return (type === '*' || type === candidateType) && (subtype === '*' || subtype === candidateSubtype);
-    });
-  });
+  return INCREMENTAL_MEDIA_TYPES.some((mediaType) => acceptsMediaType(accept, mediaType));
 }
 
 /** Whether a document holds a @defer or @stream that is not switched off by a literal `if: false`. */

@@ -11,7 +11,7 @@ import { campaignSeriesEndpoint, type CampaignSeriesCall } from '../data/endpoin
 import { canvasSeriesEndpoint } from '../data/endpoints/canvasSeries.js';
 import { BadUserInputError } from '../errors.js';
 import type { BrazeUnit } from '../data/brazeTime.js';
-import { clientOf, signalOf } from '../live/liveContext.js';
+import { clientOf, endOf } from '../live/liveContext.js';
 import type { LiveSource, LiveUpdate } from '../live/liveSeries.js';
 import type { LiveStatus } from '../live/status.js';
 import { builder } from './builder.js';
@@ -126,7 +126,7 @@ function liveOf(context: GatewayContext) {
 
 function subscribe<Result>(context: GatewayContext, source: LiveSource<Result>): AsyncIterable<LiveUpdate<Result>> {
   const live = liveOf(context);
-  return live.series.subscribe(source, clientOf(context, live.credentialsChecked), signalOf(context));
+  return live.series.subscribe(source, clientOf(context, live.callerOf), endOf(context));
 }
 
 const SUBSCRIPTION_NOTE =

@@ -1,7 +1,9 @@
+import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { createClient, type Client } from 'graphql-sse';
 import { expect } from 'vitest';
 import type { FakeBraze } from './fakeBraze.js';
 import type { TestGateway } from './gateway.js';
+import { sampleValue } from './prometheus.js';
 
 /** Poll interval in the live tests: the live cache lifetime (above the minimum, so the TTL rule decides). */
 export const LIVE_INTERVAL_MS = 600;
@@ -132,4 +134,91 @@ export function expectOneCallPerInterval(times: readonly number[], intervalMs: n
   expect(gaps.length, what).toBeGreaterThanOrEqual(2);
   for (const gap of gaps) expect(gap, what).toBeGreaterThanOrEqual(intervalMs * 0.5);
   expect(gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length, what).toBeGreaterThanOrEqual(intervalMs * 0.8);
+}
+
+/** The live gauges /metrics shows: braze_gateway_live_subscriptions and braze_gateway_live_polls. */
+export async function liveGauges(gateway: TestGateway): Promise<{ subscriptions: number | undefined; polls: number | undefined }> {
+  const text = await (await fetch(new URL('/metrics', gateway.url))).text();
+  return { subscriptions: sampleValue(text, 'braze_gateway_live_subscriptions'), polls: sampleValue(text, 'braze_gateway_live_polls') };
+}
+
+/** Nothing of the live series is held: no subscription, poll, timer or call in flight, and /metrics says 0 and 0. */
+export async function expectNothingHeld(gateway: TestGateway, what = 'every subscription released'): Promise<void> {
+  await until(() => gateway.running.live.stats().subscriptions === 0 && gateway.running.live.stats().polls === 0, 5_000, what);
+  expect(gateway.running.live.stats(), what).toEqual({ polls: 0, subscriptions: 0, timers: 0, inFlight: 0 });
+  expect(await liveGauges(gateway), what).toEqual({ subscriptions: 0, polls: 0 });
+}
+
+/** One HTTP exchange sent with node:http: exactly the headers given (none added, an array sends a header once per value). */
+export interface Exchange {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** The body received so far. */
+  body(): string;
+  /** Resolves once the body holds an SSE `next` event, with its data parsed. */
+  nextEvent(timeoutMs?: number): Promise<{ data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  /** Resolves when the response ended (or the connection closed). */
+  readonly ended: Promise<void>;
+  /** Drops the connection, as a client going away. */
+  close(): void;
+}
+
+export interface ExchangeOptions {
+  readonly method: 'GET' | 'POST';
+  readonly query: string;
+  readonly variables?: Record<string, unknown>;
+  readonly headers: OutgoingHttpHeaders;
+}
+
+/** POSTs `query` as JSON, or GETs it in the query string; resolves once the status and headers arrived. */
+export function exchange(url: URL, { method, query, variables, headers }: ExchangeOptions): Promise<Exchange> {
+  const target = new URL(url);
+  let body: string | undefined;
+  if (method === 'GET') {
+    target.searchParams.set('query', query);
+    if (variables) target.searchParams.set('variables', JSON.stringify(variables));
+  } else body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    // A connection of its own (no agent): the exchange's end is its connection's, and no pooled socket the gateway closed is reused.
+    const request = httpRequest(target, { method, agent: false, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } });
+    request.once('error', reject);
+    request.once('response', (response) => {
+      let text = '';
+      const listeners = new Set<() => void>();
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+        listeners.forEach((listener) => listener());
+      });
+      response.on('error', () => undefined);
+      const ended = new Promise<void>((done) => {
+        response.once('end', done);
+        response.once('close', done);
+      });
+      resolve({
+        status: response.statusCode ?? 0,
+        headers: response.headers,
+        body: () => text,
+        ended,
+        close: () => request.destroy(),
+        nextEvent: (timeoutMs = 10_000) =>
+          new Promise((found, failed) => {
+            const check = (): void => {
+              const match = /event: next\ndata: (.*)\n\n/.exec(text);
+              if (!match) return;
+              listeners.delete(check);
+              clearTimeout(timer);
+              found(JSON.parse(match[1] ?? 'null') as never);
+            };
+            const timer = setTimeout(() => {
+              listeners.delete(check);
+              failed(new Error(`no SSE next event within ${timeoutMs} ms; got ${JSON.stringify(text.slice(0, 500))}`));
+            }, timeoutMs);
+            listeners.add(check);
+            check();
+          }),
+      });
+    });
+    request.end(body);
+  });
 }

@@ -10,6 +10,7 @@ describe('error classes', () => {
     new errors.QueryTooComplexError('too deep', 'maxDepth'),
     new errors.PersistedOperationError('PERSISTED_QUERY_NOT_IN_LIST', 'unknown'),
     new errors.IncrementalDeliveryNotAcceptedError(),
+    new errors.SubscriptionNotAcceptedError(),
     new errors.BadUserInputError('bad', 'event'),
     new errors.ResultOutOfRangeError('big'),
     new errors.TooManyUpstreamCallsError(50),

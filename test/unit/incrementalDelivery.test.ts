@@ -18,6 +18,12 @@ describe('acceptsIncremental: whether yoga can answer in parts for this Accept',
     ['text/html', false],
     ['multipart/form-data', false],
     ['multipart/mixed; charset=iso-8859-1', false],
+    // Yoga skips a range whose first parameter containing `charset=` is not charset=utf-8.
+    ['multipart/mixed;xcharset=utf-8', false],
+    ['multipart/mixed;charset="utf-8"', false],
+    // The client refuses the type.
+    ['multipart/mixed;q=0', false],
+    ['multipart/mixed;q=0, text/event-stream', true],
   ])('%j → %s', (accept, expected) => {
     expect(acceptsIncremental(accept)).toBe(expected);
   });

@@ -139,15 +139,16 @@ describe('LiveSeries (one poll per series)', () => {
   it('a slow reader gets the newest value, not a backlog', async () => {
     const series = live();
     const updates = series.subscribe(source([1, 2, 3, 4]), 'a');
+    expect(await take(updates)).toMatchObject({ value: 1 });
     await vi.advanceTimersByTimeAsync(3_000);
     expect(await take(updates)).toMatchObject({ value: 4 });
     void updates.return?.();
   });
 
-  it('caps per client and in total, before anything is polled', () => {
+  it('caps per client and in total, before anything is polled', async () => {
     const series = live({ maxSubscriptions: 2, maxSubscriptionsPerClient: 1 });
     const watched = source([1]);
-    series.subscribe(watched, 'a');
+    await take(series.subscribe(watched, 'a'));
     expect(() => series.subscribe(watched, 'a')).toThrow(TooManySubscriptionsError);
     series.subscribe(watched, 'b');
     expect(() => series.subscribe(watched, 'c')).toThrow(/already serves 2 live series/);
@@ -162,6 +163,48 @@ describe('LiveSeries (one poll per series)', () => {
     const updates = series.subscribe(source([1]), 'a', controller.signal);
     await take(updates);
     controller.abort();
+    expect(series.stats()).toEqual({ polls: 0, subscriptions: 0, timers: 0, inFlight: 0 });
+    expect(await take(updates)).toBeUndefined();
+  });
+
+  it('a stream never read holds its cap slot but polls nothing; returned, it gives the slot back', async () => {
+    const series = live({ maxSubscriptionsPerClient: 1 });
+    const watched = source([1]);
+    const unread = series.subscribe(watched, 'a');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(watched.asked).toHaveLength(0);
+    expect(series.stats()).toEqual({ polls: 0, subscriptions: 1, timers: 0, inFlight: 0 });
+    expect(() => series.subscribe(watched, 'a')).toThrow(TooManySubscriptionsError);
+    await unread.return?.();
+    expect(series.stats()).toEqual({ polls: 0, subscriptions: 0, timers: 0, inFlight: 0 });
+    // Returned before it was read: reading it now ends at once, and still asks nothing.
+    expect(await take(unread)).toBeUndefined();
+    expect(watched.asked).toHaveLength(0);
+    const again = series.subscribe(watched, 'a');
+    expect(await take(again)).toMatchObject({ value: 1 });
+    void again.return?.();
+  });
+
+  it('an aborted signal releases a stream never read; shutdown ends one too', async () => {
+    const series = live();
+    const controller = new AbortController();
+    const watched = source([1]);
+    const aborted = series.subscribe(watched, 'a', controller.signal);
+    const open = series.subscribe(watched, 'b');
+    controller.abort();
+    expect(series.stats()).toMatchObject({ subscriptions: 1 });
+    series.close();
+    expect(series.stats()).toEqual({ polls: 0, subscriptions: 0, timers: 0, inFlight: 0 });
+    expect(await take(aborted)).toBeUndefined();
+    expect(await take(open)).toBeUndefined();
+    expect(watched.asked).toHaveLength(0);
+  });
+
+  it('a signal aborted before subscribing releases at once', async () => {
+    const series = live();
+    const controller = new AbortController();
+    controller.abort();
+    const updates = series.subscribe(source([1]), 'a', controller.signal);
     expect(series.stats()).toEqual({ polls: 0, subscriptions: 0, timers: 0, inFlight: 0 });
     expect(await take(updates)).toBeUndefined();
   });

@@ -1,0 +1,62 @@
+import type { ExecutionResult } from 'graphql';
+import { isAsyncIterable, processRegularResult, type Plugin } from 'graphql-yoga';
+import { IncrementalDeliveryNotAcceptedError, SubscriptionNotAcceptedError, toGraphQLError } from '../errors.js';
+
+/**
+ * What yoga does with a result it has no way to write for the request's Accept, made safe:
+ * - A stream (a subscription, an incremental response) that no streaming processor takes is closed at
+ *   once (`return()`: a live subscription releases its cap slot and poll) and the request is refused as
+ *   SUBSCRIPTION_NOT_ACCEPTED or INCREMENTAL_DELIVERY_NOT_ACCEPTED. Yoga alone answers an empty 406 and
+ *   leaves the stream open forever. useSubscriptionsOverSse and useIncrementalDelivery refuse such
+ *   requests before execution; this is the backstop should their reading of Accept and yoga's ever part.
+ * - A refusal (an error carrying an HTTP status: 401, 403, 406, 413, …) that no processor takes is
+ *   written as application/json with its status, so that a client whose Accept names no type yoga
+ *   writes (text/html, image/png, garbage) still learns why. Yoga alone answers an empty 406. A 406
+ *   (the request's Accept is what is refused) is always written as application/json: yoga would
+ *   write it as an event stream to a client that refused text/event-stream with `q=0`.
+ * Must come after yoga's own result processors (every plugin of the gateway does) and before the
+ * plugins that count or rewrite results (useMetrics): they then see the refusal. No options.
+ */
+export function useUnsendableResults(): Plugin {
+  const subscriptions = new WeakSet<Request>();
+  return {
+    onSubscribe({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      if (request) subscriptions.add(request);
+    },
+    onResultProcess({ request, result, resultProcessor, setResult, setResultProcessor }) {
+      let sent = result;
+      if (!resultProcessor && isAsyncIterable(sent)) {
+        closeStream(sent);
+        const refusal = subscriptions.has(request) ? new SubscriptionNotAcceptedError() : new IncrementalDeliveryNotAcceptedError();
+        sent = { errors: [toGraphQLError(refusal)] };
+        setResult(sent);
+      }
+      const status = refusalStatus(sent);
+      if (status !== undefined && (!resultProcessor || status === NOT_ACCEPTABLE)) setResultProcessor(processRegularResult, 'application/json');
+    },
+  };
+}
+
+function closeStream(stream: AsyncIterable<unknown>): void {
+  // Nothing waits on the answer: a failing return() has nothing more to release.
+  void Promise.resolve(stream[Symbol.asyncIterator]().return?.()).catch(() => undefined);
+}
+
+const NOT_ACCEPTABLE = 406;
+
+/**
+ * The highest status a single result's errors refuse the request with (yoga answers with it), or
+ * undefined when it is no refusal. Yoga marks with `spec` the statuses the GraphQL-over-HTTP spec
+ * leaves to the media type (a validation error is 200 as application/json): those do not count.
+ */
+function refusalStatus(result: ExecutionResult | readonly ExecutionResult[] | AsyncIterable<unknown>): number | undefined {
+  if (Array.isArray(result) || isAsyncIterable(result)) return undefined;
+  let highest: number | undefined;
+  for (const error of (result as ExecutionResult).errors ?? []) {
+    const http = error.extensions?.['http'] as { status?: unknown; spec?: unknown } | undefined;
+    if (typeof http?.status !== 'number' || http.status < 400 || http.spec !== undefined) continue;
+    highest = Math.max(highest ?? 0, http.status);
+  }
+  return highest;
+}
