@@ -152,7 +152,7 @@ describe('the connection', () => {
     const gone = await startFakeBraze();
     const endpoint = gone.url.href;
     await gone.close();
-    const orphan = await startTestGateway(undefined, { BRAZE_REST_ENDPOINT: endpoint, BRAZE_API_KEY: 'k-refused' });
+    const orphan = await startTestGateway(undefined, { BRAZE_REST_ENDPOINT: endpoint, BRAZE_API_KEY: 'k-refused-0123456789abcdef01234567' });
     try {
       const result = await orphan.query(`{ eventSeries(event: "e", length: 1) { total } }`);
       expect(result.data).toEqual({ eventSeries: null });
