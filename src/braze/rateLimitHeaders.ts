@@ -128,10 +128,16 @@ const CONFLICT = Symbol('conflict');
  */
 function headerText(headers: Headers, name: string): string | typeof CONFLICT | undefined {
   const raw = headers[name];
-  const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((value) => value.replace(/^[ \t]+|[ \t]+$/g, ''));
-  if (values.length === 0) return undefined;
-  const [first] = values as [string, ...string[]];
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string') return withoutSpaces(raw);
+  const values = raw.map(withoutSpaces);
+  const [first] = values;
+  if (first === undefined) return undefined;
   return values.every((value) => value === first) ? first : CONFLICT;
+}
+
+function withoutSpaces(value: string): string {
+  return /^[ \t]|[ \t]$/.test(value) ? value.replace(/^[ \t]+|[ \t]+$/g, '') : value;
 }
 
 function implausible(problem: string): FigureReading {
