@@ -93,7 +93,7 @@ async function startChild(brazeUrl: string): Promise<Child> {
       // info: the "listening on" line says the port; nothing is logged per request at info.
       LOG_LEVEL: 'info',
       BRAZE_REST_ENDPOINT: brazeUrl,
-      BRAZE_API_KEY: 'bench-key',
+      BRAZE_API_KEY: 'bench-key-0123456789abcdef0123456789',
       AUTH_TOKENS: BENCH_TOKEN,
     },
   });

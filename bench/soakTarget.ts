@@ -39,7 +39,7 @@ const config = loadConfig({
   PORT: '0',
   HOST: '127.0.0.1',
   BRAZE_REST_ENDPOINT: upstreamUrl,
-  BRAZE_API_KEY: 'soak-dummy-key',
+  BRAZE_API_KEY: 'soak-dummy-key-0123456789abcdef012345',
   // A local load test against a fake upstream: no credential to send (live mode requires saying so).
   AUTH_DISABLED: 'true',
 });

@@ -97,7 +97,7 @@ function gatewayEnv(cache: boolean): Record<string, string> {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     BRAZE_REST_ENDPOINT: upstreamUrl,
-    BRAZE_API_KEY: 'bench-key',
+    BRAZE_API_KEY: 'bench-key-0123456789abcdef0123456789',
     // The connection cap and the per-request cap must not be what the scenarios measure.
     BRAZE_MAX_CONNECTIONS: '256',
     BRAZE_MAX_CALLS_PER_REQUEST: '100',

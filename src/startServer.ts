@@ -10,6 +10,7 @@ import type { AnswerCache } from './data/cache.js';
 import type { SharedFlight } from './data/sharedFlight.js';
 import { DataService } from './data/service.js';
 import { guardConnections, httpServerOptions } from './connections.js';
+import { withErrorBoundary } from './errorBoundary.js';
 import { createGatewayYoga, GRAPHQL_ENDPOINT, SERVED_PATHS } from './yoga.js';
 import type { Logger } from './logger.js';
 import { LiveSeries } from './live/liveSeries.js';
@@ -83,7 +84,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     ? (await import('./tracing/sdk.js')).startTracing(config.tracing, target.endpoint, logger)
     : undefined;
   const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live, tracing });
-  const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, yoga)));
+  const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, withErrorBoundary(yoga, logger))));
   guardConnections(server, config.server);
   let draining = false;
   server.on('request', (_request, response) => {

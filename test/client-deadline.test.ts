@@ -21,7 +21,7 @@ describe('the deadline of a Braze call', () => {
 
   beforeAll(async () => {
     braze = await startFakeBraze();
-    const config = loadConfig({ BRAZE_REST_ENDPOINT: braze.url.href, BRAZE_API_KEY: 'deadline-test-key', AUTH_TOKENS: 'deadline-test-token-0123', BRAZE_TIMEOUT_MS: String(TIMEOUT_MS) });
+    const config = loadConfig({ BRAZE_REST_ENDPOINT: braze.url.href, BRAZE_API_KEY: 'deadline-test-key-0123456789abcdef', AUTH_TOKENS: 'deadline-test-token-0123', BRAZE_TIMEOUT_MS: String(TIMEOUT_MS) });
     agent = createBrazeDispatcher(config.upstream);
     const recording: Dispatcher = agent.compose((dispatch) => (options, handler) => {
       // dispatcher.request passes its options, signal included, down to every interceptor.

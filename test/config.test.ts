@@ -4,6 +4,9 @@ import { ConfigError, descriptorReserve, loadConfig, type Config, type HostFacts
 /** A live configuration needs a credential setting; these tests are about something else. */
 const AUTH = { AUTH_TOKENS: 'tok-0123456789abcdef' };
 
+/** Shaped like the keys Braze's dashboard issues (a UUID); made up. */
+const KEY = '3f6c1a2e-8b4d-4e7a-9c15-d2b7e04f9a61';
+
 /** The machine as most tests see it: no descriptor limit known, so nothing is fitted to one. */
 const NO_LIMIT: HostFacts = { descriptorLimit: undefined };
 
@@ -80,7 +83,7 @@ describe('loadConfig', () => {
   });
 
   describe('auth', () => {
-    const LIVE = { BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k' };
+    const LIVE = { BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: KEY };
 
     it('reads static tokens, a JWKS URL or an HS256 secret, issuer and audience', () => {
       expect(loadConfig({ ...LIVE, AUTH_TOKENS: ' tok-0123456789abcdef , tok-fedcba9876543210 ' }).auth).toEqual({
@@ -354,9 +357,9 @@ describe('loadConfig', () => {
 
   it('CORS: any origin in demo mode, none with a real key, unless CORS_ORIGINS says otherwise', () => {
     expect(loadConfig({}).corsOrigins).toBe('*');
-    expect(loadConfig({ BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k' , ...AUTH }).corsOrigins).toEqual([]);
+    expect(loadConfig({ BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: KEY , ...AUTH }).corsOrigins).toEqual([]);
     expect(
-      loadConfig({ BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k', ...AUTH, CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/' })
+      loadConfig({ BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: KEY, ...AUTH, CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/' })
         .corsOrigins,
     ).toEqual(['https://app.example.com', 'http://localhost:5173']);
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
@@ -385,15 +388,15 @@ describe('loadConfig', () => {
     ['JP-01', 'https://rest.jp-01.braze.com'],
     ['KR-01', 'https://rest.kr-01.braze.com'],
   ])('BRAZE_INSTANCE %s maps to %s', (instance, origin) => {
-    const config = loadConfig({ BRAZE_INSTANCE: instance, BRAZE_API_KEY: 'k' , ...AUTH });
+    const config = loadConfig({ BRAZE_INSTANCE: instance, BRAZE_API_KEY: KEY , ...AUTH });
     expect(config.braze.mode === 'live' && config.braze.endpoint.origin).toBe(origin);
   });
 
   it('accepts an https endpoint, and http on loopback only', () => {
     for (const endpoint of ['https://rest.iad-03.braze.com/', 'http://127.0.0.1:9999', 'http://localhost:1', 'http://[::1]:2']) {
-      expect(loadConfig({ BRAZE_REST_ENDPOINT: endpoint, BRAZE_API_KEY: 'k' , ...AUTH }).braze.mode).toBe('live');
+      expect(loadConfig({ BRAZE_REST_ENDPOINT: endpoint, BRAZE_API_KEY: KEY , ...AUTH }).braze.mode).toBe('live');
     }
-    const config = loadConfig({ BRAZE_REST_ENDPOINT: 'https://proxy.example.com/braze/', BRAZE_API_KEY: 'k' , ...AUTH });
+    const config = loadConfig({ BRAZE_REST_ENDPOINT: 'https://proxy.example.com/braze/', BRAZE_API_KEY: KEY , ...AUTH });
     expect(config.braze.mode === 'live' && config.braze.endpoint.href).toBe('https://proxy.example.com/braze');
   });
 
@@ -431,7 +434,7 @@ describe('loadConfig', () => {
       }),
     ).toEqual([
       'BRAZE_INSTANCE must be one of US-01, US-02, US-03, US-04, US-05, US-06, US-07, US-08, US-10, EU-01, EU-02, AU-01, ID-01, JP-01, KR-01 (got "US-09")',
-      'BRAZE_API_KEY is wrapped in quotes; Braze answers 401 to a quoted key, remove them',
+      'BRAZE_API_KEY begins or ends with a quote: quotes would be part of the value; remove them',
       'PORT must be a whole number from 0 to 65535 (got "70000")',
       'BRAZE_TIMEOUT_MS must be a whole number from 100 to 300000 (got "soon")',
       'GRAPHIQL_ENABLED must be true or false (got "maybe")',
@@ -441,13 +444,13 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    [{ BRAZE_REST_ENDPOINT: 'http://rest.iad-01.braze.com', BRAZE_API_KEY: 'k' }, 'BRAZE_REST_ENDPOINT must use https (http is allowed only for loopback addresses)'],
-    [{ BRAZE_REST_ENDPOINT: 'rest.iad-01.braze.com', BRAZE_API_KEY: 'k' }, 'BRAZE_REST_ENDPOINT must be a URL such as https://rest.iad-01.braze.com (got "rest.iad-01.braze.com")'],
-    [{ BRAZE_REST_ENDPOINT: 'ftp://127.0.0.1', BRAZE_API_KEY: 'k' }, 'BRAZE_REST_ENDPOINT must be an http(s) URL (got protocol "ftp:")'],
-    [{ BRAZE_REST_ENDPOINT: 'https://rest.iad-01.braze.com?api_key=k', BRAZE_API_KEY: 'k' }, 'BRAZE_REST_ENDPOINT must not carry credentials, a query or a fragment'],
-    [{ BRAZE_REST_ENDPOINT: 'https://rest.iad-01.braze.com', BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k' }, 'set BRAZE_REST_ENDPOINT or BRAZE_INSTANCE, not both'],
+    [{ BRAZE_REST_ENDPOINT: 'http://rest.iad-01.braze.com', BRAZE_API_KEY: KEY }, 'BRAZE_REST_ENDPOINT must use https (http is allowed only for loopback addresses)'],
+    [{ BRAZE_REST_ENDPOINT: 'rest.iad-01.braze.com', BRAZE_API_KEY: KEY }, 'BRAZE_REST_ENDPOINT must be a URL such as https://rest.iad-01.braze.com (got "rest.iad-01.braze.com")'],
+    [{ BRAZE_REST_ENDPOINT: 'ftp://127.0.0.1', BRAZE_API_KEY: KEY }, 'BRAZE_REST_ENDPOINT must be an http(s) URL (got protocol "ftp:")'],
+    [{ BRAZE_REST_ENDPOINT: 'https://rest.iad-01.braze.com?api_key=k', BRAZE_API_KEY: KEY }, 'BRAZE_REST_ENDPOINT must not carry credentials, a query or a fragment'],
+    [{ BRAZE_REST_ENDPOINT: 'https://rest.iad-01.braze.com', BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: KEY }, 'set BRAZE_REST_ENDPOINT or BRAZE_INSTANCE, not both'],
     [{ BRAZE_INSTANCE: 'US-01' }, 'BRAZE_API_KEY is required when BRAZE_REST_ENDPOINT or BRAZE_INSTANCE is set'],
-    [{ BRAZE_API_KEY: 'k' }, 'BRAZE_API_KEY is set, so BRAZE_REST_ENDPOINT or BRAZE_INSTANCE is required'],
+    [{ BRAZE_API_KEY: KEY }, 'BRAZE_API_KEY is set, so BRAZE_REST_ENDPOINT or BRAZE_INSTANCE is required'],
     [{ BRAZE_API_KEY: 'two words', BRAZE_INSTANCE: 'US-01' }, 'BRAZE_API_KEY contains white space'],
     [{ PORT: '-1' }, 'PORT must be a whole number from 0 to 65535 (got "-1")'],
     [{ BRAZE_TIMEOUT_MS: '50' }, 'BRAZE_TIMEOUT_MS must be a whole number from 100 to 300000 (got "50")'],
@@ -465,6 +468,53 @@ describe('loadConfig', () => {
     const problems = problemsOf({ BRAZE_API_KEY: "'secret-key-123'", BRAZE_REST_ENDPOINT: 'http://example.com' });
     expect(problems.join('\n')).not.toContain('secret-key-123');
     expect(problems).toHaveLength(2);
+  });
+});
+
+describe('secrets that cannot be what the operator meant are refused at start, never echoed', () => {
+  const LIVE = { BRAZE_INSTANCE: 'US-01', ...AUTH };
+
+  it.each([
+    // A one-character key had the log redactor blank that character in every line.
+    ['one character', 'k', 'BRAZE_API_KEY is too short to be a Braze REST API key (1 of at least 32 characters; the dashboard\'s are 36-character UUIDs)'],
+    ['31 characters', 'k'.repeat(31), 'BRAZE_API_KEY is too short to be a Braze REST API key (31 of at least 32 characters; the dashboard\'s are 36-character UUIDs)'],
+    ['wrapped in double quotes', `"${KEY}"`, 'BRAZE_API_KEY begins or ends with a quote: quotes would be part of the value; remove them'],
+    ['wrapped in single quotes', `'${KEY}'`, 'BRAZE_API_KEY begins or ends with a quote: quotes would be part of the value; remove them'],
+    ['with a leading quote only', `"${KEY}`, 'BRAZE_API_KEY begins or ends with a quote: quotes would be part of the value; remove them'],
+    ['with a trailing quote only', `${KEY}'`, 'BRAZE_API_KEY begins or ends with a quote: quotes would be part of the value; remove them'],
+    ['with a non-breaking space', `${KEY}\u00a0x`, 'BRAZE_API_KEY contains white space'],
+    ['outside ASCII', `${KEY}é`, 'BRAZE_API_KEY must be printable ASCII: it is sent in an HTTP header'],
+    ['with a control character', `${KEY}\u0000`, 'BRAZE_API_KEY must be printable ASCII: it is sent in an HTTP header'],
+  ])('BRAZE_API_KEY %s', (_name, key, problem) => {
+    const problems = problemsOf({ ...LIVE, BRAZE_API_KEY: key });
+    expect(problems).toEqual([problem]);
+    if (key.length > 8) expect(problems.join('\n')).not.toContain(key.slice(1, -1));
+  });
+
+  it('keys of 32 characters and more, UUIDs or not, are accepted (the test gateways\' key included)', () => {
+    for (const key of ['k'.repeat(32), KEY, 'sk-test-9f8e7d6c5b4a39281706f5e4d3c2b1a0']) {
+      expect(loadConfig({ ...LIVE, BRAZE_API_KEY: key }).braze).toMatchObject({ mode: 'live', apiKey: key });
+    }
+  });
+
+  it.each([
+    ['AUTH_TOKENS quoted whole', { AUTH_TOKENS: '"tok-0123456789abcdef"' }, 'AUTH_TOKENS begins or ends with a quote: quotes would be part of the value; remove them'],
+    ['AUTH_TOKENS quoted whole in single quotes', { AUTH_TOKENS: "'tok-0123456789abcdef,tok-fedcba9876543210'" }, 'AUTH_TOKENS begins or ends with a quote: quotes would be part of the value; remove them'],
+    ['an AUTH_TOKENS entry quoted', { AUTH_TOKENS: 'tok-0123456789abcdef, "tok-fedcba9876543210", tok-aaaaaaaaaaaaaaaaaa' }, 'AUTH_TOKENS entry 2 begins or ends with a quote: quotes would be part of the token; remove them'],
+    ['an AUTH_TOKENS entry outside ASCII', { AUTH_TOKENS: 'tok-0123456789abcdef,tok-fedcba98765432é0' }, 'AUTH_TOKENS entry 2 must be printable ASCII: clients send it in an HTTP header'],
+    ['AUTH_JWT_SECRET quoted', { AUTH_JWT_SECRET: `"${'s'.repeat(40)}"` }, 'AUTH_JWT_SECRET begins or ends with a quote: quotes would be part of the value; remove them'],
+    ['AUTH_JWT_ISSUER quoted', { AUTH_JWT_SECRET: 's'.repeat(40), AUTH_JWT_ISSUER: "'https://issuer.example.com/'" }, 'AUTH_JWT_ISSUER begins or ends with a quote: quotes would be part of the value; remove them'],
+    ['AUTH_JWT_AUDIENCE quoted', { AUTH_JWT_SECRET: 's'.repeat(40), AUTH_JWT_AUDIENCE: '"braze-gateway"' }, 'AUTH_JWT_AUDIENCE begins or ends with a quote: quotes would be part of the value; remove them'],
+    ['OTEL_EXPORTER_OTLP_HEADERS quoted', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_HEADERS: "'api-key=collector-secret-value'" }, 'OTEL_EXPORTER_OTLP_HEADERS begins or ends with a quote: quotes would be part of the value; remove them'],
+    ['OTEL_EXPORTER_OTLP_TRACES_HEADERS quoted', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_HEADERS: '"authorization=Bearer%20collector-secret-value"' }, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS begins or ends with a quote: quotes would be part of the value; remove them'],
+  ])('%s', (_name, env, problem) => {
+    const problems = problemsOf({ BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: KEY, ...AUTH, ...env });
+    expect(problems[0]).toBe(problem);
+    expect(problems.join('\n')).not.toMatch(/tok-|s{40}|secret-value|issuer\.example|braze-gateway/);
+  });
+
+  it('a REDIS_URL in quotes was already refused: it is no URL', () => {
+    expect(problemsOf({ REDIS_URL: '"redis://:password@127.0.0.1:6379"' })).toEqual(['REDIS_URL must be a redis:// or rediss:// URL']);
   });
 });
 

@@ -4,7 +4,8 @@ import { type TestGateway, startTestGateway, useGatewayWithFakeBraze } from './h
 import { sampleValue } from './helpers/prometheus.js';
 
 const AT = '2024-03-10T12:00:00Z';
-const RATE_LIMIT = { 'x-ratelimit-limit': '250000', 'x-ratelimit-remaining': '231877', 'x-ratelimit-reset': '4102444800' };
+// A reset Braze could send: within the hour (a fixed far-future one is ignored as implausible).
+const RATE_LIMIT = { 'x-ratelimit-limit': '250000', 'x-ratelimit-remaining': '231877', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) };
 
 const { braze, gateway } = useGatewayWithFakeBraze({ BRAZE_RETRY_BASE_MS: '1', BRAZE_RETRY_MAX_MS: '2', BRAZE_RATE_LIMIT_RESERVE: '0' });
 

@@ -123,7 +123,7 @@ describe('retries', () => {
     await gone.close();
     gateway = await startTestGateway(undefined, {
       BRAZE_REST_ENDPOINT: endpoint,
-      BRAZE_API_KEY: 'k-refused',
+      BRAZE_API_KEY: 'k-refused-0123456789abcdef01234567',
       BRAZE_RETRY_BASE_MS: '5',
       BRAZE_RETRY_MAX_MS: '20',
     });

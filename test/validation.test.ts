@@ -104,3 +104,62 @@ describe('bad arguments are BAD_USER_INPUT and cost no upstream call', () => {
     expect(braze.calls[0]?.query['unit']).toBe('day');
   });
 });
+
+describe('DateTime arguments outside 2011-01-01T00:00:00Z … a year after now are BAD_USER_INPUT, with no call', () => {
+  const yearsAhead = (years: number) => new Date(Date.now() + years * 366 * 86_400_000).toISOString();
+  const RANGE = 'must be an instant from 2011-01-01T00:00:00.000Z to a year after now, got';
+
+  it.each([
+    ['year 0', '0000-01-01T00:00:00Z', '0000-01-01T00:00:00.000Z'],
+    ['the last second before 2011', '2010-12-31T23:59:59Z', '2010-12-31T23:59:59.000Z'],
+    ['year 9999', '9999-12-31T23:59:59Z', '9999-12-31T23:59:59.000Z'],
+    ['two years ahead', yearsAhead(2), yearsAhead(2)],
+  ])('endingAt of %s (variable and literal)', async (_name, endingAt, shown) => {
+    const byVariable = await gateway.execute(EventSeriesDocument, { ...VALID, endingAt });
+    const byLiteral = await gateway.query(`{ eventSeries(event: "e", length: 1, endingAt: "${endingAt}") { total } }`);
+    for (const result of [byVariable, byLiteral]) {
+      expect(result.data).toEqual({ eventSeries: null });
+      expect(result.errors.map(({ message, extensions }) => ({ message, extensions }))).toEqual([
+        { message: `endingAt ${RANGE} ${shown}`, extensions: { code: 'BAD_USER_INPUT', argument: 'endingAt' } },
+      ]);
+    }
+    expect(braze.calls).toHaveLength(0);
+  });
+
+  it('the bounds themselves, and a window ending in the coming months, are asked', async () => {
+    const result = await gateway.query(`{
+      first: eventSeries(event: "e", length: 1, endingAt: "2011-01-01T00:00:00Z") { total }
+      soon: eventSeries(event: "e", length: 1, endingAt: "${yearsAhead(0.5)}") { total }
+    }`);
+    expect(result.errors).toEqual([]);
+    expect(braze.seriesCalls.map((call) => call.query['ending_at'])).toEqual(['2011-01-01T00:00:00Z', expect.any(String)]);
+  });
+
+  it.each([
+    // Nested: the parent's own lookup may be made; the series is not asked.
+    ['a nested field (Segment.sizeSeries endingAt)', '{ segment(id: "s") { sizeSeries(length: 1, endingAt: "0000-01-01T00:00:00Z") { length } } }', 'endingAt', ['/segments/details']],
+    ['Canvas.series startingAt', '{ canvas(id: "c") { series(startingAt: "1999-01-01T00:00:00Z", endingAt: "2024-03-10T00:00:00Z") { canvasId } } }', 'startingAt', ['/canvas/details']],
+    ['campaigns lastEditedAfter', '{ campaigns(first: 1, lastEditedAfter: "9999-01-01T00:00:00Z") { nodes { id } } }', 'lastEditedAfter', []],
+    ['canvases lastEditedAfter', '{ canvases(first: 1, lastEditedAfter: "0001-01-01T00:00:00Z") { nodes { id } } }', 'lastEditedAfter', []],
+  ])('%s', async (_name, query, argument, parentCalls) => {
+    const result = await gateway.query(query);
+    expect(result.errors.map((error) => error.extensions)).toEqual([{ code: 'BAD_USER_INPUT', argument }]);
+    expect(result.errors[0]?.message).toMatch(new RegExp(`^${argument} ${RANGE} `));
+    expect(braze.calls.map((call) => call.path)).toEqual(parentCalls);
+  });
+
+  it('a live subscription with endingAt in 9999 is refused before anything is polled', async () => {
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { ...gateway.authHeaders, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { eventSeries(event: "e", length: 3, endingAt: "9999-12-31T00:00:00Z") { series { total } } }' }),
+      // Before, the stream stayed open and polled: give up on it rather than wait for the test's timeout.
+      signal: AbortSignal.timeout(5_000),
+    });
+    const text = await response.text();
+    expect(text).toContain('"code":"BAD_USER_INPUT"');
+    expect(text).toContain('"argument":"endingAt"');
+    expect(gateway.running.live.stats()).toMatchObject({ polls: 0, subscriptions: 0 });
+    expect(braze.calls).toHaveLength(0);
+  });
+});

@@ -19,6 +19,7 @@ import { CircuitBreaker, type Admission, type CircuitStatus } from './circuitBre
 import { BUCKETS, type BucketName } from './buckets.js';
 import { createRedactor, truncate, type Redact } from '../redact.js';
 import { RateLimitTracker, type RateLimitSnapshot } from './rateLimit.js';
+import { ImplausibleFigureLog, readRateLimitReset } from './rateLimitHeaders.js';
 import { SharedCircuitBreaker, type Breaker } from './sharedBreaker.js';
 import { SharedRateLimitTracker, type RateLimitGate } from './sharedRateLimit.js';
 import type { SharedUpstreamState } from './sharedStore.js';
@@ -123,8 +124,9 @@ export class BrazeClient {
     this.#redact = createRedactor([options.apiKey]);
     this.#now = options.now ?? Date.now;
     const { shared } = options;
+    const implausible = new ImplausibleFigureLog(options.logger, this.#now);
     const bucket = (name: BucketName, reserve: number) => {
-      const local = new RateLimitTracker(reserve, this.#now);
+      const local = new RateLimitTracker(reserve, this.#now, (problem) => implausible.report(name, this.#redact(problem)));
       const tracker = shared ? new SharedRateLimitTracker(local, shared, name, this.#now) : local;
       return { tracker, dispatcher: options.dispatcher.compose(countCallsWhenSent(tracker)) };
     };
@@ -330,7 +332,8 @@ export class BrazeClient {
       case 404:
         return new UpstreamNotFoundError(`Braze does not know this URL (404)${suffix}`, status);
       case 429: {
-        const resetAt = readResetAt(headers);
+        const resetMs = readRateLimitReset(headers, this.#now());
+        const resetAt = resetMs === undefined ? undefined : new Date(resetMs);
         const when = resetAt ? `; the window resets at ${resetAt.toISOString()}` : '';
         return new UpstreamRateLimitedError(`Braze's rate limit is exhausted (429)${when}`, status, resetAt);
       }
@@ -370,8 +373,10 @@ async function readBoundedText(response: Dispatcher.ResponseData, maxBytes: numb
   const { body, statusCode } = response;
   const tooLarge = () =>
     new UpstreamInvalidResponseError(`Braze's answer is larger than ${maxBytes} bytes`, statusCode);
-  const declared = Number(response.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
+  // Only plain digits are a length (undici fails a body that does not match a malformed one anyway).
+  const length = response.headers['content-length'];
+  const declared = typeof length === 'string' && /^[0-9]{1,16}$/.test(length) ? Number(length) : undefined;
+  if (declared !== undefined && declared > maxBytes) {
     body.destroy();
     throw tooLarge();
   }
@@ -387,14 +392,6 @@ async function readBoundedText(response: Dispatcher.ResponseData, maxBytes: numb
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function readResetAt(headers: Dispatcher.ResponseData['headers']): Date | undefined {
-  const raw = headers['x-ratelimit-reset'];
-  const value = Number(Array.isArray(raw) ? raw[0] : raw);
-  if (raw === undefined || !Number.isFinite(value) || value <= 0) return undefined;
-  const date = new Date(value * 1000);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 const TIMEOUT_CODES = new Map<string, TimeoutPhase>([

@@ -1,4 +1,7 @@
 import { RateLimitReserveError } from '../errors.js';
+import { readRateLimitHeaders, type BrazeFigure, type Headers } from './rateLimitHeaders.js';
+
+export type { BrazeFigure, Headers } from './rateLimitHeaders.js';
 
 /** What the gateway knows of the workspace's shared bucket. */
 export interface RateLimitSnapshot {
@@ -7,8 +10,6 @@ export interface RateLimitSnapshot {
   readonly remaining: number;
   readonly resetAt: Date;
 }
-
-export type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
 /** A call counted against the bucket, numbered in the order calls were sent. */
 export type Ticket = number;
@@ -25,6 +26,9 @@ export type Ticket = number;
  * counted them). Every answer to a later call replaces the figure, higher or lower. When only such
  * failed calls hold the estimate at the reserve, one call at a time still goes, so Braze's next figure
  * corrects it instead of a pause that lasts until the reset.
+ *
+ * Headers are read at the edge (rateLimitHeaders.ts): a figure that cannot be Braze's (a reset a year
+ * ahead, a count of 1e300) is ignored as if the answer had none, and told to `onImplausible`.
  */
 export class RateLimitTracker {
   #figure: { limit: number; remaining: number; resetAt: number; ticket: Ticket } | undefined;
@@ -37,6 +41,8 @@ export class RateLimitTracker {
   constructor(
     readonly reserve: number,
     private readonly now: () => number = Date.now,
+    /** Told why an answer's rate-limit headers were ignored (the client logs it, rate-limited). */
+    private readonly onImplausible: (problem: string) => void = () => undefined,
   ) {}
 
   /** Throws RateLimitReserveError when a call now would eat into the reserve; counts nothing. */
@@ -57,12 +63,18 @@ export class RateLimitTracker {
     return ticket;
   }
 
-  /** The call of `ticket` got its answer's headers (any status: pass them), or failed without (undefined). */
-  settle(ticket: Ticket, headers: Headers | undefined): void {
+  /**
+   * The call of `ticket` got its answer's headers (any status: pass them), or failed without
+   * (undefined). Returns the figure those headers held, when they held one that can be real.
+   */
+  settle(ticket: Ticket, headers: Headers | undefined): BrazeFigure | undefined {
     this.#onTheWire.delete(ticket);
-    if (headers !== undefined && this.#observe(ticket, headers)) return;
+    const figure = headers === undefined ? undefined : this.#read(headers);
+    if (figure !== undefined) this.#observe(ticket, figure);
     // No figure: Braze may have counted the call. It counts until a later call's figure says.
-    if (this.#figure === undefined || ticket > this.#figure.ticket) this.#unreported.add(ticket);
+    else if (this.#figure === undefined || ticket > this.#figure.ticket) this.#unreported.add(ticket);
+    this.#forgetWhatNoFigureCanCount();
+    return figure;
   }
 
   /** The latest state, or undefined before Braze said anything. */
@@ -98,10 +110,14 @@ export class RateLimitTracker {
     return count;
   }
 
-  /** Takes the figure of these headers (names arrive lower-cased) when it is newer; false when they hold none. */
-  #observe(ticket: Ticket, headers: Headers): boolean {
-    const read = readFigure(headers);
-    if (read === undefined) return false;
+  #read(headers: Headers): BrazeFigure | undefined {
+    const reading = readRateLimitHeaders(headers, this.now());
+    if (reading.kind === 'implausible') this.onImplausible(reading.problem);
+    return reading.kind === 'figure' ? reading.figure : undefined;
+  }
+
+  /** Takes `read` when it is newer than the figure held. */
+  #observe(ticket: Ticket, read: BrazeFigure): void {
     const { remaining, resetAt } = read;
     const limit = read.limit ?? this.#figure?.limit ?? remaining;
     const current = this.#figure;
@@ -111,21 +127,21 @@ export class RateLimitTracker {
       this.#figure = { limit, remaining, resetAt, ticket };
       for (const lost of this.#unreported) if (lost <= ticket) this.#unreported.delete(lost);
     }
-    return true;
   }
-}
 
-/** Braze's figure in an answer's headers (names arrive lower-cased), or undefined when they hold none. */
-export function readFigure(headers: Headers): { limit: number | undefined; remaining: number; resetAt: number } | undefined {
-  const remaining = readNumber(headers['x-ratelimit-remaining']);
-  const resetSeconds = readNumber(headers['x-ratelimit-reset']);
-  if (remaining === undefined || resetSeconds === undefined) return undefined;
-  return { limit: readNumber(headers['x-ratelimit-limit']), remaining, resetAt: resetSeconds * 1000 };
-}
-
-function readNumber(raw: string | string[] | undefined): number | undefined {
-  const text = Array.isArray(raw) ? raw[0] : raw;
-  if (text === undefined || text.trim() === '') return undefined;
-  const value = Number(text);
-  return Number.isFinite(value) && value >= 0 ? value : undefined;
+  /**
+   * While no figure holds (none yet, or its window has reset), calls that failed without a figure
+   * count for nothing now, and a call sent before every call still on the wire never will: any figure
+   * still to come is the answer to a call on the wire or not yet sent, and that figure already counts
+   * it. Forgotten, so that a Braze (or proxy) that never sends a usable figure cannot grow the set
+   * by one number per call for as long as the process runs.
+   */
+  #forgetWhatNoFigureCanCount(): void {
+    if (this.#unreported.size === 0) return;
+    const figure = this.#figure;
+    if (figure !== undefined && this.now() < figure.resetAt) return;
+    let oldestOnTheWire = this.#nextTicket;
+    for (const ticket of this.#onTheWire) if (ticket < oldestOnTheWire) oldestOnTheWire = ticket;
+    for (const ticket of this.#unreported) if (ticket < oldestOnTheWire) this.#unreported.delete(ticket);
+  }
 }

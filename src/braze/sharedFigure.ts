@@ -3,6 +3,7 @@
  * sharedStore.ts apply the same rules inside Redis (atomically); these functions apply them on a
  * replica, to its cached view, and are what the unit tests pin down.
  */
+import { LONGEST_WINDOW_MS, MAX_CLOCK_SKEW_MS, MAX_RATE_LIMIT_COUNT } from './rateLimitHeaders.js';
 
 /** Braze's figure for one bucket, as the replica that saw it published it. */
 export interface SharedFigure {
@@ -65,12 +66,29 @@ export function sharedRemaining(state: SharedBucketState | undefined, pending: n
 
 /**
  * A bucket's state as the scripts return it: `[limit, remaining, resetAt, observedAt, onTheWire, lost]` as
- * strings (Redis hash values), or nil. Undefined for anything else (an older or foreign format).
+ * strings (Redis hash values), or nil. Undefined for anything else (an older or foreign format), and
+ * for a state no replica of this gateway can have written: Redis is read as warily as Braze, because
+ * one bad figure there would reach every replica. Counts are whole numbers in decimal digits up to
+ * MAX_RATE_LIMIT_COUNT with remaining at most the limit and the limit at least 1, as a replica takes
+ * them from Braze's headers (rateLimitHeaders.ts). The reset is no further ahead of `now` than a
+ * window and the skew of two clocks (the replica that saw it, and this one); a past reset is a window
+ * that is over, which the rules above already treat as no figure. `observedAt` is not ahead of `now`
+ * by more than that skew.
  */
-export function parseBucketState(reply: unknown): SharedBucketState | undefined {
+export function parseBucketState(reply: unknown, now: number = Date.now()): SharedBucketState | undefined {
   if (!Array.isArray(reply) || reply.length !== 6) return undefined;
-  const numbers = reply.map((value: unknown) => (typeof value === 'string' || typeof value === 'number' ? Number(value) : Number.NaN));
-  if (!numbers.every((value) => Number.isFinite(value) && value >= 0)) return undefined;
-  const [limit, remaining, resetAt, observedAt, onTheWire, lost] = numbers as [number, number, number, number, number, number];
+  const [limit, remaining, resetAt, observedAt, onTheWire, lost] = reply.map(readWhole) as (number | undefined)[];
+  if (limit === undefined || remaining === undefined || onTheWire === undefined || lost === undefined) return undefined;
+  if (limit < 1 || limit > MAX_RATE_LIMIT_COUNT || remaining > limit || onTheWire > MAX_RATE_LIMIT_COUNT || lost > MAX_RATE_LIMIT_COUNT) return undefined;
+  if (resetAt === undefined || resetAt > now + LONGEST_WINDOW_MS + 2 * MAX_CLOCK_SKEW_MS) return undefined;
+  if (observedAt === undefined || observedAt > now + 2 * MAX_CLOCK_SKEW_MS) return undefined;
   return { figure: { limit, remaining, resetAt, observedAt }, onTheWire, lost };
+}
+
+/** A whole number as Redis gives it (text of decimal digits, or an integer reply); undefined otherwise. */
+function readWhole(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value !== 'string' || !/^[0-9]{1,16}$/.test(value)) return undefined;
+  const number = Number(value);
+  return Number.isSafeInteger(number) ? number : undefined;
 }

@@ -1,6 +1,6 @@
 import { RateLimitReserveError } from '../errors.js';
 import type { BucketName } from './buckets.js';
-import { readFigure, type Headers, type RateLimitSnapshot, type RateLimitTracker, type Ticket } from './rateLimit.js';
+import type { BrazeFigure, Headers, RateLimitSnapshot, RateLimitTracker, Ticket } from './rateLimit.js';
 import { sharedRefusal, sharedRemaining } from './sharedFigure.js';
 import type { SharedUpstreamState } from './sharedStore.js';
 
@@ -43,13 +43,14 @@ export class SharedRateLimitTracker implements RateLimitGate {
     return ticket;
   }
 
-  settle(ticket: Ticket, headers: Headers | undefined): void {
-    this.local.settle(ticket, headers);
+  settle(ticket: Ticket, headers: Headers | undefined): BrazeFigure | undefined {
+    // The local tracker reads the headers: only a figure that can be real is published to the others.
+    const read = this.local.settle(ticket, headers);
     const counted = this.#counted.get(ticket);
     this.#counted.delete(ticket);
-    if (counted === undefined && !this.shared.available()) return;
-    const read = headers && readFigure(headers);
+    if (counted === undefined && !this.shared.available()) return read;
     void this.shared.settle(this.bucket, counted, read && { limit: read.limit ?? read.remaining, remaining: read.remaining, resetAt: read.resetAt });
+    return read;
   }
 
   /** The shared view while it is in use and knows the bucket; this replica's own otherwise. */

@@ -1,6 +1,6 @@
 import type { BrazeConfig } from './braze.js';
 import { isLoopbackUrl } from './loopback.js';
-import { boolean, list, string, type VariableReader, type VariableTable } from './read.js';
+import { boolean, isQuoted, list, string, type VariableReader, type VariableTable } from './read.js';
 
 /** How a JWT is checked: its signing key (a JWKS URL or an HS256 secret) and the claims required. */
 export interface JwtConfig {
@@ -40,11 +40,12 @@ interface AuthSettings {
 /** Every auth variable refuses blanks, so a template that expanded to nothing cannot open the gateway. */
 export const AUTH_VARIABLES: VariableTable<AuthSettings> = {
   disabled: boolean('AUTH_DISABLED', false, { refuseBlank: true }),
-  tokens: list('AUTH_TOKENS', { refuseBlank: true }),
+  // Secrets, and what is compared with what clients send: a quote is never part of them.
+  tokens: list('AUTH_TOKENS', { refuseBlank: true, refuseQuoted: true }),
   jwksUrl: string('AUTH_JWKS_URL', { refuseBlank: true }),
-  secret: string('AUTH_JWT_SECRET', { refuseBlank: true }),
-  issuer: string('AUTH_JWT_ISSUER', { refuseBlank: true }),
-  audience: string('AUTH_JWT_AUDIENCE', { refuseBlank: true }),
+  secret: string('AUTH_JWT_SECRET', { refuseBlank: true, refuseQuoted: true }),
+  issuer: string('AUTH_JWT_ISSUER', { refuseBlank: true, refuseQuoted: true }),
+  audience: string('AUTH_JWT_AUDIENCE', { refuseBlank: true, refuseQuoted: true }),
   requireExp: boolean('AUTH_JWT_REQUIRE_EXP', true, { refuseBlank: true }),
 };
 
@@ -103,8 +104,12 @@ function checkTokens(vars: VariableReader, entries: readonly string[] | undefine
   entries.forEach((token, index) => {
     // "${A},${B}" with B unset: the operator meant two tokens and one is missing.
     if (token === '') vars.report(`AUTH_TOKENS entry ${index + 1} is empty`);
+    else if (isQuoted(token)) vars.report(`AUTH_TOKENS entry ${index + 1} begins or ends with a quote: quotes would be part of the token; remove them`);
     else if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
       vars.report(`AUTH_TOKENS entry ${index + 1} must be at least ${MIN_TOKEN_LENGTH} characters without white space`);
+    } else if (!/^[\x21-\x7e]+$/.test(token)) {
+      // A client sends it in an Authorization header, which carries printable ASCII only.
+      vars.report(`AUTH_TOKENS entry ${index + 1} must be printable ASCII: clients send it in an HTTP header`);
     }
   });
   return tokens;

@@ -25,7 +25,7 @@ export type BrazeConfig =
   | { readonly mode: 'live'; readonly endpoint: URL; readonly apiKey: string }
   | { readonly mode: 'simulated' };
 
-export const BRAZE_API_KEY = parsed<string | undefined>('BRAZE_API_KEY', undefined, checkApiKey);
+export const BRAZE_API_KEY = parsed<string | undefined>('BRAZE_API_KEY', undefined, checkApiKey, { refuseQuoted: true });
 export const BRAZE_REST_ENDPOINT = parsed<URL | undefined>('BRAZE_REST_ENDPOINT', undefined, parseEndpoint);
 export const BRAZE_INSTANCE = parsed<URL | undefined>('BRAZE_INSTANCE', undefined, (value, report) => {
   const url = BRAZE_INSTANCES[value.toUpperCase()];
@@ -60,10 +60,22 @@ export function readBraze(vars: VariableReader): BrazeConfig | undefined {
   return { mode: 'live', endpoint, apiKey };
 }
 
-/** The value itself is never echoed: it is a secret. */
+/**
+ * Braze documents no format for REST API keys; the keys its dashboard issues are UUIDs, 36 characters
+ * (32 hexadecimal digits and 4 dashes). A shorter value is a stray character or a cut paste, never a
+ * key, and would have the log redactor hide its characters wherever they appear (a one-character key
+ * blanked that character in every line). The key travels in an HTTP header, so only printable ASCII
+ * can be sent. Quotes are refused by the reader (Braze answers 401 to a quoted key). The value itself is
+ * never echoed: it is a secret.
+ */
+export const MIN_API_KEY_LENGTH = 32;
+
 function checkApiKey(value: string, report: Report): string | undefined {
-  if (/^["'].*["']$/.test(value)) report('BRAZE_API_KEY is wrapped in quotes; Braze answers 401 to a quoted key, remove them');
-  else if (/\s/.test(value)) report('BRAZE_API_KEY contains white space');
+  if (/\s/.test(value)) report('BRAZE_API_KEY contains white space');
+  else if (!/^[\x21-\x7e]+$/.test(value)) report('BRAZE_API_KEY must be printable ASCII: it is sent in an HTTP header');
+  else if (value.length < MIN_API_KEY_LENGTH) {
+    report(`BRAZE_API_KEY is too short to be a Braze REST API key (${value.length} of at least ${MIN_API_KEY_LENGTH} characters; the dashboard's are 36-character UUIDs)`);
+  }
   else return value;
   return undefined;
 }

@@ -18,6 +18,12 @@ export interface Variable<T> {
    */
   readonly refuseBlank: boolean;
   /**
+   * A value that begins or ends with a quote is a problem: for secrets and what is compared with what
+   * clients send, where a quote is never meant (`KEY="abc"` in a file that is not read by a shell keeps
+   * the quotes, and the quoted value would never match). The value is never echoed.
+   */
+  readonly refuseQuoted: boolean;
+  /**
    * The value of a set, non-blank (trimmed) variable. undefined after reporting what is wrong with it,
    * so the default stands in while the other variables are still read.
    */
@@ -29,6 +35,7 @@ export type VariableTable<T> = { readonly [K in keyof T]: Variable<T[K]> };
 
 interface Options {
   readonly refuseBlank?: boolean;
+  readonly refuseQuoted?: boolean;
 }
 
 /** A whole number in [min, max], written in decimal digits only (no sign, exponent or unit). */
@@ -82,12 +89,17 @@ export function list(name: string, options: Options = {}): Variable<readonly str
 }
 
 /** A value with a format of its own (a URL, a file); `parse` reports in its own words. */
-export function parsed<T>(name: string, fallback: T, parse: Variable<T>['parse']): Variable<T> {
-  return define(name, 'parsed', fallback, {}, parse);
+export function parsed<T>(name: string, fallback: T, parse: Variable<T>['parse'], options: Options = {}): Variable<T> {
+  return define(name, 'parsed', fallback, options, parse);
 }
 
 function define<T>(name: string, kind: Variable<T>['kind'], fallback: T, options: Options, parse: Variable<T>['parse']): Variable<T> {
-  return Object.freeze({ name, kind, default: fallback, refuseBlank: options.refuseBlank ?? false, parse });
+  return Object.freeze({ name, kind, default: fallback, refuseBlank: options.refuseBlank ?? false, refuseQuoted: options.refuseQuoted ?? false, parse });
+}
+
+/** Begins or ends with a quote (`"` or `'`). */
+export function isQuoted(value: string): boolean {
+  return /^["']|["']$/.test(value);
 }
 
 /** Each field's default: the defaults are written once, in the table. */
@@ -154,6 +166,10 @@ export class VariableReader {
   #parse<T>(variable: Variable<T>, fallback: T): T {
     const value = this.#value(variable);
     if (value === undefined) return fallback;
+    if (variable.refuseQuoted && isQuoted(value)) {
+      this.report(`${variable.name} begins or ends with a quote: quotes would be part of the value; remove them`);
+      return fallback;
+    }
     return variable.parse(value, (problem) => this.report(problem)) ?? fallback;
   }
 }

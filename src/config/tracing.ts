@@ -134,8 +134,9 @@ export const TRACING_VARIABLES: VariableTable<TracingSettings> = {
   tracesEndpoint: parsed('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', undefined, otlpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')),
   protocol: parsed('OTEL_EXPORTER_OTLP_PROTOCOL', undefined, otlpProtocol('OTEL_EXPORTER_OTLP_PROTOCOL')),
   tracesProtocol: parsed('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', undefined, otlpProtocol('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL')),
-  headers: parsed('OTEL_EXPORTER_OTLP_HEADERS', undefined, keyValueList('OTEL_EXPORTER_OTLP_HEADERS', (key) => HEADER_NAME.test(key))),
-  tracesHeaders: parsed('OTEL_EXPORTER_OTLP_TRACES_HEADERS', undefined, keyValueList('OTEL_EXPORTER_OTLP_TRACES_HEADERS', (key) => HEADER_NAME.test(key))),
+  // Often the collector's token: `'api-key=abc'` must not become the header `'api-key` with the value `abc'`.
+  headers: parsed('OTEL_EXPORTER_OTLP_HEADERS', undefined, keyValueList('OTEL_EXPORTER_OTLP_HEADERS', (key) => HEADER_NAME.test(key)), { refuseQuoted: true }),
+  tracesHeaders: parsed('OTEL_EXPORTER_OTLP_TRACES_HEADERS', undefined, keyValueList('OTEL_EXPORTER_OTLP_TRACES_HEADERS', (key) => HEADER_NAME.test(key)), { refuseQuoted: true }),
   serviceName: string('OTEL_SERVICE_NAME', { default: 'braze-analytics-gateway' }),
   resourceAttributes: parsed('OTEL_RESOURCE_ATTRIBUTES', undefined, keyValueList('OTEL_RESOURCE_ATTRIBUTES', () => true)),
   sampler: oneOf<SamplerName>('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on'),

@@ -2,6 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { BucketName } from '../braze/buckets.js';
 import type { BucketStatus } from '../braze/client.js';
 import type { RateLimitSnapshot } from '../braze/rateLimit.js';
+import { isoTime } from '../isoTime.js';
 import { onCompleteResult } from './completeResult.js';
 
 export interface BrazeRateLimitExtensionOptions {
@@ -40,12 +41,16 @@ export function useBrazeRateLimitExtension({ buckets, key = 'brazeRateLimit' }: 
  * the response cache, so its rate limits are as current as a fresh response's.
  */
 export function rateLimitExtension(current: Readonly<Record<BucketName, BucketStatus>>): Record<string, unknown> | undefined {
-  const reported = Object.entries(current).flatMap(([name, { rateLimit }]) => (rateLimit ? [[name, view(rateLimit)] as const] : []));
+  const reported = Object.entries(current).flatMap(([name, { rateLimit }]) => {
+    const shown = view(rateLimit);
+    return shown ? [[name, shown] as const] : [];
+  });
   if (reported.length === 0) return undefined;
-  const exportBucket = current.export.rateLimit;
-  return { ...(exportBucket ? view(exportBucket) : {}), buckets: Object.fromEntries(reported) };
+  return { ...view(current.export.rateLimit), buckets: Object.fromEntries(reported) };
 }
 
-function view({ limit, remaining, resetAt }: RateLimitSnapshot): { limit: number; remaining: number; resetAt: string } {
-  return { limit, remaining, resetAt: resetAt.toISOString() };
+/** A bucket as shown; undefined for none, or for one whose reset is no instant (shown as not reported, never thrown). */
+function view(snapshot: RateLimitSnapshot | undefined): { limit: number; remaining: number; resetAt: string } | undefined {
+  const resetAt = isoTime(snapshot?.resetAt);
+  return snapshot && resetAt ? { limit: snapshot.limit, remaining: snapshot.remaining, resetAt } : undefined;
 }

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { BucketStatus, UpstreamStatus } from '../braze/client.js';
+import { isoTime } from '../isoTime.js';
 
 export interface ServiceRoutesOptions {
   /** Where GraphQL is served; `/` redirects there. Default `/graphql`. */
@@ -27,15 +28,18 @@ export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upst
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       if (url.pathname === '/health') {
         const { circuit, buckets, shared } = upstreamStatus();
-        const view = ({ rateLimit, paused }: BucketStatus) =>
-          rateLimit ? { limit: rateLimit.limit, remaining: rateLimit.remaining, resetAt: rateLimit.resetAt.toISOString(), paused } : null;
+        const view = ({ rateLimit, paused }: BucketStatus) => {
+          const resetAt = isoTime(rateLimit?.resetAt);
+          return rateLimit && resetAt ? { limit: rateLimit.limit, remaining: rateLimit.remaining, resetAt, paused } : null;
+        };
+        const retryAt = isoTime(circuit.retryAt);
         const body = {
           status: 'ok',
           braze: brazeMode,
           upstream: {
             circuit: circuit.state,
             consecutiveFailures: circuit.consecutiveFailures,
-            ...(circuit.retryAt ? { retryAt: circuit.retryAt.toISOString() } : {}),
+            ...(retryAt ? { retryAt } : {}),
             // The export bucket, as before buckets were told apart; every bucket under rateLimits.
             rateLimit: view(buckets.export),
             rateLimits: Object.fromEntries(Object.entries(buckets).map(([name, bucket]) => [name, view(bucket)])),
@@ -48,7 +52,7 @@ export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upst
         const { circuit } = upstreamStatus();
         const open = circuit.state === 'open' && circuit.retryAt !== undefined && circuit.retryAt.getTime() > now();
         const body = open
-          ? { status: 'unavailable', reason: 'braze circuit open', retryAt: circuit.retryAt?.toISOString() }
+          ? { status: 'unavailable', reason: 'braze circuit open', retryAt: isoTime(circuit.retryAt) }
           : { status: 'ready' };
         const headers: Record<string, string> = { 'cache-control': 'no-store' };
         if (open && circuit.retryAt) headers['retry-after'] = String(Math.max(1, Math.ceil((circuit.retryAt.getTime() - now()) / 1000)));

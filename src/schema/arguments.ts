@@ -1,3 +1,4 @@
+import { defaultFieldResolver, getNamedType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { BrazeUnit } from '../data/brazeTime.js';
 import { MIN_LENGTH, type SeriesWindow } from '../data/series.js';
 import type { ListWindow } from '../data/pages.js';
@@ -79,4 +80,55 @@ export function toListWindow(args: { first?: number | null | undefined; after?: 
     throw new BadUserInputError('after must be a cursor from this list (an edge cursor or pageInfo.endCursor)', 'after');
   }
   return { offset: after + 1, limit: first };
+}
+
+/**
+ * The instants a DateTime argument may name. From 2011-01-01T00:00:00Z: Braze began (as Appboy) in
+ * 2011, so no workspace holds data from before, while its own docs ask about 2014-12-10. To a year
+ * after the request: a window may end in the future (this month, this year), and a live series polls
+ * until its window is past, so an `endingAt` in 9999 would poll Braze for as long as the subscription
+ * lasts. Year 0 or 9999 are typing mistakes; without the bounds they were sent to Braze and polled.
+ */
+export const EARLIEST_INSTANT = new Date('2011-01-01T00:00:00Z');
+export const LATEST_INSTANT_AHEAD_MS = 366 * 86_400_000;
+
+/** A DateTime argument's value, when it is an instant the gateway asks Braze about. */
+export function checkInstant(value: Date, argument: string, now: number): Date {
+  const time = value.getTime();
+  if (!(time >= EARLIEST_INSTANT.getTime() && time <= now + LATEST_INSTANT_AHEAD_MS)) {
+    const got = Number.isNaN(time) ? String(value) : value.toISOString();
+    throw new BadUserInputError(`${argument} must be an instant from ${EARLIEST_INSTANT.toISOString()} to a year after now, got ${got}`, argument);
+  }
+  return value;
+}
+
+/**
+ * Checks every DateTime argument of every field (queries, nested fields, subscriptions) with
+ * checkInstant before the field's resolver (or a subscription's subscribe) runs: one place for
+ * `endingAt`, `startingAt`, `lastEditedAfter` and any argument added later, so an instant out of range
+ * is refused with BAD_USER_INPUT naming the argument, before any call or poll. Changes the schema's
+ * fields in place and returns the schema.
+ */
+export function guardInstantArguments(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const instants = field.args.filter((arg) => getNamedType(arg.type).name === 'DateTime').map((arg) => arg.name);
+      if (instants.length === 0) continue;
+      const check = (args: Record<string, unknown>): void => {
+        const now = Date.now();
+        for (const name of instants) {
+          const value = args[name];
+          if (value instanceof Date) checkInstant(value, name, now);
+        }
+      };
+      const guard = (resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> => (source, args: Record<string, unknown>, context, info) => {
+        check(args);
+        return resolve(source, args, context, info);
+      };
+      field.resolve = guard(field.resolve ?? defaultFieldResolver);
+      if (field.subscribe) field.subscribe = guard(field.subscribe);
+    }
+  }
+  return schema;
 }

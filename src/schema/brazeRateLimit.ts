@@ -1,5 +1,6 @@
 import { BUCKETS, type BucketName } from '../braze/buckets.js';
 import type { BucketStatus } from '../braze/client.js';
+import { isoTime } from '../isoTime.js';
 import { builder } from './builder.js';
 
 interface BrazeRateLimitView {
@@ -57,7 +58,7 @@ builder.queryFields((t) => ({
     resolve: (_root, { bucket }, { braze }) => {
       const name = bucket ?? 'export';
       const status = braze.status().buckets[name];
-      return status.rateLimit ? { bucket: name, status } : null;
+      return isReported(status) ? { bucket: name, status } : null;
     },
   }),
   brazeRateLimits: t.field({
@@ -65,7 +66,12 @@ builder.queryFields((t) => ({
     description: 'Every rate-limit bucket Braze has reported on so far. Costs no call.',
     resolve: (_root, _args, { braze }) => {
       const { buckets } = braze.status();
-      return BUCKETS.filter((name) => buckets[name].rateLimit !== undefined).map((name) => ({ bucket: name, status: buckets[name] }));
+      return BUCKETS.filter((name) => isReported(buckets[name])).map((name) => ({ bucket: name, status: buckets[name] }));
     },
   }),
 }));
+
+/** Braze has reported the bucket, with a reset that is an instant (else it is shown as not reported, never as an error). */
+function isReported({ rateLimit }: BucketStatus): boolean {
+  return isoTime(rateLimit?.resetAt) !== undefined;
+}

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import { guardInstantArguments } from './arguments.js';
 import { builder } from './builder.js';
 import { guardEntityRepresentations } from './entityRepresentations.js';
 import './timeUnit.js';
@@ -22,11 +23,14 @@ export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.6';
 /**
  * The schema the gateway serves, built once per process: the client schema plus what a federation
  * router needs (`_service { sdl }`, `_entities`, the `@link` and `@key` directives). Malformed
- * representations sent to `_entities` are the caller's mistake: BAD_USER_INPUT per entry.
+ * representations sent to `_entities` are the caller's mistake: BAD_USER_INPUT per entry. A DateTime
+ * argument outside the instants Braze is asked about is BAD_USER_INPUT too (arguments.ts).
  */
-export const schema: GraphQLSchema = guardEntityRepresentations(
-  builder.toSubGraphSchema({
-    linkUrl: FEDERATION_LINK,
-    federationDirectives: ['@key'],
-  }),
+export const schema: GraphQLSchema = guardInstantArguments(
+  guardEntityRepresentations(
+    builder.toSubGraphSchema({
+      linkUrl: FEDERATION_LINK,
+      federationDirectives: ['@key'],
+    }),
+  ),
 );

@@ -56,14 +56,46 @@ describe('sharedRemaining', () => {
 
 describe('parseBucketState', () => {
   it('reads what the scripts return (hash values as text)', () => {
-    expect(parseBucketState(['250000', '990', String(RESET), String(NOW), '2', '1'])).toEqual(state(990, 2, 1));
+    expect(parseBucketState(['250000', '990', String(RESET), String(NOW), '2', '1'], NOW)).toEqual(state(990, 2, 1));
+    // An integer reply is a whole number too; a window that is over is a state (the rules treat it as none).
+    expect(parseBucketState([250_000, 990, RESET, NOW, 2, 1], NOW)).toEqual(state(990, 2, 1));
+    expect(parseBucketState(['250000', '990', String(NOW - 60_000), String(NOW), '0', '0'], NOW)).toEqual(state(990, 0, 0, NOW - 60_000));
+  });
+
+  const good = ['250000', '990', String(RESET), String(NOW), '2', '1'];
+  const hostile: readonly [string, number, unknown][] = [
+    ['a reset of 1e23 ms (x-ratelimit-reset 1e20), as Lua writes it', 2, '1e+23'],
+    ['a reset of 30 digits', 2, '1'.repeat(30)],
+    ['a reset a day ahead', 2, String(NOW + 86_400_000)],
+    ['a reset past Date', 2, String(8.64e15 + 1)],
+    ['a fractional reset', 2, `${RESET}.5`],
+    ['a hex reset', 2, '0x18BCFE56800'],
+    ['a limit of 0', 0, '0'],
+    ['a limit of 1e300', 0, '1e300'],
+    ['a limit past a 32-bit count', 0, '2147483648'],
+    ['a remaining above the limit', 1, '250001'],
+    ['a remaining of -5', 1, '-5'],
+    ['a remaining with spaces', 1, ' 990 '],
+    ['a remaining in other digits', 1, '٩٩٠'],
+    ['a fractional remaining', 1, '990.5'],
+    ['an empty remaining', 1, ''],
+    ['an observedAt far ahead', 3, String(NOW + 86_400_000)],
+    ['calls on the wire of 1e300', 4, '1e300'],
+    ['lost calls of NaN', 5, 'NaN'],
+    ['a number reply that is no whole number', 1, 990.5],
+    ['an Infinity reply', 4, Number.POSITIVE_INFINITY],
+  ];
+  it.each(hostile)('refuses %s: no replica of this gateway writes it', (_name, index, value) => {
+    const reply = [...good];
+    reply[index] = value as string;
+    expect(parseBucketState(reply, NOW)).toBeUndefined();
   });
 
   it('takes anything else for no state: a missing key, a missing field, text that is no count', () => {
-    expect(parseBucketState(null)).toBeUndefined();
-    expect(parseBucketState([null, null, null, null, null, null])).toBeUndefined();
-    expect(parseBucketState(['250000', '990', String(RESET), String(NOW), '2'])).toBeUndefined();
-    expect(parseBucketState(['250000', 'lots', String(RESET), String(NOW), '2', '0'])).toBeUndefined();
-    expect(parseBucketState(['250000', '-1', String(RESET), String(NOW), '2', '0'])).toBeUndefined();
+    expect(parseBucketState(null, NOW)).toBeUndefined();
+    expect(parseBucketState([null, null, null, null, null, null], NOW)).toBeUndefined();
+    expect(parseBucketState(['250000', '990', String(RESET), String(NOW), '2'], NOW)).toBeUndefined();
+    expect(parseBucketState(['250000', 'lots', String(RESET), String(NOW), '2', '0'], NOW)).toBeUndefined();
+    expect(parseBucketState(['250000', '-1', String(RESET), String(NOW), '2', '0'], NOW)).toBeUndefined();
   });
 });

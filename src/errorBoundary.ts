@@ -1,0 +1,48 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { sendNodeResponse } from '@whatwg-node/server';
+import type { Logger } from './logger.js';
+import { REQUEST_ID_HEADER } from './requestId.js';
+
+/** What yoga's server adapter offers beside being a request listener: the handling without the sending. */
+export interface NodeRequestHandler {
+  handleNodeRequestAndResponse(request: IncomingMessage, response: ServerResponse): Response | Promise<Response>;
+}
+
+/**
+ * Yoga's request listener (whatwg-node's server adapter) answers anything thrown outside GraphQL
+ * execution (a plugin's onRequest hook: /health, /ready, /metrics, `/`, the CORS or GraphiQL hooks)
+ * with the error's stack as plain text, whatever NODE_ENV says: file paths and internals, to anyone.
+ * This listener does what the adapter's does (handle, then send), with the failure answered as a
+ * generic JSON 500 that carries the request id and nothing else, and the error logged with it.
+ */
+export function withErrorBoundary(handler: NodeRequestHandler, logger: Logger): RequestListener {
+  return (request, response) => {
+    void Promise.resolve()
+      // Yoga's own listener also puts `req` and `res` in the server context; nothing reads them.
+      .then(() => handler.handleNodeRequestAndResponse(request, response))
+      .then(
+        // Yoga's own listener writes the status and headers in one writeHead; so does this.
+        (answer) => sendNodeResponse(answer, response, request, true),
+        (error: unknown) => {
+          logger.error('request failed outside GraphQL execution; answered 500', error instanceof Error ? error : { reason: String(error) });
+          answerInternalError(response);
+        },
+      )
+      .catch((error: unknown) => {
+        // The answer failed while being sent: its headers may be out, so the socket is all that can go.
+        logger.error('response failed while being sent', error instanceof Error ? error : { reason: String(error) });
+        response.destroy();
+      });
+  };
+}
+
+function answerInternalError(response: ServerResponse): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const requestId = response.getHeader(REQUEST_ID_HEADER);
+  const body = JSON.stringify({ error: 'internal error', ...(typeof requestId === 'string' ? { requestId } : {}) });
+  response.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.end(body);
+}
