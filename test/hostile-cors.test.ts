@@ -130,7 +130,7 @@ describe('CORS_ORIGINS=https://allowed.example,http://localhost:5173 against loo
     }
   });
 
-  it('two Origin headers (raw socket, either order, even both allowed) are not an allowed origin', async () => {
+  it('two Origin headers (raw socket, either order, even both allowed), and unicode bytes, are not an allowed origin', async () => {
     const gateway = await start({ CORS_ORIGINS: `${ALLOWED},${DEV}` });
     for (const [first, second] of [
       [ALLOWED, 'https://evil.example'],
@@ -141,6 +141,13 @@ describe('CORS_ORIGINS=https://allowed.example,http://localhost:5173 against loo
       const answer = await rawExchange(gateway.url, preflightBytes(gateway, `Origin: ${first}\r\nOrigin: ${second}\r\nAccess-Control-Request-Method: POST\r\n`));
       expect(answer.status).toBe(204);
       for (const name of CORS_HEADERS) expect(answer.get(name), `${first} + ${second}: ${name}`).toEqual([]);
+    }
+    // Unicode on the wire (UTF-8 bytes, read by Node as latin1): a Cyrillic "а" for the "a", or the name itself.
+    for (const origin of ['https://\u0430llowed.example', 'https://allowed.example\u00a0', 'https://b\u00fccher.example']) {
+      const bytes = Buffer.from(preflightBytes(gateway, `Origin: ${origin}\r\nAccess-Control-Request-Method: POST\r\n`), 'utf8');
+      const answer = await rawExchange(gateway.url, bytes);
+      expect(answer.status).toBe(204);
+      for (const name of CORS_HEADERS) expect(answer.get(name), `${origin}: ${name}`).toEqual([]);
     }
   });
 
