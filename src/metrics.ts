@@ -11,6 +11,21 @@ import type { LiveStats } from './live/liveSeries.js';
 /** 'response-cache': answers a response served whole from the response cache did not load. */
 export type SavedReason = 'deduplication' | 'coalescing' | 'cache' | 'sharing' | 'response-cache';
 
+/**
+ * Braze's statuses that get a label of their own: the ones the client tells apart (src/braze/client.ts)
+ * and the usual gateway failures. Any other status is counted under its class (`2xx` … `5xx`, `other`
+ * outside 100…599): the status comes from whatever answers at Braze's address (a proxy, an error page),
+ * and each distinct value would otherwise be a new series for as long as the process runs.
+ */
+const STATUSES_LABELLED = new Set([200, 400, 401, 403, 404, 408, 429, 500, 502, 503, 504]);
+
+/** The `status` label of an attempt: `none` (no answer), one of STATUSES_LABELLED, or a class. */
+export function statusLabel(status: number | undefined): string {
+  if (status === undefined) return 'none';
+  if (STATUSES_LABELLED.has(status)) return String(status);
+  return status >= 100 && status <= 599 ? `${Math.floor(status / 100)}xx` : 'other';
+}
+
 /** Upper bounds of the attempt-duration buckets, in seconds: Braze answers in 50 ms…15 s (the deadline). */
 const ATTEMPT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
 
@@ -35,7 +50,7 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
   });
   readonly #attempts = new Counter({
     name: 'braze_gateway_upstream_attempts_total',
-    help: 'HTTP attempts to Braze, by endpoint path, Braze\'s status ("none": no answer) and outcome ("ok" or the error code).',
+    help: 'HTTP attempts to Braze, by endpoint path, Braze\'s status (the usual ones by number, others by class such as "5xx"; "none": no answer) and outcome ("ok" or the error code).',
     labelNames: ['endpoint', 'status', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -128,7 +143,7 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
   }
 
   attempt({ path, status, code, seconds }: AttemptOutcome): void {
-    this.#attempts.inc({ endpoint: path, status: status === undefined ? 'none' : String(status), outcome: code ?? 'ok' });
+    this.#attempts.inc({ endpoint: path, status: statusLabel(status), outcome: code ?? 'ok' });
     this.#attemptSeconds.observe(seconds);
   }
 

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { errors as joseErrors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import type { AuthConfig } from '../config/index.js';
 import { UnauthenticatedError } from '../errors.js';
+import { JwksUnavailableError, remoteKeySet } from './remoteKeySet.js';
 
 /** Who a request acts as: a static token (by its position in AUTH_TOKENS) or a JWT subject. */
 export type Principal = { readonly kind: 'token'; readonly index: number } | { readonly kind: 'jwt'; readonly subject: string | undefined };
@@ -63,9 +64,10 @@ function digest(value: string): Buffer {
 }
 
 function jwtVerifier(jwt: NonNullable<AuthConfig['jwt']>): (token: string) => Promise<Principal> {
-  // The JWKS is fetched on first use, cached, and refetched when a token names an unknown `kid`.
+  // The JWKS is fetched on first use, cached, and refetched when a token names an unknown `kid`, within
+  // bounds on its time, size, keys and retries (see remoteKeySet).
   const key: Uint8Array | JWTVerifyGetKey =
-    'jwksUrl' in jwt.key ? createRemoteJWKSet(jwt.key.jwksUrl) : new TextEncoder().encode(jwt.key.secret);
+    'jwksUrl' in jwt.key ? remoteKeySet(jwt.key.jwksUrl) : new TextEncoder().encode(jwt.key.secret);
   const options: JWTVerifyOptions = {
     algorithms: 'jwksUrl' in jwt.key ? JWKS_ALGORITHMS : ['HS256'],
     clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS,
@@ -89,5 +91,6 @@ function jwtVerifier(jwt: NonNullable<AuthConfig['jwt']>): (token: string) => Pr
 function jwtFailure(error: unknown): string {
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `${error.code}: ${error.claim} ${error.reason}`;
   if (error instanceof joseErrors.JOSEError) return error.code;
+  if (error instanceof JwksUnavailableError) return `JWKS unavailable: ${error.message}`;
   return error instanceof Error ? error.name : 'unknown';
 }

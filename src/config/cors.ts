@@ -13,6 +13,12 @@ export function readCorsOrigins(vars: VariableReader, brazeMode: BrazeConfig['mo
   if (entries.length === 1 && entries[0] === '*') return '*';
   const origins: string[] = [];
   for (const entry of entries.filter((e) => e !== '')) {
+    // A URL may hold a `*` in its host (https://*.example.com parses), but no browser's origin does:
+    // the operator meant a pattern, which would silently allow nothing.
+    if (entry.includes('*')) {
+      vars.report(`CORS_ORIGINS takes no patterns: list each origin, or * alone for any (got "${entry}")`);
+      continue;
+    }
     const origin = originOf(entry);
     if (origin === undefined) vars.report(`CORS_ORIGINS entries must be origins such as https://app.example.com (got "${entry}")`);
     else origins.push(origin);

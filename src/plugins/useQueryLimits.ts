@@ -3,6 +3,7 @@ import type { GraphQLError } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { QueryLimits } from '../config/index.js';
 import { QueryTooComplexError, type QueryLimit } from '../errors.js';
+import { useDirectiveLimit } from './useDirectiveLimit.js';
 import { useNestingLimit } from './useNestingLimit.js';
 
 export interface QueryLimitsOptions {
@@ -18,8 +19,9 @@ export interface QueryLimitsOptions {
 }
 
 /**
- * A nesting limit checked before parsing, then graphql-armor's depth, alias, token, cost and
- * directive limits, checked while parsing and validating, so an abusive document makes no upstream call. Each refusal becomes
+ * A nesting limit checked before parsing, the directive limit before validating (our own count: see
+ * useDirectiveLimit), then graphql-armor's depth, alias, token and cost limits, checked while parsing
+ * and validating, so an abusive document makes no upstream call. Each refusal becomes
  * QUERY_TOO_COMPLEX with `extensions.limit` naming the limit (armor's own errors carry no code and
  * call themselves "Syntax Error").
  */
@@ -38,9 +40,14 @@ export function useQueryLimits({ limits, blockFieldSuggestions = false, maxNesti
     maxAliases: { n: limits.maxAliases, ...common('maxAliases') },
     maxTokens: { n: limits.maxTokens, ...common('maxTokens') },
     costLimit: { maxCost: limits.maxCost, flattenFragments: true, ...common('maxCost') },
-    maxDirectives: { n: limits.maxDirectives, ...common('maxDirectives') },
+    // Counted by useDirectiveLimit instead: armor's count misses repeated spreads' own directives.
+    maxDirectives: { enabled: false },
     blockFieldSuggestion: { enabled: blockFieldSuggestions },
   });
   // Plain envelop plugins (parse and validate hooks), which yoga runs as they are.
-  return [useNestingLimit(maxNesting === undefined ? {} : { maxNesting }), ...armor.protect().plugins];
+  return [
+    useNestingLimit(maxNesting === undefined ? {} : { maxNesting }),
+    useDirectiveLimit({ maxDirectives: limits.maxDirectives }),
+    ...armor.protect().plugins,
+  ];
 }
