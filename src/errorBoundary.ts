@@ -5,7 +5,14 @@ import { REQUEST_ID_HEADER } from './requestId.js';
 
 /** What yoga's server adapter offers beside being a request listener: the handling without the sending. */
 export interface NodeRequestHandler {
-  handleNodeRequestAndResponse(request: IncomingMessage, response: ServerResponse): Response | Promise<Response>;
+  // The server context yoga types as its own (which names neither `req` nor `res`); given NodeServerContext.
+  handleNodeRequestAndResponse(request: IncomingMessage, response: ServerResponse, ...context: object[]): Response | Promise<Response>;
+}
+
+/** What yoga's own listener puts in the server context: the live subscriptions read both (the peer's address, the response's end). */
+export interface NodeServerContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
 }
 
 /**
@@ -18,8 +25,9 @@ export interface NodeRequestHandler {
 export function withErrorBoundary(handler: NodeRequestHandler, logger: Logger): RequestListener {
   return (request, response) => {
     void Promise.resolve()
-      // Yoga's own listener also puts `req` and `res` in the server context; nothing reads them.
-      .then(() => handler.handleNodeRequestAndResponse(request, response))
+      // As yoga's own listener does: without them a live subscription would know neither its client's
+      // address (the per-client cap with auth off) nor when its response closed.
+      .then(() => handler.handleNodeRequestAndResponse(request, response, { req: request, res: response } satisfies NodeServerContext))
       .then(
         // Yoga's own listener writes the status and headers in one writeHead; so does this.
         (answer) => sendNodeResponse(answer, response, request, true),

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga, type Plugin } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,5 +95,39 @@ describe('a route that throws is answered a generic JSON 500, never a stack', ()
     const response = await fetch(new URL('/graphql', base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ ok }"}' });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { ok: true } });
+  });
+});
+
+describe('the listener gives yoga what its own listener does', () => {
+  it('the Node request and response are in the context: the live cap reads the peer address, the release waits on the response', async () => {
+    const seen: { req: boolean; res: boolean; address: string | undefined }[] = [];
+    const yoga = createYoga<{ req?: unknown; res?: unknown }>({
+      schema: createSchema<{ req?: IncomingMessage; res?: ServerResponse }>({
+        typeDefs: 'type Query { ok: Boolean }',
+        resolvers: {
+          Query: {
+            ok: (_root, _args, context) => {
+              seen.push({ req: context.req instanceof IncomingMessage, res: context.res instanceof ServerResponse, address: context.req?.socket.remoteAddress });
+              return true;
+            },
+          },
+        },
+      }),
+      logging: false,
+    });
+    const server = createServer(withErrorBoundary(yoga, createLogger({ level: 'silent', write: () => undefined })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ ok }"}',
+      });
+      expect(await response.json()).toEqual({ data: { ok: true } });
+      expect(seen).toEqual([{ req: true, res: true, address: '127.0.0.1' }]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
