@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { createResponseStore } from '../cache/responseStore.js';
+import { createResponseStore, storedDataJson } from '../cache/responseStore.js';
 import type { LoadStats } from '../data/loader.js';
 
 /** What yoga's response cache puts on a result it serves from its cache. */
@@ -37,25 +37,11 @@ function responseKey({ documentString, operationName, variableValues, sessionId 
     .digest('base64url');
 }
 
-/**
- * The `data` of each cached response as JSON, written once: a hit sends the same data with fresh
- * extensions, and writing 30 points' JSON was the largest cost of a hit.
- */
-const dataJson = new WeakMap<object, string>();
-
-function dataJsonOf(data: object): string {
-  let json = dataJson.get(data);
-  if (json === undefined) {
-    json = JSON.stringify(data);
-    dataJson.set(data, json);
-  }
-  return json;
-}
-
+/** A hit sends the same data with fresh extensions: its data as the JSON the store kept, written once. */
 function serializeWithCachedData(result: Serializable): string {
   const { data, extensions, stringify: _self, ...rest } = result;
   if (data === null || data === undefined || Object.keys(rest).length > 0) return JSON.stringify(result);
-  const json = dataJsonOf(data);
+  const json = storedDataJson(data) ?? JSON.stringify(data);
   return extensions === undefined ? `{"data":${json}}` : `{"data":${json},"extensions":${JSON.stringify(extensions)}}`;
 }
 
@@ -65,7 +51,7 @@ const VOLATILE = { 'Query.brazeRateLimit': 0, 'Query.brazeRateLimits': 0, BrazeR
 export interface WholeResponseCacheOptions {
   /** Responses kept, least recently used dropped first (RESPONSE_CACHE_MAX_ENTRIES). */
   maxEntries: number;
-  /** Estimated heap bytes of the responses kept (RESPONSE_CACHE_MAX_BYTES); a larger one is not kept. */
+  /** Heap bytes the responses kept may hold, as src/cache/heapBytes.ts counts them (RESPONSE_CACHE_MAX_BYTES); a larger one is not kept. */
   maxBytes: number;
   /** Longest a response is kept even when nothing in it expires sooner (a response that loaded no answer). */
   maxTtlMs: number;
@@ -103,7 +89,7 @@ export function useWholeResponseCache({ maxEntries, maxBytes, maxTtlMs, callerOf
   const cache = useResponseCache<{ loadStats?: LoadStats }>({
     session: (request) => callerOf(request) ?? null,
     enabled: (request) => callerOf(request) !== undefined && !bypass(request),
-    cache: createResponseStore({ maxEntries, maxBytes, dataJson: dataJsonOf }),
+    cache: createResponseStore({ maxEntries, maxBytes }),
     ttl: maxTtlMs,
     ttlPerSchemaCoordinate: VOLATILE,
     // No entity bookkeeping: nothing here is ever invalidated by a mutation, and no `id` is added to documents.
