@@ -45,6 +45,18 @@ function serializeWithCachedData(result: Serializable): string {
   return extensions === undefined ? `{"data":${json}}` : `{"data":${json},"extensions":${JSON.stringify(extensions)}}`;
 }
 
+/**
+ * Whether an If-None-Match header names `tag`: a comma-separated list of entity tags, each maybe weak
+ * (`W/`) and quoted (the response cache plugin sends its ETag unquoted, and clients send back either).
+ * `*` names nothing here: a 304 is only for a response the client shows it holds.
+ */
+function namesTag(header: string, tag: string): boolean {
+  return header.split(',').some((entry) => {
+    const unweak = entry.trim().replace(/^W\//, '');
+    return (unweak.startsWith('"') && unweak.endsWith('"') && unweak.length >= 2 ? unweak.slice(1, -1) : unweak) === tag;
+  });
+}
+
 /** Fields whose values are not answers and change between requests: a response with one is never cached. */
 const VOLATILE = { 'Query.brazeRateLimit': 0, 'Query.brazeRateLimits': 0, BrazeRateLimit: 0 } as const;
 
@@ -78,6 +90,13 @@ export interface WholeResponseCacheOptions {
  * with `Cache-Control: no-cache`. On a hit, `extensions.brazeCache` counts every answer as a cache hit and
  * says `wholeResponse: true`, with the answers' age now; `extensions.brazeRateLimit` is current.
  *
+ * A response that can be cached carries `ETag` (its key) and `Last-Modified`. A request whose
+ * If-None-Match names the ETag of the response it would be served from the cache gets 304 with no body:
+ * only after the credential check, and only for its own key (same caller, document, operation and
+ * variables), so another caller's ETag is a plain miss and tells nothing. (Yoga's plugin checks
+ * If-None-Match in onRequest, before any credential is known, against any key in the store: that check
+ * is left out.)
+ *
  * Place it after the plugins that add those extensions (they must run on the result before it is stored)
  * and after persisted operations (a hit must not bypass their check). Default: not installed; the gateway
  * adds it when RESPONSE_CACHE_ENABLED (default true with the answer cache on).
@@ -104,9 +123,36 @@ export function useWholeResponseCache({ maxEntries, maxBytes, maxTtlMs, callerOf
       return Math.max(0, Math.min(ttl, Math.floor(until - now())));
     },
   });
+  // Its onRequest would answer an If-None-Match before the credential check, for any caller's key.
+  const { onRequest: _beforeCredentials, ...afterCredentials } = cache;
+  /** Requests whose If-None-Match names their own response's key. */
+  const revalidating = new WeakMap<Request, string>();
   return {
     onPluginInit({ addPlugin }) {
-      addPlugin(cache);
+      addPlugin(afterCredentials);
+    },
+    // After the credential check (onRequestParse) and persisted operations (their onParams come first).
+    onParams({ params, request }) {
+      const tags = request.headers.get('if-none-match');
+      if (tags === null) return;
+      const caller = callerOf(request);
+      if (caller === undefined || bypass(request)) return;
+      const key = responseKey({ documentString: params.query ?? '', operationName: params.operationName, variableValues: params.variables, sessionId: caller });
+      if (namesTag(tags, key)) revalidating.set(request, key);
+    },
+    onResultProcess({ request, result, setResultProcessor }) {
+      const key = revalidating.get(request);
+      if (key === undefined || isAsyncIterable(result) || Array.isArray(result)) return;
+      const served = result as Annotated;
+      // Only a response served whole from the cache, under this very key, is the one the client holds.
+      const headers = served[SERVED_FROM_CACHE] === true ? (served.extensions?.['http'] as { headers?: Record<string, unknown> } | undefined)?.headers : undefined;
+      if (headers?.['ETag'] !== key) return;
+      const lastModified = headers['Last-Modified'];
+      // RFC 9110 §13.1.3: with If-None-Match, If-Modified-Since is ignored.
+      setResultProcessor(
+        (_result, fetchAPI) => new fetchAPI.Response(null, { status: 304, headers: { ETag: key, ...(typeof lastModified === 'string' ? { 'Last-Modified': lastModified } : {}) } }),
+        'application/json',
+      );
     },
     onExecute({ args }) {
       return {
