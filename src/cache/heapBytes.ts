@@ -2,8 +2,8 @@
  * Heap bytes V8 keeps for the values the in-memory caches hold, so that their byte bounds bound real
  * memory. The figures are V8's layouts on 64-bit Node without pointer compression (Node's own builds),
  * measured per kind of value by `npm run bench:memory -- kinds` (bench/memoryKinds.ts) and rounded up:
- * a build with compressed pointers keeps less, never more. Counting a JSON text's length, as the caches
- * once did, is off by up to 30 times: `{}` is 2 characters and a 56-byte object.
+ * a build with compressed pointers keeps less, never more. Counting twice a JSON text's length, as the
+ * response cache did, fell 11 times short: `{},` is 3 characters and 64 bytes (an object and its slot).
  *
  * What is shared is counted again each time it is met (property names, short strings V8 interns):
  * an estimate above the truth makes a cache hold less than its bound, never more.
