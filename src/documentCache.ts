@@ -1,15 +1,33 @@
-import type { DocumentNode } from 'graphql';
+import { TokenKind, type DocumentNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 
 /**
  * Estimated heap bytes a parsed document keeps per lexical token. graphql-js keeps every token (an
  * object linked to its neighbours, so one kept node keeps the whole list) and a Location per AST
- * node; measured at 300–330 bytes a token on Node 20 for documents from 16 to 2,000 tokens.
- * Rounded up: overestimating makes the cache hold less, never more, than its bound.
+ * node. A name is the costliest: its token, its Name node, often a Field node (two empty arrays), each
+ * with a Location. Measured (`npm run bench:memory -- kinds`, Node 20): 490–530 bytes a name in a run of
+ * one-token fields; 250–330 a token for arguments, lists, variables and dashboards. Rounded up:
+ * overestimating makes the cache hold less, never more, than its bound.
  */
-export const BYTES_PER_TOKEN = 400;
+export const BYTES_PER_NAME_TOKEN = 560;
+export const BYTES_PER_TOKEN = 300;
+/**
+ * Per `{`: the response cache plugin keeps, as long as the document, a copy of it with `__typename`
+ * added to every selection set (a new selection set, its array, a field and its names, and the field
+ * that owns it): measured at 510 bytes a selection set.
+ */
+export const BYTES_PER_SELECTION_SET = 512;
 /** The document text, kept as the key: two bytes a character covers text that is not Latin-1. */
 export const BYTES_PER_CHARACTER = 2;
+/**
+ * Per backslash in a string: graphql-js builds an escaped string piece by piece, and V8 keeps such a
+ * string as the chain of its pieces (a 32-byte link, often a new one-character string) until something
+ * reads it whole; a default value never used is never read. Measured at up to 62 bytes an escape.
+ */
+export const BYTES_PER_ESCAPE = 96;
+/** A block string's value is a copy of its text, at up to two bytes a character. */
+export const BYTES_PER_BLOCK_STRING_CHARACTER = 2;
 /** A cached refusal (a syntax error or a refused limit): the error, its message and stack. */
 export const BYTES_PER_ERROR = 4 * 1024;
 
@@ -42,6 +60,8 @@ export interface DocumentCache {
   /** Estimated bytes held now. */
   readonly bytes: number;
   readonly entries: number;
+  /** Drops `document` if it is kept (it failed validation: see useForgetInvalidDocuments). */
+  forget(document: DocumentNode): void;
 }
 
 type Entry = { readonly document: DocumentNode } | { readonly error: unknown };
@@ -53,9 +73,22 @@ export function countTokens(document: DocumentNode): number {
   return tokens;
 }
 
-/** Estimated heap bytes that keeping `document`, parsed from `text`, costs. */
+function backslashes(text: string, start: number, end: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\\', start); at !== -1 && at < end; at = text.indexOf('\\', at + 1)) count++;
+  return count;
+}
+
+/** Estimated heap bytes that keeping `document`, parsed from `text`, costs: one walk over its tokens. */
 export function estimateDocumentBytes(text: string, document: DocumentNode): number {
-  return text.length * BYTES_PER_CHARACTER + countTokens(document) * BYTES_PER_TOKEN;
+  let bytes = text.length * BYTES_PER_CHARACTER;
+  for (let token = document.loc?.startToken ?? null; token !== null; token = token.next) {
+    bytes += token.kind === TokenKind.NAME ? BYTES_PER_NAME_TOKEN : BYTES_PER_TOKEN;
+    if (token.kind === TokenKind.BRACE_L) bytes += BYTES_PER_SELECTION_SET;
+    else if (token.kind === TokenKind.STRING) bytes += backslashes(text, token.start, token.end) * BYTES_PER_ESCAPE;
+    else if (token.kind === TokenKind.BLOCK_STRING) bytes += (token.end - token.start) * BYTES_PER_BLOCK_STRING_CHARACTER;
+  }
+  return bytes;
 }
 
 /**
@@ -67,6 +100,8 @@ export function estimateDocumentBytes(text: string, document: DocumentNode): num
  */
 export function createDocumentCache({ maxBytes, maxDocumentBytes, observer }: DocumentCacheOptions): DocumentCache {
   const cache = new LRUCache<string, Entry>({ maxSize: maxBytes, maxEntrySize: Math.min(maxDocumentBytes, maxBytes) });
+  /** The text each kept document is kept under. */
+  const keys = new WeakMap<DocumentNode, string>();
   const keep = (key: string, entry: Entry, size: number): void => {
     if (size > maxDocumentBytes || size > maxBytes) {
       observer?.documentTooLarge();
@@ -83,6 +118,7 @@ export function createDocumentCache({ maxBytes, maxDocumentBytes, observer }: Do
         return entry !== undefined && 'document' in entry ? entry.document : undefined;
       },
       set(key, document) {
+        keys.set(document, key);
         keep(key, { document }, estimateDocumentBytes(key, document));
       },
     },
@@ -100,6 +136,27 @@ export function createDocumentCache({ maxBytes, maxDocumentBytes, observer }: Do
     },
     get entries() {
       return cache.size;
+    },
+    forget(document) {
+      const key = keys.get(document);
+      const entry = key === undefined ? undefined : cache.peek(key);
+      if (key !== undefined && entry !== undefined && 'document' in entry && entry.document === document) cache.delete(key);
+    },
+  };
+}
+
+/**
+ * Forgets a document that failed validation. Yoga keeps each document's validation result as long as
+ * the document (a WeakMap), and a failed one holds up to 101 errors, each with its stack: measured at
+ * 1.4 MB for a 2,000-token document of unknown fields, three times the document. A document that fails
+ * validation is a client's mistake, seldom repeated: it is parsed and validated again if it comes again.
+ */
+export function useForgetInvalidDocuments(cache: Pick<DocumentCache, 'forget'>): Plugin {
+  return {
+    onValidate({ params }) {
+      return ({ result }) => {
+        if (result.length > 0) cache.forget(params.documentAST);
+      };
     },
   };
 }

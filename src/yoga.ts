@@ -6,7 +6,7 @@ import type { BrazeClient } from './braze/client.js';
 import { authRequired, type Config } from './config/index.js';
 import type { DataService } from './data/service.js';
 import { createContext, type GatewayContext } from './context.js';
-import { createDocumentCache } from './documentCache.js';
+import { createDocumentCache, useForgetInvalidDocuments } from './documentCache.js';
 import { findGatewayError, toGraphQLError } from './errors.js';
 import { graphiqlRenderer } from './graphiqlPage.js';
 import type { Logger } from './logger.js';
@@ -171,6 +171,8 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
           ]
         : []),
       ...useQueryLimits({ limits: config.limits, blockFieldSuggestions: !config.introspection }),
+      // A document that failed validation is not kept: its cached errors would cost three times it.
+      ...(documents ? [useForgetInvalidDocuments(documents)] : []),
       ...useIncrementalDelivery(),
       useSubscriptionsOverSse(),
       useMaskedIncrementalErrors({ maskError: maskGatewayError, onMasked: (error) => logging.error(error) }),

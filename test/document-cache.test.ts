@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   BYTES_PER_CHARACTER,
   BYTES_PER_ERROR,
+  BYTES_PER_NAME_TOKEN,
+  BYTES_PER_SELECTION_SET,
   BYTES_PER_TOKEN,
   countTokens,
   createDocumentCache,
@@ -29,10 +31,30 @@ describe('estimating what a parsed document holds', () => {
     expect(countTokens(parse('{ a }', { noLocation: true }))).toBe(0);
   });
 
-  it('is tokens × BYTES_PER_TOKEN + characters × BYTES_PER_CHARACTER', () => {
-    expect(estimateDocumentBytes('{ a }', parse('{ a }'))).toBe(5 * BYTES_PER_TOKEN + 5 * BYTES_PER_CHARACTER);
+  it('is per token (names cost more, each selection set more again) + characters × BYTES_PER_CHARACTER', () => {
+    // <SOF> { a } <EOF>: four tokens, one name, one selection set.
+    const tokens = 4 * BYTES_PER_TOKEN + BYTES_PER_NAME_TOKEN + BYTES_PER_SELECTION_SET;
+    expect(estimateDocumentBytes('{ a }', parse('{ a }'))).toBe(tokens + 5 * BYTES_PER_CHARACTER);
     const long = `{ ${'a'.repeat(1000)} }`;
-    expect(estimateDocumentBytes(long, parse(long))).toBe(5 * BYTES_PER_TOKEN + 1004 * BYTES_PER_CHARACTER);
+    expect(estimateDocumentBytes(long, parse(long))).toBe(tokens + 1004 * BYTES_PER_CHARACTER);
+  });
+});
+
+describe('the estimate against what V8 keeps (measured by `npm run bench:memory -- kinds`, Node 20)', () => {
+  // Measured per document, beside its text: 1,014,738 bytes for 1,995 one-token fields, 873,591 for a
+  // default value of 14,000 \u20ac escapes (never read, so kept as built), 1,025,658 for 30,000 \n.
+  it.each([
+    ['1,995 one-token fields', `{ ${Array.from({ length: 1995 }, (_, i) => `u${i}`).join(' ')} }`, 1_014_738],
+    ['14,000 \\u20ac escapes in a default never read', `query($e: String = "${'\\u20ac'.repeat(14_000)}") { s: eventSeries(event: $e, length: 1) { total } }`, 873_591],
+    ['30,000 \\n escapes in a default never read', `query($e: String = "${'\\n'.repeat(30_000)}") { s: eventSeries(event: $e, length: 1) { total } }`, 1_025_658],
+  ])('%s: at least what is kept', (_name, text, kept) => {
+    expect(estimate(text) - text.length * BYTES_PER_CHARACTER).toBeGreaterThanOrEqual(kept);
+  });
+
+  it('a block string counts its value (a copy of its text) beside the text', () => {
+    const text = `query($e: String = """${'€'.repeat(40_000)}""") { s: eventSeries(event: $e, length: 1) { total } }`;
+    // Kept: 86,335 bytes beside the text (80,000 of them the value).
+    expect(estimate(text) - text.length * BYTES_PER_CHARACTER).toBeGreaterThanOrEqual(86_335);
   });
 });
 
@@ -129,6 +151,22 @@ describe('the parsed-document cache over HTTP', () => {
     expect(after.misses! - before.misses!).toBe(1);
     expect(after.hits! - before.hits!).toBe(2);
     expect(after.bytes! - before.bytes!).toBe(estimate(document));
+  });
+
+  it('a document that fails validation is not kept: its cached errors would cost three times it', async () => {
+    // 100 unknown fields: 100 validation errors (graphql-js stops there), each with its stack.
+    const document = `{ ${Array.from({ length: 100 }, (_, i) => `unknown${i}`).join(' ')} }`;
+    const before = await reading(gateway);
+    const first = await gateway.query(document);
+    const second = await gateway.query(document);
+    expect(first.status).toBe(400);
+    expect(first.errors).toHaveLength(100);
+    expect(second.errors).toEqual(first.errors);
+    const after = await reading(gateway);
+    expect(after.misses! - before.misses!).toBe(2);
+    expect(after.hits).toBe(before.hits);
+    expect(after.bytes).toBe(before.bytes);
+    expect(braze.seriesCalls).toHaveLength(0);
   });
 
   it('a document refused while parsing stays refused, with its code, when answered from the cache', async () => {

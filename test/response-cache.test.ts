@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { defaultSeries } from './helpers/fakeBraze.js';
 import { useFakeBrazeWithGatewaysPerTest, type TestGateway } from './helpers/gateway.js';
@@ -196,5 +197,109 @@ describe('whole-response cache lifetime', () => {
     const later = await send(gateway, SERIES, { event: 'slice' });
     expect(later.body.extensions?.['brazeCache']).toMatchObject({ wholeResponse: true, misses: 0 });
     expect(braze.calls.length).toBe(calls);
+  });
+});
+
+describe('If-None-Match (the response cache ETag)', () => {
+  const SECRET = 'hs256-secret-for-response-cache-tests-0123';
+  const jwt = (subject: string, id: string) =>
+    new SignJWT({ sub: subject, jti: id }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+  const withJwts = () => gatewayWith({ AUTH_JWT_SECRET: SECRET });
+  const body = (event: string) => JSON.stringify({ query: SERIES, variables: { event } });
+
+  /**
+   * fetch() adds `Cache-Control: no-cache` to a request with If-None-Match unless it has one (the Fetch
+   * standard), and no-cache bypasses the cache: these say `max-age=0`, as a browser revalidating does.
+   */
+  async function post(gateway: TestGateway, event: string, headers: Record<string, string>): Promise<{ status: number; etag: string | null; text: string }> {
+    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'cache-control': 'max-age=0', ...headers }, body: body(event) });
+    return { status: response.status, etag: response.headers.get('etag'), text: await response.text() };
+  }
+
+  it('the same caller naming its own ETag gets 304, no body, no Braze call: two tokens and a JWT alike, POST and GET', async () => {
+    const gateway = await withJwts();
+    const credentials = { tokenA: `Bearer ${TOKEN_A}`, tokenB: `Bearer ${TOKEN_B}`, jwt: `Bearer ${await jwt('dashboard', 'j1')}` };
+    for (const [name, authorization] of Object.entries(credentials)) {
+      const first = await post(gateway, 'purchase', { authorization });
+      expect({ name, status: first.status }).toEqual({ name, status: 200 });
+      expect(first.etag).toMatch(/^[\w-]{43}$/);
+      const calls = braze.seriesCalls.length;
+      const again = await post(gateway, 'purchase', { authorization, 'if-none-match': first.etag! });
+      expect({ name, status: again.status, text: again.text, etag: again.etag }).toEqual({ name, status: 304, text: '', etag: first.etag });
+      // Quoted, weak, or one of a list: the same tag.
+      for (const tags of [`"${first.etag}"`, `W/"${first.etag}"`, `"other", ${first.etag}`]) {
+        expect({ name, tags, status: (await post(gateway, 'purchase', { authorization, 'if-none-match': tags })).status }).toEqual({ name, tags, status: 304 });
+      }
+      expect(braze.seriesCalls.length).toBe(calls);
+    }
+    // The one Braze call of the first request; every other came from a cache.
+    expect(braze.seriesCalls).toHaveLength(1);
+
+    const url = new URL(gateway.url);
+    url.searchParams.set('query', SERIES);
+    url.searchParams.set('variables', JSON.stringify({ event: 'purchase' }));
+    const get = (headers: Record<string, string>) => fetch(url, { headers: { authorization: credentials.tokenA, 'x-graphql-yoga-csrf': '1', 'cache-control': 'max-age=0', ...headers } });
+    const viaGet = await get({});
+    await viaGet.text();
+    const revalidated = await get({ 'if-none-match': viaGet.headers.get('etag')! });
+    expect(revalidated.status).toBe(304);
+    expect(await revalidated.text()).toBe('');
+  });
+
+  it("another caller's ETag is a plain request: 200 with its own response and ETag, whether or not that response is cached", async () => {
+    const gateway = await withJwts();
+    const a = await post(gateway, 'purchase', { authorization: `Bearer ${TOKEN_A}` });
+    const jwt1 = `Bearer ${await jwt('dashboard', 'j1')}`;
+    // Another token, a JWT, and another JWT of the same subject, each before and after it has its own cached response.
+    const others = [`Bearer ${TOKEN_B}`, jwt1, `Bearer ${await jwt('dashboard', 'j2')}`];
+    for (const authorization of others) {
+      for (const round of ['not cached', 'cached']) {
+        const other = await post(gateway, 'purchase', { authorization, 'if-none-match': a.etag! });
+        expect({ authorization, round, status: other.status }).toEqual({ authorization, round, status: 200 });
+        expect(other.etag).not.toBe(a.etag);
+        expect(JSON.parse(other.text)).toMatchObject({ data: JSON.parse(a.text).data });
+      }
+    }
+    // The first JWT's ETag is not a 304 for the second JWT either.
+    const j1 = await post(gateway, 'purchase', { authorization: jwt1 });
+    const j2 = await post(gateway, 'purchase', { authorization: others[2]!, 'if-none-match': j1.etag! });
+    expect(j2.status).toBe(200);
+    expect(braze.seriesCalls).toHaveLength(1);
+  });
+
+  it("the caller's own ETag of another question is not a 304 for this one", async () => {
+    const gateway = await gatewayWith();
+    const purchase = await post(gateway, 'purchase', { authorization: `Bearer ${TOKEN_A}` });
+    const signup = await post(gateway, 'signup', { authorization: `Bearer ${TOKEN_A}`, 'if-none-match': purchase.etag! });
+    expect(signup.status).toBe(200);
+    expect(JSON.parse(signup.text).data).toEqual(expect.objectContaining({ s: expect.any(Object) }));
+    expect(signup.etag).not.toBe(purchase.etag);
+    expect(braze.seriesCalls).toHaveLength(2);
+  });
+
+  it('no credential, a wrong token or a bad JWT: 401 whatever If-None-Match names, and no Braze call', async () => {
+    const gateway = await withJwts();
+    const a = await post(gateway, 'purchase', { authorization: `Bearer ${TOKEN_A}` });
+    const forged = await new SignJWT({ sub: 'dashboard' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode('another-secret-of-enough-length-000000'));
+    for (const headers of [{}, { authorization: 'Bearer tok-not-one-of-ours-0123456789' }, { authorization: `Bearer ${forged}` }] as Record<string, string>[]) {
+      for (const tags of [a.etag!, '*']) {
+        const refused = await post(gateway, 'purchase', { ...headers, 'if-none-match': tags });
+        expect({ headers, tags, status: refused.status }).toEqual({ headers, tags, status: 401 });
+        expect(refused.etag).toBeNull();
+      }
+    }
+    expect(braze.seriesCalls).toHaveLength(1);
+  });
+
+  it('without auth (one anonymous caller) the same holds: 304 for the ETag of this very request only', async () => {
+    const gateway = await start({ CACHE_ENABLED: 'true', RESPONSE_CACHE_ENABLED: 'true', AUTH_DISABLED: 'true' });
+    const purchase = await post(gateway, 'purchase', {});
+    expect((await post(gateway, 'purchase', { 'if-none-match': purchase.etag! })).status).toBe(304);
+    // Before: any cached key answered 304 in onRequest, whatever this request asked.
+    const signup = await post(gateway, 'signup', { 'if-none-match': purchase.etag! });
+    expect(signup.status).toBe(200);
+    expect(JSON.parse(signup.text).data).toEqual(expect.objectContaining({ s: expect.any(Object) }));
+    // Nor for a request that asked for fresh data.
+    expect((await post(gateway, 'purchase', { 'if-none-match': purchase.etag!, 'cache-control': 'no-cache' })).status).toBe(200);
   });
 });

@@ -1,29 +1,44 @@
 import { LRUCache } from 'lru-cache';
 import type { AnswerCache, Cached } from '../data/cache.js';
+import { plainDataBytes, stringBytes } from './heapBytes.js';
 
 export interface MemoryCacheOptions {
   maxEntries: number;
   maxBytes: number;
 }
 
+export interface MemoryCache extends AnswerCache {
+  /** Estimated heap bytes held now. */
+  readonly bytes: number;
+}
+
+/** Per answer beside its key and value: the store's entry (its map's slots). */
+const ENTRY_BYTES = 128;
+
 /**
  * Answers kept in this process as they are (no encoding on the hot path), bounded by entries and by
- * each answer's estimated bytes; the least recently used go first. Each entry carries its own TTL.
+ * the heap each holds, counted node by node when it is stored (src/cache/heapBytes.ts: each point of a
+ * series is an object, a Date and a number, about 200 bytes; the endpoints' own estimates said 120);
+ * the least recently used go first. Each entry carries its own TTL.
  */
-export function createMemoryCache({ maxEntries, maxBytes }: MemoryCacheOptions): AnswerCache {
+export function createMemoryCache({ maxEntries, maxBytes }: MemoryCacheOptions): MemoryCache {
   const lru = new LRUCache<string, Cached<unknown>>({ max: maxEntries, maxSize: maxBytes });
   return {
     kind: 'memory',
     ready: () => Promise.resolve(true),
     // Keys name their endpoint and call (src/data/service.ts), so what is stored under one is that endpoint's answer.
     get: <Answer>(key: string) => Promise.resolve(lru.get(key) as Cached<Answer> | undefined),
-    set: (key, value, ttlMs, codec) => {
-      if (ttlMs > 0) lru.set(key, value, { ttl: ttlMs, size: 100 + key.length * 2 + codec.estimateBytes(value.answer) });
+    set: (key, value, ttlMs) => {
+      // Not codec.estimateBytes: a per-endpoint guess, below what V8 keeps for a series.
+      if (ttlMs > 0) lru.set(key, value, { ttl: ttlMs, size: ENTRY_BYTES + stringBytes(key) + plainDataBytes(value) });
       return Promise.resolve();
     },
     close: () => {
       lru.clear();
       return Promise.resolve();
+    },
+    get bytes() {
+      return lru.calculatedSize;
     },
   };
 }

@@ -10,7 +10,7 @@ export interface ResponseCachePolicy {
   readonly enabled: boolean;
   /** Responses kept per process, least recently used dropped first. */
   readonly maxEntries: number;
-  /** Estimated heap bytes those responses may hold: one response can be a 1,000-point series. */
+  /** Heap bytes those responses may hold, counted node by node (src/cache/heapBytes.ts): one can hold 49,000 objects. */
   readonly maxBytes: number;
 }
 

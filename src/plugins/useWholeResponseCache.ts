@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { createResponseStore } from '../cache/responseStore.js';
+import { createResponseStore, storedDataJson } from '../cache/responseStore.js';
 import type { LoadStats } from '../data/loader.js';
 
 /** What yoga's response cache puts on a result it serves from its cache. */
@@ -37,26 +37,24 @@ function responseKey({ documentString, operationName, variableValues, sessionId 
     .digest('base64url');
 }
 
-/**
- * The `data` of each cached response as JSON, written once: a hit sends the same data with fresh
- * extensions, and writing 30 points' JSON was the largest cost of a hit.
- */
-const dataJson = new WeakMap<object, string>();
-
-function dataJsonOf(data: object): string {
-  let json = dataJson.get(data);
-  if (json === undefined) {
-    json = JSON.stringify(data);
-    dataJson.set(data, json);
-  }
-  return json;
-}
-
+/** A hit sends the same data with fresh extensions: its data as the JSON the store kept, written once. */
 function serializeWithCachedData(result: Serializable): string {
   const { data, extensions, stringify: _self, ...rest } = result;
   if (data === null || data === undefined || Object.keys(rest).length > 0) return JSON.stringify(result);
-  const json = dataJsonOf(data);
+  const json = storedDataJson(data) ?? JSON.stringify(data);
   return extensions === undefined ? `{"data":${json}}` : `{"data":${json},"extensions":${JSON.stringify(extensions)}}`;
+}
+
+/**
+ * Whether an If-None-Match header names `tag`: a comma-separated list of entity tags, each maybe weak
+ * (`W/`) and quoted (the response cache plugin sends its ETag unquoted, and clients send back either).
+ * `*` names nothing here: a 304 is only for a response the client shows it holds.
+ */
+function namesTag(header: string, tag: string): boolean {
+  return header.split(',').some((entry) => {
+    const unweak = entry.trim().replace(/^W\//, '');
+    return (unweak.startsWith('"') && unweak.endsWith('"') && unweak.length >= 2 ? unweak.slice(1, -1) : unweak) === tag;
+  });
 }
 
 /** Fields whose values are not answers and change between requests: a response with one is never cached. */
@@ -65,7 +63,7 @@ const VOLATILE = { 'Query.brazeRateLimit': 0, 'Query.brazeRateLimits': 0, BrazeR
 export interface WholeResponseCacheOptions {
   /** Responses kept, least recently used dropped first (RESPONSE_CACHE_MAX_ENTRIES). */
   maxEntries: number;
-  /** Estimated heap bytes of the responses kept (RESPONSE_CACHE_MAX_BYTES); a larger one is not kept. */
+  /** Heap bytes the responses kept may hold, as src/cache/heapBytes.ts counts them (RESPONSE_CACHE_MAX_BYTES); a larger one is not kept. */
   maxBytes: number;
   /** Longest a response is kept even when nothing in it expires sooner (a response that loaded no answer). */
   maxTtlMs: number;
@@ -92,6 +90,13 @@ export interface WholeResponseCacheOptions {
  * with `Cache-Control: no-cache`. On a hit, `extensions.brazeCache` counts every answer as a cache hit and
  * says `wholeResponse: true`, with the answers' age now; `extensions.brazeRateLimit` is current.
  *
+ * A response that can be cached carries `ETag` (its key) and `Last-Modified`. A request whose
+ * If-None-Match names the ETag of the response it would be served from the cache gets 304 with no body:
+ * only after the credential check, and only for its own key (same caller, document, operation and
+ * variables), so another caller's ETag is a plain miss and tells nothing. (Yoga's plugin checks
+ * If-None-Match in onRequest, before any credential is known, against any key in the store: that check
+ * is left out.)
+ *
  * Place it after the plugins that add those extensions (they must run on the result before it is stored)
  * and after persisted operations (a hit must not bypass their check). Default: not installed; the gateway
  * adds it when RESPONSE_CACHE_ENABLED (default true with the answer cache on).
@@ -103,7 +108,7 @@ export function useWholeResponseCache({ maxEntries, maxBytes, maxTtlMs, callerOf
   const cache = useResponseCache<{ loadStats?: LoadStats }>({
     session: (request) => callerOf(request) ?? null,
     enabled: (request) => callerOf(request) !== undefined && !bypass(request),
-    cache: createResponseStore({ maxEntries, maxBytes, dataJson: dataJsonOf }),
+    cache: createResponseStore({ maxEntries, maxBytes }),
     ttl: maxTtlMs,
     ttlPerSchemaCoordinate: VOLATILE,
     // No entity bookkeeping: nothing here is ever invalidated by a mutation, and no `id` is added to documents.
@@ -118,9 +123,36 @@ export function useWholeResponseCache({ maxEntries, maxBytes, maxTtlMs, callerOf
       return Math.max(0, Math.min(ttl, Math.floor(until - now())));
     },
   });
+  // Its onRequest would answer an If-None-Match before the credential check, for any caller's key.
+  const { onRequest: _beforeCredentials, ...afterCredentials } = cache;
+  /** Requests whose If-None-Match names their own response's key. */
+  const revalidating = new WeakMap<Request, string>();
   return {
     onPluginInit({ addPlugin }) {
-      addPlugin(cache);
+      addPlugin(afterCredentials);
+    },
+    // After the credential check (onRequestParse) and persisted operations (their onParams come first).
+    onParams({ params, request }) {
+      const tags = request.headers.get('if-none-match');
+      if (tags === null) return;
+      const caller = callerOf(request);
+      if (caller === undefined || bypass(request)) return;
+      const key = responseKey({ documentString: params.query ?? '', operationName: params.operationName, variableValues: params.variables, sessionId: caller });
+      if (namesTag(tags, key)) revalidating.set(request, key);
+    },
+    onResultProcess({ request, result, setResultProcessor }) {
+      const key = revalidating.get(request);
+      if (key === undefined || isAsyncIterable(result) || Array.isArray(result)) return;
+      const served = result as Annotated;
+      // Only a response served whole from the cache, under this very key, is the one the client holds.
+      const headers = served[SERVED_FROM_CACHE] === true ? (served.extensions?.['http'] as { headers?: Record<string, unknown> } | undefined)?.headers : undefined;
+      if (headers?.['ETag'] !== key) return;
+      const lastModified = headers['Last-Modified'];
+      // RFC 9110 §13.1.3: with If-None-Match, If-Modified-Since is ignored.
+      setResultProcessor(
+        (_result, fetchAPI) => new fetchAPI.Response(null, { status: 304, headers: { ETag: key, ...(typeof lastModified === 'string' ? { 'Last-Modified': lastModified } : {}) } }),
+        'application/json',
+      );
     },
     onExecute({ args }) {
       return {
