@@ -158,11 +158,9 @@ describe('within QUERY_MAX_DIRECTIVES: exact answers', () => {
     expect(braze.calls.length).toBe(1);
   });
 
-  // Not ours to fix (src/plugins/useIncrementalDelivery.ts): the executor checks initialCount only when
-  // it completes the list, after the resolver has called Braze, and throws a plain Error, masked as
-  // INTERNAL_SERVER_ERROR. Marked `fails` until a validation rule (literal) and an onExecute check
-  // (variables) refuse it first; then drop `.fails`.
-  it.fails.each([
+  // The executor checks initialCount only when it completes the list, after the resolver has called
+  // Braze, and throws a plain Error (INTERNAL_SERVER_ERROR): refused before execution instead.
+  it.each([
     ['a literal', `{ segments(first: 3) { nodes @stream(initialCount: -1) { id } } }`],
     ['a variable', `query($n: Int!) { segments(first: 3) { nodes @stream(initialCount: $n) { id } } }`],
   ])('@stream(initialCount: -1) from %s → BAD_USER_INPUT before any call', async (_name, query) => {

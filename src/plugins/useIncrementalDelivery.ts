@@ -1,7 +1,7 @@
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import { BREAK, Kind, visit, type DocumentNode } from 'graphql';
+import { BREAK, getDirectiveValues, getOperationAST, getVariableValues, Kind, visit, type DirectiveNode, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { IncrementalDeliveryNotAcceptedError } from '../errors.js';
+import { BadUserInputError, IncrementalDeliveryNotAcceptedError } from '../errors.js';
 import { acceptsMediaType } from './acceptHeader.js';
 
 /** The media types yoga answers an incremental response in. */
@@ -17,7 +17,46 @@ const INCREMENTAL_MEDIA_TYPES = ['multipart/mixed', 'text/event-stream'] as cons
  * with a literal `if: false` do not count. No options.
  */
 export function useIncrementalDelivery(): Plugin[] {
-  return [useDeferStream(), useRefuseUnreadableIncrementalDelivery()];
+  return [useDeferStream(), useRefuseUnreadableIncrementalDelivery(), useRefuseNegativeInitialCount()];
+}
+
+/**
+ * `@stream(initialCount: -1)`, written or from a variable: BAD_USER_INPUT (argument `initialCount`)
+ * before execution. The executor checks it only when it completes the streamed list, after its
+ * resolver has called Braze, and throws a plain Error (masked as INTERNAL_SERVER_ERROR).
+ */
+function useRefuseNegativeInitialCount(): Plugin {
+  const streams = new WeakMap<DocumentNode, readonly DirectiveNode[]>();
+  return {
+    onExecute({ args }) {
+      let found = streams.get(args.document);
+      if (found === undefined) streams.set(args.document, (found = streamDirectives(args.document)));
+      const directive = found.length > 0 ? args.schema.getDirective('stream') : undefined;
+      const operation = directive ? getOperationAST(args.document, args.operationName) : undefined;
+      if (!directive || !operation) return;
+      const variables = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
+      // Variables that do not coerce are the executor's to report, as for any operation.
+      if (variables.errors) return;
+      for (const node of found) {
+        const values = getDirectiveValues(directive, { directives: [node] }, variables.coerced);
+        if (values?.['if'] === false) continue;
+        const initialCount = values?.['initialCount'];
+        if (typeof initialCount === 'number' && initialCount < 0) {
+          throw new BadUserInputError(`@stream's initialCount must be 0 or more (got ${initialCount})`, 'initialCount');
+        }
+      }
+    },
+  };
+}
+
+function streamDirectives(document: DocumentNode): DirectiveNode[] {
+  const found: DirectiveNode[] = [];
+  visit(document, {
+    Directive(node) {
+      if (node.name.value === 'stream') found.push(node);
+    },
+  });
+  return found;
 }
 
 function useRefuseUnreadableIncrementalDelivery(): Plugin {
