@@ -301,3 +301,27 @@ describe('live series: shutdown', () => {
     }
   });
 });
+
+describe('live series: a long window polled in chunks', () => {
+  const { braze, gateway } = useGatewayWithFakeBraze(ENV);
+
+  it('a 1,000-hour series (11 Braze calls a poll) warns of no listener leak on the poll\'s signal', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      const stream = subscribe(liveClient(gateway), `subscription { eventSeries(event: "long", length: 1000, unit: HOUR) { series { total } status { state } } }`);
+      await stream.waitFor(1);
+      const calls = braze.seriesCalls.length;
+      expect(calls).toBeGreaterThan(10);
+      await until(() => braze.seriesCalls.length >= 2 * calls, 10_000, 'a second poll');
+      stream.close();
+      await expectPollingStopped(gateway, braze, INTERVAL_MS * 3);
+      // Node emits warnings on the next tick.
+      await sleep(50);
+      expect(warnings.filter((warning) => warning.includes('MaxListeners'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  }, 30_000);
+});
