@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'PERSISTED_QUERY_NOT_IN_LIST'
   | 'INCREMENTAL_DELIVERY_NOT_ACCEPTED'
   | 'SUBSCRIPTION_NOT_ACCEPTED'
+  | 'MEDIA_TYPE_NOT_ACCEPTED'
   | 'BAD_USER_INPUT'
   | 'RESULT_OUT_OF_RANGE'
   | 'TOO_MANY_UPSTREAM_CALLS'
@@ -134,6 +135,21 @@ export class IncrementalDeliveryNotAcceptedError extends GatewayError {
     super(
       'This operation uses @defer or @stream, whose answer comes in parts: send Accept: multipart/mixed (or text/event-stream), or remove the directives',
     );
+  }
+  override http(): { status: number } {
+    return { status: 406 };
+  }
+}
+
+/**
+ * The request's Accept takes none of the media types a GraphQL answer is written in (application/json,
+ * application/graphql-response+json, text/event-stream, multipart/mixed): refused before execution, so
+ * nothing is asked of Braze for an answer that could not be sent.
+ */
+export class MediaTypeNotAcceptedError extends GatewayError {
+  readonly code = 'MEDIA_TYPE_NOT_ACCEPTED';
+  constructor() {
+    super('The Accept header takes no media type a GraphQL answer is sent in: send Accept: application/graphql-response+json or application/json');
   }
   override http(): { status: number } {
     return { status: 406 };

@@ -12,6 +12,7 @@ import { findGatewayError, toGraphQLError } from './errors.js';
 import { graphiqlRenderer } from './graphiqlPage.js';
 import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
+import { useAcceptableAnswers } from './plugins/useAcceptableAnswers.js';
 import { useAuth } from './plugins/useAuth.js';
 import { useBrazeCacheExtension } from './plugins/useBrazeCacheExtension.js';
 import { rateLimitExtension, useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension.js';
@@ -180,6 +181,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       ...(documents ? [useForgetInvalidDocuments(documents)] : []),
       ...useIncrementalDelivery(),
       useSubscriptionsOverSse(),
+      useAcceptableAnswers(),
       useMaskedIncrementalErrors({ maskError: maskGatewayError, onMasked: (error) => logging.error(error) }),
     ],
   });

@@ -1,6 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, processRegularResult, type Plugin } from 'graphql-yoga';
-import { IncrementalDeliveryNotAcceptedError, SubscriptionNotAcceptedError, toGraphQLError } from '../errors.js';
+import { IncrementalDeliveryNotAcceptedError, MediaTypeNotAcceptedError, SubscriptionNotAcceptedError, toGraphQLError } from '../errors.js';
 
 /**
  * What yoga does with a result it has no way to write for the request's Accept, made safe:
@@ -9,6 +9,8 @@ import { IncrementalDeliveryNotAcceptedError, SubscriptionNotAcceptedError, toGr
  *   SUBSCRIPTION_NOT_ACCEPTED or INCREMENTAL_DELIVERY_NOT_ACCEPTED. Yoga alone answers an empty 406 and
  *   leaves the stream open forever. useSubscriptionsOverSse and useIncrementalDelivery refuse such
  *   requests before execution; this is the backstop should their reading of Accept and yoga's ever part.
+ * - Any other answer no processor takes (text/html on a POST, image/png: a whole-response cache hit,
+ *   which useAcceptableAnswers cannot refuse before execution) is replaced by MEDIA_TYPE_NOT_ACCEPTED.
  * - A refusal (an error carrying an HTTP status: 401, 403, 406, 413, …) that no processor takes is
  *   written as application/json with its status, so that a client whose Accept names no type yoga
  *   writes (text/html, image/png, garbage) still learns why. Yoga alone answers an empty 406. A 406
@@ -30,6 +32,11 @@ export function useUnsendableResults(): Plugin {
         closeStream(sent);
         const refusal = subscriptions.has(request) ? new SubscriptionNotAcceptedError() : new IncrementalDeliveryNotAcceptedError();
         sent = { errors: [toGraphQLError(refusal)] };
+        setResult(sent);
+      } else if (!resultProcessor && refusalStatus(sent) === undefined) {
+        // An answer this Accept cannot take, made without executing (a whole-response cache hit):
+        // useAcceptableAnswers refuses the same before execution.
+        sent = { errors: [toGraphQLError(new MediaTypeNotAcceptedError())] };
         setResult(sent);
       }
       const status = refusalStatus(sent);

@@ -11,6 +11,7 @@ describe('error classes', () => {
     new errors.PersistedOperationError('PERSISTED_QUERY_NOT_IN_LIST', 'unknown'),
     new errors.IncrementalDeliveryNotAcceptedError(),
     new errors.SubscriptionNotAcceptedError(),
+    new errors.MediaTypeNotAcceptedError(),
     new errors.BadUserInputError('bad', 'event'),
     new errors.ResultOutOfRangeError('big'),
     new errors.TooManyUpstreamCallsError(50),
