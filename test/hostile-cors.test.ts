@@ -253,7 +253,7 @@ describe('CORS_ORIGINS=* (and demo mode): every origin may read; its Origin is n
 });
 
 describe('CORS_ORIGINS edge cases at start', () => {
-  const LIVE = { BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: 'k', AUTH_TOKENS: 'tok-0123456789abcdef' };
+  const LIVE = { BRAZE_INSTANCE: 'US-01', BRAZE_API_KEY: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', AUTH_TOKENS: 'tok-0123456789abcdef' };
   const read = (value: string): readonly string[] | '*' | ConfigError => {
     try {
       return loadConfig({ ...LIVE, CORS_ORIGINS: value }).corsOrigins;
