@@ -12,7 +12,7 @@ const body = (value: unknown): string => JSON.stringify(value);
 
 /** What a Redis cache does to an answer: encode, JSON text, decode. */
 function throughCache<T>(codec: AnswerCodec<T>, answer: T): T | undefined {
-  return codec.decode(JSON.parse(JSON.stringify(codec.encode(answer))) as unknown);
+  return codec.decode(JSON.parse(JSON.stringify(codec.encode(answer))) as unknown, {});
 }
 
 describe('list pages', () => {
@@ -53,8 +53,8 @@ describe('list pages', () => {
 
   it('a name page survives the cache; anything else there is a miss', () => {
     expect(throughCache(eventListEndpoint.codec, ['a', 'b'])).toEqual(['a', 'b']);
-    expect(eventListEndpoint.codec.decode([1])).toBeUndefined();
-    expect(eventListEndpoint.codec.decode({ t: [] })).toBeUndefined();
+    expect(eventListEndpoint.codec.decode([1], { page: 0 })).toBeUndefined();
+    expect(eventListEndpoint.codec.decode({ t: [] }, { page: 0 })).toBeUndefined();
   });
 });
 
@@ -84,7 +84,7 @@ describe('/segments/list entries', () => {
   it('survive the cache', () => {
     const page = segmentListEndpoint.parse(body({ message: 'success', segments: [entry] }), { page: 0 });
     expect(throughCache(segmentListEndpoint.codec, page)).toEqual(page);
-    expect(segmentListEndpoint.codec.decode([{ id: 's1' }])).toBeUndefined();
+    expect(segmentListEndpoint.codec.decode([{ id: 's1' }], { page: 0 })).toBeUndefined();
   });
 });
 
@@ -138,7 +138,7 @@ describe('/segments/details', () => {
   it('survives the cache, instants included', () => {
     const parsed = segmentDetailsEndpoint.parse(body(details), { segmentId: 's' });
     expect(throughCache(segmentDetailsEndpoint.codec, parsed)).toEqual(parsed);
-    expect(segmentDetailsEndpoint.codec.decode({ name: 'n' })).toBeUndefined();
+    expect(segmentDetailsEndpoint.codec.decode({ name: 'n' }, { segmentId: 's' })).toBeUndefined();
   });
 });
 
