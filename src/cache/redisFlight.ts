@@ -239,13 +239,15 @@ export function createRedisFlight({ url, keyPrefix, logger, lockTtlMs, commandTi
     if (value && !stored) await task.store(value);
     const notice: Notice = value ? { ...toStored(key, value, task.codec), ok: true } : { k: key, ok: false };
     // One connection: Redis runs them in this order without waiting for the first reply.
+    const released = (reply: unknown): void => {
+      if (reply !== 0 && reply !== 1) throw new RedisWrongReplyError(`the release script answered ${describeReply(reply)}, not 0 or 1`);
+    };
     await Promise.all([
-      commands.flightRelease(lockKey, token).then(
-        (reply: unknown) => {
-          if (reply !== 0 && reply !== 1) throw new RedisWrongReplyError(`the release script answered ${describeReply(reply)}, not 0 or 1`);
-        },
-      ).catch((error: unknown) => trouble(error)),
-      commands.publish(`${keyPrefix}flight:${key}`, JSON.stringify(notice)).then((reply: unknown) => expectCount(reply, 'PUBLISH')).catch((error: unknown) => trouble(error)),
+      commands.flightRelease(lockKey, token).then(released).catch((error: unknown) => trouble(error)),
+      commands
+        .publish(`${keyPrefix}flight:${key}`, JSON.stringify(notice))
+        .then((reply: unknown) => expectCount(reply, 'PUBLISH'))
+        .catch((error: unknown) => trouble(error)),
     ]);
   };
 
