@@ -199,8 +199,17 @@ export function createRedisFlight({ url, keyPrefix, logger, lockTtlMs, commandTi
   const listen = async (channel: string, mailbox: Mailbox): Promise<() => void> => {
     let entry = channels.get(channel);
     if (!entry) {
-      // ioredis resolves a SUBSCRIBE with the number of channels now subscribed.
-      const subscribed = subscriber.subscribe(channel).then((reply: unknown) => expectCount(reply, 'SUBSCRIBE'));
+      // ioredis resolves a SUBSCRIBE with the number of channels now subscribed. When its reply makes
+      // ioredis throw, the command has already left its queue: the connection closes (see
+      // redisConnection.ts) but the SUBSCRIBE would wait for its timeout; the close ends it at once.
+      const subscribed = new Promise<unknown>((resolve, reject) => {
+        const onClose = (): void => reject(closed);
+        subscriber.once('close', onClose);
+        subscriber
+          .subscribe(channel)
+          .then(resolve, reject)
+          .finally(() => subscriber.off('close', onClose));
+      }).then((reply) => expectCount(reply, 'SUBSCRIBE'));
       const created = { mailboxes: new Set<Mailbox>(), subscribed };
       created.subscribed.catch(() => {
         if (channels.get(channel) === created) channels.delete(channel);
