@@ -115,7 +115,9 @@ export function record(value: unknown, path: string): Record<string, unknown> {
  */
 export function decimalText(value: unknown, path: string, { nonNegative }: { nonNegative: boolean }): string {
   const number = typeof value === 'string' ? Number(value) : Number.NaN;
-  if (!Number.isFinite(number) || decimalFromNumber(number) !== value || (nonNegative && number < 0)) throw invalidAnswer(`${path} is not a ${nonNegative ? 'non-negative ' : ''}decimal`);
+  // String(number) is the decimal itself for every number it writes without an exponent: the common case, cheaply.
+  const canonical = Number.isFinite(number) && ((String(number) === value && !value.includes('e')) || decimalFromNumber(number) === value);
+  if (!canonical || (nonNegative && number < 0)) throw invalidAnswer(`${path} is not a ${nonNegative ? 'non-negative ' : ''}decimal`);
   return value as string;
 }
 
