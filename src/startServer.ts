@@ -4,7 +4,8 @@ import { BrazeClient, createBrazeDispatcher } from './braze/client.js';
 import { SharedUpstreamState } from './braze/sharedStore.js';
 import { createMemoryCache } from './cache/memoryCache.js';
 import { createRedisCache } from './cache/redisCache.js';
-import { createRedisFlight, lockTtlFor } from './cache/redisFlight.js';
+import { createRedisFlight, lockTtlFor, patienceFor } from './cache/redisFlight.js';
+import type { RedisStatus } from './cache/redisHealth.js';
 import type { CachePolicy, Config, UpstreamPolicy } from './config/index.js';
 import type { AnswerCache } from './data/cache.js';
 import type { SharedFlight } from './data/sharedFlight.js';
@@ -71,7 +72,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Its own Redis connection, not the answer cache's: a slow cache value must not hold up admissions.
   const shared = createSharedState(config, logger);
   const client: BrazeClient = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger, observer: metrics, shared });
-  const data = new DataService(client, createCache(config.cache, logger), config.cache, logger, Date.now, createFlight(config.cache, config.upstream, logger));
+  const data = new DataService(client, createCache(config.cache, logger), config.cache, logger, Date.now, createFlight(config.cache, config.upstream, logger), patienceFor(config.upstream.timeoutMs));
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile, and
   // each replica follows its own rate-limit view and breaker until the shared ones can be read.
   const [cacheReady, sharedReady] = await Promise.all([data.ready(CACHE_CONNECT_WAIT_MS), shared?.ready(CACHE_CONNECT_WAIT_MS) ?? true]);
@@ -83,7 +84,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const tracing: Tracing | undefined = config.tracing.enabled
     ? (await import('./tracing/sdk.js')).startTracing(config.tracing, target.endpoint, logger)
     : undefined;
-  const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live, tracing });
+  // For `/health`: each part that uses Redis, whether it can (absent without REDIS_URL).
+  const redisStatus = config.cache.redisUrl ? (): RedisStatus => ({ ...data.sharedStoreStatus(), ...(shared ? { sharedState: shared.status() } : {}) }) : undefined;
+  const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live, tracing, redisStatus });
   const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, withErrorBoundary(yoga, logger))));
   guardConnections(server, config.server);
   let draining = false;

@@ -4,6 +4,7 @@ import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } 
 import { createAuthenticator } from './auth/authenticator.js';
 import { createCallers } from './auth/callers.js';
 import type { BrazeClient } from './braze/client.js';
+import type { RedisStatus } from './cache/redisHealth.js';
 import { authRequired, type Config } from './config/index.js';
 import type { DataService } from './data/service.js';
 import { createContext, type GatewayContext } from './context.js';
@@ -62,6 +63,8 @@ export interface GatewayDeps {
   readonly live?: LiveSeries | undefined;
   /** A started OpenTelemetry SDK (src/tracing/sdk.ts); none: tracing off, nothing traced. */
   readonly tracing?: Tracing | undefined;
+  /** With REDIS_URL: whether the cache, single flight and shared state can use Redis, for `/health`. */
+  readonly redisStatus?: (() => RedisStatus) | undefined;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -151,6 +154,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         brazeMode: deps.simulated ? 'simulated' : 'live',
         upstreamStatus: () => deps.client.status(),
+        redisStatus: deps.redisStatus,
       }),
       useBrazeRateLimitExtension({ buckets: () => deps.client.status().buckets }),
       useBrazeCacheExtension(),

@@ -1,10 +1,10 @@
-import { Redis, type Result } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
+import { createRedisConnection, describeReply, RedisWrongReplyError, resync } from '../cache/redisConnection.js';
+import { leavesRepliesOutOfStep, RedisHealth } from '../cache/redisHealth.js';
+import type { SharedStoreStatus } from '../data/cache.js';
 import type { Logger } from '../logger.js';
 import { BUCKETS, type BucketName } from './buckets.js';
 import { parseBucketState, type SharedBucketState } from './sharedFigure.js';
-
-/** At most one "Redis is unreachable" line per this interval: an outage must not flood the log. */
-const ERROR_LOG_INTERVAL_MS = 10_000;
 /** A bucket's figure is kept this long past its reset, then Redis forgets it by itself. */
 const KEEP_AFTER_RESET_MS = 60_000;
 
@@ -119,9 +119,12 @@ export interface SharedUpstreamOptions {
 /**
  * The rate-limit buckets and the breaker as every replica sees them, kept in Redis; each replica holds
  * a cached view, refreshed every `refreshMs` and by the replies to its own commands. Redis down, slow
- * or answering nonsense: `available()` turns false at the first failed command (at most the command
- * timeout after it was sent), callers use their own local state meanwhile, the outage is logged at most
- * once per 10 s, and the view comes back by itself at the first successful refresh.
+ * or answering nonsense (a reply of a shape no script returns: a string for a list, a number for a
+ * state): `available()` turns false at the first failed command (at most the command timeout after it
+ * was sent), callers use their own local state meanwhile, the outage is logged once and shown in
+ * `/health`, Redis is left alone for a second after each failure, and the view comes back by itself
+ * at the first successful refresh once Redis has answered nothing wrong for two seconds. Every reply
+ * is checked whole before any of it is applied.
  */
 export class SharedUpstreamState {
   readonly #redis: Redis;
@@ -132,23 +135,20 @@ export class SharedUpstreamState {
   #breakerOpenUntil: number | undefined;
   /** The open-until this replica itself wrote last, so that only another replica's is logged as news. */
   #publishedOpenUntil: number | undefined;
-  #available = false;
-  #lastErrorLog = Number.NEGATIVE_INFINITY;
+  /** Whether a command ever succeeded: before that, there is no view to use. */
+  #everRead = false;
+  readonly #health: RedisHealth;
   #refreshing = false;
   readonly #timer: NodeJS.Timeout;
 
   constructor({ url, keyPrefix, commandTimeoutMs = 250, now = Date.now, ...options }: SharedUpstreamOptions) {
     this.#options = { commandTimeoutMs, now, ...options };
-    this.#redis = new Redis(url, {
-      keyPrefix: `${keyPrefix}upstream:`,
-      // Fail fast while disconnected instead of queueing: the caller falls back to local state at once.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: commandTimeoutMs,
-      connectTimeout: 1_000,
-      // Keep trying to come back, at most every 2 s.
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    this.#health = new RedisHealth({
+      part: 'shared upstream state in redis',
+      fallback: 'this replica uses its own rate-limit view and breaker meanwhile',
+      logger: options.logger,
     });
+    this.#redis = createRedisConnection(url, { keyPrefix: `${keyPrefix}upstream:`, commandTimeoutMs });
     this.#redis.defineCommand('countCall', { numberOfKeys: 4, lua: COUNT_CALL });
     this.#redis.defineCommand('settleCall', { numberOfKeys: 4, lua: SETTLE_CALL });
     this.#redis.defineCommand('readAll', { numberOfKeys: BUCKETS.length * 4 + 1, lua: READ_ALL });
@@ -162,7 +162,12 @@ export class SharedUpstreamState {
 
   /** Whether the shared view is in use; false before the first successful read and during an outage. */
   available(): boolean {
-    return this.#available;
+    return this.#everRead && this.#redis.status === 'ready' && this.#health.status().usable;
+  }
+
+  /** How the use of Redis is doing, for `/health`. */
+  status(): SharedStoreStatus {
+    return this.#health.status();
   }
 
   /** The bucket's state in the cached view, and this replica's calls not yet counted in it. */
@@ -181,11 +186,19 @@ export class SharedUpstreamState {
    */
   count(bucket: BucketName): Promise<CallNumber | undefined> {
     this.#pending.set(bucket, (this.#pending.get(bucket) ?? 0) + 1);
-    return this.#command(this.#redis.countCall(...keys(bucket)), (reply) => {
-      if (!Array.isArray(reply) || typeof reply[0] !== 'string') return undefined;
-      this.#applyBucket(bucket, reply[1]);
-      return reply[0];
-    }).finally(() => this.#pending.set(bucket, (this.#pending.get(bucket) ?? 1) - 1));
+    return this.#command(
+      () => this.#redis.countCall(...keys(bucket)),
+      (reply) => {
+        if (!Array.isArray(reply) || reply.length !== 2 || typeof reply[0] !== 'string' || !/^[1-9]\d{0,15}$/.test(reply[0])) {
+          throw new RedisWrongReplyError(`the count script answered ${describeReply(reply)}, not [call number, state]`);
+        }
+        const state = bucketState(reply[1]);
+        return () => {
+          this.#applyBucket(bucket, state);
+          return reply[0] as CallNumber;
+        };
+      },
+    ).finally(() => this.#pending.set(bucket, (this.#pending.get(bucket) ?? 1) - 1));
   }
 
   /** A call's outcome: the figure its answer brought, or undefined when it failed without one. */
@@ -201,20 +214,32 @@ export class SharedUpstreamState {
       String(this.#options.now()),
       String(KEEP_AFTER_RESET_MS),
     ];
-    await this.#command(this.#redis.settleCall(...keys(bucket), ...args), (reply) => this.#applyBucket(bucket, reply));
+    await this.#command(
+      () => this.#redis.settleCall(...keys(bucket), ...args),
+      (reply) => {
+        const state = bucketState(reply);
+        return () => this.#applyBucket(bucket, state);
+      },
+    );
   }
 
   /** This replica's breaker opened (or its probe failed): every replica fails fast until `openUntil`. */
   openBreaker(openUntil: number): void {
     this.#publishedOpenUntil = openUntil;
     const ttlMs = Math.max(1, openUntil - this.#options.now()) + this.#options.probeWindowMs;
-    void this.#command(this.#redis.openBreaker(BREAKER_KEY, PROBE_KEY, String(openUntil), String(ttlMs)), (reply) => this.#applyBreaker(reply));
+    void this.#command(
+      () => this.#redis.openBreaker(BREAKER_KEY, PROBE_KEY, String(openUntil), String(ttlMs)),
+      (reply) => {
+        const value = breakerValue(reply);
+        return () => this.#applyBreaker(value);
+      },
+    );
   }
 
   /** A probe succeeded: the circuit is closed for every replica. */
   closeBreaker(): void {
     this.#breakerOpenUntil = undefined;
-    void this.#command(this.#redis.del(BREAKER_KEY, PROBE_KEY), () => undefined);
+    void this.#command(() => this.#redis.del(BREAKER_KEY, PROBE_KEY), deleted);
   }
 
   /**
@@ -222,12 +247,19 @@ export class SharedUpstreamState {
    * when another replica holds it, undefined when Redis did not answer (the caller decides alone).
    */
   tryProbe(): Promise<boolean | undefined> {
-    return this.#command(this.#redis.set(PROBE_KEY, '1', 'PX', this.#options.probeWindowMs, 'NX'), (reply) => reply === 'OK');
+    return this.#command(
+      () => this.#redis.set(PROBE_KEY, '1', 'PX', this.#options.probeWindowMs, 'NX'),
+      (reply: unknown) => {
+        // SET … NX answers OK when it set the key, nil when the key was there.
+        if (reply !== 'OK' && reply !== null) throw new RedisWrongReplyError(`SET NX answered ${describeReply(reply)}, not OK or nil`);
+        return () => reply === 'OK';
+      },
+    );
   }
 
   /** This replica's probe ended without telling anything about Braze: another may probe. */
   releaseProbe(): void {
-    void this.#command(this.#redis.del(PROBE_KEY), () => undefined);
+    void this.#command(() => this.#redis.del(PROBE_KEY), deleted);
   }
 
   /** Reads every bucket and the breaker again (skipped while a read is under way or Redis is not connected). */
@@ -235,11 +267,20 @@ export class SharedUpstreamState {
     if (this.#refreshing) return;
     this.#refreshing = true;
     try {
-      await this.#command(this.#redis.readAll(...BUCKETS.flatMap(keys), BREAKER_KEY), (reply) => {
-        if (!Array.isArray(reply)) return;
-        BUCKETS.forEach((bucket, index) => this.#applyBucket(bucket, reply[index]));
-        this.#applyBreaker(reply[BUCKETS.length]);
-      });
+      await this.#command(
+        () => this.#redis.readAll(...BUCKETS.flatMap(keys), BREAKER_KEY),
+        (reply) => {
+          if (!Array.isArray(reply) || reply.length !== BUCKETS.length + 1) {
+            throw new RedisWrongReplyError(`the read script answered ${describeReply(reply)}, not ${BUCKETS.length} bucket states and the breaker`);
+          }
+          const states = BUCKETS.map((_, index) => bucketState(reply[index]));
+          const breaker = breakerValue(reply[BUCKETS.length]);
+          return () => {
+            BUCKETS.forEach((bucket, index) => this.#applyBucket(bucket, states[index]));
+            this.#applyBreaker(breaker);
+          };
+        },
+      );
     } finally {
       this.#refreshing = false;
     }
@@ -248,8 +289,8 @@ export class SharedUpstreamState {
   /** Resolves true once the shared view is in use, false after `timeoutMs`. */
   async ready(timeoutMs: number): Promise<boolean> {
     const until = Date.now() + timeoutMs;
-    while (!this.#available && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
-    return this.#available;
+    while (!this.available() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    return this.available();
   }
 
   async close(): Promise<void> {
@@ -258,22 +299,25 @@ export class SharedUpstreamState {
   }
 
   /**
-   * Runs a command; its reply applied and mapped, or undefined when it failed (then the view is out of
-   * use until a command succeeds). Replies on one connection come in the order Redis ran the commands,
-   * so each reply is the newest state of what it read.
+   * Runs a command unless Redis is in its cool-down after a failure (then undefined at once, no round
+   * trip). `check` reads the reply whole, throwing RedisWrongReplyError for a shape the command cannot
+   * answer, and returns what applies it; only a reply found right is applied. Undefined when the
+   * command failed (then the view is out of use until Redis answers well again). Replies on one
+   * connection come in the order Redis ran the commands, so each reply is the newest state of what it
+   * read; a timed-out or wrong reply resets the connection, so no later command reads its reply.
    */
-  async #command<T>(pending: Promise<unknown>, apply: (reply: unknown) => T): Promise<T | undefined> {
-    if (this.#redis.status !== 'ready') {
-      // Not connected: ioredis refuses at once (no offline queue); why is logged by its 'error' event.
-      pending.catch(() => undefined);
-      this.#available = false;
-      return undefined;
-    }
+  async #command<T>(send: () => Promise<unknown>, check: (reply: unknown) => () => T): Promise<T | undefined> {
+    if (!this.#health.usable()) return undefined;
+    // Not connected: ioredis would refuse at once (no offline queue); why is recorded by its 'error' event.
+    if (this.#redis.status !== 'ready') return undefined;
     try {
-      const reply = await pending;
-      if (!this.#available) this.#options.logger.info('upstream state shared through redis: rate-limit buckets and breaker are workspace-wide');
-      this.#available = true;
-      return apply(reply);
+      const apply = check(await send());
+      this.#health.succeeded();
+      if (!this.#everRead) {
+        this.#everRead = true;
+        this.#options.logger.info('upstream state shared through redis: rate-limit buckets and breaker are workspace-wide');
+      }
+      return apply();
     } catch (error) {
       this.#fail(error);
       return undefined;
@@ -281,30 +325,54 @@ export class SharedUpstreamState {
   }
 
   #fail(error: unknown): void {
-    this.#available = false;
-    const now = Date.now();
-    if (now - this.#lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
-    this.#lastErrorLog = now;
-    this.#options.logger.warn('redis unreachable for shared upstream state; this replica uses its own rate-limit view and breaker meanwhile', {
-      reason: error instanceof Error ? error.message : String(error),
-    });
+    if (leavesRepliesOutOfStep(this.#health.failed(error))) resync(this.#redis);
   }
 
-  #applyBucket(bucket: BucketName, reply: unknown): void {
-    const state = parseBucketState(reply);
+  #applyBucket(bucket: BucketName, state: SharedBucketState | undefined): void {
     if (state === undefined) this.#states.delete(bucket);
     else this.#states.set(bucket, state);
   }
 
-  #applyBreaker(reply: unknown): void {
-    const value = typeof reply === 'string' ? Number(reply) : Number.NaN;
-    const openUntil = Number.isFinite(value) && value > 0 ? value : undefined;
+  #applyBreaker(reply: string | null): void {
+    const value = reply === null ? Number.NaN : Number(reply);
+    // No replica opens the circuit for longer than the longest cool-down it can be configured with: a
+    // later open-until (1e300, say) is not one, and would keep every replica failing fast for good.
+    const plausible = Number.isSafeInteger(value) && value > 0 && value <= this.#options.now() + LONGEST_OPEN_MS;
+    if (reply !== null && !plausible) this.#health.rejected('a breaker open-until no replica can have written');
+    const openUntil = plausible ? value : undefined;
     if (openUntil !== undefined && openUntil !== this.#breakerOpenUntil && openUntil !== this.#publishedOpenUntil && openUntil > this.#options.now()) {
       this.#options.logger.warn('braze circuit open (opened by another replica)', { circuit: { state: 'open', retryAt: new Date(openUntil).toISOString() } });
     }
     this.#breakerOpenUntil = openUntil;
   }
 }
+
+/**
+ * A bucket's state as the scripts return it, checked for its shape (nil, or six values that are text):
+ * anything else is a wrong reply. Whether the figures are plausible is parseBucketState's to say.
+ */
+function bucketState(reply: unknown): SharedBucketState | undefined {
+  if (reply === null) return undefined;
+  if (!Array.isArray(reply) || reply.length !== 6 || !reply.every((value) => typeof value === 'string' || value === null)) {
+    throw new RedisWrongReplyError(`a bucket's state came as ${describeReply(reply)}, not six values`);
+  }
+  return parseBucketState(reply);
+}
+
+/** The breaker's open-until as GET returns it: text or nil; anything else is a wrong reply. */
+function breakerValue(reply: unknown): string | null {
+  if (reply !== null && typeof reply !== 'string') throw new RedisWrongReplyError(`the breaker came as ${describeReply(reply)}, not text or nil`);
+  return reply;
+}
+
+/** DEL answers how many keys it deleted. */
+function deleted(reply: unknown): () => void {
+  if (typeof reply !== 'number' || !Number.isSafeInteger(reply) || reply < 0) throw new RedisWrongReplyError(`DEL answered ${describeReply(reply)}, not a count`);
+  return () => undefined;
+}
+
+/** BRAZE_BREAKER_COOLDOWN_MS's largest value (an hour), and the clock skew allowed between replicas. */
+const LONGEST_OPEN_MS = 3_600_000 + 5 * 60_000;
 
 const BREAKER_KEY = 'breaker';
 const PROBE_KEY = 'breaker:probe';

@@ -6,14 +6,41 @@ export interface Cached<Answer> {
 
 /**
  * How an endpoint's answers are written to a cache that stores text (Redis) and estimated in one that
- * stores objects (memory). `decode` returns undefined for anything it did not write (another version,
- * a corrupted value): that is a miss, never a wrong answer.
+ * stores objects (memory). What comes back from a shared store is as untrusted as Braze's answer:
+ * `decode` checks it as strictly as the endpoint's `parse` checks Braze's body for `call` (the same
+ * field readers: counts are non-negative safe integers, instants real dates, a series no longer than
+ * the call's `length`, a breakdown only when the call asked for it) and returns undefined for anything
+ * else (another version, a corrupted or forged value): that is a miss, never a wrong answer.
  */
-export interface AnswerCodec<Answer> {
+export interface AnswerCodec<Answer, Call = unknown> {
   encode(answer: Answer): unknown;
-  decode(value: unknown): Answer | undefined;
+  decode(value: unknown, call: Call): Answer | undefined;
   /** Rough heap bytes of a decoded answer, for a memory cache's byte bound. */
   estimateBytes(answer: Answer): number;
+}
+
+/** An endpoint's codec with one call's checks bound: what a cache reads and writes that call's answer with. */
+export interface CallCodec<Answer> {
+  encode(answer: Answer): unknown;
+  decode(value: unknown): Answer | undefined;
+  estimateBytes(answer: Answer): number;
+}
+
+export function codecForCall<Answer, Call>(codec: AnswerCodec<Answer, Call>, call: Call): CallCodec<Answer> {
+  return { encode: (answer) => codec.encode(answer), decode: (value) => codec.decode(value, call), estimateBytes: (answer) => codec.estimateBytes(answer) };
+}
+
+/**
+ * How a store shared through the network (Redis) is doing, for `/health`: whether it is in use, what
+ * went wrong while it is not, and how many values read from it were refused.
+ */
+export interface SharedStoreStatus {
+  readonly usable: boolean;
+  readonly problem?: string;
+  /** ISO-8601: when the problem began. */
+  readonly since?: string;
+  /** Values read back that were no valid answer for their key (another key's, forged, corrupted): each was a miss. */
+  readonly rejectedValues?: number;
 }
 
 /**
@@ -25,7 +52,10 @@ export interface AnswerCache {
   readonly kind: 'memory' | 'redis';
   /** Resolves once the cache can answer, or after `timeoutMs` (then it simply misses until it can). */
   ready(timeoutMs: number): Promise<boolean>;
-  get<Answer>(key: string, codec: AnswerCodec<Answer>): Promise<Cached<Answer> | undefined>;
-  set<Answer>(key: string, value: Cached<Answer>, ttlMs: number, codec: AnswerCodec<Answer>): Promise<void>;
+  /** `key`'s answer, only if what is stored says it answers `key` and `codec` accepts it. */
+  get<Answer>(key: string, codec: CallCodec<Answer>): Promise<Cached<Answer> | undefined>;
+  set<Answer>(key: string, value: Cached<Answer>, ttlMs: number, codec: CallCodec<Answer>): Promise<void>;
+  /** A shared cache's health (`/health`); none for one in this process. */
+  status?(): SharedStoreStatus;
   close(): Promise<void>;
 }

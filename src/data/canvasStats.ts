@@ -1,8 +1,8 @@
 import { truncate } from '../redact.js';
-import { brazeDay, count, invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
+import { brazeDay, count, dayMs, invalidAnswer, isRecord, list, optionalCount, optionalString, readCached, record, text } from './answerFields.js';
 import { formatInstant, UNIT_MS } from './brazeTime.js';
 import type { AnswerCodec } from './cache.js';
-import { estimateChannelStatsBytes, isChannelStatsList, parseChannelMessages, type ChannelStats } from './channelStats.js';
+import { cachedChannelStats, estimateChannelStatsBytes, parseChannelMessages, type ChannelStats } from './channelStats.js';
 import type { Coalescing, TtlPolicy } from './endpoint.js';
 import { parseSuccessBody } from './lists.js';
 import { seriesTtlMs } from './series.js';
@@ -107,6 +107,11 @@ export function mostDays(startingAt: Date, endingAt: Date): number {
   return Math.ceil((endingAt.getTime() - startingAt.getTime()) / UNIT_MS.day) + 1;
 }
 
+/** The most days an answer to `call` can hold: its `length`, or the days its `starting_at` window touches. */
+function mostDaysOf(call: CanvasStatsCall): number {
+  return call.length ?? (call.startingAt ? mostDays(call.startingAt, call.endingAt) : 1);
+}
+
 /**
  * The covering call of a group: the furthest `length` (a `starting_at` window is the same in the whole
  * group), and every breakdown any of them asks for. Braze then computes each breakdown once.
@@ -175,7 +180,7 @@ export function parseCanvasData(text: string): Record<string, unknown> {
 export function parseCanvasSeries(text: string, call: CanvasStatsCall): CanvasStatsPoint[] {
   const stats = parseCanvasData(text)['stats'];
   if (!Array.isArray(stats)) throw invalidAnswer('Braze answered without a "data.stats" list');
-  const most = call.length ?? (call.startingAt ? mostDays(call.startingAt, call.endingAt) : 1);
+  const most = mostDaysOf(call);
   if (stats.length > most) throw invalidAnswer(`Braze answered ${stats.length} days for a window of at most ${most}`);
   return stats.map((entry: unknown, index) => {
     const at = `data.stats[${index}]`;
@@ -255,37 +260,48 @@ interface EncodedPoint {
   readonly s: CanvasStats;
 }
 
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-const isOptionalCount = (value: unknown): boolean => value === null || isCount(value);
-const isName = (value: unknown): boolean => value === null || typeof value === 'string';
-
-function isStats(value: unknown): value is CanvasStats {
-  if (!isRecord(value)) return false;
-  const { total, variants, steps } = value;
-  return (
-    isRecord(total) &&
-    isNumber(total['revenue']) &&
-    isCount(total['conversions']) &&
-    isCount(total['conversionsByEntryTime']) &&
-    isCount(total['entries']) &&
-    Array.isArray(variants) &&
-    variants.every(
-      (v: unknown) =>
-        isRecord(v) && typeof v['id'] === 'string' && isName(v['name']) && isNumber(v['revenue']) && isCount(v['conversions']) && isOptionalCount(v['conversionsByEntryTime']) && isCount(v['entries']),
-    ) &&
-    Array.isArray(steps) &&
-    steps.every(
-      (s: unknown) =>
-        isRecord(s) &&
-        typeof s['id'] === 'string' &&
-        isName(s['name']) &&
-        isNumber(s['revenue']) &&
-        isCount(s['conversions']) &&
-        isOptionalCount(s['conversionsByEntryTime']) &&
-        isChannelStatsList(s['channels']),
-    )
-  );
+/**
+ * Stats as a cache kept them, checked as parseStats checks Braze's for `call`: the totals' counts are
+ * counts and revenue a finite number, a breakdown is there only when the call asked for it, and every
+ * variant and step is read with the same rules. Throws UpstreamInvalidResponseError.
+ */
+function cachedStats(value: unknown, at: string, call: Pick<CanvasStatsCall, 'variants' | 'steps'>): CanvasStats {
+  const stats = record(value, at);
+  const total = record(stats['total'], `${at}.total`);
+  const variants = list(stats['variants'], `${at}.variants`, call.variants ? Number.POSITIVE_INFINITY : 0).map((item, index) => {
+    const here = `${at}.variants[${index}]`;
+    const variant = record(item, here);
+    return {
+      id: text(variant['id'], `${here}.id`),
+      name: optionalString(variant['name'], `${here}.name`),
+      revenue: amount(variant['revenue'], `${here}.revenue`),
+      conversions: count(variant['conversions'], `${here}.conversions`),
+      conversionsByEntryTime: optionalCount(variant['conversionsByEntryTime'], `${here}.conversionsByEntryTime`),
+      entries: count(variant['entries'], `${here}.entries`),
+    };
+  });
+  const steps = list(stats['steps'], `${at}.steps`, call.steps ? Number.POSITIVE_INFINITY : 0).map((item, index) => {
+    const here = `${at}.steps[${index}]`;
+    const step = record(item, here);
+    return {
+      id: text(step['id'], `${here}.id`),
+      name: optionalString(step['name'], `${here}.name`),
+      revenue: amount(step['revenue'], `${here}.revenue`),
+      conversions: count(step['conversions'], `${here}.conversions`),
+      conversionsByEntryTime: optionalCount(step['conversionsByEntryTime'], `${here}.conversionsByEntryTime`),
+      channels: cachedChannelStats(step['channels'], `${here}.channels`),
+    };
+  });
+  return {
+    total: {
+      revenue: amount(total['revenue'], `${at}.total.revenue`),
+      conversions: count(total['conversions'], `${at}.total.conversions`),
+      conversionsByEntryTime: count(total['conversionsByEntryTime'], `${at}.total.conversionsByEntryTime`),
+      entries: count(total['entries'], `${at}.total.entries`),
+    },
+    variants,
+    steps,
+  };
 }
 
 function estimateStatsBytes(stats: CanvasStats): number {
@@ -293,22 +309,21 @@ function estimateStatsBytes(stats: CanvasStats): number {
   return 300 + stats.variants.length * 300 + steps;
 }
 
-export const canvasSeriesCodec: AnswerCodec<readonly CanvasStatsPoint[]> = {
+/** Read back: no more days than parseCanvasSeries allows the call, each at midnight UTC, with the call's breakdowns only. */
+export const canvasSeriesCodec: AnswerCodec<readonly CanvasStatsPoint[], CanvasStatsCall> = {
   encode: (points) => points.map(({ time, total, variants, steps }) => ({ t: time.getTime(), s: { total, variants, steps } }) satisfies EncodedPoint),
-  decode(value) {
-    if (!Array.isArray(value)) return undefined;
-    const points: CanvasStatsPoint[] = [];
-    for (const entry of value as unknown[]) {
-      if (!isRecord(entry) || !isNumber(entry['t']) || !isStats(entry['s'])) return undefined;
-      points.push({ time: new Date(entry['t']), ...entry['s'] });
-    }
-    return points;
-  },
+  decode: (value, call) =>
+    readCached(() =>
+      list(value, 'days', mostDaysOf(call)).map((item, index) => {
+        const point = record(item, `days[${index}]`);
+        return { time: dayMs(point['t'], `days[${index}].t`), ...cachedStats(point['s'], `days[${index}].s`, call) };
+      }),
+    ),
   estimateBytes: (points) => 200 + points.reduce((sum, point) => sum + 120 + estimateStatsBytes(point), 0),
 };
 
-export const canvasSummaryCodec: AnswerCodec<CanvasStats> = {
+export const canvasSummaryCodec: AnswerCodec<CanvasStats, CanvasStatsCall> = {
   encode: ({ total, variants, steps }) => ({ total, variants, steps }),
-  decode: (value) => (isStats(value) ? value : undefined),
+  decode: (value, call) => readCached(() => cachedStats(value, 'summary', call)),
   estimateBytes: estimateStatsBytes,
 };

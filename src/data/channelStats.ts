@@ -1,5 +1,5 @@
 import { UpstreamInvalidResponseError } from '../errors.js';
-import { invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
+import { decimalText, invalidAnswer, isRecord, list, optionalCount, optionalString, record, text } from './answerFields.js';
 import { decimalFromNumber, sumDecimals } from './decimal.js';
 
 /**
@@ -207,19 +207,40 @@ function sumNullable(values: readonly (number | null)[]): number | null {
   return total;
 }
 
-/** Whether a decoded cache value is a list of entries as this module builds them (else: a miss). */
-export function isChannelStatsList(value: unknown): value is ChannelStats[] {
-  return Array.isArray(value) && value.every(isCachedEntry);
-}
-
-function isCachedEntry(value: unknown): boolean {
-  if (!isRecord(value)) return false;
-  const { family, channel, variationId, variationName, revenue, outcomes, counts, stats } = value;
-  if (typeof family !== 'string' || !(family in FAMILY_STATS) || typeof channel !== 'string') return false;
-  if (!isNullableText(variationId) || !isNullableText(variationName) || !isNullableText(revenue)) return false;
-  if (!isRecord(outcomes) || !OUTCOME_COUNTS.every((name) => isNullableNumber(outcomes[name]))) return false;
-  if (!isRecord(counts) || !FAMILY_STATS[family as ChannelFamily].every((name: string) => isNullableNumber(counts[name]))) return false;
-  return Array.isArray(stats) && stats.every((stat) => isRecord(stat) && typeof stat['name'] === 'string' && typeof stat['value'] === 'string');
+/**
+ * A list of entries as a cache kept it, checked as parseChannelMessages checks Braze's: each entry's
+ * family is its channel's, its counts and outcomes are counts (non-negative safe integers) or null,
+ * its revenue a non-negative decimal, its stats decimals. Throws UpstreamInvalidResponseError.
+ */
+export function cachedChannelStats(value: unknown, path: string): ChannelStats[] {
+  return list(value, path).map((item, index) => {
+    const at = `${path}[${index}]`;
+    const entry = record(item, at);
+    const channel = text(entry['channel'], `${at}.channel`);
+    const family = channelFamily(channel);
+    if (entry['family'] !== family) throw invalidAnswer(`${at}.family is not ${channel}'s`);
+    const countsIn = record(entry['counts'], `${at}.counts`);
+    const counts: Record<string, number | null> = {};
+    for (const name of FAMILY_STATS[family]) counts[name] = optionalCount(countsIn[name], `${at}.counts.${name}`);
+    const outcomesIn = record(entry['outcomes'], `${at}.outcomes`);
+    const outcomes: Record<string, number | null> = {};
+    for (const name of OUTCOME_COUNTS) outcomes[name] = optionalCount(outcomesIn[name], `${at}.outcomes.${name}`);
+    const stats = list(entry['stats'], `${at}.stats`).map((stat, n) => {
+      const named = record(stat, `${at}.stats[${n}]`);
+      return { name: text(named['name'], `${at}.stats[${n}].name`), value: decimalText(named['value'], `${at}.stats[${n}].value`, { nonNegative: false }) };
+    });
+    return {
+      family,
+      channel,
+      variationId: optionalString(entry['variationId'], `${at}.variationId`),
+      variationName: optionalString(entry['variationName'], `${at}.variationName`),
+      revenue: entry['revenue'] === null ? null : decimalText(entry['revenue'], `${at}.revenue`, { nonNegative: true }),
+      outcomes: outcomes as Record<OutcomeName, number | null>,
+      counts,
+      stats,
+      // `counts` was built from FAMILY_STATS[family], as parseEntry builds it.
+    } as ChannelStats;
+  });
 }
 
 /** Rough heap bytes of a list of entries, for a memory cache's byte bound. */
@@ -231,6 +252,4 @@ function isAmount(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
-const isNullableText = (value: unknown): boolean => value === null || typeof value === 'string';
-const isNullableNumber = (value: unknown): boolean => value === null || typeof value === 'number';
 

@@ -47,7 +47,7 @@ export function filteredSeriesEndpoint<Call extends SeriesWindow>(spec: Filtered
     },
     parse: (text, call) => parseSeriesBody(text, call, measure, kind),
     ttlMs: seriesTtlMs,
-    codec: seriesCodec,
+    codec: seriesCodec(kind),
     // Calls differing only in `length` share a window: the longest is made.
     coalescing: seriesCoalescing((call) => JSON.stringify(window(call))),
     simulate: (input) => simulateSeries(input, { measure, withUnit, ...spec.simulation }),

@@ -58,9 +58,11 @@ export function parseNamePage(text: string, field: string): string[] {
   });
 }
 
-/** A list of strings, as a cache stores it. */
-export const nameListCodec: AnswerCodec<readonly string[]> = {
-  encode: (names) => names,
-  decode: (value) => (isStringList(value) ? value : undefined),
-  estimateBytes: (names) => 100 + names.reduce((sum, name) => sum + 40 + 2 * name.length, 0),
-};
+/** A page of names, as a cache stores it; read back, no longer than a page of `pageSize` (when Braze's parser bounds it). */
+export function nameListCodec(pageSize = Number.POSITIVE_INFINITY): AnswerCodec<readonly string[]> {
+  return {
+    encode: (names) => names,
+    decode: (value) => (isStringList(value) && value.length <= pageSize ? value : undefined),
+    estimateBytes: (names) => 100 + names.reduce((sum, name) => sum + 40 + 2 * name.length, 0),
+  };
+}

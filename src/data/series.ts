@@ -1,5 +1,6 @@
 import { UpstreamInvalidResponseError } from '../errors.js';
 import { truncate } from '../redact.js';
+import { dayMs, instantMs, list, readCached, record } from './answerFields.js';
 import { formatInstant, parseBrazeDate, parseBrazeDateTime, UNIT_MS, type BrazeUnit } from './brazeTime.js';
 import type { AnswerCodec } from './cache.js';
 import type { Coalescing, TtlPolicy } from './endpoint.js';
@@ -59,14 +60,14 @@ function parsePoint(entry: unknown, index: number, unit: BrazeUnit, measure: str
     const expected = unit === 'day' ? 'a date (YYYY-MM-DD)' : 'an ISO-8601 date-time';
     throw invalid(`data[${index}].time "${truncate(time, 40)}" is not ${expected}`);
   }
-  const value = entry[measure];
-  if (kind === 'count' && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) {
-    throw invalid(`data[${index}].${measure} is not a non-negative integer`);
-  }
-  if (kind === 'amount' && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-    throw invalid(`data[${index}].${measure} is not a non-negative number`);
-  }
-  return { time: parsed, value: value as number };
+  return { time: parsed, value: measureValue(entry[measure], kind, `data[${index}].${measure}`) };
+}
+
+/** A point's value as Braze's parser and the cache's reader both take it: counts are non-negative safe integers, amounts non-negative finite numbers. */
+function measureValue(value: unknown, kind: MeasureKind, path: string): number {
+  if (kind === 'count' && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) throw invalid(`${path} is not a non-negative integer`);
+  if (kind === 'amount' && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) throw invalid(`${path} is not a non-negative number`);
+  return value as number;
 }
 
 /**
@@ -111,23 +112,30 @@ interface EncodedSeries {
   v: number[];
 }
 
-export const seriesCodec: AnswerCodec<readonly SeriesPoint[]> = {
-  encode: (points) => ({ t: points.map((p) => p.time.getTime()), v: points.map((p) => p.value) }) satisfies EncodedSeries,
-  decode(value) {
-    const { t, v } = (value ?? {}) as Partial<EncodedSeries>;
-    if (!Array.isArray(t) || !Array.isArray(v) || t.length !== v.length) return undefined;
-    const points: SeriesPoint[] = [];
-    for (let i = 0; i < t.length; i++) {
-      const time = t[i];
-      const point = v[i];
-      if (typeof time !== 'number' || typeof point !== 'number') return undefined;
-      points.push({ time: new Date(time), value: point });
-    }
-    return points;
-  },
-  // V8 objects for each point and its date.
-  estimateBytes: (points) => 200 + points.length * 120,
-};
+/**
+ * A series as a cache keeps it. Reading it back applies parseSeriesBody's rules for the call: no more
+ * points than its `length`, day points at midnight UTC (hour points any instant), each value of the
+ * measure's kind, and at most `max` (a bound the endpoint's own parse applies, e.g. a GraphQL Int).
+ */
+export function seriesCodec(kind: MeasureKind, max = Number.MAX_SAFE_INTEGER): AnswerCodec<readonly SeriesPoint[], Pick<SeriesWindow, 'unit' | 'length'>> {
+  return {
+    encode: (points) => ({ t: points.map((p) => p.time.getTime()), v: points.map((p) => p.value) }) satisfies EncodedSeries,
+    decode: (value, call) =>
+      readCached(() => {
+        const encoded = record(value, 'series');
+        const times = list(encoded['t'], 't', call.length);
+        const values = list(encoded['v'], 'v', call.length);
+        if (times.length !== values.length) throw invalid('times and values differ in number');
+        return times.map((time, i) => {
+          const point = measureValue(values[i], kind, `v[${i}]`);
+          if (point > max) throw invalid(`v[${i}] exceeds ${max}`);
+          return { time: call.unit === 'day' ? dayMs(time, `t[${i}]`) : instantMs(time, `t[${i}]`), value: point };
+        });
+      }),
+    // V8 objects for each point and its date.
+    estimateBytes: (points) => 200 + points.length * 120,
+  };
+}
 
 /** The query string of a series call: `leading` (what the series is of), then its window. */
 export function seriesSearchParams(window: SeriesWindow, { withUnit }: { withUnit: boolean }, leading: Readonly<Record<string, string>> = {}): URLSearchParams {

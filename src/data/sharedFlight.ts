@@ -1,8 +1,9 @@
-import type { AnswerCodec, Cached } from './cache.js';
+import type { CallCodec, Cached, SharedStoreStatus } from './cache.js';
 
 /** One answer the flight is asked for: how to look for it, how to fetch it, how it travels. */
 export interface FlightTask<Answer> {
-  readonly codec: AnswerCodec<Answer>;
+  /** The endpoint's codec with this call's checks: a notice's answer is checked as strictly as Braze's. */
+  readonly codec: CallCodec<Answer>;
   /**
    * The answer if another replica has put it in the shared cache meanwhile; undefined when the request
    * asked for fresh data (then only a call in flight may be joined, never the cache).
@@ -12,6 +13,11 @@ export interface FlightTask<Answer> {
   readonly call: (signal: AbortSignal) => Promise<Cached<Answer>>;
   /** Writes an answer to the cache; never rejects (a failed write is logged and is a later miss). */
   readonly store: (value: Cached<Answer>) => Promise<void>;
+  /**
+   * Aborts when the load has waited on Redis and other replicas as long as it may (its deadline): the
+   * flight then stops waiting and calls Braze here. It never bounds the call itself.
+   */
+  readonly patience: AbortSignal;
 }
 
 export interface FlightResult<Answer> {
@@ -30,5 +36,7 @@ export interface SharedFlight {
   run<Answer>(key: string, task: FlightTask<Answer>, signal: AbortSignal): Promise<FlightResult<Answer>>;
   /** Resolves once both Redis connections are up, or after `timeoutMs`. */
   ready(timeoutMs: number): Promise<boolean>;
+  /** How the coordination is doing, for `/health`. */
+  status(): SharedStoreStatus;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { BucketStatus, UpstreamStatus } from '../braze/client.js';
 import { isoTime } from '../isoTime.js';
+import type { RedisStatus } from '../cache/redisHealth.js';
 
 export interface ServiceRoutesOptions {
   /** Where GraphQL is served; `/` redirects there. Default `/graphql`. */
@@ -9,6 +10,8 @@ export interface ServiceRoutesOptions {
   brazeMode: 'live' | 'simulated';
   /** The upstream's breaker and rate-limit state, shown in `/health` and deciding `/ready`. */
   upstreamStatus: () => UpstreamStatus;
+  /** With Redis configured: whether each part using it (cache, single flight, shared state) can, shown in `/health` as `redis`. */
+  redisStatus?: (() => RedisStatus) | undefined;
   /** Injected in tests; Date.now otherwise. */
   now?: () => number;
 }
@@ -22,7 +25,7 @@ export interface ServiceRoutesOptions {
  * that needs no check. `GET /healthz` is the bare liveness check (200, empty body), matched exactly.
  * `GET /` sends a browser to GraphiQL instead of a 404.
  */
-export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upstreamStatus, now = Date.now }: ServiceRoutesOptions): Plugin {
+export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upstreamStatus, redisStatus, now = Date.now }: ServiceRoutesOptions): Plugin {
   return {
     onRequest({ url, request, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
@@ -46,6 +49,7 @@ export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upst
             // Only with shared state configured: whether what is shown is the workspace's (redis) or this replica's (local).
             ...(shared ? { shared } : {}),
           },
+          ...(redisStatus ? { redis: redisStatus() } : {}),
         };
         endResponse(fetchAPI.Response.json(body, { headers: { 'cache-control': 'no-store' } }));
       } else if (url.pathname === '/ready') {

@@ -10,9 +10,9 @@ import { UpstreamInvalidResponseError } from '../../src/errors.js';
 const POLICY = { liveTtlMs: 60_000, pastTtlMs: 900_000, settledTtlMs: 86_400_000 };
 const body = (value: unknown): string => JSON.stringify(value);
 
-/** What a Redis cache does to an answer: encode, JSON text, decode. */
-function throughCache<T>(codec: AnswerCodec<T>, answer: T): T | undefined {
-  return codec.decode(JSON.parse(JSON.stringify(codec.encode(answer))) as unknown);
+/** What a Redis cache does to an answer: encode, JSON text, decode (for `call`). */
+function throughCache<T, Call>(codec: AnswerCodec<T, Call>, answer: T, call: Call): T | undefined {
+  return codec.decode(JSON.parse(JSON.stringify(codec.encode(answer))) as unknown, call);
 }
 
 describe('list pages', () => {
@@ -52,9 +52,11 @@ describe('list pages', () => {
   });
 
   it('a name page survives the cache; anything else there is a miss', () => {
-    expect(throughCache(eventListEndpoint.codec, ['a', 'b'])).toEqual(['a', 'b']);
-    expect(eventListEndpoint.codec.decode([1])).toBeUndefined();
-    expect(eventListEndpoint.codec.decode({ t: [] })).toBeUndefined();
+    expect(throughCache(eventListEndpoint.codec, ['a', 'b'], { page: 0 })).toEqual(['a', 'b']);
+    expect(eventListEndpoint.codec.decode([1], { page: 0 })).toBeUndefined();
+    expect(eventListEndpoint.codec.decode({ t: [] }, { page: 0 })).toBeUndefined();
+    // More names than a page of Braze's holds cannot be one.
+    expect(eventListEndpoint.codec.decode(Array.from({ length: 251 }, (_, i) => `e${i}`), { page: 0 })).toBeUndefined();
   });
 });
 
@@ -83,8 +85,9 @@ describe('/segments/list entries', () => {
 
   it('survive the cache', () => {
     const page = segmentListEndpoint.parse(body({ message: 'success', segments: [entry] }), { page: 0 });
-    expect(throughCache(segmentListEndpoint.codec, page)).toEqual(page);
-    expect(segmentListEndpoint.codec.decode([{ id: 's1' }])).toBeUndefined();
+    expect(throughCache(segmentListEndpoint.codec, page, { page: 0 })).toEqual(page);
+    expect(segmentListEndpoint.codec.decode([{ id: 's1' }], { page: 0 })).toBeUndefined();
+    expect(segmentListEndpoint.codec.decode([{ id: '', name: 'n', analyticsTrackingEnabled: true, tags: [] }], { page: 0 })).toBeUndefined();
   });
 });
 
@@ -137,8 +140,10 @@ describe('/segments/details', () => {
 
   it('survives the cache, instants included', () => {
     const parsed = segmentDetailsEndpoint.parse(body(details), { segmentId: 's' });
-    expect(throughCache(segmentDetailsEndpoint.codec, parsed)).toEqual(parsed);
-    expect(segmentDetailsEndpoint.codec.decode({ name: 'n' })).toBeUndefined();
+    expect(throughCache(segmentDetailsEndpoint.codec, parsed, { segmentId: 's' })).toEqual(parsed);
+    expect(segmentDetailsEndpoint.codec.decode({ name: 'n' }, { segmentId: 's' })).toBeUndefined();
+    // An instant no date can name (it would fail when written to a response).
+    expect(segmentDetailsEndpoint.codec.decode({ ...segmentDetailsEndpoint.codec.encode(parsed) as object, createdAt: 1e300 }, { segmentId: 's' })).toBeUndefined();
   });
 });
 

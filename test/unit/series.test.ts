@@ -73,8 +73,25 @@ describe('series coalescing', () => {
 describe('the series codec and query string', () => {
   it('round-trips points and refuses what it did not write', () => {
     const points = [{ time: new Date('2024-03-10T00:00:00Z'), value: 7 }];
-    expect(seriesCodec.decode(JSON.parse(JSON.stringify(seriesCodec.encode(points))))).toEqual(points);
-    for (const junk of [undefined, null, {}, { t: [1], v: [] }, { t: ['x'], v: [1] }, 'text']) expect(seriesCodec.decode(junk)).toBeUndefined();
+    const codec = seriesCodec('count');
+    const day = { unit: 'day', length: 1 } as const;
+    expect(codec.decode(JSON.parse(JSON.stringify(codec.encode(points))), day)).toEqual(points);
+    for (const junk of [undefined, null, {}, { t: [1], v: [] }, { t: ['x'], v: [1] }, 'text']) expect(codec.decode(junk, day)).toBeUndefined();
+  });
+
+  it("reads a stored series back only as Braze's parser would have taken it for the call", () => {
+    const midnight = Date.parse('2024-03-10T00:00:00Z');
+    const day = { unit: 'day', length: 2 } as const;
+    expect(seriesCodec('count').decode({ t: [midnight - 86_400_000, midnight], v: [1, 2] }, day)).toHaveLength(2);
+    // More points than the call's length, counts Braze's parser refuses, a day that is not a date, an instant no date names.
+    expect(seriesCodec('count').decode({ t: [1, 2, 3].map((d) => midnight + d * 86_400_000), v: [1, 2, 3] }, day)).toBeUndefined();
+    for (const value of [-5, 1e300, 1e20, 1.5, Number.NaN, '3']) expect(seriesCodec('count').decode({ t: [midnight], v: [value] }, day)).toBeUndefined();
+    expect(seriesCodec('count').decode({ t: [midnight + 3_600_000], v: [1] }, day)).toBeUndefined();
+    expect(seriesCodec('count').decode({ t: [1e300], v: [1] }, { unit: 'hour', length: 1 })).toBeUndefined();
+    // Amounts may have cents, never a sign; a bound of the endpoint's own (a GraphQL Int) holds too.
+    expect(seriesCodec('amount').decode({ t: [midnight], v: [1.5] }, day)).toEqual([{ time: new Date(midnight), value: 1.5 }]);
+    expect(seriesCodec('amount').decode({ t: [midnight], v: [-1.5] }, day)).toBeUndefined();
+    expect(seriesCodec('count', 2_147_483_647).decode({ t: [midnight], v: [2_147_483_648] }, day)).toBeUndefined();
   });
 
   it('writes the leading parameters, then length, unit (when the endpoint takes one) and ending_at in UTC', () => {

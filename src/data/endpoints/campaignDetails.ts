@@ -1,6 +1,6 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCampaignDetails } from '../simulated/campaigns.js';
-import { isRecord, isStringList, optionalInstant, optionalString, requiredBoolean, stringList } from '../answerFields.js';
+import { isRecord, list, optionalCount, optionalInstant, optionalInstantMs, optionalString, readCached, record, requiredBoolean, stringList, text } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
 import { listTtlMs, parseSuccessBody } from '../lists.js';
@@ -86,29 +86,50 @@ function parseConversionBehaviors(value: unknown): ConversionBehavior[] {
 /** Wire form: the answer with its instants as epoch milliseconds. */
 const INSTANTS = ['createdAt', 'updatedAt', 'firstSentAt', 'lastSentAt'] as const;
 
-const isNullableText = (value: unknown): boolean => value === null || typeof value === 'string';
-
-function isCachedDetails(value: Record<string, unknown>): boolean {
-  const { name, description, archived, draft, enabled, hasPostLaunchDraft, scheduleType, channels, tags, teams, variations, conversionBehaviors } = value;
-  if (typeof name !== 'string' || !isNullableText(description) || !isNullableText(scheduleType)) return false;
-  if (typeof archived !== 'boolean' || typeof draft !== 'boolean' || typeof enabled !== 'boolean') return false;
-  if (hasPostLaunchDraft !== null && typeof hasPostLaunchDraft !== 'boolean') return false;
-  if (!isStringList(channels) || !isStringList(tags) || !isStringList(teams)) return false;
-  if (!INSTANTS.every((field) => value[field] === null || typeof value[field] === 'number')) return false;
-  const variationOk = (v: unknown) => isRecord(v) && typeof v['id'] === 'string' && isNullableText(v['channel']) && isNullableText(v['name']) && typeof v['control'] === 'boolean';
-  const behaviorOk = (b: unknown) =>
-    isRecord(b) && typeof b['type'] === 'string' && (b['windowSeconds'] === null || typeof b['windowSeconds'] === 'number') && isNullableText(b['customEventName']) && isNullableText(b['product']);
-  return Array.isArray(variations) && variations.every(variationOk) && Array.isArray(conversionBehaviors) && conversionBehaviors.every(behaviorOk);
-}
-
+/** Read back with parse's rules: the same fields and types, instants real dates, windows counts of seconds. */
 const campaignDetailsCodec: AnswerCodec<CampaignDetails> = {
   encode: (details) => ({ ...details, ...Object.fromEntries(INSTANTS.map((field) => [field, details[field]?.getTime() ?? null])) }),
-  decode(value) {
-    if (!isRecord(value) || !isCachedDetails(value)) return undefined;
-    const instants = Object.fromEntries(INSTANTS.map((field) => [field, typeof value[field] === 'number' ? new Date(value[field]) : null]));
-    // Every field was checked by isCachedDetails.
-    return { ...value, ...instants } as unknown as CampaignDetails;
-  },
+  decode: (value) =>
+    readCached((): CampaignDetails => {
+      const details = record(value, 'details');
+      const hasDraft = details['hasPostLaunchDraft'];
+      return {
+        name: text(details['name'], 'name'),
+        description: optionalString(details['description'], 'description'),
+        archived: requiredBoolean(details['archived'], 'archived'),
+        draft: requiredBoolean(details['draft'], 'draft'),
+        enabled: requiredBoolean(details['enabled'], 'enabled'),
+        hasPostLaunchDraft: hasDraft === null ? null : requiredBoolean(hasDraft, 'hasPostLaunchDraft'),
+        scheduleType: optionalString(details['scheduleType'], 'scheduleType'),
+        channels: stringList(details['channels'], 'channels'),
+        tags: stringList(details['tags'], 'tags'),
+        teams: stringList(details['teams'], 'teams'),
+        createdAt: optionalInstantMs(details['createdAt'], 'createdAt'),
+        updatedAt: optionalInstantMs(details['updatedAt'], 'updatedAt'),
+        firstSentAt: optionalInstantMs(details['firstSentAt'], 'firstSentAt'),
+        lastSentAt: optionalInstantMs(details['lastSentAt'], 'lastSentAt'),
+        variations: list(details['variations'], 'variations').map((item, index) => {
+          const at = `variations[${index}]`;
+          const variation = record(item, at);
+          return {
+            id: text(variation['id'], `${at}.id`),
+            channel: optionalString(variation['channel'], `${at}.channel`),
+            name: optionalString(variation['name'], `${at}.name`),
+            control: requiredBoolean(variation['control'], `${at}.control`),
+          };
+        }),
+        conversionBehaviors: list(details['conversionBehaviors'], 'conversionBehaviors').map((item, index) => {
+          const at = `conversionBehaviors[${index}]`;
+          const behavior = record(item, at);
+          return {
+            type: text(behavior['type'], `${at}.type`),
+            windowSeconds: optionalCount(behavior['windowSeconds'], `${at}.windowSeconds`),
+            customEventName: optionalString(behavior['customEventName'], `${at}.customEventName`),
+            product: optionalString(behavior['product'], `${at}.product`),
+          };
+        }),
+      };
+    }),
   estimateBytes: (details) => 1_000 + 2 * (details.name.length + (details.description?.length ?? 0)) + details.variations.length * 200,
 };
 

@@ -1,6 +1,6 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCampaignList } from '../simulated/campaigns.js';
-import { isRecord, isStringList, optionalInstant } from '../answerFields.js';
+import { id, isRecord, isStringList, list, optionalInstant, optionalInstantMs, readCached, record, requiredBoolean, stringList, text } from '../answerFields.js';
 import { formatInstant } from '../brazeTime.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
@@ -46,22 +46,24 @@ interface EncodedEntry {
   readonly lastEditedAt: number | null;
 }
 
-function decodeEntry(value: unknown): CampaignListEntry | undefined {
-  if (!isRecord(value)) return undefined;
-  const { id, name, isApiCampaign, tags, lastEditedAt } = value;
-  if (typeof id !== 'string' || typeof name !== 'string' || !isStringList(tags)) return undefined;
-  if (isApiCampaign !== null && typeof isApiCampaign !== 'boolean') return undefined;
-  if (lastEditedAt !== null && typeof lastEditedAt !== 'number') return undefined;
-  return { id, name, isApiCampaign, tags, lastEditedAt: lastEditedAt === null ? null : new Date(lastEditedAt) };
+/** An entry as the codec wrote it, read with parseEntry's rules. */
+function decodeEntry(value: unknown, index: number): CampaignListEntry {
+  const at = `campaigns[${index}]`;
+  const entry = record(value, at);
+  const api = entry['isApiCampaign'];
+  return {
+    id: id(entry['id'], `${at}.id`),
+    name: text(entry['name'], `${at}.name`),
+    isApiCampaign: api === null ? null : requiredBoolean(api, `${at}.isApiCampaign`),
+    tags: stringList(entry['tags'], `${at}.tags`),
+    lastEditedAt: optionalInstantMs(entry['lastEditedAt'], `${at}.lastEditedAt`),
+  };
 }
 
+/** Read back: at most a page of entries, each as parseEntry would have taken it. */
 const campaignPageCodec: AnswerCodec<readonly CampaignListEntry[]> = {
   encode: (entries) => entries.map((entry): EncodedEntry => ({ ...entry, lastEditedAt: entry.lastEditedAt?.getTime() ?? null })),
-  decode(value) {
-    if (!Array.isArray(value)) return undefined;
-    const entries = value.map(decodeEntry);
-    return entries.every((entry) => entry !== undefined) ? (entries as CampaignListEntry[]) : undefined;
-  },
+  decode: (value) => readCached(() => list(value, 'campaigns', CAMPAIGN_LIST_PAGE_SIZE).map(decodeEntry)),
   estimateBytes: (entries) => 100 + entries.reduce((sum, entry) => sum + 400 + 2 * (entry.name.length + entry.tags.join('').length), 0),
 };
 

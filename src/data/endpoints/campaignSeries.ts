@@ -1,8 +1,8 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCampaignSeries } from '../simulated/campaigns.js';
-import { brazeDay, count, isRecord, optionalCount } from '../answerFields.js';
+import { brazeDay, count, dayMs, decimalText, isRecord, list, optionalCount, readCached, record } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
-import { CONVERSION_COUNTS, estimateChannelStatsBytes, isChannelStatsList, parseChannelMessages, type ChannelStats } from '../channelStats.js';
+import { cachedChannelStats, CONVERSION_COUNTS, estimateChannelStatsBytes, parseChannelMessages, type ChannelStats } from '../channelStats.js';
 import { decimalFromNumber } from '../decimal.js';
 import type { Coalescing, Endpoint } from '../endpoint.js';
 import { parseSuccessBody } from '../lists.js';
@@ -47,23 +47,24 @@ function parsePoint(entry: unknown, index: number): CampaignSeriesPoint {
   };
 }
 
-/** Wire form: the point with its time as epoch milliseconds. */
-function decodePoint(value: unknown): CampaignSeriesPoint | undefined {
-  if (!isRecord(value)) return undefined;
-  const { time, uniqueRecipients, revenue, counts, channels } = value;
-  if (typeof time !== 'number' || typeof uniqueRecipients !== 'number' || (revenue !== null && typeof revenue !== 'string')) return undefined;
-  if (!isRecord(counts) || !CAMPAIGN_POINT_COUNTS.every((name) => counts[name] === null || typeof counts[name] === 'number')) return undefined;
-  if (!isChannelStatsList(channels)) return undefined;
-  return { time: new Date(time), uniqueRecipients, revenue, counts: counts as Record<CampaignPointCount, number | null>, channels };
+/** Wire form: the point with its time as epoch milliseconds; read back with parsePoint's rules (see cachedChannelStats). */
+function decodePoint(value: unknown, index: number): CampaignSeriesPoint {
+  const at = `days[${index}]`;
+  const point = record(value, at);
+  const counts = record(point['counts'], `${at}.counts`);
+  return {
+    time: dayMs(point['time'], `${at}.time`),
+    uniqueRecipients: count(point['uniqueRecipients'], `${at}.uniqueRecipients`),
+    revenue: point['revenue'] === null ? null : decimalText(point['revenue'], `${at}.revenue`, { nonNegative: true }),
+    counts: Object.fromEntries(CAMPAIGN_POINT_COUNTS.map((name) => [name, optionalCount(counts[name], `${at}.counts.${name}`)])) as Record<CampaignPointCount, number | null>,
+    channels: cachedChannelStats(point['channels'], `${at}.channels`),
+  };
 }
 
-const campaignSeriesCodec: AnswerCodec<readonly CampaignSeriesPoint[]> = {
+/** Read back: no more days than the call's `length` (as parse allows), each checked as parsePoint checks Braze's. */
+const campaignSeriesCodec: AnswerCodec<readonly CampaignSeriesPoint[], CampaignSeriesCall> = {
   encode: (points) => points.map((point) => ({ ...point, time: point.time.getTime() })),
-  decode(value) {
-    if (!Array.isArray(value)) return undefined;
-    const points = value.map(decodePoint);
-    return points.every((point) => point !== undefined) ? (points as CampaignSeriesPoint[]) : undefined;
-  },
+  decode: (value, call) => readCached(() => list(value, 'days', call.length).map(decodePoint)),
   estimateBytes: (points) => 200 + points.reduce((sum, point) => sum + 400 + estimateChannelStatsBytes(point.channels), 0),
 };
 

@@ -1,6 +1,6 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCanvasDetails } from '../simulated/canvases.js';
-import { isRecord, isStringList, optionalBoolean, optionalInstant, optionalString, stringList } from '../answerFields.js';
+import { isRecord, list as cachedList, optionalBoolean, optionalInstant, optionalInstantMs, optionalString, readCached, record, stringList, text } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
 import { listTtlMs, parseSuccessBody } from '../lists.js';
@@ -43,9 +43,6 @@ export interface CanvasDetails {
   readonly variants: readonly CanvasVariant[];
   readonly steps: readonly CanvasStep[];
 }
-
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
 
 function list<T>(value: unknown, field: string, parse: (entry: Record<string, unknown>, at: string) => T): T[] {
   if (value === undefined || value === null) return [];
@@ -95,22 +92,7 @@ type EncodedDetails = Omit<CanvasDetails, 'createdAt' | 'updatedAt' | 'firstEntr
   readonly lastEntry: number | null;
 };
 
-const INSTANTS = ['createdAt', 'updatedAt', 'firstEntry', 'lastEntry'] as const;
-const TEXTS = ['description', 'scheduleType'] as const;
-const FLAGS = ['archived', 'draft', 'enabled', 'hasPostLaunchDraft'] as const;
-const LISTS = ['channels', 'tags', 'teams'] as const;
-const orNull = (is: (value: unknown) => boolean) => (value: unknown) => value === null || is(value);
-
-const isCachedVariant = (value: unknown): boolean =>
-  isRecord(value) && typeof value['id'] === 'string' && orNull(isString)(value['name']) && isStringList(value['firstStepIds']);
-const isCachedStep = (value: unknown): boolean =>
-  isRecord(value) &&
-  typeof value['id'] === 'string' &&
-  orNull(isString)(value['name']) &&
-  orNull(isString)(value['type']) &&
-  isStringList(value['channels']) &&
-  isStringList(value['nextStepIds']);
-
+/** Read back with parse's rules: the same fields and types, instants real dates, ids non-empty. */
 const canvasDetailsCodec: AnswerCodec<CanvasDetails> = {
   encode: (details) =>
     ({
@@ -120,18 +102,42 @@ const canvasDetailsCodec: AnswerCodec<CanvasDetails> = {
       firstEntry: details.firstEntry?.getTime() ?? null,
       lastEntry: details.lastEntry?.getTime() ?? null,
     }) satisfies EncodedDetails,
-  decode(value) {
-    if (!isRecord(value) || typeof value['name'] !== 'string') return undefined;
-    if (!INSTANTS.every((field) => orNull((v) => typeof v === 'number')(value[field]))) return undefined;
-    if (!TEXTS.every((field) => orNull(isString)(value[field])) || !FLAGS.every((field) => orNull(isBoolean)(value[field]))) return undefined;
-    if (!LISTS.every((field) => isStringList(value[field]))) return undefined;
-    const { variants, steps } = value;
-    if (!Array.isArray(variants) || !variants.every(isCachedVariant) || !Array.isArray(steps) || !steps.every(isCachedStep)) return undefined;
-    const toDate = (field: (typeof INSTANTS)[number]): Date | null => (value[field] === null ? null : new Date(value[field] as number));
-    // Every field was checked above against the encoded form.
-    const encoded = value as unknown as EncodedDetails;
-    return { ...encoded, createdAt: toDate('createdAt'), updatedAt: toDate('updatedAt'), firstEntry: toDate('firstEntry'), lastEntry: toDate('lastEntry') };
-  },
+  decode: (value) =>
+    readCached((): CanvasDetails => {
+      const details = record(value, 'details');
+      return {
+        name: text(details['name'], 'name'),
+        description: optionalString(details['description'], 'description'),
+        createdAt: optionalInstantMs(details['createdAt'], 'createdAt'),
+        updatedAt: optionalInstantMs(details['updatedAt'], 'updatedAt'),
+        archived: optionalBoolean(details['archived'], 'archived'),
+        draft: optionalBoolean(details['draft'], 'draft'),
+        enabled: optionalBoolean(details['enabled'], 'enabled'),
+        hasPostLaunchDraft: optionalBoolean(details['hasPostLaunchDraft'], 'hasPostLaunchDraft'),
+        scheduleType: optionalString(details['scheduleType'], 'scheduleType'),
+        firstEntry: optionalInstantMs(details['firstEntry'], 'firstEntry'),
+        lastEntry: optionalInstantMs(details['lastEntry'], 'lastEntry'),
+        channels: stringList(details['channels'], 'channels'),
+        tags: stringList(details['tags'], 'tags'),
+        teams: stringList(details['teams'], 'teams'),
+        variants: cachedList(details['variants'], 'variants').map((item, index) => {
+          const at = `variants[${index}]`;
+          const variant = record(item, at);
+          return { id: id(variant['id'], `${at}.id`), name: optionalString(variant['name'], `${at}.name`), firstStepIds: stringList(variant['firstStepIds'], `${at}.firstStepIds`) };
+        }),
+        steps: cachedList(details['steps'], 'steps').map((item, index) => {
+          const at = `steps[${index}]`;
+          const step = record(item, at);
+          return {
+            id: id(step['id'], `${at}.id`),
+            name: optionalString(step['name'], `${at}.name`),
+            type: optionalString(step['type'], `${at}.type`),
+            channels: stringList(step['channels'], `${at}.channels`),
+            nextStepIds: stringList(step['nextStepIds'], `${at}.nextStepIds`),
+          };
+        }),
+      };
+    }),
   estimateBytes: (details) => 1_000 + 2 * (details.name.length + (details.description?.length ?? 0)) + details.variants.length * 300 + details.steps.length * 400,
 };
 

@@ -1,6 +1,6 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCanvasList } from '../simulated/canvases.js';
-import { isRecord, isStringList, parseInstantText } from '../answerFields.js';
+import { id, isRecord, isStringList, list, optionalInstantMs, parseInstantText, readCached, record, stringList, text } from '../answerFields.js';
 import { formatInstant } from '../brazeTime.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
@@ -50,20 +50,22 @@ interface EncodedEntry {
   readonly tags: readonly string[];
 }
 
-function decodeEntry(value: unknown): CanvasListEntry | undefined {
-  if (!isRecord(value)) return undefined;
-  const { id, name, lastEdited, tags } = value;
-  if (typeof id !== 'string' || typeof name !== 'string' || !isStringList(tags) || !(lastEdited === null || typeof lastEdited === 'number')) return undefined;
-  return { id, name, tags, lastEdited: lastEdited === null ? null : new Date(lastEdited) };
+/** An entry as the codec wrote it, read with parseEntry's rules. */
+function decodeEntry(value: unknown, index: number): CanvasListEntry {
+  const at = `canvases[${index}]`;
+  const entry = record(value, at);
+  return {
+    id: id(entry['id'], `${at}.id`),
+    name: text(entry['name'], `${at}.name`),
+    tags: stringList(entry['tags'], `${at}.tags`),
+    lastEdited: optionalInstantMs(entry['lastEdited'], `${at}.lastEdited`),
+  };
 }
 
+/** Read back: at most a page of entries, each as parseEntry would have taken it. */
 const canvasPageCodec: AnswerCodec<readonly CanvasListEntry[]> = {
   encode: (entries) => entries.map((entry) => ({ ...entry, lastEdited: entry.lastEdited?.getTime() ?? null }) satisfies EncodedEntry),
-  decode(value) {
-    if (!Array.isArray(value)) return undefined;
-    const entries = (value as unknown[]).map(decodeEntry);
-    return entries.every((entry) => entry !== undefined) ? (entries as CanvasListEntry[]) : undefined;
-  },
+  decode: (value) => readCached(() => list(value, 'canvases', CANVAS_LIST_PAGE_SIZE).map(decodeEntry)),
   estimateBytes: (entries) => 100 + entries.reduce((sum, entry) => sum + 350 + 2 * (entry.name.length + entry.tags.join('').length), 0),
 };
 

@@ -19,6 +19,6 @@ export const eventListEndpoint: Endpoint<PageCall, readonly string[]> = {
     return names;
   },
   ttlMs: listTtlMs,
-  codec: nameListCodec,
+  codec: nameListCodec(EVENT_LIST_PAGE_SIZE),
   simulate: (input) => simulatePage(input, SIMULATED_EVENTS, EVENT_LIST_PAGE_SIZE, 'events'),
 };

@@ -41,7 +41,7 @@ export const eventSeriesEndpoint: Endpoint<EventSeriesCall, readonly SeriesPoint
     return points;
   },
   ttlMs: seriesTtlMs,
-  codec: seriesCodec,
+  codec: seriesCodec('count', GRAPHQL_INT_MAX),
   coalescing: seriesCoalescing(windowKey),
   simulate: (input) => simulateSeries(input, { required: ['event'], measure: 'count', withUnit: true, seededBy: ['event', 'app_id', 'segment_id'] }),
 };

@@ -15,6 +15,6 @@ export const productListEndpoint: Endpoint<PageCall, readonly string[]> = {
   searchParams: pageSearchParams,
   parse: (text) => parseNamePage(text, 'products'),
   ttlMs: listTtlMs,
-  codec: nameListCodec,
+  codec: nameListCodec(),
   simulate: (input) => simulatePage(input, SIMULATED_PRODUCTS, SIMULATED_PRODUCT_PAGE_SIZE, 'products'),
 };

@@ -1,6 +1,6 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateSegmentDetails } from '../simulated/lists.js';
-import { isRecord, isStringList, optionalInstant, optionalString, stringList } from '../answerFields.js';
+import { optionalInstant, optionalInstantMs, optionalString, readCached, record, stringList, text } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
 import { listTtlMs, parseSuccessBody } from '../lists.js';
@@ -33,27 +33,23 @@ interface EncodedDetails {
   readonly updatedAt: number | null;
 }
 
-const isInstant = (value: unknown): value is number | null => value === null || typeof value === 'number';
-const isText = (value: unknown): value is string | null => value === null || typeof value === 'string';
-
+/** Read back with parse's rules: the same fields, instants real dates. */
 const segmentDetailsCodec: AnswerCodec<SegmentDetails> = {
   encode: (details) =>
     ({ ...details, createdAt: details.createdAt?.getTime() ?? null, updatedAt: details.updatedAt?.getTime() ?? null }) satisfies EncodedDetails,
-  decode(value) {
-    if (!isRecord(value)) return undefined;
-    const { name, description, textDescription, tags, teams, createdAt, updatedAt } = value;
-    if (typeof name !== 'string' || !isText(description) || !isText(textDescription) || !isStringList(tags) || !isStringList(teams)) return undefined;
-    if (!isInstant(createdAt) || !isInstant(updatedAt)) return undefined;
-    return {
-      name,
-      description,
-      textDescription,
-      tags,
-      teams,
-      createdAt: createdAt === null ? null : new Date(createdAt),
-      updatedAt: updatedAt === null ? null : new Date(updatedAt),
-    };
-  },
+  decode: (value) =>
+    readCached(() => {
+      const details = record(value, 'details');
+      return {
+        name: text(details['name'], 'name'),
+        description: optionalString(details['description'], 'description'),
+        textDescription: optionalString(details['textDescription'], 'textDescription'),
+        tags: stringList(details['tags'], 'tags'),
+        teams: stringList(details['teams'], 'teams'),
+        createdAt: optionalInstantMs(details['createdAt'], 'createdAt'),
+        updatedAt: optionalInstantMs(details['updatedAt'], 'updatedAt'),
+      };
+    }),
   estimateBytes: (details) => 600 + 2 * (details.name.length + (details.description?.length ?? 0) + (details.textDescription?.length ?? 0)),
 };
 

@@ -1,6 +1,6 @@
 import { UpstreamInvalidResponseError } from '../../errors.js';
 import { SIMULATED_SEGMENTS, simulatePage } from '../simulated/lists.js';
-import { isRecord, isStringList } from '../answerFields.js';
+import { id, isRecord, isStringList, list, readCached, record, requiredBoolean, stringList, text } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
 import type { Endpoint } from '../endpoint.js';
 import { listTtlMs, pageKey, pageSearchParams, parseSuccessBody, type PageCall } from '../lists.js';
@@ -27,20 +27,22 @@ function parseEntry(entry: unknown, index: number): SegmentListEntry {
   return { id, name, analyticsTrackingEnabled: tracking, tags: tags ?? [] };
 }
 
-/** An entry as the codec wrote it (anything else in a cache is a miss). */
-function isCachedEntry(value: unknown): boolean {
-  return (
-    isRecord(value) &&
-    typeof value['id'] === 'string' &&
-    typeof value['name'] === 'string' &&
-    typeof value['analyticsTrackingEnabled'] === 'boolean' &&
-    isStringList(value['tags'])
-  );
+/** An entry as the codec wrote it, read with parseEntry's rules. */
+function decodeEntry(value: unknown, index: number): SegmentListEntry {
+  const at = `segments[${index}]`;
+  const entry = record(value, at);
+  return {
+    id: id(entry['id'], `${at}.id`),
+    name: text(entry['name'], `${at}.name`),
+    analyticsTrackingEnabled: requiredBoolean(entry['analyticsTrackingEnabled'], `${at}.analyticsTrackingEnabled`),
+    tags: stringList(entry['tags'], `${at}.tags`),
+  };
 }
 
+/** Read back: at most a page of entries, each as parseEntry would have taken it. */
 const segmentPageCodec: AnswerCodec<readonly SegmentListEntry[]> = {
   encode: (entries) => entries,
-  decode: (value) => (Array.isArray(value) && value.every(isCachedEntry) ? (value as SegmentListEntry[]) : undefined),
+  decode: (value) => readCached(() => list(value, 'segments', SEGMENT_LIST_PAGE_SIZE).map(decodeEntry)),
   estimateBytes: (entries) => 100 + entries.reduce((sum, entry) => sum + 300 + 2 * (entry.name.length + entry.tags.join('').length), 0),
 };
 

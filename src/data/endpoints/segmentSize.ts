@@ -22,7 +22,7 @@ export const segmentSizeEndpoint: Endpoint<SegmentSizeCall, readonly SeriesPoint
   searchParams: (call) => seriesSearchParams(call, { withUnit: false }, { segment_id: call.segmentId }),
   parse: (text, call) => parseSeriesBody(text, call, 'size', 'count'),
   ttlMs: seriesTtlMs,
-  codec: seriesCodec,
+  codec: seriesCodec('count'),
   coalescing: seriesCoalescing(windowKey),
   // Sizes are audiences, larger and steadier than daily event counts.
   simulate: (input) => simulateSeries(input, { required: ['segment_id'], measure: 'size', withUnit: false, seededBy: ['segment_id'], shape: (value) => value * 40 }),
