@@ -219,6 +219,18 @@ describe.skipIf(!redisHere && !isCI())('a bad figure written into Redis by hand 
     }
     expect(braze.callCount).toBe(2);
     for (const gateway of [a, b]) expect(gateway.logs.filter((line) => /RangeError|Invalid time value|"level":"error"/.test(line))).toEqual([]);
+    // Braze's own figure took the bad one's place in Redis: it is not stuck there until the key expires
+    // (written by hand, it never would).
+    const check = new Redis(redis.url);
+    try {
+      const [limit, remaining, resetAt] = (await check.call('HMGET', `${prefix}upstream:ratelimit:export:figure`, 'limit', 'remaining', 'resetAt')) as string[];
+      expect(Number(limit)).toBe(250_000);
+      expect(Number(remaining)).toBeLessThan(250_000);
+      expect(Number(resetAt)).toBeLessThanOrEqual(Date.now() + 3_600_000);
+      expect(Number(resetAt)).toBeGreaterThan(Date.now());
+    } finally {
+      check.disconnect();
+    }
   });
 });
 

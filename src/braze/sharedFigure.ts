@@ -75,12 +75,21 @@ export function sharedRemaining(state: SharedBucketState | undefined, pending: n
  * that is over, which the rules above already treat as no figure. `observedAt` is not ahead of `now`
  * by more than that skew.
  */
+/**
+ * The latest reset a figure in Redis can have at `now` (epoch ms): Braze's longest window ahead, with
+ * the clock skew of the replica that wrote it and of this one. The scripts of sharedStore.ts treat a
+ * stored figure past it as none, so a real figure replaces it.
+ */
+export function latestSharedReset(now: number): number {
+  return now + LONGEST_WINDOW_MS + 2 * MAX_CLOCK_SKEW_MS;
+}
+
 export function parseBucketState(reply: unknown, now: number = Date.now()): SharedBucketState | undefined {
   if (!Array.isArray(reply) || reply.length !== 6) return undefined;
   const [limit, remaining, resetAt, observedAt, onTheWire, lost] = reply.map(readWhole) as (number | undefined)[];
   if (limit === undefined || remaining === undefined || onTheWire === undefined || lost === undefined) return undefined;
   if (limit < 1 || limit > MAX_RATE_LIMIT_COUNT || remaining > limit || onTheWire > MAX_RATE_LIMIT_COUNT || lost > MAX_RATE_LIMIT_COUNT) return undefined;
-  if (resetAt === undefined || resetAt > now + LONGEST_WINDOW_MS + 2 * MAX_CLOCK_SKEW_MS) return undefined;
+  if (resetAt === undefined || resetAt > latestSharedReset(now)) return undefined;
   if (observedAt === undefined || observedAt > now + 2 * MAX_CLOCK_SKEW_MS) return undefined;
   return { figure: { limit, remaining, resetAt, observedAt }, onTheWire, lost };
 }

@@ -4,7 +4,8 @@ import { leavesRepliesOutOfStep, RedisHealth } from '../cache/redisHealth.js';
 import type { SharedStoreStatus } from '../data/cache.js';
 import type { Logger } from '../logger.js';
 import { BUCKETS, type BucketName } from './buckets.js';
-import { parseBucketState, type SharedBucketState } from './sharedFigure.js';
+import { MAX_RATE_LIMIT_COUNT } from './rateLimitHeaders.js';
+import { latestSharedReset, parseBucketState, type SharedBucketState } from './sharedFigure.js';
 /** A bucket's figure is kept this long past its reset, then Redis forgets it by itself. */
 const KEEP_AFTER_RESET_MS = 60_000;
 
@@ -38,8 +39,9 @@ return {tostring(seq), state(KEYS[1], KEYS[3], KEYS[4])}`;
 
 /**
  * A call's outcome; the state after it. ARGV: the call's number ('0' when it was not counted), '1' when
- * its answer brought a figure, then that figure (limit, remaining, resetAt, observedAt) and how long to
- * keep it past its reset. The call leaves the wire. A newer figure (isNewerFigure in sharedFigure.ts: a
+ * its answer brought a figure, then that figure (limit, remaining, resetAt, observedAt), how long to
+ * keep it past its reset, and the bounds of a stored figure a replica can have written (the latest
+ * reset, the largest count). The call leaves the wire. A newer figure (isNewerFigure in sharedFigure.ts: a
  * later reset, or a lower remaining in the same window) replaces the current one, and the calls
  * numbered up to its call stop counting (it includes them). No figure: the call counts as lost, when
  * it was sent after the current figure's call, until a later call's figure says.
@@ -47,9 +49,17 @@ return {tostring(seq), state(KEYS[1], KEYS[3], KEYS[4])}`;
 const SETTLE_CALL = `${STATE}
 local seq = tonumber(ARGV[1]) or 0
 if seq > 0 then redis.call('ZREM', KEYS[3], seq) end
-local current = redis.call('HMGET', KEYS[1], 'remaining', 'resetAt', 'seq')
+local current = redis.call('HMGET', KEYS[1], 'remaining', 'resetAt', 'seq', 'limit')
 local currentRemaining = tonumber(current[1])
 local currentReset = tonumber(current[2])
+local currentLimit = tonumber(current[4])
+-- A stored figure no replica can have written (parseBucketState's bounds: ARGV[8] the latest reset,
+-- ARGV[9] the largest count) is none: a real figure replaces it, instead of never being newer.
+if currentRemaining == nil or currentReset == nil or currentLimit == nil or currentLimit < 1 or currentLimit > tonumber(ARGV[9])
+  or currentRemaining < 0 or currentRemaining > currentLimit or currentReset > tonumber(ARGV[8]) then
+  currentRemaining = nil
+  currentReset = nil
+end
 if ARGV[2] == '1' then
   local remaining = tonumber(ARGV[4])
   local resetAt = tonumber(ARGV[5])
@@ -192,7 +202,7 @@ export class SharedUpstreamState {
         if (!Array.isArray(reply) || reply.length !== 2 || typeof reply[0] !== 'string' || !/^[1-9]\d{0,15}$/.test(reply[0])) {
           throw new RedisWrongReplyError(`the count script answered ${describeReply(reply)}, not [call number, state]`);
         }
-        const state = bucketState(reply[1]);
+        const state = this.#bucketState(reply[1]);
         return () => {
           this.#applyBucket(bucket, state);
           return reply[0] as CallNumber;
@@ -213,11 +223,13 @@ export class SharedUpstreamState {
       String(figure?.resetAt ?? 0),
       String(this.#options.now()),
       String(KEEP_AFTER_RESET_MS),
+      String(latestSharedReset(this.#options.now())),
+      String(MAX_RATE_LIMIT_COUNT),
     ];
     await this.#command(
       () => this.#redis.settleCall(...keys(bucket), ...args),
       (reply) => {
-        const state = bucketState(reply);
+        const state = this.#bucketState(reply);
         return () => this.#applyBucket(bucket, state);
       },
     );
@@ -273,7 +285,7 @@ export class SharedUpstreamState {
           if (!Array.isArray(reply) || reply.length !== BUCKETS.length + 1) {
             throw new RedisWrongReplyError(`the read script answered ${describeReply(reply)}, not ${BUCKETS.length} bucket states and the breaker`);
           }
-          const states = BUCKETS.map((_, index) => bucketState(reply[index]));
+          const states = BUCKETS.map((_, index) => this.#bucketState(reply[index]));
           const breaker = breakerValue(reply[BUCKETS.length]);
           return () => {
             BUCKETS.forEach((bucket, index) => this.#applyBucket(bucket, states[index]));
@@ -333,6 +345,15 @@ export class SharedUpstreamState {
     else this.#states.set(bucket, state);
   }
 
+  /** A bucket's state read from Redis, when its figures are ones a replica can have written (else none, counted). */
+  #bucketState(reply: unknown): SharedBucketState | undefined {
+    const shape = bucketShape(reply);
+    if (shape === null) return undefined;
+    const state = parseBucketState(shape, this.#options.now());
+    if (state === undefined) this.#health.rejected('a rate-limit figure no replica can have written');
+    return state;
+  }
+
   #applyBreaker(reply: string | null): void {
     const value = reply === null ? Number.NaN : Number(reply);
     // No replica opens the circuit for longer than the longest cool-down it can be configured with: a
@@ -351,12 +372,12 @@ export class SharedUpstreamState {
  * A bucket's state as the scripts return it, checked for its shape (nil, or six values that are text):
  * anything else is a wrong reply. Whether the figures are plausible is parseBucketState's to say.
  */
-function bucketState(reply: unknown): SharedBucketState | undefined {
-  if (reply === null) return undefined;
+function bucketShape(reply: unknown): unknown[] | null {
+  if (reply === null) return null;
   if (!Array.isArray(reply) || reply.length !== 6 || !reply.every((value) => typeof value === 'string' || value === null)) {
     throw new RedisWrongReplyError(`a bucket's state came as ${describeReply(reply)}, not six values`);
   }
-  return parseBucketState(reply);
+  return reply;
 }
 
 /** The breaker's open-until as GET returns it: text or nil; anything else is a wrong reply. */
