@@ -27,7 +27,6 @@ const codec: CallCodec<Answer> = {
     const v = value as Partial<Answer> | null;
     return typeof v?.key === 'string' && typeof v.n === 'number' ? { key: v.key, n: v.n } : undefined;
   },
-  estimateBytes: () => 100,
 };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -29,7 +29,6 @@ export function createMemoryCache({ maxEntries, maxBytes }: MemoryCacheOptions):
     // Keys name their endpoint and call (src/data/service.ts), so what is stored under one is that endpoint's answer.
     get: <Answer>(key: string) => Promise.resolve(lru.get(key) as Cached<Answer> | undefined),
     set: (key, value, ttlMs) => {
-      // Not codec.estimateBytes: a per-endpoint guess, below what V8 keeps for a series.
       if (ttlMs > 0) lru.set(key, value, { ttl: ttlMs, size: ENTRY_BYTES + stringBytes(key) + plainDataBytes(value) });
       return Promise.resolve();
     },

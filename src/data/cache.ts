@@ -15,19 +15,16 @@ export interface Cached<Answer> {
 export interface AnswerCodec<Answer, Call = unknown> {
   encode(answer: Answer): unknown;
   decode(value: unknown, call: Call): Answer | undefined;
-  /** Rough heap bytes of a decoded answer, for a memory cache's byte bound. */
-  estimateBytes(answer: Answer): number;
 }
 
 /** An endpoint's codec with one call's checks bound: what a cache reads and writes that call's answer with. */
 export interface CallCodec<Answer> {
   encode(answer: Answer): unknown;
   decode(value: unknown): Answer | undefined;
-  estimateBytes(answer: Answer): number;
 }
 
 export function codecForCall<Answer, Call>(codec: AnswerCodec<Answer, Call>, call: Call): CallCodec<Answer> {
-  return { encode: (answer) => codec.encode(answer), decode: (value) => codec.decode(value, call), estimateBytes: (answer) => codec.estimateBytes(answer) };
+  return { encode: (answer) => codec.encode(answer), decode: (value) => codec.decode(value, call) };
 }
 
 /**

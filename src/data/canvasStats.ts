@@ -2,7 +2,7 @@ import { truncate } from '../redact.js';
 import { brazeDay, count, dayMs, invalidAnswer, isRecord, list, optionalCount, optionalString, readCached, record, text } from './answerFields.js';
 import { formatInstant, UNIT_MS } from './brazeTime.js';
 import type { AnswerCodec } from './cache.js';
-import { cachedChannelStats, estimateChannelStatsBytes, parseChannelMessages, type ChannelStats } from './channelStats.js';
+import { cachedChannelStats, parseChannelMessages, type ChannelStats } from './channelStats.js';
 import type { Coalescing, TtlPolicy } from './endpoint.js';
 import { parseSuccessBody } from './lists.js';
 import { seriesTtlMs } from './series.js';
@@ -304,11 +304,6 @@ function cachedStats(value: unknown, at: string, call: Pick<CanvasStatsCall, 'va
   };
 }
 
-function estimateStatsBytes(stats: CanvasStats): number {
-  const steps = stats.steps.reduce((sum, step) => sum + 400 + estimateChannelStatsBytes(step.channels), 0);
-  return 300 + stats.variants.length * 300 + steps;
-}
-
 /** Read back: no more days than parseCanvasSeries allows the call, each at midnight UTC, with the call's breakdowns only. */
 export const canvasSeriesCodec: AnswerCodec<readonly CanvasStatsPoint[], CanvasStatsCall> = {
   encode: (points) => points.map(({ time, total, variants, steps }) => ({ t: time.getTime(), s: { total, variants, steps } }) satisfies EncodedPoint),
@@ -319,11 +314,9 @@ export const canvasSeriesCodec: AnswerCodec<readonly CanvasStatsPoint[], CanvasS
         return { time: dayMs(point['t'], `days[${index}].t`), ...cachedStats(point['s'], `days[${index}].s`, call) };
       }),
     ),
-  estimateBytes: (points) => 200 + points.reduce((sum, point) => sum + 120 + estimateStatsBytes(point), 0),
 };
 
 export const canvasSummaryCodec: AnswerCodec<CanvasStats, CanvasStatsCall> = {
   encode: ({ total, variants, steps }) => ({ total, variants, steps }),
   decode: (value, call) => readCached(() => cachedStats(value, 'summary', call)),
-  estimateBytes: estimateStatsBytes,
 };

@@ -243,11 +243,6 @@ export function cachedChannelStats(value: unknown, path: string): ChannelStats[]
   });
 }
 
-/** Rough heap bytes of a list of entries, for a memory cache's byte bound. */
-export function estimateChannelStatsBytes(entries: readonly ChannelStats[]): number {
-  return entries.reduce((sum, entry) => sum + 600 + entry.stats.length * 120, 0);
-}
-
 function isAmount(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }

@@ -63,6 +63,5 @@ export function nameListCodec(pageSize = Number.POSITIVE_INFINITY): AnswerCodec<
   return {
     encode: (names) => names,
     decode: (value) => (isStringList(value) && value.length <= pageSize ? value : undefined),
-    estimateBytes: (names) => 100 + names.reduce((sum, name) => sum + 40 + 2 * name.length, 0),
   };
 }

@@ -24,7 +24,7 @@ function endpoint(withCover: boolean): Endpoint<Call, Answer> {
     searchParams: (call) => new URLSearchParams({ name: call.name, length: String(call.length), parts: [...call.parts].sort().join(',') }),
     parse: () => [],
     ttlMs: () => 0,
-    codec: { encode: (answer) => answer, decode: () => undefined, estimateBytes: () => 0 },
+    codec: { encode: (answer) => answer, decode: () => undefined },
     coalescing: {
       windowKey: (call) => call.name,
       reach: (call) => call.length,

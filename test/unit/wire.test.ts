@@ -3,7 +3,7 @@ import { decode, encode } from '../../src/cache/wire.js';
 import type { CallCodec } from '../../src/data/cache.js';
 
 describe('the wire form binds an answer to its key', () => {
-  const codec: CallCodec<number> = { encode: (n) => n, decode: (value) => (typeof value === 'number' && value >= 0 ? value : undefined), estimateBytes: () => 8 };
+  const codec: CallCodec<number> = { encode: (n) => n, decode: (value) => (typeof value === 'number' && value >= 0 ? value : undefined) };
   const now = Date.parse('2024-03-10T00:00:00Z');
   const value = { answer: 7, fetchedAt: new Date(now - 1_000) };
 

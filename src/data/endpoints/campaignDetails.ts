@@ -130,7 +130,6 @@ const campaignDetailsCodec: AnswerCodec<CampaignDetails> = {
         }),
       };
     }),
-  estimateBytes: (details) => 1_000 + 2 * (details.name.length + (details.description?.length ?? 0)) + details.variations.length * 200,
 };
 
 /**

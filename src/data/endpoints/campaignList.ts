@@ -64,7 +64,6 @@ function decodeEntry(value: unknown, index: number): CampaignListEntry {
 const campaignPageCodec: AnswerCodec<readonly CampaignListEntry[]> = {
   encode: (entries) => entries.map((entry): EncodedEntry => ({ ...entry, lastEditedAt: entry.lastEditedAt?.getTime() ?? null })),
   decode: (value) => readCached(() => list(value, 'campaigns', CAMPAIGN_LIST_PAGE_SIZE).map(decodeEntry)),
-  estimateBytes: (entries) => 100 + entries.reduce((sum, entry) => sum + 400 + 2 * (entry.name.length + entry.tags.join('').length), 0),
 };
 
 /**

@@ -2,7 +2,7 @@ import { UpstreamInvalidResponseError } from '../../errors.js';
 import { simulateCampaignSeries } from '../simulated/campaigns.js';
 import { brazeDay, count, dayMs, decimalText, isRecord, list, optionalCount, readCached, record } from '../answerFields.js';
 import type { AnswerCodec } from '../cache.js';
-import { cachedChannelStats, CONVERSION_COUNTS, estimateChannelStatsBytes, parseChannelMessages, type ChannelStats } from '../channelStats.js';
+import { cachedChannelStats, CONVERSION_COUNTS, parseChannelMessages, type ChannelStats } from '../channelStats.js';
 import { decimalFromNumber } from '../decimal.js';
 import type { Coalescing, Endpoint } from '../endpoint.js';
 import { parseSuccessBody } from '../lists.js';
@@ -65,7 +65,6 @@ function decodePoint(value: unknown, index: number): CampaignSeriesPoint {
 const campaignSeriesCodec: AnswerCodec<readonly CampaignSeriesPoint[], CampaignSeriesCall> = {
   encode: (points) => points.map((point) => ({ ...point, time: point.time.getTime() })),
   decode: (value, call) => readCached(() => list(value, 'days', call.length).map(decodePoint)),
-  estimateBytes: (points) => 200 + points.reduce((sum, point) => sum + 400 + estimateChannelStatsBytes(point.channels), 0),
 };
 
 /**

@@ -138,7 +138,6 @@ const canvasDetailsCodec: AnswerCodec<CanvasDetails> = {
         }),
       };
     }),
-  estimateBytes: (details) => 1_000 + 2 * (details.name.length + (details.description?.length ?? 0)) + details.variants.length * 300 + details.steps.length * 400,
 };
 
 /**

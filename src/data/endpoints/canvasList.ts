@@ -66,7 +66,6 @@ function decodeEntry(value: unknown, index: number): CanvasListEntry {
 const canvasPageCodec: AnswerCodec<readonly CanvasListEntry[]> = {
   encode: (entries) => entries.map((entry) => ({ ...entry, lastEdited: entry.lastEdited?.getTime() ?? null }) satisfies EncodedEntry),
   decode: (value) => readCached(() => list(value, 'canvases', CANVAS_LIST_PAGE_SIZE).map(decodeEntry)),
-  estimateBytes: (entries) => 100 + entries.reduce((sum, entry) => sum + 350 + 2 * (entry.name.length + entry.tags.join('').length), 0),
 };
 
 /**

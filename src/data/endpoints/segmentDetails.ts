@@ -50,7 +50,6 @@ const segmentDetailsCodec: AnswerCodec<SegmentDetails> = {
         updatedAt: optionalInstantMs(details['updatedAt'], 'updatedAt'),
       };
     }),
-  estimateBytes: (details) => 600 + 2 * (details.name.length + (details.description?.length ?? 0) + (details.textDescription?.length ?? 0)),
 };
 
 /**

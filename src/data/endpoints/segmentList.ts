@@ -43,7 +43,6 @@ function decodeEntry(value: unknown, index: number): SegmentListEntry {
 const segmentPageCodec: AnswerCodec<readonly SegmentListEntry[]> = {
   encode: (entries) => entries,
   decode: (value) => readCached(() => list(value, 'segments', SEGMENT_LIST_PAGE_SIZE).map(decodeEntry)),
-  estimateBytes: (entries) => 100 + entries.reduce((sum, entry) => sum + 300 + 2 * (entry.name.length + entry.tags.join('').length), 0),
 };
 
 /** GET /segments/list: one page of segments, oldest first (Braze's default; archived ones are left out by Braze). */
