@@ -43,7 +43,7 @@ export const QUERY_LIMIT_VARIABLES: VariableTable<QueryLimits> = {
 export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze(defaultsOf(QUERY_LIMIT_VARIABLES));
 
 /**
- * 64 MiB by default: about 100 fifty-chart dashboards (a parsed one is estimated at about 800 KB) or
+ * 64 MiB by default: about 100 fifty-chart dashboards (a parsed one is counted at about 1 MB) or
  * thousands of small queries. 2 MiB per document keeps every document the default limits allow (about
  * 1 MB at 2,000 tokens and 100 KiB); larger ones only come with raised QUERY_MAX_TOKENS.
  */
