@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { CeilingInfo } from './protocol.js';
+import { exitWhenAsked } from './process.js';
 
 const yoga = createYoga({
   schema: createSchema({ typeDefs: 'type Query { ok: Boolean }', resolvers: { Query: { ok: () => true } } }),
@@ -19,17 +20,10 @@ const yoga = createYoga({
 });
 const server = createServer(yoga);
 
-let stopping = false;
-function stop(): void {
-  if (stopping) return;
-  stopping = true;
-  setTimeout(() => process.exit(1), 5000).unref();
+exitWhenAsked(() => {
   server.closeAllConnections();
-  server.close(() => process.exit(0));
-}
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
-if (process.send !== undefined) process.once('disconnect', stop);
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
 await new Promise<void>((resolve, reject) => {
   server.once('error', reject);

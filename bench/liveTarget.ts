@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeBraze } from '../test/helpers/fakeBraze.js';
 import { BENCH_TOKEN } from './protocol.js';
+import { exitWhenAsked } from './process.js';
 
 const SUBSCRIBERS = Number(process.env['BENCH_LIVE_SUBSCRIBERS'] ?? 1000);
 const INTERVAL_MS = Number(process.env['BENCH_LIVE_INTERVAL_MS'] ?? 1000);
@@ -31,19 +32,10 @@ const gateway = await startServer(
   createLogger({ level: 'silent' }),
 );
 
-let stopping = false;
-function stop(): void {
-  if (stopping) return;
-  stopping = true;
-  setTimeout(() => process.exit(1), 5000).unref();
-  void gateway
-    .close(1000)
-    .then(() => braze.close())
-    .finally(() => process.exit(0));
-}
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
-if (process.send !== undefined) process.once('disconnect', stop);
+exitWhenAsked(async () => {
+  await gateway.close(1000);
+  await braze.close();
+});
 
 process.on('message', (message) => {
   if (message !== 'memory') return;

@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
 import { defaultResponder, defaultSeries, startFakeBraze } from '../test/helpers/fakeBraze.js';
 import { BENCH_TOKEN } from './protocol.js';
+import { exitWhenAsked } from './process.js';
 
 const overrides = JSON.parse(process.env['BENCH_MEMORY_GATEWAY_ENV'] ?? '{}') as Record<string, string>;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -44,19 +45,10 @@ const gateway = await startServer(
   createLogger({ level: 'silent' }),
 );
 
-let stopping = false;
-function stop(): void {
-  if (stopping) return;
-  stopping = true;
-  setTimeout(() => process.exit(1), 5000).unref();
-  void gateway
-    .close(1000)
-    .then(() => braze.close())
-    .finally(() => process.exit(0));
-}
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
-if (process.send !== undefined) process.once('disconnect', stop);
+exitWhenAsked(async () => {
+  await gateway.close(1000);
+  await braze.close();
+});
 
 process.on('message', (message) => {
   if (message !== 'heap') return;

@@ -26,3 +26,24 @@ export function rssMiB(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * For a benchmark's child target: on SIGTERM, SIGINT or the parent's IPC channel closing (however the
+ * parent exits), runs `close` once and exits 0 (1 when it fails); a close that hangs more than 5 s
+ * exits 1, so a stuck socket never keeps the child alive.
+ */
+export function exitWhenAsked(close: () => Promise<unknown>): void {
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(1), 5000).unref();
+    void close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  if (process.send !== undefined) process.once('disconnect', stop);
+}

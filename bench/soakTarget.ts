@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeBraze } from '../test/helpers/fakeBraze.js';
 import { createFaults } from './faults.js';
+import { exitWhenAsked } from './process.js';
 
 const LATENCY_MS = Number(process.env['SOAK_UPSTREAM_LATENCY_MS'] ?? 20);
 const SEED = Number(process.env['SOAK_SEED'] ?? 1);
@@ -46,21 +47,8 @@ const config = loadConfig({
 const gateway = await startServer(config, createLogger({ level: 'silent' }));
 process.stdout.write(`${JSON.stringify({ gateway: gateway.url.href, upstream: upstreamUrl, pid: process.pid })}\n`);
 
-let stopping = false;
-function stop(): void {
-  if (stopping) return;
-  stopping = true;
-  // Draining should take well under a second; never let a stuck socket keep this process alive.
-  setTimeout(() => process.exit(1), 5000).unref();
+exitWhenAsked(async () => {
   faults.releaseHangs();
-  void gateway
-    .close(1000)
-    .then(() => braze.close())
-    .then(() => process.exit(0));
-}
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
-// Spawned with an IPC channel: it closes when the parent exits, however it exits.
-if (process.send !== undefined) {
-  process.once('disconnect', stop);
-}
+  await gateway.close(1000);
+  await braze.close();
+});

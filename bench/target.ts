@@ -23,6 +23,7 @@ import { createLogger } from '../src/logger.js';
 import { startFakeBraze, type FakeBraze } from '../test/helpers/fakeBraze.js';
 import { startApolloRestPeer, type ApolloRestPeer } from './peers/apolloRest.js';
 import { BENCH_TOKEN, type TargetInfo } from './protocol.js';
+import { exitWhenAsked } from './process.js';
 
 const MODE = process.env['BENCH_TARGET'] ?? 'all';
 if (MODE !== 'all' && MODE !== 'cache') throw new Error(`BENCH_TARGET must be all or cache (got "${MODE}")`);
@@ -38,26 +39,14 @@ const gateways: RunningGateway[] = [];
 const servers: Server[] = [];
 let braze: FakeBraze | undefined;
 let apollo: ApolloRestPeer | undefined;
-let stopping = false;
-function stop(): void {
-  if (stopping) return;
-  stopping = true;
-  // Draining should take well under a second; never let a stuck socket keep this process alive.
-  setTimeout(() => process.exit(1), 5000).unref();
-  void (async () => {
-    await Promise.allSettled([...gateways.map((gateway) => gateway.close(1000)), apollo?.close()]);
-    await braze?.close();
-    for (const server of servers) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-    process.exit(0);
-  })();
-}
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
-// Spawned with an IPC channel: it closes when the parent exits, however it exits.
-if (process.send !== undefined) process.once('disconnect', stop);
+exitWhenAsked(async () => {
+  await Promise.allSettled([...gateways.map((gateway) => gateway.close(1000)), apollo?.close()]);
+  await braze?.close();
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
 
 // ---------------------------------------------------------------------------------------------------
 // The upstream: the fake Braze. No call is recorded (a run makes millions); the count is always kept.
