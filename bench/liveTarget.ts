@@ -5,7 +5,7 @@
 // parent's IPC channel closes or on SIGTERM/SIGINT.
 import { startServer } from '../src/startServer.js';
 import { loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { startFakeBraze } from '../test/helpers/fakeBraze.js';
 import { BENCH_TOKEN } from './protocol.js';
 import { exitWhenAsked } from './process.js';

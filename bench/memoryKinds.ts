@@ -9,9 +9,9 @@ import { parsedJsonBytes, plainDataBytes, stringBytes } from '../src/cache/heapB
 import { createMemoryCache } from '../src/cache/memoryCache.js';
 import { createResponseStore } from '../src/cache/responseStore.js';
 import type { Cached } from '../src/data/cache.js';
-import { eventListEndpoint } from '../src/data/endpoints/eventList.js';
-import { eventSeriesEndpoint, type EventSeriesCall } from '../src/data/endpoints/eventSeries.js';
-import { estimateDocumentBytes } from '../src/documentCache.js';
+import { eventListEndpoint } from '../src/endpoints/eventList.js';
+import { eventSeriesEndpoint, type EventSeriesCall } from '../src/endpoints/eventSeries.js';
+import { estimateDocumentBytes } from '../src/yoga/documentCache.js';
 import { defaultSeries } from '../test/helpers/fakeBraze.js';
 import { responseOf } from '../test/fixtures/responseShapes.js';
 import type { Retained } from '../test/fixtures/retainedByStore.js';

@@ -9,7 +9,7 @@
 // GraphQL Int carries; V8 boxes them where pointers are compressed, 31-bit small integers).
 import { startServer } from '../src/startServer.js';
 import { loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { defaultResponder, defaultSeries, startFakeBraze } from '../test/helpers/fakeBraze.js';
 import { BENCH_TOKEN } from './protocol.js';
 import { exitWhenAsked } from './process.js';

@@ -19,7 +19,7 @@ import { RateLimitTracker } from '../src/braze/rateLimit.js';
 import { SharedRateLimitTracker } from '../src/braze/sharedRateLimit.js';
 import { SharedUpstreamState } from '../src/braze/sharedStore.js';
 import { loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { startServer, type RunningGateway } from '../src/startServer.js';
 import { defaultSeries, startFakeBraze } from '../test/helpers/fakeBraze.js';
 import { redisAvailable, startRedis } from '../test/helpers/redis.js';

@@ -11,7 +11,7 @@
 // The fake's GET /__calls carries the failure tallies under `faults` (FaultStats).
 import { startServer } from '../src/startServer.js';
 import { loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { startFakeBraze } from '../test/helpers/fakeBraze.js';
 import { createFaults } from './faults.js';
 import { exitWhenAsked } from './process.js';

@@ -19,7 +19,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startServer, type RunningGateway } from '../src/startServer.js';
 import { loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { startFakeBraze, type FakeBraze } from '../test/helpers/fakeBraze.js';
 import { startApolloRestPeer, type ApolloRestPeer } from './peers/apolloRest.js';
 import { BENCH_TOKEN, type TargetInfo } from './protocol.js';

@@ -9,7 +9,7 @@ import { chartPlugin } from './chartPlugin.js';
 import { createGatewayFetcher } from './fetcher.js';
 import './page.css';
 
-/** What the gateway writes into the page (src/graphiqlPage.ts): yoga's GraphiQL options. */
+/** What the gateway writes into the page (src/yoga/graphiqlPage.ts): yoga's GraphiQL options. */
 interface PageOptions {
   readonly title?: string;
   readonly defaultQuery?: string;

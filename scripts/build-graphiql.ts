@@ -1,6 +1,6 @@
 /**
  * Builds GraphiQL with the chart plugin (graphiql/) into dist/graphiql/: `app.js` and `app.css`, which
- * src/graphiqlPage.ts inlines into the page the gateway serves. Monaco's three workers are bundled first
+ * src/yoga/graphiqlPage.ts inlines into the page the gateway serves. Monaco's three workers are bundled first
  * and carried inside app.js as text, so the page needs no other file and no network. Run by `npm run build`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 import { ConfigError, loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { startServer } from '../src/startServer.js';
 
 const gatewayPort = process.env['GATEWAY_PORT'] ?? '4000';

@@ -1,7 +1,7 @@
 import { startServer } from './startServer.js';
 import { ConfigError, loadConfig } from './config/index.js';
-import { createLogger } from './logger.js';
-import { FRAGMENT_LENGTH } from './redact.js';
+import { createLogger } from './observability/logger.js';
+import { FRAGMENT_LENGTH } from './observability/redact.js';
 
 // The only module with side effects: read the environment once, start, and stop on a signal.
 let config;

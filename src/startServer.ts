@@ -5,21 +5,21 @@ import { SharedUpstreamState } from './braze/sharedStore.js';
 import { createMemoryCache } from './cache/memoryCache.js';
 import { createRedisCache } from './cache/redisCache.js';
 import { createRedisFlight, lockTtlFor, patienceFor } from './cache/redisFlight.js';
-import type { RedisStatus } from './cache/redisHealth.js';
+import type { RedisStatus } from './redis/health.js';
 import type { CachePolicy, Config, UpstreamPolicy } from './config/index.js';
 import type { AnswerCache } from './data/cache.js';
 import type { SharedFlight } from './data/sharedFlight.js';
 import { DataService } from './data/service.js';
-import { guardConnections, httpServerOptions } from './connections.js';
-import { withErrorBoundary } from './errorBoundary.js';
+import { guardConnections, httpServerOptions } from './server/connections.js';
+import { withErrorBoundary } from './server/errorBoundary.js';
 import { createGatewayYoga, GRAPHQL_ENDPOINT, SERVED_PATHS } from './yoga.js';
-import type { Logger } from './logger.js';
+import type { Logger } from './observability/logger.js';
 import { LiveSeries } from './live/liveSeries.js';
-import { GatewayMetrics } from './metrics.js';
-import { withRequestId } from './requestId.js';
+import { GatewayMetrics } from './observability/metrics.js';
+import { withRequestId } from './observability/requestId.js';
 import { startSimulatedBraze } from './simulator/server.js';
-import { onlyServedPaths } from './servedPaths.js';
-import type { Tracing } from './tracing/tracing.js';
+import { onlyServedPaths } from './server/servedPaths.js';
+import type { Tracing } from './observability/tracing/tracing.js';
 
 const CACHE_CONNECT_WAIT_MS = 2_000;
 
@@ -82,7 +82,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   metrics?.watchLive(() => live.stats());
   // The SDK's modules are loaded only when tracing is on: off, it costs nothing, not even their memory.
   const tracing: Tracing | undefined = config.tracing.enabled
-    ? (await import('./tracing/sdk.js')).startTracing(config.tracing, target.endpoint, logger)
+    ? (await import('./observability/tracing/sdk.js')).startTracing(config.tracing, target.endpoint, logger)
     : undefined;
   // For `/health`: each part that uses Redis, whether it can (absent without REDIS_URL).
   const redisStatus = config.cache.redisUrl ? (): RedisStatus => ({ ...data.sharedStoreStatus(), ...(shared ? { sharedState: shared.status() } : {}) }) : undefined;

@@ -4,15 +4,16 @@ import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } 
 import { createAuthenticator } from './auth/authenticator.js';
 import { createCallers } from './auth/callers.js';
 import type { BrazeClient } from './braze/client.js';
-import type { RedisStatus } from './cache/redisHealth.js';
+import type { RedisStatus } from './redis/health.js';
 import { authRequired, type Config } from './config/index.js';
 import type { DataService } from './data/service.js';
-import { createContext, type GatewayContext } from './context.js';
-import { createDocumentCache, useForgetInvalidDocuments } from './documentCache.js';
-import { findGatewayError, toGraphQLError } from './errors.js';
-import { graphiqlRenderer } from './graphiqlPage.js';
-import type { Logger } from './logger.js';
-import type { GatewayMetrics } from './metrics.js';
+import { createContext, type GatewayContext } from './schema/context.js';
+import { createDocumentCache, useForgetInvalidDocuments } from './yoga/documentCache.js';
+import { findGatewayError } from './errors/gatewayErrors.js';
+import { toGraphQLError } from './yoga/graphqlErrors.js';
+import { graphiqlRenderer } from './yoga/graphiqlPage.js';
+import type { Logger } from './observability/logger.js';
+import type { GatewayMetrics } from './observability/metrics.js';
 import { useAcceptableAnswers } from './plugins/useAcceptableAnswers.js';
 import { useAuth } from './plugins/useAuth.js';
 import { useBrazeCacheExtension } from './plugins/useBrazeCacheExtension.js';
@@ -30,17 +31,17 @@ import { useNoOriginalErrors } from './plugins/useNoOriginalErrors.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
 import { useSubscriptionsOverSse } from './plugins/useSubscriptionsOverSse.js';
 import { useTracing } from './plugins/useTracing.js';
-import { traceResolvers } from './tracing/resolvers.js';
-import type { Tracing } from './tracing/tracing.js';
+import { traceResolvers } from './observability/tracing/resolvers.js';
+import type { Tracing } from './observability/tracing/tracing.js';
 import { useUnsendableResults } from './plugins/useUnsendableResults.js';
 import { useWholeResponseCache } from './plugins/useWholeResponseCache.js';
-import type { LiveContext } from './live/liveContext.js';
+import type { LiveContext } from './schema/liveContext.js';
 import { LiveSeries } from './live/liveSeries.js';
 import { schema } from './schema/index.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
-/** Every path the gateway answers (src/servedPaths.ts refuses the rest before yoga sees them). */
+/** Every path the gateway answers (src/server/servedPaths.ts refuses the rest before yoga sees them). */
 export const SERVED_PATHS: ReadonlySet<string> = new Set([GRAPHQL_ENDPOINT, '/', '/health', '/healthz', '/ready', '/metrics']);
 
 /**
@@ -61,7 +62,7 @@ export interface GatewayDeps {
   readonly metrics?: GatewayMetrics | undefined;
   /** The process's live series (one poll per series); made here when not given, then nothing closes it at shutdown. */
   readonly live?: LiveSeries | undefined;
-  /** A started OpenTelemetry SDK (src/tracing/sdk.ts); none: tracing off, nothing traced. */
+  /** A started OpenTelemetry SDK (src/observability/tracing/sdk.ts); none: tracing off, nothing traced. */
   readonly tracing?: Tracing | undefined;
   /** With REDIS_URL: whether the cache, single flight and shared state can use Redis, for `/health`. */
   readonly redisStatus?: (() => RedisStatus) | undefined;
@@ -199,7 +200,7 @@ function maskGatewayError(error: unknown, message: string): Error {
 }
 
 /**
- * GraphiQL with its scripts and styles inlined (src/graphiqlPage.ts), so it works where browsers cannot
+ * GraphiQL with its scripts and styles inlined (src/yoga/graphiqlPage.ts), so it works where browsers cannot
  * reach a CDN. The page is several MB and our options never change, so it is built once.
  */
 function renderOnce(render: (options: GraphiQLOptions) => string): (options: GraphiQLOptions) => string {

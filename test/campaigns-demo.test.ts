@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIMULATED_CAMPAIGNS } from '../src/data/simulated/campaigns.js';
+import { SIMULATED_CAMPAIGNS } from '../src/endpoints/simulated/campaigns.js';
 import { CampaignPickerDocument, CampaignResultsDocument } from './generated/graphql.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIMULATED_CANVASES } from '../src/data/simulated/canvases.js';
+import { SIMULATED_CANVASES } from '../src/endpoints/simulated/canvases.js';
 import { startSimulatedBraze } from '../src/simulator/server.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 

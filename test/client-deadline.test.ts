@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrazeClient, createBrazeDispatcher } from '../src/braze/client.js';
 import { loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { type FakeBraze, startFakeBraze } from './helpers/fakeBraze.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SERVER_LIMITS } from '../src/config/index.js';
-import { httpServerOptions } from '../src/connections.js';
+import { httpServerOptions } from '../src/server/connections.js';
 import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
 import { startTestGateway, TEST_AUTH_TOKEN, type TestGateway } from './helpers/gateway.js';
 import { readMultipart } from './helpers/incremental.js';

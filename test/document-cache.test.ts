@@ -9,7 +9,7 @@ import {
   countTokens,
   createDocumentCache,
   estimateDocumentBytes,
-} from '../src/documentCache.js';
+} from '../src/yoga/documentCache.js';
 import { type TestGateway, startGatewayWithFakeBraze, stopGatewayWithFakeBraze, useGatewayWithFakeBraze } from './helpers/gateway.js';
 import { sampleValue } from './helpers/prometheus.js';
 

@@ -2,10 +2,10 @@ import { createServer, IncomingMessage, ServerResponse, type Server } from 'node
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga, type Plugin } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withErrorBoundary } from '../src/errorBoundary.js';
-import { createLogger } from '../src/logger.js';
-import { withRequestId } from '../src/requestId.js';
-import { onlyServedPaths } from '../src/servedPaths.js';
+import { withErrorBoundary } from '../src/server/errorBoundary.js';
+import { createLogger } from '../src/observability/logger.js';
+import { withRequestId } from '../src/observability/requestId.js';
+import { onlyServedPaths } from '../src/server/servedPaths.js';
 import { SERVED_PATHS } from '../src/yoga.js';
 import { openRaw } from './helpers/rawSocket.js';
 

@@ -7,7 +7,7 @@ import { composeServices as guildCompose } from '@theguild/federation-compositio
 import { parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../scripts/compose-supergraph.js';
-import { SUBGRAPH_FILE } from '../src/print-schema.js';
+import { SUBGRAPH_FILE } from '../scripts/print-schema.js';
 import { INITIATIVE_CANVAS_IDS, INITIATIVES_SDL, startInitiativeSubgraph, type InitiativeSubgraph } from './fixtures/initiativeSubgraph.js';
 import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { statusLabel } from '../src/metrics.js';
+import { statusLabel } from '../src/observability/metrics.js';
 import { defaultSeries } from './helpers/fakeBraze.js';
 import { type TestGateway, useGatewayWithFakeBraze } from './helpers/gateway.js';
 

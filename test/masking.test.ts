@@ -6,7 +6,7 @@ import { BrazeClient, type BrazeRequest } from '../src/braze/client.js';
 import { DEFAULT_CACHE_POLICY, DEFAULT_UPSTREAM_POLICY, loadConfig } from '../src/config/index.js';
 import { DataService } from '../src/data/service.js';
 import { createGatewayYoga } from '../src/yoga.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { readMultipart } from './helpers/incremental.js';
 
 /** A client with a bug: what the gateway does with an error it did not expect. */

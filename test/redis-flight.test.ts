@@ -4,7 +4,7 @@ import { createRedisCache } from '../src/cache/redisCache.js';
 import { createRedisFlight } from '../src/cache/redisFlight.js';
 import type { AnswerCache, CallCodec, Cached } from '../src/data/cache.js';
 import type { FlightResult, FlightTask, SharedFlight } from '../src/data/sharedFlight.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { isCI } from './helpers/browser.js';
 import { until } from './helpers/live.js';
 import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.js';

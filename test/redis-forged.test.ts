@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventSeriesEndpoint } from '../src/data/endpoints/eventSeries.js';
+import { eventSeriesEndpoint } from '../src/endpoints/eventSeries.js';
 import { isCI } from './helpers/browser.js';
 import { useFakeBrazeWithGatewaysPerTest, type TestGateway } from './helpers/gateway.js';
 import { sleep } from './helpers/live.js';

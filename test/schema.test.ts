@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, getIntrospectionQuery, graphqlSync, lexicographicSortSchema, parse, printSchema, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { printClientSchema, printSubgraphSdl, SCHEMA_FILE, SUBGRAPH_FILE } from '../src/print-schema.js';
+import { printClientSchema, printSubgraphSdl, SCHEMA_FILE, SUBGRAPH_FILE } from '../scripts/print-schema.js';
 import { schema } from '../src/schema/index.js';
 
 describe('the committed SDL', () => {

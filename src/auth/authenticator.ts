@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import type { AuthConfig } from '../config/index.js';
-import { UnauthenticatedError } from '../errors.js';
+import { UnauthenticatedError } from '../errors/gatewayErrors.js';
 import { JwksUnavailableError, remoteKeySet } from './remoteKeySet.js';
 
 /** Who a request acts as: a static token (by its position in AUTH_TOKENS) or a JWT subject. */

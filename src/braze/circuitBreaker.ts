@@ -1,4 +1,4 @@
-import { CircuitOpenError } from '../errors.js';
+import { CircuitOpenError } from '../errors/gatewayErrors.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 

@@ -13,11 +13,11 @@ import {
   UpstreamUnauthorizedError,
   UpstreamUnavailableError,
   type TimeoutPhase,
-} from '../errors.js';
-import type { Logger } from '../logger.js';
+} from '../errors/gatewayErrors.js';
+import type { Logger } from '../observability/logger.js';
 import { CircuitBreaker, type Admission, type CircuitStatus } from './circuitBreaker.js';
-import { BUCKETS, type BucketName } from './buckets.js';
-import { createRedactor, truncate, type Redact } from '../redact.js';
+import { BUCKETS, type BucketName } from '../endpoints/buckets.js';
+import { createRedactor, truncate, type Redact } from '../observability/redact.js';
 import { RateLimitTracker, type RateLimitSnapshot } from './rateLimit.js';
 import { ImplausibleFigureLog, readRateLimitReset } from './rateLimitHeaders.js';
 import { SharedCircuitBreaker, type Breaker } from './sharedBreaker.js';
@@ -26,7 +26,7 @@ import type { SharedUpstreamState } from './sharedStore.js';
 import { countCallsWhenSent } from './rateLimitInterceptor.js';
 import { callDeadline, type CallDeadline } from './deadline.js';
 import { backoffDelay, isRetryable } from './retry.js';
-import type { AttemptTracer } from '../tracing/requestTrace.js';
+import type { AttemptTracer } from '../observability/tracing/requestTrace.js';
 
 const USER_AGENT = 'braze-analytics-gateway';
 

@@ -1,4 +1,4 @@
-import { RateLimitReserveError } from '../errors.js';
+import { RateLimitReserveError } from '../errors/gatewayErrors.js';
 import { readRateLimitHeaders, type BrazeFigure, type Headers } from './rateLimitHeaders.js';
 
 export type { BrazeFigure, Headers } from './rateLimitHeaders.js';

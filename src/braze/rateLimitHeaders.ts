@@ -1,6 +1,6 @@
-import type { Logger } from '../logger.js';
-import { truncate } from '../redact.js';
-import type { BucketName } from './buckets.js';
+import type { Logger } from '../observability/logger.js';
+import { truncate } from '../observability/redact.js';
+import type { BucketName } from '../endpoints/buckets.js';
 
 /** An answer's headers as undici gives them: names lower-cased, a repeated header as an array. */
 export type Headers = Readonly<Record<string, string | string[] | undefined>>;

@@ -1,4 +1,4 @@
-import { CircuitOpenError, UpstreamTimeoutError, UpstreamUnavailableError, type UpstreamError } from '../errors.js';
+import { CircuitOpenError, UpstreamTimeoutError, UpstreamUnavailableError, type UpstreamError } from '../errors/gatewayErrors.js';
 
 /**
  * Worth another attempt: Braze said 5xx, or the connection failed (refused, reset, closed mid-body,

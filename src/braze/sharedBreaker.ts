@@ -1,4 +1,4 @@
-import { CircuitOpenError } from '../errors.js';
+import { CircuitOpenError } from '../errors/gatewayErrors.js';
 import type { Admission, CircuitBreaker, CircuitStatus } from './circuitBreaker.js';
 import type { SharedUpstreamState } from './sharedStore.js';
 

@@ -1,5 +1,5 @@
-import { RateLimitReserveError } from '../errors.js';
-import type { BucketName } from './buckets.js';
+import { RateLimitReserveError } from '../errors/gatewayErrors.js';
+import type { BucketName } from '../endpoints/buckets.js';
 import type { BrazeFigure, Headers, RateLimitSnapshot, RateLimitTracker, Ticket } from './rateLimit.js';
 import { sharedRefusal, sharedRemaining } from './sharedFigure.js';
 import type { SharedUpstreamState } from './sharedStore.js';

@@ -1,9 +1,9 @@
 import type { Redis, Result } from 'ioredis';
-import { createRedisConnection, describeReply, RedisWrongReplyError, resync } from '../cache/redisConnection.js';
-import { leavesRepliesOutOfStep, RedisHealth } from '../cache/redisHealth.js';
+import { createRedisConnection, describeReply, RedisWrongReplyError, resync } from '../redis/connection.js';
+import { leavesRepliesOutOfStep, RedisHealth } from '../redis/health.js';
 import type { SharedStoreStatus } from '../data/cache.js';
-import type { Logger } from '../logger.js';
-import { BUCKETS, type BucketName } from './buckets.js';
+import type { Logger } from '../observability/logger.js';
+import { BUCKETS, type BucketName } from '../endpoints/buckets.js';
 import { MAX_RATE_LIMIT_COUNT } from './rateLimitHeaders.js';
 import { latestSharedReset, parseBucketState, type SharedBucketState } from './sharedFigure.js';
 /** A bucket's figure is kept this long past its reset, then Redis forgets it by itself. */

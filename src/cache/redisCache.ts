@@ -1,8 +1,8 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import type { AnswerCache } from '../data/cache.js';
-import { createRedisConnection, describeReply, resync, RedisWrongReplyError } from './redisConnection.js';
-import { leavesRepliesOutOfStep, RedisHealth } from './redisHealth.js';
-import { redisReady } from './redisReady.js';
+import { createRedisConnection, describeReply, resync, RedisWrongReplyError } from '../redis/connection.js';
+import { leavesRepliesOutOfStep, RedisHealth } from '../redis/health.js';
+import { redisReady } from '../redis/ready.js';
 import { decode, encode } from './wire.js';
 
 export interface RedisCacheOptions {

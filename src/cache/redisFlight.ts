@@ -3,11 +3,11 @@ import { hostname } from 'node:os';
 import type { ClientContext, Result } from 'ioredis';
 import type { CallCodec, Cached } from '../data/cache.js';
 import type { FlightResult, FlightTask, SharedFlight } from '../data/sharedFlight.js';
-import { UpstreamUnavailableError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { createRedisConnection, describeReply, RedisWrongReplyError, resync } from './redisConnection.js';
-import { leavesRepliesOutOfStep, RedisHealth } from './redisHealth.js';
-import { redisReady } from './redisReady.js';
+import { UpstreamUnavailableError } from '../errors/gatewayErrors.js';
+import type { Logger } from '../observability/logger.js';
+import { createRedisConnection, describeReply, RedisWrongReplyError, resync } from '../redis/connection.js';
+import { leavesRepliesOutOfStep, RedisHealth } from '../redis/health.js';
+import { redisReady } from '../redis/ready.js';
 import { decode, toStored, type Stored } from './wire.js';
 
 declare module 'ioredis' {

@@ -1,4 +1,4 @@
-import { readDescriptorLimit } from '../descriptorLimit.js';
+import { readDescriptorLimit } from '../server/fileDescriptorLimit.js';
 import { AUTH_VARIABLES, readAuth, type AuthConfig } from './auth.js';
 import { BRAZE_VARIABLES, readBraze, type BrazeConfig } from './braze.js';
 import { CACHE_VARIABLES, readCache, type CachePolicy } from './cache.js';

@@ -3,7 +3,7 @@ import type { UpstreamPolicy } from './upstream.js';
 
 /**
  * How the HTTP listener treats client connections, so that idle, trickling and abandoned sockets are
- * closed within seconds and cannot use up the process's file descriptors (src/connections.ts).
+ * closed within seconds and cannot use up the process's file descriptors (src/server/connections.ts).
  */
 export interface ServerLimits {
   /** From a connection's first byte (or its opening) to the end of the request's headers. */

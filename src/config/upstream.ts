@@ -1,4 +1,5 @@
-import { longestWindowIn, maxChunks } from '../data/longSeries.js';
+import { MAX_LENGTH } from '../endpoints/answers/series.js';
+import { longestWindowIn, maxChunks } from '../data/chunks.js';
 import { boolean, defaultsOf, integer, type VariableReader, type VariableTable } from './read.js';
 
 /** How the gateway treats Braze: deadlines, retries, the shared rate-limit bucket, the breaker, caps. */
@@ -80,14 +81,14 @@ export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = Object.freeze(defaultsOf(
 export function readUpstream(vars: VariableReader): UpstreamPolicy {
   const upstream = vars.readAll(UPSTREAM_VARIABLES);
   if (vars.isSet(UPSTREAM_VARIABLES.seriesMaxLength)) return Object.freeze(upstream);
-  return Object.freeze({ ...upstream, seriesMaxLength: Math.min(upstream.seriesMaxLength, longestWindowIn(upstream.maxCallsPerRequest)) });
+  return Object.freeze({ ...upstream, seriesMaxLength: Math.min(upstream.seriesMaxLength, longestWindowIn(upstream.maxCallsPerRequest, MAX_LENGTH)) });
 }
 
 /** Problems between upstream settings that are each within bounds. */
 export function checkUpstream(vars: VariableReader, upstream: UpstreamPolicy): void {
   if (upstream.retryBaseMs > upstream.retryMaxMs) vars.report('BRAZE_RETRY_BASE_MS must not exceed BRAZE_RETRY_MAX_MS');
   // A series the cap can never serve would be accepted, then fail every time (only when set: see readUpstream).
-  const chunks = maxChunks(upstream.seriesMaxLength);
+  const chunks = maxChunks(upstream.seriesMaxLength, MAX_LENGTH);
   if (chunks > upstream.maxCallsPerRequest) {
     vars.report(
       `SERIES_MAX_LENGTH ${upstream.seriesMaxLength} takes up to ${chunks} Braze calls a series, more than BRAZE_MAX_CALLS_PER_REQUEST (${upstream.maxCallsPerRequest}) allows a request: lower the first or raise the second`,

@@ -1,4 +1,4 @@
-import type { BucketName } from '../braze/buckets.js';
+import type { BucketName } from '../endpoints/buckets.js';
 import type { AnswerCodec } from './cache.js';
 
 /** The cache lifetimes an endpoint's TTL rule chooses between. */

@@ -1,4 +1,4 @@
-import { UpstreamUnavailableError } from '../errors.js';
+import { UpstreamUnavailableError } from '../errors/gatewayErrors.js';
 
 /** One request waiting for a shared call: told the outcome once, unless it left first. */
 type Waiter<T> = (outcome: { ok: true; value: T } | { ok: false; error: unknown }) => void;

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
-import { TooManyUpstreamCallsError } from '../errors.js';
-import type { RequestTrace } from '../tracing/requestTrace.js';
+import { TooManyUpstreamCallsError } from '../errors/gatewayErrors.js';
+import type { RequestTrace } from '../observability/tracing/requestTrace.js';
+import { planChunks, stitchChunks, type SeriesWindow } from './chunks.js';
 import type { Endpoint } from './endpoint.js';
 import type { AnswerSource, DataService, Loaded } from './service.js';
 
@@ -160,4 +161,47 @@ function pending<Answer>(answer: Promise<Served<Answer>>): Pending<Answer> {
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** A series as loaded: its points, when Braze gave the oldest of them, and how many calls it is made of. */
+export interface LoadedSeries<Point> {
+  readonly points: readonly Point[];
+  readonly fetchedAt: Date;
+  readonly calls: number;
+}
+
+/**
+ * Loads a series of any length through the request's loader: one call when Braze serves the window
+ * whole, else its chunks, each an ordinary call (deduplicated, coalesced, shared, cached, counted
+ * against the request's cap). The series fails when any chunk fails: a series with a hole in it
+ * would chart as a real drop.
+ */
+export function loadSeries<Call extends SeriesWindow, Point extends { readonly time: Date }>(
+  loader: RequestLoader,
+  endpoint: Endpoint<Call, readonly Point[]>,
+  call: Call,
+  maxUnits: number,
+): Promise<LoadedSeries<Point>> {
+  return loadWindow(loader, endpoint, call, (window) => (window === call ? call : { ...call, ...window }), maxUnits);
+}
+
+/**
+ * The same for an endpoint whose calls are not windows themselves (Canvas series, whose calls carry
+ * `length` or `starting_at`): `callFor` makes the call that asks Braze for one chunk.
+ */
+export async function loadWindow<Call, Point extends { readonly time: Date }>(
+  loader: RequestLoader,
+  endpoint: Endpoint<Call, readonly Point[]>,
+  window: SeriesWindow,
+  callFor: (chunk: SeriesWindow) => Call,
+  maxUnits: number,
+): Promise<LoadedSeries<Point>> {
+  const chunks = planChunks(window, maxUnits);
+  if (chunks.length === 1) {
+    const { answer, fetchedAt } = await loader.load(endpoint, callFor(window));
+    return { points: answer, fetchedAt, calls: 1 };
+  }
+  const loaded = await Promise.all(chunks.map((chunk) => loader.load(endpoint, callFor(chunk))));
+  const fetchedAt = new Date(Math.min(...loaded.map((chunk) => chunk.fetchedAt.getTime())));
+  return { points: stitchChunks(loaded.map((chunk) => chunk.answer), window), fetchedAt, calls: chunks.length };
 }

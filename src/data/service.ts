@@ -1,7 +1,7 @@
 import type { BrazeClient } from '../braze/client.js';
 import { callDeadline } from '../braze/deadline.js';
-import type { Logger } from '../logger.js';
-import type { AttemptTracer } from '../tracing/requestTrace.js';
+import type { Logger } from '../observability/logger.js';
+import type { AttemptTracer } from '../observability/tracing/requestTrace.js';
 import { codecForCall, type AnswerCache, type CallCodec, type Cached, type SharedStoreStatus } from './cache.js';
 import type { Endpoint, TtlPolicy } from './endpoint.js';
 import { InflightCalls } from './inflight.js';

@@ -1,9 +1,8 @@
 import type { LivePolicy } from '../config/index.js';
-import type { BrazeUnit } from '../data/brazeTime.js';
-import { isWindowClosed } from '../data/series.js';
-import { TooManySubscriptionsError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { TooManySubscriptionsError } from '../errors/gatewayErrors.js';
+import type { Logger } from '../observability/logger.js';
 import { classifyPollFailure, COMPLETE, LIVE, sameStatus, type LiveStatus } from './status.js';
+import { type TimeUnit, isWindowClosed } from '../data/chunks.js';
 
 /** One series as a live subscription sees it: how to poll it, how long a poll's answer holds, how to compare two. */
 export interface LiveSource<Value> {
@@ -14,7 +13,7 @@ export interface LiveSource<Value> {
   readonly key: string;
   /** The end the subscription gave; undefined: "now", at each poll. */
   readonly endingAt: Date | undefined;
-  readonly unit: BrazeUnit;
+  readonly unit: TimeUnit;
   /** How long the answer to the series asked at `instant` may be served again (the endpoint's TTL rule). */
   ttlMs(instant: Date, now: number): number;
   /** One poll, through the data service (cache, then a call in flight, then Braze). */

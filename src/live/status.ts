@@ -6,7 +6,7 @@ import {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
   type ErrorCode,
-} from '../errors.js';
+} from '../errors/gatewayErrors.js';
 
 /**
  * Where a live series stands, pushed beside its value:

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { MediaTypeNotAcceptedError } from '../errors.js';
+import { MediaTypeNotAcceptedError } from '../errors/gatewayErrors.js';
 import { acceptsMediaType } from './acceptHeader.js';
 
 /** Every media type yoga writes a query's answer in (a single result fits each of them). */

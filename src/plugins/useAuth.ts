@@ -1,8 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Accepted, Authenticate } from '../auth/authenticator.js';
 import type { Callers } from '../auth/callers.js';
-import { UnauthenticatedError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { UnauthenticatedError } from '../errors/gatewayErrors.js';
+import type { Logger } from '../observability/logger.js';
 
 export interface AuthOptions {
   /** Checks the `Authorization` header (src/auth/authenticator.ts). */

@@ -1,8 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
-import type { BucketName } from '../braze/buckets.js';
+import type { BucketName } from '../endpoints/buckets.js';
 import type { BucketStatus } from '../braze/client.js';
 import type { RateLimitSnapshot } from '../braze/rateLimit.js';
-import { isoTime } from '../isoTime.js';
+import { isoTime } from '../observability/isoTime.js';
 import { onCompleteResult } from './completeResult.js';
 
 export interface BrazeRateLimitExtensionOptions {

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { CsrfPreventionError } from '../errors.js';
+import { CsrfPreventionError } from '../errors/gatewayErrors.js';
 
 export interface CsrfPreventionOptions {
   /** Any one of these headers marks a request as made by a script. Default `['x-graphql-yoga-csrf']`. */

@@ -1,6 +1,6 @@
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { QueryTooComplexError } from '../errors.js';
+import { QueryTooComplexError } from '../errors/gatewayErrors.js';
 
 /**
  * The most directives any operation of `document` runs with: those on the operation, its variables and

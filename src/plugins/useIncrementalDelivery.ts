@@ -1,7 +1,7 @@
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { BREAK, getDirectiveValues, getOperationAST, getVariableValues, Kind, visit, type DirectiveNode, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { BadUserInputError, IncrementalDeliveryNotAcceptedError } from '../errors.js';
+import { BadUserInputError, IncrementalDeliveryNotAcceptedError } from '../errors/gatewayErrors.js';
 import { acceptsMediaType } from './acceptHeader.js';
 
 /** The media types yoga answers an incremental response in. */

@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 import type { LoadStats } from '../data/loader.js';
-import type { GatewayMetrics } from '../metrics.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 import { onCompleteResult, type IncrementalPayload } from './completeResult.js';
 
 export interface MetricsOptions {

@@ -1,6 +1,6 @@
 import { Lexer, Source, TokenKind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { QueryTooComplexError } from '../errors.js';
+import { QueryTooComplexError } from '../errors/gatewayErrors.js';
 
 /**
  * Deep enough for any real document: the deepest field path QUERY_MAX_DEPTH allows (100) plus

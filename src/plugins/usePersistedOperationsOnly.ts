@@ -1,6 +1,6 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import { PersistedOperationError } from '../errors.js';
+import { PersistedOperationError } from '../errors/gatewayErrors.js';
 
 export interface PersistedOperationsOnlyOptions {
   /** The manifest, { id: document }, e.g. codegen's persisted-documents.json (ids like `sha256:<hex>`). */

@@ -2,7 +2,7 @@ import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLError } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { QueryLimits } from '../config/index.js';
-import { QueryTooComplexError, type QueryLimit } from '../errors.js';
+import { QueryTooComplexError, type QueryLimit } from '../errors/gatewayErrors.js';
 import { useDirectiveLimit } from './useDirectiveLimit.js';
 import { useNestingLimit } from './useNestingLimit.js';
 

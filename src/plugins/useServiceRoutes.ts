@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { BucketStatus, UpstreamStatus } from '../braze/client.js';
-import { isoTime } from '../isoTime.js';
-import type { RedisStatus } from '../cache/redisHealth.js';
+import { isoTime } from '../observability/isoTime.js';
+import type { RedisStatus } from '../redis/health.js';
 
 export interface ServiceRoutesOptions {
   /** Where GraphQL is served; `/` redirects there. Default `/graphql`. */

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { SubscriptionNotAcceptedError } from '../errors.js';
+import { SubscriptionNotAcceptedError } from '../errors/gatewayErrors.js';
 import { acceptsMediaType } from './acceptHeader.js';
 
 /** The one media type yoga streams a subscription in (it tries only text/event-stream, then JSON). */

@@ -1,6 +1,6 @@
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { RequestTrace } from '../tracing/requestTrace.js';
+import type { RequestTrace } from '../observability/tracing/requestTrace.js';
 import { onCompleteResult, onEveryPayload } from './completeResult.js';
 
 /**

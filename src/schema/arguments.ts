@@ -1,9 +1,9 @@
 import { defaultFieldResolver, getNamedType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import type { BrazeUnit } from '../data/brazeTime.js';
-import { MIN_LENGTH, type SeriesWindow } from '../data/series.js';
-import type { ListWindow } from '../data/pages.js';
-import { BadUserInputError } from '../errors.js';
+import { MIN_LENGTH } from '../endpoints/answers/series.js';
+import type { ListWindow } from '../endpoints/answers/pages.js';
+import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { decodeCursor } from './cursor.js';
+import type { TimeUnit, SeriesWindow } from '../data/chunks.js';
 
 /**
  * Checks every endpoint's arguments share. Braze keeps custom event and product names to 255
@@ -50,7 +50,7 @@ export interface SeriesBounds {
  * in one call are asked in chunks: see data/longSeries.ts), `endingAt` defaulting to the request's time.
  */
 export function toSeriesWindow(
-  args: { length: number; unit?: BrazeUnit | null | undefined; endingAt?: Date | null | undefined },
+  args: { length: number; unit?: TimeUnit | null | undefined; endingAt?: Date | null | undefined },
   bounds: SeriesBounds,
 ): SeriesWindow {
   const { seriesMaxLength } = bounds;

@@ -1,6 +1,6 @@
-import { BUCKETS, type BucketName } from '../braze/buckets.js';
+import { BUCKETS, type BucketName } from '../endpoints/buckets.js';
 import type { BucketStatus } from '../braze/client.js';
-import { isoTime } from '../isoTime.js';
+import { isoTime } from '../observability/isoTime.js';
 import { builder } from './builder.js';
 
 interface BrazeRateLimitView {

@@ -1,7 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from './context.js';
 import { DateResolver, SafeIntResolver } from 'graphql-scalars';
 import { DateTimeScalar, DecimalScalar } from './scalars.js';
 

@@ -1,8 +1,8 @@
-import type { GatewayContext } from '../context.js';
-import { campaignDetailsEndpoint, type CampaignDetails, type CampaignVariation, type ConversionBehavior } from '../data/endpoints/campaignDetails.js';
-import { CAMPAIGN_LIST_PAGE_SIZE, campaignListEndpoint, type CampaignListEntry } from '../data/endpoints/campaignList.js';
-import { readSizedList } from '../data/pages.js';
-import { BadUserInputError } from '../errors.js';
+import type { GatewayContext } from './context.js';
+import { campaignDetailsEndpoint, type CampaignDetails, type CampaignVariation, type ConversionBehavior } from '../endpoints/campaignDetails.js';
+import { CAMPAIGN_LIST_PAGE_SIZE, campaignListEndpoint, type CampaignListEntry } from '../endpoints/campaignList.js';
+import { readSizedList } from '../endpoints/answers/pages.js';
+import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { campaignSeriesArgs, campaignSeriesFromArgs, CampaignSeriesRef } from './campaignSeries.js';

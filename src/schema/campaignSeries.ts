@@ -1,15 +1,16 @@
-import type { GatewayContext } from '../context.js';
-import { dateOf } from '../data/brazeTime.js';
-import { sumChannelStats, type ChannelStats } from '../data/channelStats.js';
-import { sumDecimals } from '../data/decimal.js';
-import { CAMPAIGN_POINT_COUNTS, campaignSeriesEndpoint, type CampaignPointCount, type CampaignSeriesCall, type CampaignSeriesPoint } from '../data/endpoints/campaignSeries.js';
-import { loadSeries } from '../data/longSeries.js';
-import type { SeriesWindow } from '../data/series.js';
-import { ResultOutOfRangeError } from '../errors.js';
+import { MAX_LENGTH } from '../endpoints/answers/series.js';
+import type { GatewayContext } from './context.js';
+import { dateOf } from '../endpoints/answers/brazeTime.js';
+import { sumChannelStats, type ChannelStats } from '../endpoints/answers/channelStats.js';
+import { sumDecimals } from '../endpoints/answers/decimal.js';
+import { CAMPAIGN_POINT_COUNTS, campaignSeriesEndpoint, type CampaignPointCount, type CampaignSeriesCall, type CampaignSeriesPoint } from '../endpoints/campaignSeries.js';
+import { ResultOutOfRangeError } from '../errors/gatewayErrors.js';
 import { toSeriesWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { channelStatsField } from './channelStats.js';
 import { ENDING_AT_ARG_DESCRIPTION, lengthArgDescription, seriesWindowFields, type SeriesResult } from './seriesFields.js';
+import { loadSeries } from '../data/loader.js';
+import type { SeriesWindow } from '../data/chunks.js';
 
 /** A campaign series as resolved: the call, Braze's points (stitched from chunks past 100 days), when Braze gave them, and in how many calls. */
 export type CampaignSeriesResult = SeriesResult<CampaignSeriesCall, CampaignSeriesPoint>;
@@ -20,7 +21,7 @@ export type CampaignSeriesResult = SeriesResult<CampaignSeriesCall, CampaignSeri
  */
 export async function resolveCampaignSeries(campaignId: string, window: SeriesWindow, context: GatewayContext): Promise<CampaignSeriesResult> {
   const call: CampaignSeriesCall = { campaignId, length: window.length, unit: 'day', endingAt: window.endingAt };
-  return { call, ...(await loadSeries(context.loader, campaignSeriesEndpoint, call)) };
+  return { call, ...(await loadSeries(context.loader, campaignSeriesEndpoint, call, MAX_LENGTH)) };
 }
 
 export const campaignSeriesArgs = builder.args((arg) => ({

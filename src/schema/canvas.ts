@@ -1,8 +1,8 @@
-import type { GatewayContext } from '../context.js';
-import { canvasDetailsEndpoint, type CanvasDetails, type CanvasStep, type CanvasVariant } from '../data/endpoints/canvasDetails.js';
-import { CANVAS_LIST_PAGE_SIZE, canvasListEndpoint, type CanvasListEntry } from '../data/endpoints/canvasList.js';
-import { readSizedList } from '../data/pages.js';
-import { BadUserInputError } from '../errors.js';
+import type { GatewayContext } from './context.js';
+import { canvasDetailsEndpoint, type CanvasDetails, type CanvasStep, type CanvasVariant } from '../endpoints/canvasDetails.js';
+import { CANVAS_LIST_PAGE_SIZE, canvasListEndpoint, type CanvasListEntry } from '../endpoints/canvasList.js';
+import { readSizedList } from '../endpoints/answers/pages.js';
+import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { CanvasSeriesRef, canvasStatsArgs, CanvasStatsRef, resolveCanvasSeries, resolveCanvasSummary, toBreakdowns, toCanvasWindow } from './canvasStats.js';

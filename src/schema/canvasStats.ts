@@ -1,25 +1,16 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from '../context.js';
-import { dateOf, UNIT_MS } from '../data/brazeTime.js';
-import {
-  CANVAS_MAX_LENGTH,
-  CANVAS_MIN_LENGTH,
-  type CanvasStats,
-  type CanvasStatsCall,
-  type CanvasStatsPoint,
-  type CanvasStepStats,
-  type CanvasTotals,
-  type CanvasVariantStats,
-} from '../data/canvasStats.js';
-import { decimalFromNumber, sumDecimals } from '../data/decimal.js';
-import { canvasSeriesEndpoint, canvasSummaryEndpoint } from '../data/endpoints/canvasSeries.js';
-import { loadWindow } from '../data/longSeries.js';
-import type { SeriesWindow } from '../data/series.js';
-import { BadUserInputError } from '../errors.js';
+import type { GatewayContext } from './context.js';
+import { dateOf } from '../endpoints/answers/brazeTime.js';
+import { CANVAS_MAX_LENGTH, CANVAS_MIN_LENGTH, type CanvasStats, type CanvasStatsCall, type CanvasStatsPoint, type CanvasStepStats, type CanvasTotals, type CanvasVariantStats } from '../endpoints/answers/canvasStats.js';
+import { decimalFromNumber, sumDecimals } from '../endpoints/answers/decimal.js';
+import { canvasSeriesEndpoint, canvasSummaryEndpoint } from '../endpoints/canvasSeries.js';
+import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { builder } from './builder.js';
 import { channelStatsField } from './channelStats.js';
 import { selectedFieldNames } from './selection.js';
 import { countTotal, SERIES_CALL_FIELD_DESCRIPTIONS } from './seriesFields.js';
+import { UNIT_MS, type SeriesWindow } from '../data/chunks.js';
+import { loadWindow } from '../data/loader.js';
 
 /** The window of a Canvas series or summary, checked: `length` days before `endingAt`, or from `startingAt`. */
 export interface CanvasWindow {

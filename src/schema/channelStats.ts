@@ -1,5 +1,5 @@
 import type { SchemaTypes } from '@pothos/core';
-import { FAMILY_STATS, OUTCOME_COUNTS, type ChannelFamily, type ChannelStats, type NamedStat, type OutcomeName } from '../data/channelStats.js';
+import { FAMILY_STATS, OUTCOME_COUNTS, type ChannelFamily, type ChannelStats, type NamedStat, type OutcomeName } from '../endpoints/answers/channelStats.js';
 import { builder } from './builder.js';
 
 /**

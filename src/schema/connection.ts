@@ -1,5 +1,5 @@
 import type { ObjectRef } from '@pothos/core';
-import type { ListSlice } from '../data/pages.js';
+import type { ListSlice } from '../endpoints/answers/pages.js';
 import { DEFAULT_FIRST, MAX_FIRST } from './arguments.js';
 import { builder } from './builder.js';
 import { encodeCursor } from './cursor.js';

@@ -1,5 +1,5 @@
-import { dateOf } from '../data/brazeTime.js';
-import type { SeriesPoint } from '../data/series.js';
+import { dateOf } from '../endpoints/answers/brazeTime.js';
+import type { SeriesPoint } from '../endpoints/answers/series.js';
 import { builder } from './builder.js';
 
 /** A point as a series type hands it out: the point, and whether its series is daily (then it has a date). */

@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../errors.js';
+import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { builder } from './builder.js';
 import { EventSeriesRef, resolveEventSeries } from './eventSeries.js';
 import { checkName, MAX_NAME_LENGTH } from './arguments.js';

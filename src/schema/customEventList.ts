@@ -1,5 +1,5 @@
-import { EVENT_LIST_PAGE_SIZE, eventListEndpoint } from '../data/endpoints/eventList.js';
-import { readSizedList } from '../data/pages.js';
+import { EVENT_LIST_PAGE_SIZE, eventListEndpoint } from '../endpoints/eventList.js';
+import { readSizedList } from '../endpoints/answers/pages.js';
 import { toListWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { connectionArgs, connectionOf } from './connection.js';

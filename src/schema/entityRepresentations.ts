@@ -1,5 +1,5 @@
 import { getNamedType, isUnionType, type GraphQLSchema } from 'graphql';
-import { BadUserInputError } from '../errors.js';
+import { BadUserInputError } from '../errors/gatewayErrors.js';
 
 /**
  * Why a federation representation cannot be resolved by any entity type here, if it cannot. Key

@@ -1,11 +1,12 @@
-import { eventSeriesEndpoint, GRAPHQL_INT_MAX, type EventSeriesCall } from '../data/endpoints/eventSeries.js';
-import { loadSeries } from '../data/longSeries.js';
-import type { SeriesPoint } from '../data/series.js';
-import type { GatewayContext } from '../context.js';
-import { ResultOutOfRangeError } from '../errors.js';
+import { MAX_LENGTH } from '../endpoints/answers/series.js';
+import { eventSeriesEndpoint, GRAPHQL_INT_MAX, type EventSeriesCall } from '../endpoints/eventSeries.js';
+import type { SeriesPoint } from '../endpoints/answers/series.js';
+import type { GatewayContext } from './context.js';
+import { ResultOutOfRangeError } from '../errors/gatewayErrors.js';
 import { builder } from './builder.js';
 import { seriesWindowArgs, toEventSeriesCall, type SeriesWindowArgs } from './eventSeriesArgs.js';
 import { seriesCallFields, type SeriesResult } from './seriesFields.js';
+import { loadSeries } from '../data/loader.js';
 import { TimeUnit } from './timeUnit.js';
 
 /** A series as resolved: the call Braze was asked, what it answered, and when. */
@@ -14,7 +15,7 @@ export type EventSeriesResult = SeriesResult<EventSeriesCall>;
 /** Validates the arguments and loads the series through the request's loader (dedup, coalescing, cache). */
 export async function resolveEventSeries(event: string, args: SeriesWindowArgs, context: GatewayContext): Promise<EventSeriesResult> {
   const call = toEventSeriesCall(event, args, context);
-  return { call, ...(await loadSeries(context.loader, eventSeriesEndpoint, call)) };
+  return { call, ...(await loadSeries(context.loader, eventSeriesEndpoint, call, MAX_LENGTH)) };
 }
 
 export const EventSeriesPointRef = builder.objectRef<SeriesPoint>('EventSeriesPoint').implement({

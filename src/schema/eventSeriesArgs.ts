@@ -1,5 +1,5 @@
 import type { InputShapeFromFields } from '@pothos/core';
-import type { EventSeriesCall } from '../data/endpoints/eventSeries.js';
+import type { EventSeriesCall } from '../endpoints/eventSeries.js';
 import { checkName, optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
 import { builder } from './builder.js';
 import { lengthArgDescription } from './seriesFields.js';

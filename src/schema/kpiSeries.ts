@@ -1,10 +1,11 @@
-import { loadSeries } from '../data/longSeries.js';
-import { KPI_SERIES_ENDPOINTS, type Kpi, type KpiSeriesCall } from '../data/endpoints/kpiSeries.js';
-import type { GatewayContext } from '../context.js';
+import { MAX_LENGTH } from '../endpoints/answers/series.js';
+import { KPI_SERIES_ENDPOINTS, type Kpi, type KpiSeriesCall } from '../endpoints/kpiSeries.js';
+import type { GatewayContext } from './context.js';
 import { optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
 import { builder } from './builder.js';
 import { countPoints, CountPointRef } from './countPoint.js';
 import { APP_ID_ARG_DESCRIPTION, countTotal, ENDING_AT_ARG_DESCRIPTION, lengthArgDescription, seriesCallFields, type SeriesResult } from './seriesFields.js';
+import { loadSeries } from '../data/loader.js';
 
 export interface KpiSeriesResult extends SeriesResult<KpiSeriesCall> {
   readonly kpi: Kpi;
@@ -42,7 +43,7 @@ export function toKpiSeriesCall(args: { length: number; endingAt?: Date | null |
 /** Validates the arguments and loads the KPI's series through the request's loader (dedup, coalescing, cache). */
 export async function resolveKpiSeries(kpi: Kpi, args: Parameters<typeof toKpiSeriesCall>[0], context: GatewayContext): Promise<KpiSeriesResult> {
   const call = toKpiSeriesCall(args, context);
-  return { kpi, call, ...(await loadSeries(context.loader, KPI_SERIES_ENDPOINTS[kpi], call)) };
+  return { kpi, call, ...(await loadSeries(context.loader, KPI_SERIES_ENDPOINTS[kpi], call, MAX_LENGTH)) };
 }
 
 export const KpiSeriesRef = builder.objectRef<KpiSeriesResult>('KpiSeries').implement({

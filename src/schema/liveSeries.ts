@@ -1,17 +1,16 @@
 import type { InterfaceRef, ObjectRef } from '@pothos/core';
-import type { GatewayContext } from '../context.js';
-import { eventSeriesEndpoint } from '../data/endpoints/eventSeries.js';
-import { KPI_SERIES_ENDPOINTS } from '../data/endpoints/kpiSeries.js';
-import { PURCHASE_SERIES_ENDPOINTS } from '../data/endpoints/purchaseSeries.js';
-import { segmentSizeEndpoint } from '../data/endpoints/segmentSize.js';
-import { sessionSeriesEndpoint } from '../data/endpoints/sessionSeries.js';
+import type { GatewayContext } from './context.js';
+import { eventSeriesEndpoint } from '../endpoints/eventSeries.js';
+import { KPI_SERIES_ENDPOINTS } from '../endpoints/kpiSeries.js';
+import { PURCHASE_SERIES_ENDPOINTS } from '../endpoints/purchaseSeries.js';
+import { segmentSizeEndpoint } from '../endpoints/segmentSize.js';
+import { sessionSeriesEndpoint } from '../endpoints/sessionSeries.js';
 import type { Endpoint } from '../data/endpoint.js';
-import type { CanvasStatsCall } from '../data/canvasStats.js';
-import { campaignSeriesEndpoint, type CampaignSeriesCall } from '../data/endpoints/campaignSeries.js';
-import { canvasSeriesEndpoint } from '../data/endpoints/canvasSeries.js';
-import { BadUserInputError } from '../errors.js';
-import type { BrazeUnit } from '../data/brazeTime.js';
-import { clientOf, endOf } from '../live/liveContext.js';
+import type { CanvasStatsCall } from '../endpoints/answers/canvasStats.js';
+import { campaignSeriesEndpoint, type CampaignSeriesCall } from '../endpoints/campaignSeries.js';
+import { canvasSeriesEndpoint } from '../endpoints/canvasSeries.js';
+import { BadUserInputError } from '../errors/gatewayErrors.js';
+import { clientOf, endOf } from './liveContext.js';
 import type { LiveSource, LiveUpdate } from '../live/liveSeries.js';
 import type { LiveStatus } from '../live/status.js';
 import { builder } from './builder.js';
@@ -24,6 +23,7 @@ import { checkId, MAX_NAME_LENGTH, toSeriesWindow, type SeriesBounds } from './a
 import { PurchaseMeasureEnum, purchaseSeriesWindowArgs, PurchaseSeriesRef, resolvePurchaseSeries, toPurchaseSeriesCall } from './purchaseSeries.js';
 import { resolveSegmentSize, segmentSizeArgs, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
 import { resolveSessionSeries, sessionSeriesArgs, SessionSeriesRef, toSessionSeriesCall } from './sessionSeries.js';
+import type { TimeUnit } from '../data/chunks.js';
 
 builder.subscriptionType({
   description:
@@ -98,7 +98,7 @@ function seriesSource<Call extends { readonly endingAt: Date }, Result extends {
   context: GatewayContext,
   endpoint: Pick<Endpoint<Call, unknown>, 'name' | 'key' | 'ttlMs'>,
   call: Call,
-  window: { readonly endingAt: Date | null | undefined; readonly unit: BrazeUnit },
+  window: { readonly endingAt: Date | null | undefined; readonly unit: TimeUnit },
   resolve: (poll: GatewayContext) => Promise<Result>,
 ): LiveSource<Result> {
   const live = liveOf(context);

@@ -1,6 +1,6 @@
-import { productListEndpoint } from '../data/endpoints/productList.js';
-import { readUnsizedList } from '../data/pages.js';
-import { BadUserInputError } from '../errors.js';
+import { productListEndpoint } from '../endpoints/productList.js';
+import { readUnsizedList } from '../endpoints/answers/pages.js';
+import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { MAX_NAME_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { connectionArgs, connectionOf } from './connection.js';

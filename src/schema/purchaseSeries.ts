@@ -1,13 +1,14 @@
-import { loadSeries } from '../data/longSeries.js';
-import { dateOf } from '../data/brazeTime.js';
-import { decimalFromNumber, sumDecimals } from '../data/decimal.js';
-import { PURCHASE_SERIES_ENDPOINTS, type PurchaseMeasure, type PurchaseSeriesCall } from '../data/endpoints/purchaseSeries.js';
-import type { SeriesPoint } from '../data/series.js';
-import type { GatewayContext } from '../context.js';
+import { MAX_LENGTH } from '../endpoints/answers/series.js';
+import { dateOf } from '../endpoints/answers/brazeTime.js';
+import { decimalFromNumber, sumDecimals } from '../endpoints/answers/decimal.js';
+import { PURCHASE_SERIES_ENDPOINTS, type PurchaseMeasure, type PurchaseSeriesCall } from '../endpoints/purchaseSeries.js';
+import type { SeriesPoint } from '../endpoints/answers/series.js';
+import type { GatewayContext } from './context.js';
 import { MAX_NAME_LENGTH, optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
 import { builder } from './builder.js';
 import { countPoints, CountPointRef, type CountPointView } from './countPoint.js';
 import { APP_ID_ARG_DESCRIPTION, countTotal, ENDING_AT_ARG_DESCRIPTION, lengthArgDescription, SERIES_CALL_FIELD_DESCRIPTIONS, type SeriesResult } from './seriesFields.js';
+import { loadSeries } from '../data/loader.js';
 import { TimeUnit } from './timeUnit.js';
 
 export interface PurchaseSeriesResult extends SeriesResult<PurchaseSeriesCall> {
@@ -69,7 +70,7 @@ export async function resolvePurchaseSeries(
   context: GatewayContext,
 ): Promise<PurchaseSeriesResult> {
   const call = toPurchaseSeriesCall(product, args, context);
-  return { measure, call, ...(await loadSeries(context.loader, PURCHASE_SERIES_ENDPOINTS[measure], call)) };
+  return { measure, call, ...(await loadSeries(context.loader, PURCHASE_SERIES_ENDPOINTS[measure], call, MAX_LENGTH)) };
 }
 
 const TIME_DESCRIPTION =

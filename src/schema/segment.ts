@@ -1,8 +1,8 @@
-import type { GatewayContext } from '../context.js';
-import { segmentDetailsEndpoint, type SegmentDetails } from '../data/endpoints/segmentDetails.js';
-import { SEGMENT_LIST_PAGE_SIZE, segmentListEndpoint, type SegmentListEntry } from '../data/endpoints/segmentList.js';
-import { readSizedList } from '../data/pages.js';
-import { BadUserInputError } from '../errors.js';
+import type { GatewayContext } from './context.js';
+import { segmentDetailsEndpoint, type SegmentDetails } from '../endpoints/segmentDetails.js';
+import { SEGMENT_LIST_PAGE_SIZE, segmentListEndpoint, type SegmentListEntry } from '../endpoints/segmentList.js';
+import { readSizedList } from '../endpoints/answers/pages.js';
+import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { connectionArgs, connectionOf } from './connection.js';

@@ -1,10 +1,11 @@
-import { loadSeries } from '../data/longSeries.js';
-import { segmentSizeEndpoint, type SegmentSizeCall } from '../data/endpoints/segmentSize.js';
-import type { GatewayContext } from '../context.js';
+import { MAX_LENGTH } from '../endpoints/answers/series.js';
+import { segmentSizeEndpoint, type SegmentSizeCall } from '../endpoints/segmentSize.js';
+import type { GatewayContext } from './context.js';
 import { toSeriesWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { CountPointRef, countPoints } from './countPoint.js';
 import { lengthArgDescription, type SeriesResult, seriesWindowFields } from './seriesFields.js';
+import { loadSeries } from '../data/loader.js';
 
 /** A segment's size series as resolved: the call Braze was asked, what it answered, and when. */
 export type SegmentSizeSeriesResult = SeriesResult<SegmentSizeCall>;
@@ -33,7 +34,7 @@ export async function resolveSegmentSize(
 ): Promise<SegmentSizeSeriesResult> {
   const { length, endingAt } = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, context);
   const call: SegmentSizeCall = { segmentId, length, unit: 'day', endingAt };
-  return { call, ...(await loadSeries(context.loader, segmentSizeEndpoint, call)) };
+  return { call, ...(await loadSeries(context.loader, segmentSizeEndpoint, call, MAX_LENGTH)) };
 }
 
 export const SegmentSizeSeriesRef = builder.objectRef<SegmentSizeSeriesResult>('SegmentSizeSeries').implement({

@@ -1,7 +1,8 @@
 import type { SchemaTypes } from '@pothos/core';
-import { MAX_LENGTH, MIN_LENGTH, type SeriesPoint, type SeriesWindow } from '../data/series.js';
-import { ResultOutOfRangeError } from '../errors.js';
+import { MAX_LENGTH, MIN_LENGTH, type SeriesPoint } from '../endpoints/answers/series.js';
+import { ResultOutOfRangeError } from '../errors/gatewayErrors.js';
 import type { builder } from './builder.js';
+import type { SeriesWindow } from '../data/chunks.js';
 
 /** A series as resolved: the window asked for, Braze's points (stitched from its chunks), when Braze gave them, and in how many calls. */
 export interface SeriesResult<Call extends SeriesWindow, Point = SeriesPoint> {

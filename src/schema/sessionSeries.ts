@@ -1,10 +1,11 @@
-import { loadSeries } from '../data/longSeries.js';
-import { sessionSeriesEndpoint, type SessionSeriesCall } from '../data/endpoints/sessionSeries.js';
-import type { GatewayContext } from '../context.js';
+import { MAX_LENGTH } from '../endpoints/answers/series.js';
+import { sessionSeriesEndpoint, type SessionSeriesCall } from '../endpoints/sessionSeries.js';
+import type { GatewayContext } from './context.js';
 import { optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
 import { builder } from './builder.js';
 import { countPoints, CountPointRef } from './countPoint.js';
 import { APP_ID_ARG_DESCRIPTION, countTotal, ENDING_AT_ARG_DESCRIPTION, lengthArgDescription, seriesCallFields, type SeriesResult } from './seriesFields.js';
+import { loadSeries } from '../data/loader.js';
 import { TimeUnit } from './timeUnit.js';
 
 export const sessionSeriesArgs = builder.args((arg) => ({
@@ -37,7 +38,7 @@ export function toSessionSeriesCall(
 /** Validates the arguments and loads the series through the request's loader (dedup, coalescing, cache). */
 export async function resolveSessionSeries(args: SessionSeriesArgs, context: GatewayContext): Promise<SeriesResult<SessionSeriesCall>> {
   const call = toSessionSeriesCall(args, context);
-  return { call, ...(await loadSeries(context.loader, sessionSeriesEndpoint, call)) };
+  return { call, ...(await loadSeries(context.loader, sessionSeriesEndpoint, call, MAX_LENGTH)) };
 }
 
 export const SessionSeriesRef = builder.objectRef<SeriesResult<SessionSeriesCall>>('SessionSeries').implement({

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BUCKETS, type BucketName } from '../braze/buckets.js';
+import { BUCKETS, type BucketName } from '../endpoints/buckets.js';
 import type { BrazeTarget } from '../braze/client.js';
 import type { AnyEndpoint } from '../data/endpoint.js';
-import { ENDPOINTS } from '../data/endpoints/index.js';
+import { ENDPOINTS } from '../endpoints/index.js';
 
 /**
  * A stand-in for Braze, served over a real loopback HTTP listener so demo mode goes through the same

@@ -4,7 +4,7 @@ import { GraphQLClient } from 'graphql-request';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startServer, type RunningGateway } from '../../src/startServer.js';
 import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { defaultResponder, FakeBraze, startFakeBraze, type FakeBrazeOptions } from './fakeBraze.js';
 
 /** A key that looks real enough; tests assert it never leaves the gateway except towards Braze. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateOf, formatInstant, parseBrazeDate, parseBrazeDateTime } from '../../src/data/brazeTime.js';
+import { dateOf, formatInstant, parseBrazeDate, parseBrazeDateTime } from '../../src/endpoints/answers/brazeTime.js';
 
 describe('Braze dates', () => {
   it('a DAY date is midnight UTC of that date; impossible dates are refused', () => {

@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../src/data/endpoint.js';
-import { campaignDetailsEndpoint } from '../../src/data/endpoints/campaignDetails.js';
-import { campaignListEndpoint } from '../../src/data/endpoints/campaignList.js';
-import { campaignSeriesEndpoint } from '../../src/data/endpoints/campaignSeries.js';
-import { canvasDetailsEndpoint } from '../../src/data/endpoints/canvasDetails.js';
-import { canvasListEndpoint } from '../../src/data/endpoints/canvasList.js';
-import { canvasSeriesEndpoint, canvasSummaryEndpoint } from '../../src/data/endpoints/canvasSeries.js';
-import { eventListEndpoint } from '../../src/data/endpoints/eventList.js';
-import { eventSeriesEndpoint } from '../../src/data/endpoints/eventSeries.js';
-import { KPI_SERIES_ENDPOINTS } from '../../src/data/endpoints/kpiSeries.js';
-import { productListEndpoint } from '../../src/data/endpoints/productList.js';
-import { PURCHASE_SERIES_ENDPOINTS } from '../../src/data/endpoints/purchaseSeries.js';
-import { segmentDetailsEndpoint } from '../../src/data/endpoints/segmentDetails.js';
-import { segmentListEndpoint } from '../../src/data/endpoints/segmentList.js';
-import { segmentSizeEndpoint } from '../../src/data/endpoints/segmentSize.js';
-import { sessionSeriesEndpoint } from '../../src/data/endpoints/sessionSeries.js';
-import { SIMULATED_CAMPAIGNS } from '../../src/data/simulated/campaigns.js';
-import { SIMULATED_CANVASES } from '../../src/data/simulated/canvases.js';
-import { SIMULATED_SEGMENTS } from '../../src/data/simulated/lists.js';
+import { campaignDetailsEndpoint } from '../../src/endpoints/campaignDetails.js';
+import { campaignListEndpoint } from '../../src/endpoints/campaignList.js';
+import { campaignSeriesEndpoint } from '../../src/endpoints/campaignSeries.js';
+import { canvasDetailsEndpoint } from '../../src/endpoints/canvasDetails.js';
+import { canvasListEndpoint } from '../../src/endpoints/canvasList.js';
+import { canvasSeriesEndpoint, canvasSummaryEndpoint } from '../../src/endpoints/canvasSeries.js';
+import { eventListEndpoint } from '../../src/endpoints/eventList.js';
+import { eventSeriesEndpoint } from '../../src/endpoints/eventSeries.js';
+import { KPI_SERIES_ENDPOINTS } from '../../src/endpoints/kpiSeries.js';
+import { productListEndpoint } from '../../src/endpoints/productList.js';
+import { PURCHASE_SERIES_ENDPOINTS } from '../../src/endpoints/purchaseSeries.js';
+import { segmentDetailsEndpoint } from '../../src/endpoints/segmentDetails.js';
+import { segmentListEndpoint } from '../../src/endpoints/segmentList.js';
+import { segmentSizeEndpoint } from '../../src/endpoints/segmentSize.js';
+import { sessionSeriesEndpoint } from '../../src/endpoints/sessionSeries.js';
+import { SIMULATED_CAMPAIGNS } from '../../src/endpoints/simulated/campaigns.js';
+import { SIMULATED_CANVASES } from '../../src/endpoints/simulated/canvases.js';
+import { SIMULATED_SEGMENTS } from '../../src/endpoints/simulated/lists.js';
 
 /**
  * Every endpoint's codec against what its own parse makes of Braze's answer (the simulator's, which is

@@ -10,10 +10,10 @@ import {
   parseCanvasSummary,
   type CanvasStatsCall,
   type CanvasStatsPoint,
-} from '../../src/data/canvasStats.js';
-import { canvasDetailsEndpoint } from '../../src/data/endpoints/canvasDetails.js';
-import { canvasListEndpoint } from '../../src/data/endpoints/canvasList.js';
-import { UpstreamInvalidResponseError } from '../../src/errors.js';
+} from '../../src/endpoints/answers/canvasStats.js';
+import { canvasDetailsEndpoint } from '../../src/endpoints/canvasDetails.js';
+import { canvasListEndpoint } from '../../src/endpoints/canvasList.js';
+import { UpstreamInvalidResponseError } from '../../src/errors/gatewayErrors.js';
 
 const END = new Date('2024-03-10T00:00:00Z');
 const call = (overrides: Partial<CanvasStatsCall> = {}): CanvasStatsCall => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cachedChannelStats, channelFamily, parseChannelMessages, sumChannelStats, type ChannelStats } from '../../src/data/channelStats.js';
-import { UpstreamInvalidResponseError } from '../../src/errors.js';
+import { cachedChannelStats, channelFamily, parseChannelMessages, sumChannelStats, type ChannelStats } from '../../src/endpoints/answers/channelStats.js';
+import { UpstreamInvalidResponseError } from '../../src/errors/gatewayErrors.js';
 
 /** A `messages` value shaped like Braze's /campaigns/data_series page example. */
 const MESSAGES = {

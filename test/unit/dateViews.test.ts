@@ -1,7 +1,7 @@
 import { createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import type { BucketStatus, UpstreamStatus } from '../../src/braze/client.js';
-import { isoTime } from '../../src/isoTime.js';
+import { isoTime } from '../../src/observability/isoTime.js';
 import { rateLimitExtension } from '../../src/plugins/useBrazeRateLimitExtension.js';
 import { useServiceRoutes } from '../../src/plugins/useServiceRoutes.js';
 

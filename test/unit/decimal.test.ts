@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimalFromNumber, sumDecimals } from '../../src/data/decimal.js';
+import { decimalFromNumber, sumDecimals } from '../../src/endpoints/answers/decimal.js';
 
 describe('decimalFromNumber', () => {
   it('writes a JSON number as the decimal it reads as, cents kept', () => {

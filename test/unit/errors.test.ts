@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as errors from '../../src/errors.js';
-import { GatewayError } from '../../src/errors.js';
+import * as errors from '../../src/errors/gatewayErrors.js';
+import { GatewayError } from '../../src/errors/gatewayErrors.js';
 
 describe('error classes', () => {
   // Every concrete class the module exports, built with arguments of the right shapes.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { graphiqlRenderer, renderGraphiQLPage } from '../../src/graphiqlPage.js';
-import type { Logger } from '../../src/logger.js';
+import { graphiqlRenderer, renderGraphiQLPage } from '../../src/yoga/graphiqlPage.js';
+import type { Logger } from '../../src/observability/logger.js';
 
 function recordingLogger(): { logger: Logger; warnings: string[] } {
   const warnings: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InflightCalls } from '../../src/data/inflight.js';
-import { UpstreamUnavailableError } from '../../src/errors.js';
+import { UpstreamUnavailableError } from '../../src/errors/gatewayErrors.js';
 
 /** A call that settles when the test says so. */
 function controlledCall(): { start: () => Promise<string>; finish: (value: string) => void; starts: () => number } {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AnswerCodec } from '../../src/data/cache.js';
-import { eventListEndpoint } from '../../src/data/endpoints/eventList.js';
-import { productListEndpoint } from '../../src/data/endpoints/productList.js';
-import { segmentDetailsEndpoint } from '../../src/data/endpoints/segmentDetails.js';
-import { segmentListEndpoint } from '../../src/data/endpoints/segmentList.js';
-import { segmentSizeEndpoint } from '../../src/data/endpoints/segmentSize.js';
-import { UpstreamInvalidResponseError } from '../../src/errors.js';
+import { eventListEndpoint } from '../../src/endpoints/eventList.js';
+import { productListEndpoint } from '../../src/endpoints/productList.js';
+import { segmentDetailsEndpoint } from '../../src/endpoints/segmentDetails.js';
+import { segmentListEndpoint } from '../../src/endpoints/segmentList.js';
+import { segmentSizeEndpoint } from '../../src/endpoints/segmentSize.js';
+import { UpstreamInvalidResponseError } from '../../src/errors/gatewayErrors.js';
 
 const POLICY = { liveTtlMs: 60_000, pastTtlMs: 900_000, settledTtlMs: 86_400_000 };
 const body = (value: unknown): string => JSON.stringify(value);

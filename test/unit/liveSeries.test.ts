@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_LIVE_POLICY } from '../../src/config/index.js';
-import { CircuitOpenError, TooManySubscriptionsError, UpstreamBadRequestError, UpstreamUnavailableError } from '../../src/errors.js';
+import { CircuitOpenError, TooManySubscriptionsError, UpstreamBadRequestError, UpstreamUnavailableError } from '../../src/errors/gatewayErrors.js';
 import { LiveSeries, type LiveSource, type LiveUpdate } from '../../src/live/liveSeries.js';
 
 const HOUR = 3_600_000;

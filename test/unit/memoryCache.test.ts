@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryCache } from '../../src/cache/memoryCache.js';
 import { codecForCall } from '../../src/data/cache.js';
-import { eventListEndpoint } from '../../src/data/endpoints/eventList.js';
-import { eventSeriesEndpoint, type EventSeriesCall } from '../../src/data/endpoints/eventSeries.js';
+import { eventListEndpoint } from '../../src/endpoints/eventList.js';
+import { eventSeriesEndpoint, type EventSeriesCall } from '../../src/endpoints/eventSeries.js';
 import { defaultSeries } from '../helpers/fakeBraze.js';
 
 const AT = '2024-03-10T00:00:00Z';

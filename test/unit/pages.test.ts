@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pagesCovering, readSizedList, readUnsizedList } from '../../src/data/pages.js';
-import { TooManyUpstreamCallsError } from '../../src/errors.js';
+import { pagesCovering, readSizedList, readUnsizedList } from '../../src/endpoints/answers/pages.js';
+import { TooManyUpstreamCallsError } from '../../src/errors/gatewayErrors.js';
 
 /** A list of `total` items `i0, i1, …` served in pages of `pageSize`, recording which pages were read. */
 function pagedList(total: number, pageSize: number): { loadPage: (page: number) => Promise<string[]>; read: number[] } {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimitTracker, type Ticket } from '../../src/braze/rateLimit.js';
 import { ImplausibleFigureLog, readRateLimitHeaders, readRateLimitReset, type Headers } from '../../src/braze/rateLimitHeaders.js';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/observability/logger.js';
 
 const NOW = 1_700_000_000_000;
 const RESET = String(NOW / 1000 + 3600);

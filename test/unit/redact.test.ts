@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, FRAGMENT_LENGTH, REDACTED, truncate } from '../../src/redact.js';
+import { createRedactor, FRAGMENT_LENGTH, REDACTED, truncate } from '../../src/observability/redact.js';
 
 const KEY = 'k9Qz7xW2mP4vR8tL1nB6yH3jD5fG0sAe';
 const redact = createRedactor([KEY]);

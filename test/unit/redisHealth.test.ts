@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RedisProtocolError, RedisWrongReplyError } from '../../src/cache/redisConnection.js';
-import { classifyRedisError, RedisHealth } from '../../src/cache/redisHealth.js';
-import { createLogger } from '../../src/logger.js';
+import { RedisProtocolError, RedisWrongReplyError } from '../../src/redis/connection.js';
+import { classifyRedisError, RedisHealth } from '../../src/redis/health.js';
+import { createLogger } from '../../src/observability/logger.js';
 
 function health(): { health: RedisHealth; lines: string[]; at: (ms: number) => void } {
   const lines: string[] = [];

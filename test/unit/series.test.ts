@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSeriesBody, seriesCodec, seriesCoalescing, seriesSearchParams, seriesTtlMs, type SeriesWindow } from '../../src/data/series.js';
+import { parseSeriesBody, seriesCodec, seriesCoalescing, seriesSearchParams, seriesTtlMs } from '../../src/endpoints/answers/series.js';
+import type { SeriesWindow } from '../../src/data/chunks.js';
 
 const body = (data: unknown, message: unknown = 'success') => JSON.stringify({ message, data });
 const day: Pick<SeriesWindow, 'unit' | 'length'> = { unit: 'day', length: 3 };

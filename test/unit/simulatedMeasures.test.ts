@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decimalFromNumber } from '../../src/data/decimal.js';
-import { dailyActiveUsers, monthlyActiveUsers, newUsers, purchaseQuantity, revenue, sessions, uninstalls } from '../../src/data/simulated/measures.js';
-import { rhythmicValue } from '../../src/data/simulated/rhythm.js';
+import { decimalFromNumber } from '../../src/endpoints/answers/decimal.js';
+import { dailyActiveUsers, monthlyActiveUsers, newUsers, purchaseQuantity, revenue, sessions, uninstalls } from '../../src/endpoints/simulated/measures.js';
+import { rhythmicValue } from '../../src/endpoints/simulated/rhythm.js';
 
 const DAY_MS = 86_400_000;
 const START = Date.UTC(2024, 0, 1);

@@ -1,0 +1,156 @@
+import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
+import { truncate } from '../../observability/redact.js';
+import { parseBrazeDate, parseBrazeDateTime } from './brazeTime.js';
+import { decimalFromNumber } from './decimal.js';
+
+/**
+ * Readers of the fields of Braze's answers, shared by every endpoint's parser. Braze's answers are not
+ * trusted (a proxy, a partial deploy or an API change must not become a crash): each reader returns
+ * the value in the gateway's terms or throws UpstreamInvalidResponseError naming the field's path, so
+ * the field asking for it fails alone with a message that says where the answer went wrong.
+ * "Optional" readers take an absent or null field as null (or empty, for lists).
+ */
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+}
+
+export function invalidAnswer(message: string): UpstreamInvalidResponseError {
+  return new UpstreamInvalidResponseError(truncate(message, 300));
+}
+
+export function optionalString(value: unknown, path: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw invalidAnswer(`${path} is not a string`);
+  return value;
+}
+
+/** Absent or null is an empty list: Braze leaves out lists it has nothing in (tags, teams). */
+export function stringList(value: unknown, path: string): readonly string[] {
+  if (value === undefined || value === null) return [];
+  if (!isStringList(value)) throw invalidAnswer(`${path} is not a list of strings`);
+  return value;
+}
+
+export function optionalBoolean(value: unknown, path: string): boolean | null {
+  return value === undefined || value === null ? null : requiredBoolean(value, path);
+}
+
+export function requiredBoolean(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') throw invalidAnswer(`${path} is not a boolean`);
+  return value;
+}
+
+/** A count: a non-negative integer that a JavaScript number holds exactly. */
+export function count(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalidAnswer(`${path} is not a non-negative integer`);
+  return value;
+}
+
+export function optionalCount(value: unknown, path: string): number | null {
+  return value === undefined || value === null ? null : count(value, path);
+}
+
+/**
+ * The earliest and latest instants Braze's dates can name (years 0000 to 9999, as `YYYY` writes them),
+ * with a day's margin for offsets: what the cache readers below accept as epoch milliseconds.
+ */
+const DAY_MS = 86_400_000;
+const EARLIEST_MS = Date.parse('0000-01-01T00:00:00Z') - DAY_MS;
+const LATEST_MS = Date.parse('9999-12-31T23:59:59.999Z') + DAY_MS;
+
+/**
+ * Readers of answers as a cache wrote them (epoch milliseconds for instants): what comes back from a
+ * shared store is checked as strictly as Braze's answer, with the same readers where the form is the
+ * same (`count`, `optionalCount`, `optionalString`, …). Each throws like the readers above; a codec's
+ * `decode` turns the throw into a miss with `readCached`.
+ */
+export function instantMs(value: unknown, path: string): Date {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < EARLIEST_MS || value > LATEST_MS) throw invalidAnswer(`${path} is not an instant`);
+  return new Date(value);
+}
+
+export function optionalInstantMs(value: unknown, path: string): Date | null {
+  return value === null ? null : instantMs(value, path);
+}
+
+/** A day bucket's start as the cache wrote it: midnight UTC (see brazeDay). */
+export function dayMs(value: unknown, path: string): Date {
+  const instant = instantMs(value, path);
+  if (instant.getTime() % DAY_MS !== 0) throw invalidAnswer(`${path} is not midnight UTC`);
+  return instant;
+}
+
+export function text(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw invalidAnswer(`${path} is not a string`);
+  return value;
+}
+
+/** An id as Braze's parsers take it: a non-empty string. */
+export function id(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value === '') throw invalidAnswer(`${path} is not a non-empty string`);
+  return value;
+}
+
+/** A list of at most `most` entries (a page, a window), or UpstreamInvalidResponseError. */
+export function list(value: unknown, path: string, most = Number.POSITIVE_INFINITY): unknown[] {
+  if (!Array.isArray(value)) throw invalidAnswer(`${path} is not a list`);
+  if (value.length > most) throw invalidAnswer(`${path} has ${value.length} entries, more than ${most}`);
+  return value;
+}
+
+export function record(value: unknown, path: string): Record<string, unknown> {
+  if (!isRecord(value)) throw invalidAnswer(`${path} is not an object`);
+  return value;
+}
+
+/**
+ * A decimal as the cache keeps one (decimalFromNumber of a finite JSON number Braze sent); with
+ * `nonNegative`, as Braze's parser takes revenue. Anything else, an exponent or a sign it cannot have
+ * included, is refused.
+ */
+export function decimalText(value: unknown, path: string, { nonNegative }: { nonNegative: boolean }): string {
+  const number = typeof value === 'string' ? Number(value) : Number.NaN;
+  // String(number) is the decimal itself for every number it writes without an exponent: the common case, cheaply.
+  const canonical = Number.isFinite(number) && ((String(number) === value && !value.includes('e')) || decimalFromNumber(number) === value);
+  if (!canonical || (nonNegative && number < 0)) throw invalidAnswer(`${path} is not a ${nonNegative ? 'non-negative ' : ''}decimal`);
+  return value as string;
+}
+
+/** What `read` makes of a cached value, or undefined (a miss) when a reader refused it. */
+export function readCached<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof UpstreamInvalidResponseError) return undefined;
+    throw error;
+  }
+}
+
+/** An ISO-8601 date-time as the instant it names, or a date alone as midnight UTC; undefined for anything else. */
+export function parseInstantText(text: string): Date | undefined {
+  return parseBrazeDateTime(text) ?? parseBrazeDate(text);
+}
+
+/** Braze calls `created_at`, `last_edited`, `first_sent` and the like "ISO 8601 dates": either form is taken. */
+export function optionalInstant(value: unknown, path: string): Date | null {
+  if (value === undefined || value === null) return null;
+  const parsed = typeof value === 'string' ? parseInstantText(value) : undefined;
+  if (parsed === undefined) throw invalidAnswer(`${path} is not an ISO-8601 date or date-time`);
+  return parsed;
+}
+
+/**
+ * A day bucket's `time`: "the date as ISO 8601 date", `YYYY-MM-DD`, kept as midnight UTC of that date. A
+ * date-time is read by the date it starts with (the day Braze means), never shifted by its offset.
+ */
+export function brazeDay(value: unknown, path: string): Date {
+  const match = typeof value === 'string' ? /^(\d{4}-\d{2}-\d{2})(?:T\S*)?$/.exec(value) : null;
+  const date = match?.[1] === undefined ? undefined : parseBrazeDate(match[1]);
+  if (date === undefined) throw invalidAnswer(`${path} ${typeof value === 'string' ? `"${truncate(value, 40)}" ` : ''}is not a date (YYYY-MM-DD)`);
+  return date;
+}

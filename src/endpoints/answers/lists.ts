@@ -1,0 +1,67 @@
+import { isRecord, isStringList } from './answerFields.js';
+import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
+import { truncate } from '../../observability/redact.js';
+import type { AnswerCodec } from '../../data/cache.js';
+import type { TtlPolicy } from '../../data/endpoint.js';
+
+/**
+ * What Braze's paged list endpoints (`/events/list`, `/purchases/product_list`, `/segments/list`) have
+ * in common: a `page` parameter, and an answer `{"message": "success", "<field>": [ … ]}`.
+ */
+export interface PageCall {
+  /** Braze's page number, 0 for the first page. */
+  readonly page: number;
+}
+
+export const pageKey = (call: PageCall): string => String(call.page);
+
+/** Every page is asked for by number, the first one too: the upstream URL says which page it is. */
+export function pageSearchParams(call: PageCall): URLSearchParams {
+  return new URLSearchParams({ page: String(call.page) });
+}
+
+/**
+ * List pages sit in small rate-limit buckets and change rarely (a new event name, a new segment): they
+ * are kept as long as settled series, whatever time it is.
+ */
+export function listTtlMs(_call: unknown, _now: number, policy: TtlPolicy): number {
+  return policy.pastTtlMs;
+}
+
+/**
+ * The successful answer's body as an object, or UpstreamInvalidResponseError saying what is wrong with
+ * it. Braze's answer is not trusted: a proxy or an API change must not become a crash.
+ */
+export function parseSuccessBody(text: string): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    const trimmed = text.trim();
+    throw new UpstreamInvalidResponseError(`Braze answered with a body that is not JSON (${trimmed === '' ? 'empty body' : `starts with "${truncate(trimmed.replace(/\s+/g, ' '), 60)}"`})`);
+  }
+  if (!isRecord(body)) throw new UpstreamInvalidResponseError('Braze answered with JSON that is not an object');
+  if (body['message'] !== 'success') {
+    const message = typeof body['message'] === 'string' ? `"${truncate(body['message'], 120)}"` : 'missing';
+    throw new UpstreamInvalidResponseError(`Braze answered without success (message: ${message})`);
+  }
+  return body;
+}
+
+/** One page of a list of names: `field` must be a list of strings. */
+export function parseNamePage(text: string, field: string): string[] {
+  const list = parseSuccessBody(text)[field];
+  if (!Array.isArray(list)) throw new UpstreamInvalidResponseError(`Braze answered without a "${field}" list`);
+  return list.map((name: unknown, index) => {
+    if (typeof name !== 'string') throw new UpstreamInvalidResponseError(`${field}[${index}] is not a string`);
+    return name;
+  });
+}
+
+/** A page of names, as a cache stores it; read back, no longer than a page of `pageSize` (when Braze's parser bounds it). */
+export function nameListCodec(pageSize = Number.POSITIVE_INFINITY): AnswerCodec<readonly string[]> {
+  return {
+    encode: (names) => names,
+    decode: (value) => (isStringList(value) && value.length <= pageSize ? value : undefined),
+  };
+}

@@ -1,0 +1,152 @@
+import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
+import { truncate } from '../../observability/redact.js';
+import { dayMs, instantMs, list, readCached, record } from './answerFields.js';
+import { formatInstant, parseBrazeDate, parseBrazeDateTime } from './brazeTime.js';
+import { isWindowClosed, type SeriesWindow, type TimeUnit } from '../../data/chunks.js';
+import type { AnswerCodec } from '../../data/cache.js';
+import type { Coalescing, TtlPolicy } from '../../data/endpoint.js';
+
+/*
+ * What Braze's `…/data_series` endpoints have in common: `length` units ending at `ending_at` (a
+ * SeriesWindow), and an answer `{"message": "success", "data": [{"time": …, "<measure>": n}, …]}`,
+ * oldest first.
+ */
+
+export interface SeriesPoint {
+  /** Start of the bucket, as an instant (a DAY bucket: midnight UTC of the date Braze wrote). */
+  readonly time: Date;
+  readonly value: number;
+}
+
+export const MIN_LENGTH = 1;
+export const MAX_LENGTH = 100;
+
+/** How a measure's value is checked: counts are non-negative integers; revenue may have cents. */
+export type MeasureKind = 'count' | 'amount';
+
+/**
+ * Turns the body of a 2xx answer into points, or says exactly what is wrong with it. Braze's answer is
+ * not trusted: a proxy, a partial deploy or an API change must not become a crash. Messages quote the
+ * body, cut short: callers that must hide a secret pass the body redacted.
+ */
+export function parseSeriesBody(text: string, window: Pick<SeriesWindow, 'unit' | 'length'>, measure: string, kind: MeasureKind): SeriesPoint[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw invalid(`Braze answered with a body that is not JSON (${describeSnippet(text)})`);
+  }
+  if (!isRecord(body)) throw invalid('Braze answered with JSON that is not an object');
+  if (body['message'] !== 'success') {
+    const message = typeof body['message'] === 'string' ? `"${truncate(body['message'], 120)}"` : 'missing';
+    throw invalid(`Braze answered without success (message: ${message})`);
+  }
+  const data = body['data'];
+  if (!Array.isArray(data)) throw invalid('Braze answered without a "data" list');
+  // Fewer points than asked is normal (a new event, a young app); more cannot be a series of `length`.
+  if (data.length > window.length) throw invalid(`Braze answered ${data.length} points for a series of length ${window.length}`);
+  return data.map((entry: unknown, index) => parsePoint(entry, index, window.unit, measure, kind));
+}
+
+function parsePoint(entry: unknown, index: number, unit: TimeUnit, measure: string, kind: MeasureKind): SeriesPoint {
+  if (!isRecord(entry)) throw invalid(`data[${index}] is not an object`);
+  const time = entry['time'];
+  if (typeof time !== 'string') throw invalid(`data[${index}].time is not a string`);
+  const parsed = unit === 'day' ? parseBrazeDate(time) : parseBrazeDateTime(time);
+  if (parsed === undefined) {
+    const expected = unit === 'day' ? 'a date (YYYY-MM-DD)' : 'an ISO-8601 date-time';
+    throw invalid(`data[${index}].time "${truncate(time, 40)}" is not ${expected}`);
+  }
+  return { time: parsed, value: measureValue(entry[measure], kind, `data[${index}].${measure}`) };
+}
+
+/** A point's value as Braze's parser and the cache's reader both take it: counts are non-negative safe integers, amounts non-negative finite numbers. */
+function measureValue(value: unknown, kind: MeasureKind, path: string): number {
+  if (kind === 'count' && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) throw invalid(`${path} is not a non-negative integer`);
+  if (kind === 'amount' && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) throw invalid(`${path} is not a non-negative number`);
+  return value as number;
+}
+
+/**
+ * How long after a window ends its numbers are taken as settled. Braze counts late data (offline SDK
+ * batches, time zones ahead of UTC) for a while after a bucket closes; two days covers the company's
+ * own day ending up to 14 hours after UTC's, and a day of late uploads.
+ */
+export const SETTLED_AFTER_MS = 2 * 86_400_000;
+
+/**
+ * A window that reaches into the last unit before now (or the future) is still being counted: short
+ * TTL. One wholly in the past may still receive late data, so it is kept longer, not forever; one
+ * that ended days ago has settled and is kept longest (what makes the past chunks of a long window
+ * cheap: see src/data/chunks.ts).
+ */
+export function seriesTtlMs(window: Pick<SeriesWindow, 'unit' | 'endingAt'>, now: number, policy: TtlPolicy): number {
+  if (!isWindowClosed(window, now)) return policy.liveTtlMs;
+  return window.endingAt.getTime() < now - SETTLED_AFTER_MS ? policy.settledTtlMs : policy.pastTtlMs;
+}
+
+/**
+ * Series that differ only in `length` share a window: the longest answer holds the others as its last
+ * points, when it is complete (one point per unit). Braze may send fewer points than asked (`length` is
+ * a maximum); then which points a shorter call would get is not known, so it gets a call of its own.
+ */
+export function seriesCoalescing<Call extends SeriesWindow>(windowKey: (call: Call) => string): Coalescing<Call, readonly SeriesPoint[]> {
+  return {
+    windowKey,
+    reach: (call) => call.length,
+    slice: (points, covering, call) => (points.length === covering.length ? points.slice(points.length - call.length) : undefined),
+  };
+}
+
+/** Compact wire form: epoch milliseconds and values in parallel arrays. */
+interface EncodedSeries {
+  t: number[];
+  v: number[];
+}
+
+/**
+ * A series as a cache keeps it. Reading it back applies parseSeriesBody's rules for the call: no more
+ * points than its `length`, day points at midnight UTC (hour points any instant), each value of the
+ * measure's kind, and at most `max` (a bound the endpoint's own parse applies, e.g. a GraphQL Int).
+ */
+export function seriesCodec(kind: MeasureKind, max = Number.MAX_SAFE_INTEGER): AnswerCodec<readonly SeriesPoint[], Pick<SeriesWindow, 'unit' | 'length'>> {
+  return {
+    encode: (points) => ({ t: points.map((p) => p.time.getTime()), v: points.map((p) => p.value) }) satisfies EncodedSeries,
+    decode: (value, call) =>
+      readCached(() => {
+        const encoded = record(value, 'series');
+        const times = list(encoded['t'], 't', call.length);
+        const values = list(encoded['v'], 'v', call.length);
+        if (times.length !== values.length) throw invalid('times and values differ in number');
+        return times.map((time, i) => {
+          const point = measureValue(values[i], kind, `v[${i}]`);
+          if (point > max) throw invalid(`v[${i}] exceeds ${max}`);
+          return { time: call.unit === 'day' ? dayMs(time, `t[${i}]`) : instantMs(time, `t[${i}]`), value: point };
+        });
+      }),
+    // V8 objects for each point and its date.
+  };
+}
+
+/** The query string of a series call: `leading` (what the series is of), then its window. */
+export function seriesSearchParams(window: SeriesWindow, { withUnit }: { withUnit: boolean }, leading: Readonly<Record<string, string>> = {}): URLSearchParams {
+  const params = new URLSearchParams(leading);
+  params.set('length', String(window.length));
+  if (withUnit) params.set('unit', window.unit);
+  params.set('ending_at', formatInstant(window.endingAt));
+  return params;
+}
+
+function invalid(message: string): UpstreamInvalidResponseError {
+  return new UpstreamInvalidResponseError(message);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeSnippet(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return 'empty body';
+  return `starts with "${truncate(trimmed.replace(/\s+/g, ' '), 60)}"`;
+}

@@ -1,0 +1,94 @@
+import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
+import { simulateCampaignList } from './simulated/campaigns.js';
+import { id, isRecord, isStringList, list, optionalInstant, optionalInstantMs, readCached, record, requiredBoolean, stringList, text } from './answers/answerFields.js';
+import { formatInstant } from './answers/brazeTime.js';
+import type { AnswerCodec } from '../data/cache.js';
+import type { Endpoint } from '../data/endpoint.js';
+import { listTtlMs, parseSuccessBody, type PageCall } from './answers/lists.js';
+
+/** Braze returns campaigns "in groups of 100 sorted by time of creation", pages numbered from 0. */
+export const CAMPAIGN_LIST_PAGE_SIZE = 100;
+
+/** One page of GET /campaigns/list, with its filters (part of the key: each filter is another list). */
+export interface CampaignListCall extends PageCall {
+  readonly includeArchived: boolean;
+  /** Only campaigns edited after this instant (Braze `last_edit.time[gt]`). */
+  readonly lastEditedAfter: Date | undefined;
+}
+
+/** A campaign as /campaigns/list tells of it. */
+export interface CampaignListEntry {
+  readonly id: string;
+  readonly name: string;
+  /** Null when Braze leaves it out. */
+  readonly isApiCampaign: boolean | null;
+  readonly tags: readonly string[];
+  readonly lastEditedAt: Date | null;
+}
+
+function parseEntry(entry: unknown, index: number): CampaignListEntry {
+  const at = `campaigns[${index}]`;
+  if (!isRecord(entry)) throw new UpstreamInvalidResponseError(`${at} is not an object`);
+  const { id, name, is_api_campaign: api, tags, last_edited: lastEdited } = entry;
+  if (typeof id !== 'string' || id === '') throw new UpstreamInvalidResponseError(`${at}.id is not a non-empty string`);
+  if (typeof name !== 'string') throw new UpstreamInvalidResponseError(`${at}.name is not a string`);
+  if (api !== undefined && api !== null && typeof api !== 'boolean') throw new UpstreamInvalidResponseError(`${at}.is_api_campaign is not a boolean`);
+  if (tags !== undefined && tags !== null && !isStringList(tags)) throw new UpstreamInvalidResponseError(`${at}.tags is not a list of strings`);
+  return { id, name, isApiCampaign: api ?? null, tags: tags ?? [], lastEditedAt: optionalInstant(lastEdited, `${at}.last_edited`) };
+}
+
+/** Compact wire form: the instant as epoch milliseconds. */
+interface EncodedEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly isApiCampaign: boolean | null;
+  readonly tags: readonly string[];
+  readonly lastEditedAt: number | null;
+}
+
+/** An entry as the codec wrote it, read with parseEntry's rules. */
+function decodeEntry(value: unknown, index: number): CampaignListEntry {
+  const at = `campaigns[${index}]`;
+  const entry = record(value, at);
+  const api = entry['isApiCampaign'];
+  return {
+    id: id(entry['id'], `${at}.id`),
+    name: text(entry['name'], `${at}.name`),
+    isApiCampaign: api === null ? null : requiredBoolean(api, `${at}.isApiCampaign`),
+    tags: stringList(entry['tags'], `${at}.tags`),
+    lastEditedAt: optionalInstantMs(entry['lastEditedAt'], `${at}.lastEditedAt`),
+  };
+}
+
+/** Read back: at most a page of entries, each as parseEntry would have taken it. */
+const campaignPageCodec: AnswerCodec<readonly CampaignListEntry[]> = {
+  encode: (entries) => entries.map((entry): EncodedEntry => ({ ...entry, lastEditedAt: entry.lastEditedAt?.getTime() ?? null })),
+  decode: (value) => readCached(() => list(value, 'campaigns', CAMPAIGN_LIST_PAGE_SIZE).map(decodeEntry)),
+};
+
+/**
+ * GET /campaigns/list: one page of campaigns, oldest first (Braze's default order; `sort_direction` is
+ * not sent). `last_edit.time[gt]` is sent as a UTC instant with `Z`: Braze's page gives the format
+ * `yyyy-MM-DDTHH:mm:ss` but its own example carries an offset, so an explicit one is what it reads
+ * unambiguously.
+ */
+export const campaignListEndpoint: Endpoint<CampaignListCall, readonly CampaignListEntry[]> = {
+  name: 'campaignList',
+  path: '/campaigns/list',
+  bucket: 'export',
+  key: (call) => JSON.stringify([call.page, call.includeArchived, call.lastEditedAfter?.getTime() ?? null]),
+  searchParams(call) {
+    const params = new URLSearchParams({ page: String(call.page), include_archived: String(call.includeArchived) });
+    if (call.lastEditedAfter !== undefined) params.set('last_edit.time[gt]', formatInstant(call.lastEditedAfter));
+    return params;
+  },
+  parse(text) {
+    const campaigns = parseSuccessBody(text)['campaigns'];
+    if (!Array.isArray(campaigns)) throw new UpstreamInvalidResponseError('Braze answered without a "campaigns" list');
+    if (campaigns.length > CAMPAIGN_LIST_PAGE_SIZE) throw new UpstreamInvalidResponseError(`Braze answered ${campaigns.length} campaigns on one page; pages hold ${CAMPAIGN_LIST_PAGE_SIZE}`);
+    return campaigns.map(parseEntry);
+  },
+  ttlMs: listTtlMs,
+  codec: campaignPageCodec,
+  simulate: simulateCampaignList,
+};

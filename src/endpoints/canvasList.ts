@@ -1,0 +1,101 @@
+import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
+import { simulateCanvasList } from './simulated/canvases.js';
+import { id, isRecord, isStringList, list, optionalInstantMs, parseInstantText, readCached, record, stringList, text } from './answers/answerFields.js';
+import { formatInstant } from './answers/brazeTime.js';
+import type { AnswerCodec } from '../data/cache.js';
+import type { Endpoint } from '../data/endpoint.js';
+import { listTtlMs, parseSuccessBody } from './answers/lists.js';
+
+/** Braze returns Canvases "in groups of 100 sorted by time of creation (oldest to newest by default)". */
+export const CANVAS_LIST_PAGE_SIZE = 100;
+
+/** One page of GET /canvas/list, with its filters: pages of different filters are different lists. */
+export interface CanvasListCall {
+  readonly page: number;
+  readonly includeArchived: boolean;
+  /** Braze `last_edit.time[gt]`: only Canvases edited after this instant. */
+  readonly lastEditedAfter: Date | undefined;
+}
+
+/** A Canvas as /canvas/list tells of it. */
+export interface CanvasListEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly lastEdited: Date | null;
+  readonly tags: readonly string[];
+}
+
+function parseEntry(entry: unknown, index: number): CanvasListEntry {
+  const at = `canvases[${index}]`;
+  if (!isRecord(entry)) throw new UpstreamInvalidResponseError(`${at} is not an object`);
+  const { id, name, last_edited: lastEdited, tags } = entry;
+  if (typeof id !== 'string' || id === '') throw new UpstreamInvalidResponseError(`${at}.id is not a non-empty string`);
+  if (typeof name !== 'string') throw new UpstreamInvalidResponseError(`${at}.name is not a string`);
+  let edited: Date | null = null;
+  if (lastEdited !== undefined && lastEdited !== null) {
+    const parsed = typeof lastEdited === 'string' ? parseInstantText(lastEdited) : undefined;
+    if (parsed === undefined) throw new UpstreamInvalidResponseError(`${at}.last_edited is not an ISO-8601 date-time`);
+    edited = parsed;
+  }
+  // Braze documents tags as an array; a Canvas without tags may well come without it.
+  if (tags !== undefined && tags !== null && !isStringList(tags)) throw new UpstreamInvalidResponseError(`${at}.tags is not a list of strings`);
+  return { id, name, lastEdited: edited, tags: tags ?? [] };
+}
+
+/** Compact wire form: the instant as epoch milliseconds. */
+interface EncodedEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly lastEdited: number | null;
+  readonly tags: readonly string[];
+}
+
+/** An entry as the codec wrote it, read with parseEntry's rules. */
+function decodeEntry(value: unknown, index: number): CanvasListEntry {
+  const at = `canvases[${index}]`;
+  const entry = record(value, at);
+  return {
+    id: id(entry['id'], `${at}.id`),
+    name: text(entry['name'], `${at}.name`),
+    tags: stringList(entry['tags'], `${at}.tags`),
+    lastEdited: optionalInstantMs(entry['lastEdited'], `${at}.lastEdited`),
+  };
+}
+
+/** Read back: at most a page of entries, each as parseEntry would have taken it. */
+const canvasPageCodec: AnswerCodec<readonly CanvasListEntry[]> = {
+  encode: (entries) => entries.map((entry) => ({ ...entry, lastEdited: entry.lastEdited?.getTime() ?? null }) satisfies EncodedEntry),
+  decode: (value) => readCached(() => list(value, 'canvases', CANVAS_LIST_PAGE_SIZE).map(decodeEntry)),
+};
+
+/**
+ * `last_edit.time[gt]` to the second: Braze's page gives the format `yyyy-MM-DDTHH:mm:ss` (its example
+ * adds an offset); sent in UTC with `Z`. Cut down, never up, so nothing edited after the instant is lost.
+ */
+export function formatEditedAfter(date: Date): string {
+  return formatInstant(new Date(Math.floor(date.getTime() / 1000) * 1000));
+}
+
+/** GET /canvas/list: one page of Canvases, oldest first; archived ones only when asked for. */
+export const canvasListEndpoint: Endpoint<CanvasListCall, readonly CanvasListEntry[]> = {
+  name: 'canvasList',
+  path: '/canvas/list',
+  bucket: 'export',
+  key: (call) => JSON.stringify([call.page, call.includeArchived, call.lastEditedAfter?.getTime() ?? null]),
+  searchParams(call) {
+    const params = new URLSearchParams({ page: String(call.page) });
+    // Braze's default is false: the flag is sent only to change it.
+    if (call.includeArchived) params.set('include_archived', 'true');
+    if (call.lastEditedAfter !== undefined) params.set('last_edit.time[gt]', formatEditedAfter(call.lastEditedAfter));
+    return params;
+  },
+  parse(text) {
+    const canvases = parseSuccessBody(text)['canvases'];
+    if (!Array.isArray(canvases)) throw new UpstreamInvalidResponseError('Braze answered without a "canvases" list');
+    if (canvases.length > CANVAS_LIST_PAGE_SIZE) throw new UpstreamInvalidResponseError(`Braze answered ${canvases.length} Canvases on one page; pages hold ${CANVAS_LIST_PAGE_SIZE}`);
+    return canvases.map(parseEntry);
+  },
+  ttlMs: listTtlMs,
+  codec: canvasPageCodec,
+  simulate: simulateCanvasList,
+};

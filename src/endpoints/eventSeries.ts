@@ -1,0 +1,48 @@
+import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
+import { simulateSeries } from './simulated/series.js';
+import type { Endpoint } from '../data/endpoint.js';
+import { parseSeriesBody, seriesCodec, seriesCoalescing, seriesSearchParams, seriesTtlMs, type SeriesPoint } from './answers/series.js';
+import type { SeriesWindow } from '../data/chunks.js';
+
+/** One normalised call of GET /events/data_series: what Braze is asked, nothing else. */
+export interface EventSeriesCall extends SeriesWindow {
+  readonly event: string;
+  readonly appId: string | undefined;
+  readonly segmentId: string | undefined;
+}
+
+/** GraphQL Int is a signed 32-bit integer; `count` is an Int, so larger counts cannot be carried. */
+export const GRAPHQL_INT_MAX = 2_147_483_647;
+
+/**
+ * The window a call looks at, whatever its length: calls that differ only in `length` share it. The
+ * instant is compared as epoch milliseconds, so the same instant written with other offsets is one.
+ */
+function windowKey(call: EventSeriesCall): string {
+  return JSON.stringify([call.event, call.unit, call.endingAt.getTime(), call.appId ?? null, call.segmentId ?? null]);
+}
+
+/** GET /events/data_series: occurrences of one custom event per day or hour. */
+export const eventSeriesEndpoint: Endpoint<EventSeriesCall, readonly SeriesPoint[]> = {
+  name: 'eventSeries',
+  path: '/events/data_series',
+  bucket: 'export',
+  key: (call) => JSON.stringify([call.event, call.length, call.unit, call.endingAt.getTime(), call.appId ?? null, call.segmentId ?? null]),
+  searchParams(call) {
+    const params = seriesSearchParams(call, { withUnit: true }, { event: call.event });
+    // Optional filters are left out rather than sent empty.
+    if (call.appId !== undefined) params.set('app_id', call.appId);
+    if (call.segmentId !== undefined) params.set('segment_id', call.segmentId);
+    return params;
+  },
+  parse(text, call) {
+    const points = parseSeriesBody(text, call, 'count', 'count');
+    const index = points.findIndex((point) => point.value > GRAPHQL_INT_MAX);
+    if (index >= 0) throw new UpstreamInvalidResponseError(`data[${index}].count ${points[index]?.value} exceeds the 32-bit range a GraphQL Int can carry`);
+    return points;
+  },
+  ttlMs: seriesTtlMs,
+  codec: seriesCodec('count', GRAPHQL_INT_MAX),
+  coalescing: seriesCoalescing(windowKey),
+  simulate: (input) => simulateSeries(input, { required: ['event'], measure: 'count', withUnit: true, seededBy: ['event', 'app_id', 'segment_id'] }),
+};

@@ -1,0 +1,36 @@
+import type { AnyEndpoint } from '../data/endpoint.js';
+import { campaignDetailsEndpoint } from './campaignDetails.js';
+import { campaignListEndpoint } from './campaignList.js';
+import { campaignSeriesEndpoint } from './campaignSeries.js';
+import { canvasDetailsEndpoint } from './canvasDetails.js';
+import { canvasListEndpoint } from './canvasList.js';
+import { canvasSeriesEndpoint, canvasSummaryEndpoint } from './canvasSeries.js';
+import { eventListEndpoint } from './eventList.js';
+import { eventSeriesEndpoint } from './eventSeries.js';
+import { KPI_SERIES_ENDPOINTS } from './kpiSeries.js';
+import { productListEndpoint } from './productList.js';
+import { PURCHASE_SERIES_ENDPOINTS } from './purchaseSeries.js';
+import { segmentDetailsEndpoint } from './segmentDetails.js';
+import { segmentListEndpoint } from './segmentList.js';
+import { segmentSizeEndpoint } from './segmentSize.js';
+import { sessionSeriesEndpoint } from './sessionSeries.js';
+
+/** Every endpoint the gateway describes: what the simulator answers. */
+export const ENDPOINTS: readonly AnyEndpoint[] = [
+  eventSeriesEndpoint,
+  ...Object.values(KPI_SERIES_ENDPOINTS),
+  sessionSeriesEndpoint,
+  ...Object.values(PURCHASE_SERIES_ENDPOINTS),
+  eventListEndpoint,
+  productListEndpoint,
+  segmentListEndpoint,
+  segmentDetailsEndpoint,
+  segmentSizeEndpoint,
+  campaignListEndpoint,
+  campaignDetailsEndpoint,
+  campaignSeriesEndpoint,
+  canvasListEndpoint,
+  canvasDetailsEndpoint,
+  canvasSeriesEndpoint,
+  canvasSummaryEndpoint,
+];

@@ -1,0 +1,70 @@
+import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
+import { SIMULATED_SEGMENTS, simulatePage } from './simulated/lists.js';
+import { id, isRecord, isStringList, list, readCached, record, requiredBoolean, stringList, text } from './answers/answerFields.js';
+import type { AnswerCodec } from '../data/cache.js';
+import type { Endpoint } from '../data/endpoint.js';
+import { listTtlMs, pageKey, pageSearchParams, parseSuccessBody, type PageCall } from './answers/lists.js';
+
+/** Braze returns segments "in groups of 100 sorted by time of creation", pages numbered from 0. */
+export const SEGMENT_LIST_PAGE_SIZE = 100;
+
+/** A segment as /segments/list tells of it. */
+export interface SegmentListEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly analyticsTrackingEnabled: boolean;
+  readonly tags: readonly string[];
+}
+
+function parseEntry(entry: unknown, index: number): SegmentListEntry {
+  if (!isRecord(entry)) throw new UpstreamInvalidResponseError(`segments[${index}] is not an object`);
+  const { id, name, analytics_tracking_enabled: tracking, tags } = entry;
+  if (typeof id !== 'string' || id === '') throw new UpstreamInvalidResponseError(`segments[${index}].id is not a non-empty string`);
+  if (typeof name !== 'string') throw new UpstreamInvalidResponseError(`segments[${index}].name is not a string`);
+  if (typeof tracking !== 'boolean') throw new UpstreamInvalidResponseError(`segments[${index}].analytics_tracking_enabled is not a boolean`);
+  // Braze documents tags as an array; a segment without tags may well come without it.
+  if (tags !== undefined && tags !== null && !isStringList(tags)) throw new UpstreamInvalidResponseError(`segments[${index}].tags is not a list of strings`);
+  return { id, name, analyticsTrackingEnabled: tracking, tags: tags ?? [] };
+}
+
+/** An entry as the codec wrote it, read with parseEntry's rules. */
+function decodeEntry(value: unknown, index: number): SegmentListEntry {
+  const at = `segments[${index}]`;
+  const entry = record(value, at);
+  return {
+    id: id(entry['id'], `${at}.id`),
+    name: text(entry['name'], `${at}.name`),
+    analyticsTrackingEnabled: requiredBoolean(entry['analyticsTrackingEnabled'], `${at}.analyticsTrackingEnabled`),
+    tags: stringList(entry['tags'], `${at}.tags`),
+  };
+}
+
+/** Read back: at most a page of entries, each as parseEntry would have taken it. */
+const segmentPageCodec: AnswerCodec<readonly SegmentListEntry[]> = {
+  encode: (entries) => entries,
+  decode: (value) => readCached(() => list(value, 'segments', SEGMENT_LIST_PAGE_SIZE).map(decodeEntry)),
+};
+
+/** GET /segments/list: one page of segments, oldest first (Braze's default; archived ones are left out by Braze). */
+export const segmentListEndpoint: Endpoint<PageCall, readonly SegmentListEntry[]> = {
+  name: 'segmentList',
+  path: '/segments/list',
+  bucket: 'export',
+  key: pageKey,
+  searchParams: pageSearchParams,
+  parse(text) {
+    const segments = parseSuccessBody(text)['segments'];
+    if (!Array.isArray(segments)) throw new UpstreamInvalidResponseError('Braze answered without a "segments" list');
+    if (segments.length > SEGMENT_LIST_PAGE_SIZE) throw new UpstreamInvalidResponseError(`Braze answered ${segments.length} segments on one page; pages hold ${SEGMENT_LIST_PAGE_SIZE}`);
+    return segments.map(parseEntry);
+  },
+  ttlMs: listTtlMs,
+  codec: segmentPageCodec,
+  simulate: (input) =>
+    simulatePage(input, SIMULATED_SEGMENTS, SEGMENT_LIST_PAGE_SIZE, 'segments', ({ id, name, analyticsTrackingEnabled, tags }) => ({
+      id,
+      name,
+      analytics_tracking_enabled: analyticsTrackingEnabled,
+      tags,
+    })),
+};

@@ -1,0 +1,179 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AttemptOutcome, UpstreamObserver, UpstreamStatus } from '../braze/client.js';
+import type { DocumentCacheObserver } from '../yoga/documentCache.js';
+import type { LiveStats } from '../live/liveSeries.js';
+
+/**
+ * Why an upstream call was not needed: another field of the request asked the same (deduplication),
+ * a longer window of the request covered it (coalescing), the cross-request cache answered it (cache),
+ * or another request's call in flight answered it (sharing).
+ */
+/** 'response-cache': answers a response served whole from the response cache did not load. */
+export type SavedReason = 'deduplication' | 'coalescing' | 'cache' | 'sharing' | 'response-cache';
+
+/**
+ * Braze's statuses that get a label of their own: the ones the client tells apart (src/braze/client.ts)
+ * and the usual gateway failures. Any other status is counted under its class (`2xx` … `5xx`, `other`
+ * outside 100…599): the status comes from whatever answers at Braze's address (a proxy, an error page),
+ * and each distinct value would otherwise be a new series for as long as the process runs.
+ */
+const STATUSES_LABELLED = new Set([200, 400, 401, 403, 404, 408, 429, 500, 502, 503, 504]);
+
+/** The `status` label of an attempt: `none` (no answer), one of STATUSES_LABELLED, or a class. */
+export function statusLabel(status: number | undefined): string {
+  if (status === undefined) return 'none';
+  if (STATUSES_LABELLED.has(status)) return String(status);
+  return status >= 100 && status <= 599 ? `${Math.floor(status / 100)}xx` : 'other';
+}
+
+/** Upper bounds of the attempt-duration buckets, in seconds: Braze answers in 50 ms…15 s (the deadline). */
+const ATTEMPT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
+
+/**
+ * The gateway's Prometheus metrics, in a registry of their own (never prom-client's global one), so
+ * that several gateways in one process (tests) each count their own. Names follow Prometheus's
+ * conventions: a `braze_gateway_` prefix, `_total` counters, base units (`_seconds`).
+ */
+export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
+  readonly registry = new Registry();
+
+  readonly #requests = new Counter({
+    name: 'braze_gateway_graphql_requests_total',
+    help: 'GraphQL requests received (each operation of a batch counts once), refused ones included.',
+    registers: [this.registry],
+  });
+  readonly #errors = new Counter({
+    name: 'braze_gateway_graphql_errors_total',
+    help: 'Errors in GraphQL responses, by extensions.code (NONE when an error has no code).',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly #attempts = new Counter({
+    name: 'braze_gateway_upstream_attempts_total',
+    help: 'HTTP attempts to Braze, by endpoint path, Braze\'s status (the usual ones by number, others by class such as "5xx"; "none": no answer) and outcome ("ok" or the error code).',
+    labelNames: ['endpoint', 'status', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly #attemptSeconds = new Histogram({
+    name: 'braze_gateway_upstream_attempt_duration_seconds',
+    help: 'Duration of one HTTP attempt to Braze, request sent to body read, failures included.',
+    buckets: ATTEMPT_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly #saved = new Counter({
+    name: 'braze_gateway_upstream_calls_saved_total',
+    help: 'Upstream calls not made, by reason: deduplication, coalescing (a longer window covered it), cache, sharing (another request\'s call in flight), response-cache (a whole response served again).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly #documentLookups = new Counter({
+    name: 'braze_gateway_document_cache_lookups_total',
+    help: 'GraphQL documents looked up in the parsed-document cache, by result: hit (not parsed again) or miss.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly #documentsTooLarge = new Counter({
+    name: 'braze_gateway_document_cache_too_large_total',
+    help: 'Parsed documents not kept because their estimated size exceeds DOCUMENT_CACHE_MAX_DOCUMENT_BYTES.',
+    registers: [this.registry],
+  });
+  /** Read when scraped; none until a gateway says where (watchDocumentCache). */
+  #documentCacheBytes: (() => number) | undefined;
+  /** Read when scraped; none until a gateway says where (watchLive). */
+  #live: (() => LiveStats) | undefined;
+
+  constructor(upstreamStatus: () => UpstreamStatus) {
+    // Both results from zero, so rate() and a hit ratio work from the first scrape.
+    this.#documentLookups.inc({ result: 'hit' }, 0);
+    this.#documentLookups.inc({ result: 'miss' }, 0);
+    const documentCacheBytes = (): number => this.#documentCacheBytes?.() ?? 0;
+    new Gauge({
+      name: 'braze_gateway_document_cache_bytes',
+      help: 'Estimated heap bytes held by the parsed-document cache (bounded by DOCUMENT_CACHE_MAX_BYTES).',
+      registers: [this.registry],
+      collect() {
+        this.set(documentCacheBytes());
+      },
+    });
+    const live = (): LiveStats => this.#live?.() ?? { polls: 0, subscriptions: 0, timers: 0, inFlight: 0 };
+    new Gauge({
+      name: 'braze_gateway_live_subscriptions',
+      help: 'Live series subscriptions open now (bounded by LIVE_MAX_SUBSCRIPTIONS).',
+      registers: [this.registry],
+      collect() {
+        this.set(live().subscriptions);
+      },
+    });
+    new Gauge({
+      name: 'braze_gateway_live_polls',
+      help: 'Live series polled now: one per distinct series however many subscribe to it (each makes at most one Braze call per interval).',
+      registers: [this.registry],
+      collect() {
+        this.set(live().polls);
+      },
+    });
+    // Read when scraped: the client already keeps the latest x-ratelimit-* and breaker state.
+    new Gauge({
+      name: 'braze_gateway_upstream_rate_limit_remaining',
+      help: "Requests left in each of Braze's rate-limit buckets (x-ratelimit-remaining less calls in flight; NaN until Braze has said).",
+      labelNames: ['bucket'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [bucket, status] of Object.entries(upstreamStatus().buckets)) this.set({ bucket }, status.rateLimit?.remaining ?? Number.NaN);
+      },
+    });
+    new Gauge({
+      name: 'braze_gateway_upstream_rate_limit_paused',
+      help: 'Whether calls of a bucket are held back by its reserve (1) or not (0).',
+      labelNames: ['bucket'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [bucket, status] of Object.entries(upstreamStatus().buckets)) this.set({ bucket }, status.paused ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'braze_gateway_upstream_circuit_open',
+      help: 'Whether the circuit breaker to Braze is open (1) or not (0; half-open counts as 0).',
+      registers: [this.registry],
+      collect() {
+        this.set(upstreamStatus().circuit.state === 'open' ? 1 : 0);
+      },
+    });
+  }
+
+  attempt({ path, status, code, seconds }: AttemptOutcome): void {
+    this.#attempts.inc({ endpoint: path, status: statusLabel(status), outcome: code ?? 'ok' });
+    this.#attemptSeconds.observe(seconds);
+  }
+
+  documentLookup(hit: boolean): void {
+    this.#documentLookups.inc({ result: hit ? 'hit' : 'miss' });
+  }
+
+  documentTooLarge(): void {
+    this.#documentsTooLarge.inc();
+  }
+
+  /** Where braze_gateway_document_cache_bytes is read from. */
+  watchDocumentCache(bytes: () => number): void {
+    this.#documentCacheBytes = bytes;
+  }
+
+  /** Where braze_gateway_live_subscriptions and braze_gateway_live_polls are read from. */
+  watchLive(stats: () => LiveStats): void {
+    this.#live = stats;
+  }
+
+  request(): void {
+    this.#requests.inc();
+  }
+
+  error(code: string | undefined): void {
+    this.#errors.inc({ code: code ?? 'NONE' });
+  }
+
+  saved(reason: SavedReason, calls = 1): void {
+    this.#saved.inc({ reason }, calls);
+  }
+}
