@@ -24,6 +24,7 @@ import { startServer, type RunningGateway } from '../src/startServer.js';
 import { defaultSeries, startFakeBraze } from '../test/helpers/fakeBraze.js';
 import { redisAvailable, startRedis } from '../test/helpers/redis.js';
 import { ENDING_AT, numberEnv, sleep } from './common.js';
+import { BUCKETS } from '../src/endpoints/buckets.js';
 
 const ROUND_TRIPS = numberEnv('BENCH_SHARED_ROUND_TRIPS', 2_000, 10);
 const REFRESH_MS = numberEnv('BENCH_SHARED_REFRESH_MS', 100, 10);
@@ -52,8 +53,8 @@ const verdict = (met: boolean): string => {
 try {
   // 1. Round trip against a cached admission.
   const prefix = `bench-${process.pid}:`;
-  const a = new SharedUpstreamState({ url: redis.url, keyPrefix: prefix, logger: quiet, refreshMs: REFRESH_MS, probeWindowMs: 15_000 });
-  const b = new SharedUpstreamState({ url: redis.url, keyPrefix: prefix, logger: quiet, refreshMs: REFRESH_MS, probeWindowMs: 15_000 });
+  const a = new SharedUpstreamState({ url: redis.url, keyPrefix: prefix, logger: quiet, buckets: BUCKETS, refreshMs: REFRESH_MS, probeWindowMs: 15_000 });
+  const b = new SharedUpstreamState({ url: redis.url, keyPrefix: prefix, logger: quiet, buckets: BUCKETS, refreshMs: REFRESH_MS, probeWindowMs: 15_000 });
   if (!(await a.ready(2_000)) || !(await b.ready(2_000))) throw new Error('redis did not answer');
   const resetAt = Date.now() + 3_600_000;
   await a.settle('export', undefined, { limit: 250_000, remaining: 200_000, resetAt });

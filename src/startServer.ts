@@ -38,6 +38,7 @@ function createSharedState(config: Config, logger: Logger): SharedUpstreamState 
     url: redisUrl,
     keyPrefix: redisKeyPrefix,
     logger,
+    buckets: Object.keys(config.upstream.reserves),
     refreshMs: config.upstream.sharedRefreshMs,
     probeWindowMs: config.upstream.timeoutMs,
   });

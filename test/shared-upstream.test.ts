@@ -6,6 +6,7 @@ import { defaultSeries, startFakeBraze, type CannedAnswer, type FakeBraze, type 
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { sleep } from './helpers/live.js';
 import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.js';
+import { BUCKETS } from '../src/endpoints/buckets.js';
 
 const redisHere = await redisAvailable();
 if (!redisHere) console.warn(`shared upstream state tests ${isCI() ? 'FAIL' : 'skipped'}: /usr/bin/redis-server is missing (apt-get install redis-server)`);
@@ -276,7 +277,7 @@ describe.skipIf(!redisHere && !isCI())('rate-limit buckets and breaker shared by
       await Promise.all(stores.splice(0).map((store) => store.close()));
     });
     async function store(prefix: string): Promise<SharedUpstreamState> {
-      const created = new SharedUpstreamState({ url: redis!.url, keyPrefix: prefix, logger: quiet, refreshMs: 10_000, probeWindowMs: 1_000 });
+      const created = new SharedUpstreamState({ url: redis!.url, keyPrefix: prefix, logger: quiet, buckets: BUCKETS, refreshMs: 10_000, probeWindowMs: 1_000 });
       stores.push(created);
       expect(await created.ready(2_000)).toBe(true);
       return created;

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
-import type { UpstreamPolicy } from '../config/index.js';
 import {
   UpstreamBadRequestError,
   UpstreamError,
@@ -16,7 +15,6 @@ import {
 } from '../errors/gatewayErrors.js';
 import type { Logger } from '../observability/logger.js';
 import { CircuitBreaker, type Admission, type CircuitStatus } from './circuitBreaker.js';
-import { BUCKETS, type BucketName } from '../endpoints/buckets.js';
 import { createRedactor, truncate, type Redact } from '../observability/redact.js';
 import { RateLimitTracker, type RateLimitSnapshot } from './rateLimit.js';
 import { ImplausibleFigureLog, readRateLimitReset } from './rateLimitHeaders.js';
@@ -41,7 +39,8 @@ export interface BrazeRequest<T> {
   /** Below the endpoint's base path, e.g. `/events/data_series`. */
   readonly path: string;
   readonly params: URLSearchParams;
-  readonly bucket: BucketName;
+  /** Which rate-limit bucket the call spends (a key of the policy's reserves). */
+  readonly bucket: string;
   /** A 2xx body → the answer; throws UpstreamInvalidResponseError. Also given the redacted body, to word errors. */
   parse(text: string): T;
   /** A span per HTTP attempt, when the request is traced. */
@@ -65,9 +64,40 @@ export interface UpstreamObserver {
   attempt(outcome: AttemptOutcome): void;
 }
 
+/** How the client treats Braze (config builds it from the BRAZE_* variables). */
+export interface BrazeClientPolicy {
+  /** Overall deadline of one upstream call, covering its retries and waits. */
+  readonly timeoutMs: number;
+  /** Per attempt: TCP/TLS connect. */
+  readonly connectTimeoutMs: number;
+  /** Per attempt: request sent → response headers. */
+  readonly headersTimeoutMs: number;
+  /** Per attempt: longest silence between two body chunks. */
+  readonly bodyTimeoutMs: number;
+  /** Attempts per call, the first included (1 = never retry). */
+  readonly maxAttempts: number;
+  /** Exponential backoff with full jitter: a random wait in [0, min(max, base·2^(n-1))]. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** A 429 whose x-ratelimit-reset is at most this far away is waited out and retried. */
+  readonly rateLimitWaitMs: number;
+  /**
+   * Per rate-limit bucket (its name, as requests name it): with its `remaining` at or below this, no
+   * call of that bucket is made until the reset. Every bucket a request names must be here.
+   */
+  readonly reserves: Readonly<Record<string, number>>;
+  /** Consecutive failed attempts (5xx, timeout, connection) that open the breaker; 0 = no breaker. */
+  readonly breakerThreshold: number;
+  readonly breakerCooldownMs: number;
+  /** Concurrent connections to Braze, for the whole process. */
+  readonly maxConnections: number;
+  /** Larger answers are refused, not buffered. */
+  readonly maxBodyBytes: number;
+}
+
 export interface BrazeClientOptions extends BrazeTarget {
   readonly dispatcher: Dispatcher;
-  readonly policy: UpstreamPolicy;
+  readonly policy: BrazeClientPolicy;
   readonly logger: Logger;
   /** Injected in tests of time-dependent behaviour; Date.now otherwise. */
   readonly now?: () => number;
@@ -86,7 +116,7 @@ export interface BucketStatus {
 
 export interface UpstreamStatus {
   readonly circuit: CircuitStatus;
-  readonly buckets: Readonly<Record<BucketName, BucketStatus>>;
+  readonly buckets: Readonly<Record<string, BucketStatus>>;
   /**
    * With Redis configured for shared state: `redis` while the buckets and breaker shown are the
    * workspace-wide ones, `local` while Redis is out of use and this replica shows (and follows) its own.
@@ -95,7 +125,7 @@ export interface UpstreamStatus {
 }
 
 /** The keep-alive connection pool for Braze, shared by every request of the process. */
-export function createBrazeDispatcher(policy: UpstreamPolicy): Agent {
+export function createBrazeDispatcher(policy: Pick<BrazeClientPolicy, 'maxConnections' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'>): Agent {
   return new Agent({
     keepAliveTimeout: 10_000,
     connections: policy.maxConnections,
@@ -114,7 +144,7 @@ export class BrazeClient {
   readonly #options: BrazeClientOptions;
   readonly #breaker: Breaker;
   /** Per bucket: its tracker, and the shared pool with that tracker counting each call as it is written to a socket. */
-  readonly #buckets: Readonly<Record<BucketName, { readonly tracker: RateLimitGate; readonly dispatcher: Dispatcher }>>;
+  readonly #buckets: ReadonlyMap<string, { readonly tracker: RateLimitGate; readonly dispatcher: Dispatcher }>;
   readonly #now: () => number;
   /** Hides the key, whole, cut or encoded, in anything quoted from Braze's answers. */
   readonly #redact: Redact;
@@ -125,16 +155,12 @@ export class BrazeClient {
     this.#now = options.now ?? Date.now;
     const { shared } = options;
     const implausible = new ImplausibleFigureLog(options.logger, this.#now);
-    const bucket = (name: BucketName, reserve: number) => {
+    const bucket = (name: string, reserve: number) => {
       const local = new RateLimitTracker(reserve, this.#now, (problem) => implausible.report(name, this.#redact(problem)));
       const tracker = shared ? new SharedRateLimitTracker(local, shared, name, this.#now) : local;
       return { tracker, dispatcher: options.dispatcher.compose(countCallsWhenSent(tracker)) };
     };
-    this.#buckets = {
-      export: bucket('export', options.policy.rateLimitReserve),
-      lists: bucket('lists', options.policy.listRateLimitReserve),
-      campaignSeries: bucket('campaignSeries', options.policy.campaignSeriesRateLimitReserve),
-    };
+    this.#buckets = new Map(Object.entries(options.policy.reserves).map(([name, reserve]) => [name, bucket(name, reserve)]));
     const breaker = new CircuitBreaker({
       threshold: options.policy.breakerThreshold,
       cooldownMs: options.policy.breakerCooldownMs,
@@ -151,11 +177,8 @@ export class BrazeClient {
 
   status(): UpstreamStatus {
     const buckets = Object.fromEntries(
-      BUCKETS.map((name) => {
-        const { tracker } = this.#buckets[name];
-        return [name, { rateLimit: tracker.snapshot(), reserve: tracker.reserve, paused: tracker.paused() }];
-      }),
-    ) as Record<BucketName, BucketStatus>;
+      [...this.#buckets].map(([name, { tracker }]) => [name, { rateLimit: tracker.snapshot(), reserve: tracker.reserve, paused: tracker.paused() }]),
+    );
     const { shared } = this.#options;
     return { circuit: this.#breaker.status(), buckets, ...(shared ? { shared: shared.available() ? 'redis' : 'local' } : {}) };
   }
@@ -167,7 +190,10 @@ export class BrazeClient {
    */
   async call<T>(request: BrazeRequest<T>, signal?: AbortSignal): Promise<T> {
     const { policy } = this.#options;
-    const { tracker, dispatcher } = this.#buckets[request.bucket];
+    const bucket = this.#buckets.get(request.bucket);
+    // A descriptor naming a bucket the table lacks: a bug of ours, found by the endpoints' unit tests.
+    if (!bucket) throw new Error(`no rate-limit bucket "${request.bucket}" is configured`);
+    const { tracker, dispatcher } = bucket;
     const path = `${this.#options.endpoint.pathname.replace(/\/+$/, '')}${request.path}?${request.params.toString()}`;
     const deadline = callDeadline(policy.timeoutMs, signal);
     try {

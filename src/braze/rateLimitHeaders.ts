@@ -1,6 +1,5 @@
 import type { Logger } from '../observability/logger.js';
 import { truncate } from '../observability/redact.js';
-import type { BucketName } from '../endpoints/buckets.js';
 
 /** An answer's headers as undici gives them: names lower-cased, a repeated header as an array. */
 export type Headers = Readonly<Record<string, string | string[] | undefined>>;
@@ -157,14 +156,14 @@ export const IMPLAUSIBLE_LOG_INTERVAL_MS = 60_000;
  * minute, saying how many were ignored since the last line.
  */
 export class ImplausibleFigureLog {
-  readonly #last = new Map<BucketName, { at: number; ignored: number }>();
+  readonly #last = new Map<string, { at: number; ignored: number }>();
 
   constructor(
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {}
 
-  report(bucket: BucketName, problem: string): void {
+  report(bucket: string, problem: string): void {
     const now = this.now();
     const last = this.#last.get(bucket);
     if (last !== undefined && now - last.at < IMPLAUSIBLE_LOG_INTERVAL_MS) {

@@ -1,5 +1,4 @@
 import { RateLimitReserveError } from '../errors/gatewayErrors.js';
-import type { BucketName } from '../endpoints/buckets.js';
 import type { BrazeFigure, Headers, RateLimitSnapshot, RateLimitTracker, Ticket } from './rateLimit.js';
 import { sharedRefusal, sharedRemaining } from './sharedFigure.js';
 import type { SharedUpstreamState } from './sharedStore.js';
@@ -21,7 +20,7 @@ export class SharedRateLimitTracker implements RateLimitGate {
   constructor(
     private readonly local: RateLimitTracker,
     private readonly shared: SharedUpstreamState,
-    private readonly bucket: BucketName,
+    private readonly bucket: string,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -3,7 +3,6 @@ import { createRedisConnection, describeReply, RedisWrongReplyError, resync } fr
 import { leavesRepliesOutOfStep, RedisHealth } from '../redis/health.js';
 import type { SharedStoreStatus } from '../data/cache.js';
 import type { Logger } from '../observability/logger.js';
-import { BUCKETS, type BucketName } from '../endpoints/buckets.js';
 import { MAX_RATE_LIMIT_COUNT } from './rateLimitHeaders.js';
 import { latestSharedReset, parseBucketState, type SharedBucketState } from './sharedFigure.js';
 /** A bucket's figure is kept this long past its reset, then Redis forgets it by itself. */
@@ -117,6 +116,8 @@ export interface SharedUpstreamOptions {
   readonly url: string;
   readonly keyPrefix: string;
   readonly logger: Logger;
+  /** The rate-limit buckets shared (the names the client's calls spend). */
+  readonly buckets: readonly string[];
   /** How often the cached view is read again from Redis (replies to this replica's own calls refresh it too). */
   readonly refreshMs: number;
   /** How long one replica's probe may take (the call deadline): then another may probe. */
@@ -139,9 +140,9 @@ export interface SharedUpstreamOptions {
 export class SharedUpstreamState {
   readonly #redis: Redis;
   readonly #options: Required<Omit<SharedUpstreamOptions, 'keyPrefix' | 'url'>>;
-  readonly #states = new Map<BucketName, SharedBucketState>();
+  readonly #states = new Map<string, SharedBucketState>();
   /** Per bucket: this replica's calls counted in Redis whose reply has not come back. */
-  readonly #pending = new Map<BucketName, number>();
+  readonly #pending = new Map<string, number>();
   #breakerOpenUntil: number | undefined;
   /** The open-until this replica itself wrote last, so that only another replica's is logged as news. */
   #publishedOpenUntil: number | undefined;
@@ -161,7 +162,7 @@ export class SharedUpstreamState {
     this.#redis = createRedisConnection(url, { keyPrefix: `${keyPrefix}upstream:`, commandTimeoutMs });
     this.#redis.defineCommand('countCall', { numberOfKeys: 4, lua: COUNT_CALL });
     this.#redis.defineCommand('settleCall', { numberOfKeys: 4, lua: SETTLE_CALL });
-    this.#redis.defineCommand('readAll', { numberOfKeys: BUCKETS.length * 4 + 1, lua: READ_ALL });
+    this.#redis.defineCommand('readAll', { numberOfKeys: this.#options.buckets.length * 4 + 1, lua: READ_ALL });
     this.#redis.defineCommand('openBreaker', { numberOfKeys: 2, lua: OPEN_BREAKER });
     // Without a listener, ioredis' connection errors would be unhandled 'error' events.
     this.#redis.on('error', (error: unknown) => this.#fail(error));
@@ -181,7 +182,7 @@ export class SharedUpstreamState {
   }
 
   /** The bucket's state in the cached view, and this replica's calls not yet counted in it. */
-  bucket(name: BucketName): { readonly state: SharedBucketState | undefined; readonly pending: number } {
+  bucket(name: string): { readonly state: SharedBucketState | undefined; readonly pending: number } {
     return { state: this.#states.get(name), pending: this.#pending.get(name) ?? 0 };
   }
 
@@ -194,7 +195,7 @@ export class SharedUpstreamState {
    * A call of `bucket` is written to a socket: numbered and put on the wire in Redis at once (the
    * promise of its number is for `settle`); until the reply, it counts in this replica's view as pending.
    */
-  count(bucket: BucketName): Promise<CallNumber | undefined> {
+  count(bucket: string): Promise<CallNumber | undefined> {
     this.#pending.set(bucket, (this.#pending.get(bucket) ?? 0) + 1);
     return this.#command(
       () => this.#redis.countCall(...keys(bucket)),
@@ -212,7 +213,7 @@ export class SharedUpstreamState {
   }
 
   /** A call's outcome: the figure its answer brought, or undefined when it failed without one. */
-  async settle(bucket: BucketName, counted: Promise<CallNumber | undefined> | undefined, figure: ObservedFigure | undefined): Promise<void> {
+  async settle(bucket: string, counted: Promise<CallNumber | undefined> | undefined, figure: ObservedFigure | undefined): Promise<void> {
     const number = await counted;
     if (number === undefined && figure === undefined) return;
     const args = [
@@ -280,15 +281,15 @@ export class SharedUpstreamState {
     this.#refreshing = true;
     try {
       await this.#command(
-        () => this.#redis.readAll(...BUCKETS.flatMap(keys), BREAKER_KEY),
+        () => this.#redis.readAll(...this.#options.buckets.flatMap(keys), BREAKER_KEY),
         (reply) => {
-          if (!Array.isArray(reply) || reply.length !== BUCKETS.length + 1) {
-            throw new RedisWrongReplyError(`the read script answered ${describeReply(reply)}, not ${BUCKETS.length} bucket states and the breaker`);
+          if (!Array.isArray(reply) || reply.length !== this.#options.buckets.length + 1) {
+            throw new RedisWrongReplyError(`the read script answered ${describeReply(reply)}, not ${this.#options.buckets.length} bucket states and the breaker`);
           }
-          const states = BUCKETS.map((_, index) => this.#bucketState(reply[index]));
-          const breaker = breakerValue(reply[BUCKETS.length]);
+          const states = this.#options.buckets.map((_, index) => this.#bucketState(reply[index]));
+          const breaker = breakerValue(reply[this.#options.buckets.length]);
           return () => {
-            BUCKETS.forEach((bucket, index) => this.#applyBucket(bucket, states[index]));
+            this.#options.buckets.forEach((bucket, index) => this.#applyBucket(bucket, states[index]));
             this.#applyBreaker(breaker);
           };
         },
@@ -340,7 +341,7 @@ export class SharedUpstreamState {
     if (leavesRepliesOutOfStep(this.#health.failed(error))) resync(this.#redis);
   }
 
-  #applyBucket(bucket: BucketName, state: SharedBucketState | undefined): void {
+  #applyBucket(bucket: string, state: SharedBucketState | undefined): void {
     if (state === undefined) this.#states.delete(bucket);
     else this.#states.set(bucket, state);
   }
@@ -399,6 +400,6 @@ const BREAKER_KEY = 'breaker';
 const PROBE_KEY = 'breaker:probe';
 
 /** A bucket's keys, in the scripts' order. */
-function keys(bucket: BucketName): string[] {
+function keys(bucket: string): string[] {
   return ['figure', 'seq', 'wire', 'lost'].map((part) => `ratelimit:${bucket}:${part}`);
 }

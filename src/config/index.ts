@@ -20,7 +20,7 @@ import {
   SHUTDOWN_GRACE_MS,
   type LogLevel,
 } from './service.js';
-import { checkUpstream, readUpstream, UPSTREAM_VARIABLES, type UpstreamPolicy } from './upstream.js';
+import { checkUpstream, readUpstream, RESERVE_VARIABLES, UPSTREAM_VARIABLES, type UpstreamPolicy } from './upstream.js';
 
 export { authRequired, MIN_JWT_SECRET_LENGTH, MIN_TOKEN_LENGTH, type AuthConfig, type JwtConfig } from './auth.js';
 export { BRAZE_INSTANCES, type BrazeConfig } from './braze.js';
@@ -72,6 +72,7 @@ export interface Config {
 export const VARIABLES: readonly Variable<unknown>[] = Object.freeze([
   ...BRAZE_VARIABLES,
   ...Object.values<Variable<unknown>>(UPSTREAM_VARIABLES),
+  ...Object.values<Variable<unknown>>(RESERVE_VARIABLES),
   ...Object.values<Variable<unknown>>(CACHE_VARIABLES),
   ...Object.values<Variable<unknown>>(RESPONSE_CACHE_VARIABLES),
   ...Object.values<Variable<unknown>>(AUTH_VARIABLES),

@@ -1,33 +1,13 @@
-import { MAX_LENGTH } from '../endpoints/answers/series.js';
+import type { BrazeClientPolicy } from '../braze/client.js';
 import { longestWindowIn, maxChunks } from '../data/chunks.js';
+import { MAX_LENGTH } from '../endpoints/answers/series.js';
+import { BUCKET_TABLE, type BucketName } from '../endpoints/buckets.js';
 import { boolean, defaultsOf, integer, type VariableReader, type VariableTable } from './read.js';
 
-/** How the gateway treats Braze: deadlines, retries, the shared rate-limit bucket, the breaker, caps. */
-export interface UpstreamPolicy {
-  /** Overall deadline of one upstream call, covering its retries and waits. */
-  readonly timeoutMs: number;
-  /** Per attempt: TCP/TLS connect. */
-  readonly connectTimeoutMs: number;
-  /** Per attempt: request sent → response headers. */
-  readonly headersTimeoutMs: number;
-  /** Per attempt: longest silence between two body chunks. */
-  readonly bodyTimeoutMs: number;
-  /** Attempts per call, the first included (1 = never retry). */
-  readonly maxAttempts: number;
-  /** Exponential backoff with full jitter: a random wait in [0, min(max, base·2^(n-1))]. */
-  readonly retryBaseMs: number;
-  readonly retryMaxMs: number;
-  /** A 429 whose x-ratelimit-reset is at most this far away is waited out and retried. */
-  readonly rateLimitWaitMs: number;
-  /** With the export bucket's `remaining` at or below this, no call of that bucket is made until the reset. */
-  readonly rateLimitReserve: number;
-  /** The same for the 1,000-an-hour list bucket (/events/list, /purchases/product_list, …). */
-  readonly listRateLimitReserve: number;
-  /** The same for /campaigns/data_series's own bucket (50,000 a minute). */
-  readonly campaignSeriesRateLimitReserve: number;
-  /** Consecutive failed attempts (5xx, timeout, connection) that open the breaker; 0 = no breaker. */
-  readonly breakerThreshold: number;
-  readonly breakerCooldownMs: number;
+/** How the gateway treats Braze: the client's policy (deadlines, retries, reserves, breaker), and caps. */
+export interface UpstreamPolicy extends BrazeClientPolicy {
+  /** Per bucket of the table (src/endpoints/buckets.ts): requests left to other integrations. */
+  readonly reserves: Readonly<Record<BucketName, number>>;
   /** Distinct upstream calls one GraphQL request may make. */
   readonly maxCallsPerRequest: number;
   /**
@@ -35,10 +15,6 @@ export interface UpstreamPolicy {
    * call; longer windows are asked as chunks, each one call counted against maxCallsPerRequest.
    */
   readonly seriesMaxLength: number;
-  /** Concurrent connections to Braze, for the whole process. */
-  readonly maxConnections: number;
-  /** Larger answers are refused, not buffered. */
-  readonly maxBodyBytes: number;
   /**
    * With REDIS_URL set: the rate-limit buckets and the breaker are shared by every replica through
    * Redis (false: each replica keeps its own, as without Redis).
@@ -48,7 +24,7 @@ export interface UpstreamPolicy {
   readonly sharedRefreshMs: number;
 }
 
-export const UPSTREAM_VARIABLES: VariableTable<UpstreamPolicy> = {
+export const UPSTREAM_VARIABLES: VariableTable<Omit<UpstreamPolicy, 'reserves'>> = {
   timeoutMs: integer('BRAZE_TIMEOUT_MS', { min: 100, max: 300_000, default: 15_000 }),
   connectTimeoutMs: integer('BRAZE_CONNECT_TIMEOUT_MS', { min: 50, max: 60_000, default: 3_000 }),
   headersTimeoutMs: integer('BRAZE_HEADERS_TIMEOUT_MS', { min: 50, max: 300_000, default: 10_000 }),
@@ -57,9 +33,6 @@ export const UPSTREAM_VARIABLES: VariableTable<UpstreamPolicy> = {
   retryBaseMs: integer('BRAZE_RETRY_BASE_MS', { min: 1, max: 60_000, default: 250 }),
   retryMaxMs: integer('BRAZE_RETRY_MAX_MS', { min: 1, max: 300_000, default: 4_000 }),
   rateLimitWaitMs: integer('BRAZE_RATE_LIMIT_WAIT_MS', { min: 0, max: 300_000, default: 5_000 }),
-  rateLimitReserve: integer('BRAZE_RATE_LIMIT_RESERVE', { min: 0, max: 10_000_000, default: 1_000 }),
-  listRateLimitReserve: integer('BRAZE_LIST_RATE_LIMIT_RESERVE', { min: 0, max: 1_000_000, default: 100 }),
-  campaignSeriesRateLimitReserve: integer('BRAZE_CAMPAIGN_SERIES_RATE_LIMIT_RESERVE', { min: 0, max: 1_000_000, default: 500 }),
   breakerThreshold: integer('BRAZE_BREAKER_THRESHOLD', { min: 0, max: 1_000, default: 5 }),
   breakerCooldownMs: integer('BRAZE_BREAKER_COOLDOWN_MS', { min: 100, max: 3_600_000, default: 30_000 }),
   maxCallsPerRequest: integer('BRAZE_MAX_CALLS_PER_REQUEST', { min: 1, max: 10_000, default: 50 }),
@@ -71,7 +44,12 @@ export const UPSTREAM_VARIABLES: VariableTable<UpstreamPolicy> = {
   sharedRefreshMs: integer('BRAZE_SHARED_REFRESH_MS', { min: 10, max: 10_000, default: 100 }),
 };
 
-export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = Object.freeze(defaultsOf(UPSTREAM_VARIABLES));
+/** Each bucket's reserve variable, from its row of the table. */
+export const RESERVE_VARIABLES = Object.fromEntries(
+  BUCKET_TABLE.map(({ name, reserve }) => [name, integer(reserve.variable, { min: 0, max: reserve.max, default: reserve.default })]),
+) as VariableTable<Record<BucketName, number>>;
+
+export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = Object.freeze({ ...defaultsOf(UPSTREAM_VARIABLES), reserves: Object.freeze(defaultsOf(RESERVE_VARIABLES)) });
 
 /**
  * The table's values. Left unset, SERIES_MAX_LENGTH is at most what BRAZE_MAX_CALLS_PER_REQUEST can
@@ -79,7 +57,7 @@ export const DEFAULT_UPSTREAM_POLICY: UpstreamPolicy = Object.freeze(defaultsOf(
  * caller, which places them among the other problems.
  */
 export function readUpstream(vars: VariableReader): UpstreamPolicy {
-  const upstream = vars.readAll(UPSTREAM_VARIABLES);
+  const upstream = { ...vars.readAll(UPSTREAM_VARIABLES), reserves: Object.freeze(vars.readAll(RESERVE_VARIABLES)) };
   if (vars.isSet(UPSTREAM_VARIABLES.seriesMaxLength)) return Object.freeze(upstream);
   return Object.freeze({ ...upstream, seriesMaxLength: Math.min(upstream.seriesMaxLength, longestWindowIn(upstream.maxCallsPerRequest, MAX_LENGTH)) });
 }

@@ -1,4 +1,3 @@
-import type { BucketName } from '../endpoints/buckets.js';
 import type { AnswerCodec } from './cache.js';
 
 /** The cache lifetimes an endpoint's TTL rule chooses between. */
@@ -53,7 +52,8 @@ export interface Endpoint<Call, Answer> {
   readonly name: string;
   /** Below Braze's base URL, e.g. `/events/data_series`. */
   readonly path: string;
-  readonly bucket: BucketName;
+  /** The rate-limit bucket it spends: a name from the catalogue's bucket table. */
+  readonly bucket: string;
   /** Identity of a call: equal keys are one upstream call (per request, across requests, in the cache). */
   key(call: Call): string;
   searchParams(call: Call): URLSearchParams;

@@ -15,7 +15,7 @@ import { segmentListEndpoint } from './segmentList.js';
 import { segmentSizeEndpoint } from './segmentSize.js';
 import { sessionSeriesEndpoint } from './sessionSeries.js';
 
-/** Every endpoint the gateway describes: what the simulator answers. */
+/** Every endpoint the gateway describes: what the simulator answers. Each spends a bucket of the table (a unit test checks). */
 export const ENDPOINTS: readonly AnyEndpoint[] = [
   eventSeriesEndpoint,
   ...Object.values(KPI_SERIES_ENDPOINTS),

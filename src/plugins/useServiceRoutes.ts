@@ -44,7 +44,7 @@ export function useServiceRoutes({ graphqlEndpoint = '/graphql', brazeMode, upst
             consecutiveFailures: circuit.consecutiveFailures,
             ...(retryAt ? { retryAt } : {}),
             // The export bucket, as before buckets were told apart; every bucket under rateLimits.
-            rateLimit: view(buckets.export),
+            rateLimit: buckets['export'] ? view(buckets['export']) : null,
             rateLimits: Object.fromEntries(Object.entries(buckets).map(([name, bucket]) => [name, view(bucket)])),
             // Only with shared state configured: whether what is shown is the workspace's (redis) or this replica's (local).
             ...(shared ? { shared } : {}),

@@ -1,4 +1,4 @@
-import { BUCKETS, type BucketName } from '../endpoints/buckets.js';
+import { BUCKET_TABLE, BUCKETS, type BucketName } from '../endpoints/buckets.js';
 import type { BucketStatus } from '../braze/client.js';
 import { isoTime } from '../observability/isoTime.js';
 import { builder } from './builder.js';
@@ -10,21 +10,10 @@ interface BrazeRateLimitView {
 
 const RateLimitBucket = builder.enumType('RateLimitBucket', {
   description: "Braze's rate-limit buckets: each is metered and reported on its own.",
-  values: {
-    EXPORT: {
-      value: 'export',
-      description: "The export bucket: 250,000 requests an hour per workspace, shared with the customer's other integrations (series, segments, campaigns).",
-    },
-    LISTS: {
-      value: 'lists',
-      description:
-        'The list bucket: 1,000 requests an hour, shared by /events/list, /events, /custom_attributes and /purchases/product_list, and by the purchase series (/purchases/quantity_series, /purchases/revenue_series), as their Braze pages say.',
-    },
-    CAMPAIGN_SERIES: {
-      value: 'campaignSeries',
-      description: "/campaigns/data_series's own bucket: 50,000 requests a minute (campaign series spend it, not the export bucket).",
-    },
-  } as const,
+  // One value per row of the bucket table (src/endpoints/buckets.ts).
+  values: Object.fromEntries(BUCKET_TABLE.map(({ name, enumValue, description }) => [enumValue, { value: name, description }])) as {
+    [Row in (typeof BUCKET_TABLE)[number] as Row['enumValue']]: { value: Row['name']; description: string };
+  },
 });
 
 const BrazeRateLimitRef = builder.objectRef<BrazeRateLimitView>('BrazeRateLimit').implement({
@@ -58,7 +47,7 @@ builder.queryFields((t) => ({
     resolve: (_root, { bucket }, { braze }) => {
       const name = bucket ?? 'export';
       const status = braze.status().buckets[name];
-      return isReported(status) ? { bucket: name, status } : null;
+      return status && isReported(status) ? { bucket: name, status } : null;
     },
   }),
   brazeRateLimits: t.field({
@@ -66,7 +55,10 @@ builder.queryFields((t) => ({
     description: 'Every rate-limit bucket Braze has reported on so far. Costs no call.',
     resolve: (_root, _args, { braze }) => {
       const { buckets } = braze.status();
-      return BUCKETS.filter((name) => isReported(buckets[name])).map((name) => ({ bucket: name, status: buckets[name] }));
+      return BUCKETS.flatMap((name) => {
+        const status = buckets[name];
+        return status && isReported(status) ? [{ bucket: name, status }] : [];
+      });
     },
   }),
 }));

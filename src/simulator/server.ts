@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BUCKETS, type BucketName } from '../endpoints/buckets.js';
+import { BUCKET_TABLE } from '../endpoints/buckets.js';
 import type { BrazeTarget } from '../braze/client.js';
 import type { AnyEndpoint } from '../data/endpoint.js';
 import { ENDPOINTS } from '../endpoints/index.js';
@@ -17,17 +17,15 @@ export interface SimulatedBraze {
   close(): Promise<void>;
 }
 
-const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
-/** Each bucket's limit and window: hourly, but /campaigns/data_series's resets every minute. */
-const BUCKET_LIMITS: Readonly<Record<BucketName, number>> = { export: 250_000, lists: 1_000, campaignSeries: 50_000 };
-const BUCKET_WINDOWS_MS: Readonly<Record<BucketName, number>> = { export: HOUR_MS, lists: HOUR_MS, campaignSeries: MINUTE_MS };
 
 export async function startSimulatedBraze(options: { now?: () => number; endpoints?: readonly AnyEndpoint[] } = {}): Promise<SimulatedBraze> {
   const now = options.now ?? Date.now;
   const byPath = new Map((options.endpoints ?? ENDPOINTS).map((endpoint) => [endpoint.path, endpoint]));
   const apiKey = `simulated-${randomBytes(18).toString('hex')}`;
-  const buckets = new Map(BUCKETS.map((name) => [name, { remaining: BUCKET_LIMITS[name], resetsAt: nextWindow(now(), BUCKET_WINDOWS_MS[name]) }]));
+  // Each bucket's limit and window from the table: hourly, but /campaigns/data_series's resets every minute.
+  const buckets = new Map<string, { readonly limit: number; readonly windowMs: number; remaining: number; resetsAt: number }>(
+    BUCKET_TABLE.map(({ name, limit, windowMs }) => [name, { limit, windowMs, remaining: limit, resetsAt: nextWindow(now(), windowMs) }]),
+  );
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://simulated.invalid');
@@ -46,15 +44,15 @@ export async function startSimulatedBraze(options: { now?: () => number; endpoin
   const { port } = server.address() as AddressInfo;
 
   /** Counts the call in its bucket and says so in the headers, as Braze does on every answer. */
-  function spend(name: BucketName, response: ServerResponse): void {
+  function spend(name: string, response: ServerResponse): void {
     const bucket = buckets.get(name);
     if (!bucket) return;
     if (now() >= bucket.resetsAt) {
-      bucket.remaining = BUCKET_LIMITS[name];
-      bucket.resetsAt = nextWindow(now(), BUCKET_WINDOWS_MS[name]);
+      bucket.remaining = bucket.limit;
+      bucket.resetsAt = nextWindow(now(), bucket.windowMs);
     }
     bucket.remaining = Math.max(0, bucket.remaining - 1);
-    response.setHeader('x-ratelimit-limit', String(BUCKET_LIMITS[name]));
+    response.setHeader('x-ratelimit-limit', String(bucket.limit));
     response.setHeader('x-ratelimit-remaining', String(bucket.remaining));
     response.setHeader('x-ratelimit-reset', String(Math.floor(bucket.resetsAt / 1000)));
   }

@@ -11,7 +11,6 @@ import {
   ATTR_URL_SCHEME,
 } from '@opentelemetry/semantic-conventions';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { BucketName } from '../../endpoints/buckets.js';
 import { findGatewayError } from '../../errors/gatewayErrors.js';
 import {
   BRAZE_ATTEMPT,
@@ -34,7 +33,7 @@ import type { Tracing } from './tracing.js';
 export interface TracedEndpoint {
   readonly name: string;
   readonly path: string;
-  readonly bucket: BucketName;
+  readonly bucket: string;
 }
 
 /** How an HTTP attempt to Braze ended, as the client knows it. */
