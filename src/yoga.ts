@@ -10,7 +10,7 @@ import type { DataService } from './data/service.js';
 import { createContext, type GatewayContext } from './schema/context.js';
 import { createDocumentCache, useForgetInvalidDocuments } from './yoga/documentCache.js';
 import { findGatewayError } from './errors/gatewayErrors.js';
-import { toGraphQLError } from './yoga/graphqlErrors.js';
+import { toGraphQLError } from './plugins/graphqlErrors.js';
 import { graphiqlRenderer } from './yoga/graphiqlPage.js';
 import type { Logger } from './observability/logger.js';
 import type { GatewayMetrics } from './observability/metrics.js';
@@ -35,7 +35,7 @@ import { traceResolvers } from './observability/tracing/resolvers.js';
 import type { Tracing } from './observability/tracing/tracing.js';
 import { useUnsendableResults } from './plugins/useUnsendableResults.js';
 import { useWholeResponseCache } from './plugins/useWholeResponseCache.js';
-import type { LiveContext } from './schema/liveContext.js';
+import type { LiveContext } from './schema/context.js';
 import { LiveSeries } from './live/liveSeries.js';
 import { schema } from './schema/index.js';
 

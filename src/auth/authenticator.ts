@@ -1,8 +1,27 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
-import type { AuthConfig } from '../config/index.js';
 import { UnauthenticatedError } from '../errors/gatewayErrors.js';
 import { JwksUnavailableError, remoteKeySet } from './remoteKeySet.js';
+
+/** Who may send GraphQL requests. Neither tokens nor a JWT key, and not disabled: open (demo mode only). */
+export interface AuthConfig {
+  /** AUTH_DISABLED=true: no credential is asked for, even with a real key (warned about at start). */
+  readonly disabled: boolean;
+  /** Static bearer tokens (AUTH_TOKENS). Never logged. */
+  readonly tokens: readonly string[];
+  readonly jwt: JwtConfig | undefined;
+}
+
+/** How a JWT is checked: its signing key (a JWKS URL or an HS256 secret) and the claims required. */
+export interface JwtConfig {
+  readonly key: { readonly jwksUrl: URL } | { readonly secret: string };
+  /** Required `iss`, when set. */
+  readonly issuer: string | undefined;
+  /** Required `aud` (one of), when set. */
+  readonly audience: string | undefined;
+  /** Refuse tokens without `exp` (AUTH_JWT_REQUIRE_EXP, default true): a token that never expires cannot be revoked by waiting. */
+  readonly requireExp: boolean;
+}
 
 /** Who a request acts as: a static token (by its position in AUTH_TOKENS) or a JWT subject. */
 export type Principal = { readonly kind: 'token'; readonly index: number } | { readonly kind: 'jwt'; readonly subject: string | undefined };

@@ -1,7 +1,6 @@
 import type { Redis, Result } from 'ioredis';
 import { createRedisConnection, describeReply, RedisWrongReplyError, resync } from '../redis/connection.js';
-import { leavesRepliesOutOfStep, RedisHealth } from '../redis/health.js';
-import type { SharedStoreStatus } from '../data/cache.js';
+import { leavesRepliesOutOfStep, RedisHealth, type SharedStoreStatus } from '../redis/health.js';
 import type { Logger } from '../observability/logger.js';
 import { MAX_RATE_LIMIT_COUNT } from './rateLimitHeaders.js';
 import { latestSharedReset, parseBucketState, type SharedBucketState } from './sharedFigure.js';

@@ -1,26 +1,8 @@
 import type { BrazeConfig } from './braze.js';
 import { isLoopbackUrl } from './loopback.js';
 import { boolean, isQuoted, list, string, type VariableReader, type VariableTable } from './read.js';
-
-/** How a JWT is checked: its signing key (a JWKS URL or an HS256 secret) and the claims required. */
-export interface JwtConfig {
-  readonly key: { readonly jwksUrl: URL } | { readonly secret: string };
-  /** Required `iss`, when set. */
-  readonly issuer: string | undefined;
-  /** Required `aud` (one of), when set. */
-  readonly audience: string | undefined;
-  /** Refuse tokens without `exp` (AUTH_JWT_REQUIRE_EXP, default true): a token that never expires cannot be revoked by waiting. */
-  readonly requireExp: boolean;
-}
-
-/** Who may send GraphQL requests. Neither tokens nor a JWT key, and not disabled: open (demo mode only). */
-export interface AuthConfig {
-  /** AUTH_DISABLED=true: no credential is asked for, even with a real key (warned about at start). */
-  readonly disabled: boolean;
-  /** Static bearer tokens (AUTH_TOKENS). Never logged. */
-  readonly tokens: readonly string[];
-  readonly jwt: JwtConfig | undefined;
-}
+import type { AuthConfig, JwtConfig } from '../auth/authenticator.js';
+export type { AuthConfig, JwtConfig } from '../auth/authenticator.js';
 
 /** Shortest static token accepted: a guessable token would make the check pointless. */
 export const MIN_TOKEN_LENGTH = 16;

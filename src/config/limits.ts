@@ -1,19 +1,6 @@
 import { defaultsOf, integer, type VariableReader, type VariableTable } from './read.js';
-
-/** What one GraphQL request may ask, checked before any upstream call. */
-export interface QueryLimits {
-  /** Deepest field nesting (introspection excluded). The schema's deepest real path is 4. */
-  readonly maxDepth: number;
-  /** Aliased fields per document: one per chart of a dashboard. */
-  readonly maxAliases: number;
-  /** Lexical tokens in the document (counted while parsing, so a huge document stops early). */
-  readonly maxTokens: number;
-  /** graphql-armor's static cost (objects 2, scalars 1, ×1.5 per level; introspection excluded). */
-  readonly maxCost: number;
-  readonly maxDirectives: number;
-  /** Largest HTTP request body; larger → 413 before it is parsed. */
-  readonly maxRequestBodyBytes: number;
-}
+import type { QueryLimits } from '../plugins/useQueryLimits.js';
+export type { QueryLimits } from '../plugins/useQueryLimits.js';
 
 /**
  * Parsed documents kept between requests (yoga's parse/validation cache), bounded by an estimate of

@@ -1,18 +1,7 @@
 import { defaultsOf, integer, type VariableReader, type VariableTable } from './read.js';
 import type { ServerLimits } from './server.js';
-
-/** Live series (subscriptions over SSE): how often one shared poll may ask Braze, and how many may watch. */
-export interface LivePolicy {
-  /**
-   * The shortest time between two polls of one series. A poll's interval is the series' cache lifetime
-   * (CACHE_TTL_LIVE_MS for a window still being counted), never below this.
-   */
-  readonly minIntervalMs: number;
-  /** Open subscriptions in the whole process; 0 turns live series off. */
-  readonly maxSubscriptions: number;
-  /** Open subscriptions of one client: one credential, or one address when no credential is asked. */
-  readonly maxSubscriptionsPerClient: number;
-}
+import type { LivePolicy } from '../live/liveSeries.js';
+export type { LivePolicy } from '../live/liveSeries.js';
 
 /**
  * 15 s: Braze's numbers do not move faster in any way a chart shows, and one poll per series costs

@@ -1,25 +1,7 @@
 import { defaultsOf, integer, type VariableReader, type VariableTable } from './read.js';
 import type { UpstreamPolicy } from './upstream.js';
-
-/**
- * How the HTTP listener treats client connections, so that idle, trickling and abandoned sockets are
- * closed within seconds and cannot use up the process's file descriptors (src/server/connections.ts).
- */
-export interface ServerLimits {
-  /** From a connection's first byte (or its opening) to the end of the request's headers. */
-  readonly headersTimeoutMs: number;
-  /** From the same start to the last byte of the request's body. Not the time to answer it. */
-  readonly requestTimeoutMs: number;
-  /** An idle keep-alive connection, after a response, is closed this long (plus Node's 1 s) later. */
-  readonly keepAliveTimeoutMs: number;
-  /**
-   * Longest silence while the gateway waits on the client: for its request, for the rest of its body,
-   * or for it to read the answer. Never counted while the gateway itself is working on an answer.
-   */
-  readonly idleTimeoutMs: number;
-  /** Open client connections; past it, the oldest one not being answered is closed for the new one. */
-  readonly maxConnections: number;
-}
+import type { ServerLimits } from '../server/connections.js';
+export type { ServerLimits } from '../server/connections.js';
 
 /** What loadConfig needs to know about the machine it runs on. */
 export interface HostFacts {

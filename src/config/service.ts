@@ -1,7 +1,6 @@
+import { LOG_LEVELS, type LogLevel } from '../observability/logger.js';
 import { boolean, integer, oneOf, string } from './read.js';
-
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel } from '../observability/logger.js';
 
 /** 0 asks the OS for a free port (tests). */
 export const PORT = integer('PORT', { min: 0, max: 65_535, default: 4000 });

@@ -1,4 +1,6 @@
 import { boolean, oneOf, parsed, string, type Report, type VariableReader, type VariableTable } from './read.js';
+import type { OtlpProtocol, SamplerName, TracingOn } from '../observability/tracing/sdk.js';
+export type { OtlpProtocol, SamplerName, TracingOn } from '../observability/tracing/sdk.js';
 
 /**
  * OpenTelemetry traces, configured by the standard OTEL_* variables. Off unless an OTLP destination
@@ -11,23 +13,7 @@ export interface TracingOff {
   readonly enabled: false;
 }
 
-export interface TracingOn {
-  readonly enabled: true;
-  /** Where spans are POSTed: the traces endpoint as given, or the base endpoint + `/v1/traces`. */
-  readonly url: URL;
-  readonly protocol: OtlpProtocol;
-  /** Sent with every export; may carry a collector's token, so never logged. */
-  readonly headers: Readonly<Record<string, string>>;
-  readonly serviceName: string;
-  /** OTEL_RESOURCE_ATTRIBUTES, under service.name (OTEL_SERVICE_NAME wins over a service.name there). */
-  readonly resourceAttributes: Readonly<Record<string, string>>;
-  readonly sampler: SamplerName;
-  /** The ratio of the *traceidratio samplers, in [0, 1]. */
-  readonly samplerRatio: number;
-}
-
-export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
-export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const satisfies readonly OtlpProtocol[];
 
 export const SAMPLERS = [
   'parentbased_always_on',
@@ -36,8 +22,7 @@ export const SAMPLERS = [
   'always_on',
   'always_off',
   'traceidratio',
-] as const;
-export type SamplerName = (typeof SAMPLERS)[number];
+] as const satisfies readonly SamplerName[];
 
 /** OTLP/HTTP's default port, where OTEL_TRACES_EXPORTER=otlp alone sends (as every SDK does). */
 const DEFAULT_TRACES_URL = 'http://localhost:4318/v1/traces';

@@ -1,3 +1,4 @@
+import type { SharedStoreStatus } from '../redis/health.js';
 /** An answer as kept between requests, with when Braze gave it. */
 export interface Cached<Answer> {
   readonly answer: Answer;
@@ -25,19 +26,6 @@ export interface CallCodec<Answer> {
 
 export function codecForCall<Answer, Call>(codec: AnswerCodec<Answer, Call>, call: Call): CallCodec<Answer> {
   return { encode: (answer) => codec.encode(answer), decode: (value) => codec.decode(value, call) };
-}
-
-/**
- * How a store shared through the network (Redis) is doing, for `/health`: whether it is in use, what
- * went wrong while it is not, and how many values read from it were refused.
- */
-export interface SharedStoreStatus {
-  readonly usable: boolean;
-  readonly problem?: string;
-  /** ISO-8601: when the problem began. */
-  readonly since?: string;
-  /** Values read back that were no valid answer for their key (another key's, forged, corrupted): each was a miss. */
-  readonly rejectedValues?: number;
 }
 
 /**

@@ -2,10 +2,11 @@ import type { BrazeClient } from '../braze/client.js';
 import { callDeadline } from '../braze/deadline.js';
 import type { Logger } from '../observability/logger.js';
 import type { AttemptTracer } from '../observability/tracing/requestTrace.js';
-import { codecForCall, type AnswerCache, type CallCodec, type Cached, type SharedStoreStatus } from './cache.js';
+import { codecForCall, type AnswerCache, type CallCodec, type Cached } from './cache.js';
 import type { Endpoint, TtlPolicy } from './endpoint.js';
 import { InflightCalls } from './inflight.js';
 import type { FlightResult, FlightTask, SharedFlight } from './sharedFlight.js';
+import type { SharedStoreStatus } from '../redis/health.js';
 
 /** Where an answer came from: Braze for this request, a call another request (or, with a shared flight, another replica) had in flight, or the cache. */
 export type AnswerSource = 'braze' | 'shared' | 'cache';

@@ -1,4 +1,5 @@
-import type { CallCodec, Cached, SharedStoreStatus } from './cache.js';
+import type { CallCodec, Cached } from './cache.js';
+import type { SharedStoreStatus } from '../redis/health.js';
 
 /** One answer the flight is asked for: how to look for it, how to fetch it, how it travels. */
 export interface FlightTask<Answer> {

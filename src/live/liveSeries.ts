@@ -1,8 +1,20 @@
-import type { LivePolicy } from '../config/index.js';
 import { TooManySubscriptionsError } from '../errors/gatewayErrors.js';
 import type { Logger } from '../observability/logger.js';
 import { classifyPollFailure, COMPLETE, LIVE, sameStatus, type LiveStatus } from './status.js';
 import { type TimeUnit, isWindowClosed } from '../data/chunks.js';
+
+/** Live series (subscriptions over SSE): how often one shared poll may ask Braze, and how many may watch. */
+export interface LivePolicy {
+  /**
+   * The shortest time between two polls of one series. A poll's interval is the series' cache lifetime
+   * (CACHE_TTL_LIVE_MS for a window still being counted), never below this.
+   */
+  readonly minIntervalMs: number;
+  /** Open subscriptions in the whole process; 0 turns live series off. */
+  readonly maxSubscriptions: number;
+  /** Open subscriptions of one client: one credential, or one address when no credential is asked. */
+  readonly maxSubscriptionsPerClient: number;
+}
 
 /** One series as a live subscription sees it: how to poll it, how long a poll's answer holds, how to compare two. */
 export interface LiveSource<Value> {

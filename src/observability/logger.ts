@@ -1,6 +1,9 @@
-import type { LogLevel } from '../config/index.js';
 import { createRedactor } from './redact.js';
 import { requestScope } from './requestId.js';
+
+/** How much is written: `debug` adds one line per upstream call; `silent` writes nothing. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 type Level = Exclude<LogLevel, 'silent'>;
 const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };

@@ -1,7 +1,29 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { AttemptOutcome, UpstreamObserver, UpstreamStatus } from '../braze/client.js';
-import type { DocumentCacheObserver } from '../yoga/documentCache.js';
-import type { LiveStats } from '../live/liveSeries.js';
+
+/*
+ * What the metrics read of the parts they watch, declared here (the parts hand it in; their own types
+ * fit these): metrics sit below every part they observe and import none of them.
+ */
+
+/** One HTTP attempt to Braze, as the client reports it: its path, Braze's status, the failure's code, its time. */
+export interface AttemptRecord {
+  readonly path: string;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly seconds: number;
+}
+
+/** The upstream as read when scraped: the breaker's state, and each bucket's remaining and pause. */
+export interface UpstreamReading {
+  readonly circuit: { readonly state: string };
+  readonly buckets: Readonly<Record<string, { readonly rateLimit: { readonly remaining: number } | undefined; readonly paused: boolean }>>;
+}
+
+/** Live series as read when scraped. */
+export interface LiveReading {
+  readonly polls: number;
+  readonly subscriptions: number;
+}
 
 /**
  * Why an upstream call was not needed: another field of the request asked the same (deduplication),
@@ -34,7 +56,7 @@ const ATTEMPT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
  * that several gateways in one process (tests) each count their own. Names follow Prometheus's
  * conventions: a `braze_gateway_` prefix, `_total` counters, base units (`_seconds`).
  */
-export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
+export class GatewayMetrics {
   readonly registry = new Registry();
 
   readonly #requests = new Counter({
@@ -81,9 +103,9 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
   /** Read when scraped; none until a gateway says where (watchDocumentCache). */
   #documentCacheBytes: (() => number) | undefined;
   /** Read when scraped; none until a gateway says where (watchLive). */
-  #live: (() => LiveStats) | undefined;
+  #live: (() => LiveReading) | undefined;
 
-  constructor(upstreamStatus: () => UpstreamStatus) {
+  constructor(upstreamStatus: () => UpstreamReading) {
     // Both results from zero, so rate() and a hit ratio work from the first scrape.
     this.#documentLookups.inc({ result: 'hit' }, 0);
     this.#documentLookups.inc({ result: 'miss' }, 0);
@@ -96,7 +118,7 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
         this.set(documentCacheBytes());
       },
     });
-    const live = (): LiveStats => this.#live?.() ?? { polls: 0, subscriptions: 0, timers: 0, inFlight: 0 };
+    const live = (): LiveReading => this.#live?.() ?? { polls: 0, subscriptions: 0 };
     new Gauge({
       name: 'braze_gateway_live_subscriptions',
       help: 'Live series subscriptions open now (bounded by LIVE_MAX_SUBSCRIPTIONS).',
@@ -142,7 +164,8 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
     });
   }
 
-  attempt({ path, status, code, seconds }: AttemptOutcome): void {
+  /** The client's observer (braze/client.ts UpstreamObserver). */
+  attempt({ path, status, code, seconds }: AttemptRecord): void {
     this.#attempts.inc({ endpoint: path, status: statusLabel(status), outcome: code ?? 'ok' });
     this.#attemptSeconds.observe(seconds);
   }
@@ -161,7 +184,7 @@ export class GatewayMetrics implements UpstreamObserver, DocumentCacheObserver {
   }
 
   /** Where braze_gateway_live_subscriptions and braze_gateway_live_polls are read from. */
-  watchLive(stats: () => LiveStats): void {
+  watchLive(stats: () => LiveReading): void {
     this.#live = stats;
   }
 

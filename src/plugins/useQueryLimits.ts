@@ -1,10 +1,24 @@
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLError } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
-import type { QueryLimits } from '../config/index.js';
 import { QueryTooComplexError, type QueryLimit } from '../errors/gatewayErrors.js';
 import { useDirectiveLimit } from './useDirectiveLimit.js';
 import { useNestingLimit } from './useNestingLimit.js';
+
+/** What one GraphQL request may ask, checked before any upstream call. */
+export interface QueryLimits {
+  /** Deepest field nesting (introspection excluded). The schema's deepest real path is 4. */
+  readonly maxDepth: number;
+  /** Aliased fields per document: one per chart of a dashboard. */
+  readonly maxAliases: number;
+  /** Lexical tokens in the document (counted while parsing, so a huge document stops early). */
+  readonly maxTokens: number;
+  /** graphql-armor's static cost (objects 2, scalars 1, ×1.5 per level; introspection excluded). */
+  readonly maxCost: number;
+  readonly maxDirectives: number;
+  /** Largest HTTP request body; larger → 413 before it is parsed. */
+  readonly maxRequestBodyBytes: number;
+}
 
 export interface QueryLimitsOptions {
   /** Defaults: DEFAULT_QUERY_LIMITS in src/config.ts (depth 6, aliases 50, tokens 2000, cost 5000, directives 50). */

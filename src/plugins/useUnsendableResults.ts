@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, processRegularResult, type Plugin } from 'graphql-yoga';
 import { IncrementalDeliveryNotAcceptedError, MediaTypeNotAcceptedError, SubscriptionNotAcceptedError } from '../errors/gatewayErrors.js';
-import { toGraphQLError } from '../yoga/graphqlErrors.js';
+import { toGraphQLError } from './graphqlErrors.js';
 
 /**
  * What yoga does with a result it has no way to write for the request's Accept, made safe:

@@ -1,7 +1,19 @@
-import type { SharedStoreStatus } from '../data/cache.js';
 import type { Logger } from '../observability/logger.js';
 import { truncate } from '../observability/redact.js';
 import { RedisProtocolError, RedisWrongReplyError } from './connection.js';
+
+/**
+ * How a store shared through the network (Redis) is doing, for `/health`: whether it is in use, what
+ * went wrong while it is not, and how many values read from it were refused.
+ */
+export interface SharedStoreStatus {
+  readonly usable: boolean;
+  readonly problem?: string;
+  /** ISO-8601: when the problem began. */
+  readonly since?: string;
+  /** Values read back that were no valid answer for their key (another key's, forged, corrupted): each was a miss. */
+  readonly rejectedValues?: number;
+}
 
 /**
  * Why a part of the gateway stopped using Redis, in words that are a stable part of `/health` (never

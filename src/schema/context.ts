@@ -1,8 +1,24 @@
 import type { BrazeClient } from '../braze/client.js';
 import { createLoadStats, createRequestLoader, freshAtMostUntil, type LoadStats, type RequestLoader } from '../data/loader.js';
+import type { TtlPolicy } from '../data/endpoint.js';
+import type { LiveSeries } from '../live/liveSeries.js';
 import type { DataService } from '../data/service.js';
-import type { LiveContext } from './liveContext.js';
 import type { RequestTrace } from '../observability/tracing/requestTrace.js';
+
+/** What the subscription fields need of the gateway: the process's live series, and how a poll loads. */
+export interface LiveContext {
+  readonly series: LiveSeries;
+  /**
+   * Who sent a request, as the credential check accepted it (src/auth/callers.ts); undefined when
+   * credentials are not checked (auth off). An Authorization header nobody checked is whatever the
+   * caller wrote: counting clients by it would let one caller be many.
+   */
+  readonly callerOf: ((request: Request) => string | undefined) | undefined;
+  /** The cache lifetimes the endpoints' TTL rules choose from: a poll's interval follows them. */
+  readonly ttl: TtlPolicy;
+  /** The context one poll loads through, as a request's would be at `instant` (its cap, cache and sharing). */
+  pollContext(instant: Date, signal: AbortSignal): GatewayContext;
+}
 
 /** What every resolver of one GraphQL request shares. Built fresh for each request. */
 export interface GatewayContext {

@@ -1,22 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayContext } from './context.js';
-import type { TtlPolicy } from '../data/endpoint.js';
-import type { LiveSeries } from '../live/liveSeries.js';
-
-/** What the subscription fields need of the gateway: the process's live series, and how a poll loads. */
-export interface LiveContext {
-  readonly series: LiveSeries;
-  /**
-   * Who sent a request, as the credential check accepted it (src/auth/callers.ts); undefined when
-   * credentials are not checked (auth off). An Authorization header nobody checked is whatever the
-   * caller wrote: counting clients by it would let one caller be many.
-   */
-  readonly callerOf: ((request: Request) => string | undefined) | undefined;
-  /** The cache lifetimes the endpoints' TTL rules choose from: a poll's interval follows them. */
-  readonly ttl: TtlPolicy;
-  /** The context one poll loads through, as a request's would be at `instant` (its cap, cache and sharing). */
-  pollContext(instant: Date, signal: AbortSignal): GatewayContext;
-}
+import type { LiveContext } from './context.js';
 
 /** What yoga adds to every context: the fetch Request, and (under Node's HTTP server) the Node request and response. */
 interface RequestParts {

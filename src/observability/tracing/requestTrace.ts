@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -27,7 +27,23 @@ import {
   GRAPHQL_OPERATION_TYPE,
   GRAPHQL_PARENT_TYPE,
 } from './attributes.js';
-import type { Tracing } from './tracing.js';
+
+/** What a request's spans are made with: the started SDK (tracing.ts's TraceSource is one). */
+export interface TraceSource {
+  readonly tracer: Tracer;
+  /** The caller's trace (W3C `traceparent` / `tracestate`) from request headers; the root context when none or malformed. */
+  extract(headers: Headers): Context;
+  /** Braze as attempt spans name it: server.address, server.port, url.scheme and the base path. */
+  readonly braze: BrazeServer;
+}
+
+export interface BrazeServer {
+  readonly address: string;
+  readonly port: number;
+  readonly scheme: string;
+  /** The endpoint's own path, without a trailing slash (usually empty). */
+  readonly basePath: string;
+}
 
 /** What a traced load needs to know of its endpoint. */
 export interface TracedEndpoint {
@@ -69,14 +85,14 @@ const fields = new AsyncLocalStorage<FieldScope>();
  * long-window chunk), and a client span per HTTP attempt below the load that made the call.
  */
 export class RequestTrace {
-  readonly #tracing: Tracing;
+  readonly #tracing: TraceSource;
   #context: Context;
   #operation: Span | undefined;
   #ended = false;
   /** The first load of each call key in this request: where that call's attempts are recorded. */
   readonly #firstLoads = new Map<string, Load>();
 
-  constructor(tracing: Tracing, headers: Headers) {
+  constructor(tracing: TraceSource, headers: Headers) {
     this.#tracing = tracing;
     this.#context = tracing.extract(headers);
   }
@@ -172,12 +188,12 @@ export class RequestTrace {
 
 /** One load of a field (one chunk of a long window): where its answer came from. */
 export class Load implements AttemptTracer {
-  readonly #tracing: Tracing;
+  readonly #tracing: TraceSource;
   readonly #endpoint: TracedEndpoint;
   readonly #span: Span;
   readonly #context: Context;
 
-  constructor(tracing: Tracing, endpoint: TracedEndpoint, parent: Context, deduplicated: boolean) {
+  constructor(tracing: TraceSource, endpoint: TracedEndpoint, parent: Context, deduplicated: boolean) {
     this.#tracing = tracing;
     this.#endpoint = endpoint;
     this.#span = tracing.tracer.startSpan(

@@ -13,10 +13,31 @@ import {
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import type { TracingOn } from '../../config/index.js';
 import type { Logger } from '../logger.js';
 import { RequestTrace } from './requestTrace.js';
 import { brazeServer, type Tracing } from './tracing.js';
+
+/** The OTLP/HTTP encodings the exporters ship (gRPC is refused at start). */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+/** The OTEL_TRACES_SAMPLER values the SDK is started with. */
+export type SamplerName = 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio' | 'always_on' | 'always_off' | 'traceidratio';
+
+/** Tracing on, as config built it from the OTEL_* variables. */
+export interface TracingOn {
+  readonly enabled: true;
+  /** Where spans are POSTed: the traces endpoint as given, or the base endpoint + `/v1/traces`. */
+  readonly url: URL;
+  readonly protocol: OtlpProtocol;
+  /** Sent with every export; may carry a collector's token, so never logged. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly serviceName: string;
+  /** OTEL_RESOURCE_ATTRIBUTES, under service.name (OTEL_SERVICE_NAME wins over a service.name there). */
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+  readonly sampler: SamplerName;
+  /** The ratio of the *traceidratio samplers, in [0, 1]. */
+  readonly samplerRatio: number;
+}
 
 /** The instrumentation scope every span of the gateway is reported under. */
 export const TRACER_NAME = 'braze-analytics-gateway';
