@@ -5,9 +5,9 @@ import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze();
 
-describe('the frontend call the README shows', () => {
+describe('the frontend call docs/clients.md shows', () => {
   it('a typed document through graphql-request returns typed data', async () => {
-    // As in README "Frontend clients": the generated document carries result and variable types.
+    // As in docs/clients.md "Frontend clients": the generated document carries result and variable types.
     // With the gateway's credential, as a frontend's backend-for-frontend would send it.
     const client = new GraphQLClient(gateway.url.href, { headers: gateway.authHeaders });
     const { eventSeries }: EventSeriesQuery = await client.request(EventSeriesDocument, {
@@ -20,7 +20,7 @@ describe('the frontend call the README shows', () => {
   });
 
   it('the analytics graph is typed the same way: kpiSeries with its Kpi enum and SafeInt values', async () => {
-    // As in README "Frontend clients": the variables are typed (kpi is the union of the enum's values).
+    // As in docs/clients.md "Frontend clients": the variables are typed (kpi is the union of the enum's values).
     const client = new GraphQLClient(gateway.url.href, { headers: gateway.authHeaders });
     const { kpiSeries }: KpiSeriesQuery = await client.request(KpiSeriesDocument, { kpi: 'DAILY_ACTIVE_USERS', length: 2, endingAt: '2024-03-10T00:00:00Z' });
     expect(kpiSeries?.total).toBe(3);

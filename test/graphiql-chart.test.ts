@@ -8,11 +8,11 @@ import { expectSelfContained, recordedPage, runExampleQuery, showGraphiQL, useGr
  * The chart in GraphiQL, as a person uses it: Debian's Chromium opens /graphql on a demo-mode gateway,
  * runs the example query, opens the Chart plugin and sees one line per series. What is drawn is read
  * back from the charting library in the page and compared with the answer, which the test also asks
- * the gateway for directly. The screenshot is the README's (docs/graphiql-chart.png). Skips without
- * Chromium, except under CI, where it fails instead.
+ * the gateway for directly. The screenshot is the one the README and docs/clients.md show
+ * (docs/graphiql-chart.png). Skips without Chromium, except under CI, where it fails instead.
  */
 
-// The README's picture is written only when asked (UPDATE_SCREENSHOTS=1): the demo's dates move, so
+// The docs' picture is written only when asked (UPDATE_SCREENSHOTS=1): the demo's dates move, so
 // every run would otherwise change a committed file. Each run still takes one, under test-results/.
 const SCREENSHOT = fileURLToPath(
   process.env['UPDATE_SCREENSHOTS'] === '1' ? new URL('../docs/graphiql-chart.png', import.meta.url) : new URL('../test-results/screenshots/graphiql-chart.png', import.meta.url),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { serverAudits, type AuditResult } from 'graphql-http';
 import { describe, expect, it } from 'vitest';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
@@ -5,8 +6,12 @@ import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 /**
  * The GraphQL-over-HTTP conformance audits of the `graphql-http` package (61 audits: 13 MUST, the
  * rest SHOULD or MAY), run against a listening live-mode gateway. The results are pinned here and
- * listed in the README ("GraphQL over HTTP conformance"), so a change in either direction is noticed.
+ * listed in docs/clients.md ("GraphQL over HTTP conformance"), which the last test reads, so a change in
+ * either direction is noticed.
  */
+
+const AUDITS = 61;
+const MUSTS = 13;
 
 /** Not met without the CSRF header: GET requests are refused (403 CSRF_PREVENTED) by design. */
 const NOT_MET_WITHOUT_CSRF_HEADER = [
@@ -33,18 +38,29 @@ const failing = (results: AuditResult[]) => results.filter((r) => r.status !== '
 describe('GraphQL over HTTP (graphql-http serverAudits), with a valid credential', () => {
   it('with the CSRF header (a script client): every audit passes, all 13 MUSTs included', async () => {
     const results = await audit({ 'x-graphql-yoga-csrf': '1' });
-    expect(results).toHaveLength(61);
-    expect(results.filter((r) => r.name.startsWith('MUST') && r.status === 'ok')).toHaveLength(13);
+    expect(results).toHaveLength(AUDITS);
+    expect(results.filter((r) => r.name.startsWith('MUST') && r.status === 'ok')).toHaveLength(MUSTS);
     expect(failing(results)).toEqual([]);
   });
 
   it('without it: every MUST still passes; only the three GET MAYs fail, refused by CSRF prevention', async () => {
     const results = await audit({});
-    expect(results.filter((r) => r.name.startsWith('MUST') && r.status === 'ok')).toHaveLength(13);
+    expect(results.filter((r) => r.name.startsWith('MUST') && r.status === 'ok')).toHaveLength(MUSTS);
     expect(failing(results)).toEqual(NOT_MET_WITHOUT_CSRF_HEADER.map((name) => `${name} (Response status code is not 200)`));
   });
 
   it('made no upstream call (the audits ask for __typename and malformed requests only)', () => {
     expect(braze.calls).toHaveLength(0);
+  });
+
+  it('docs/clients.md says what is pinned here: the counts, and exactly the audits not met without the header', () => {
+    const docs = readFileSync(new URL('../docs/clients.md', import.meta.url), 'utf8');
+    const section = /^## GraphQL over HTTP conformance\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(docs)?.[1] ?? '';
+    expect(section).toContain(`runs the ${AUDITS} audits`);
+    expect(section).toContain(`all ${AUDITS} pass, the ${MUSTS} MUSTs included`);
+    expect(section).toContain(`all ${MUSTS} MUSTs still pass`);
+    // The audits named in the section, each in italics on a line of its own.
+    const named = [...section.matchAll(/^\s*- \*((?:MUST|SHOULD|MAY) [^*]+)\*$/gm)].map((match) => match[1]);
+    expect(named).toEqual(NOT_MET_WITHOUT_CSRF_HEADER);
   });
 });

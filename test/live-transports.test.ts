@@ -195,7 +195,7 @@ describe('a subscription over every transport and Accept: streamed or refused, a
       expect(forged.status).toBe(403);
       expect((JSON.parse(forged.body()) as WireBody).errors?.[0]?.extensions?.['code']).toBe('CSRF_PREVENTED');
     }
-    // A type yoga writes: the refusal comes in it, as the README says (before the operation is known).
+    // A type yoga writes: the refusal comes in it, as docs/live-and-defer.md says (before the operation is known).
     const multipart = await exchange(gateway.url, { method: 'POST', query: SUBSCRIPTION, variables: { event: 'anonymous' }, headers: { accept: 'multipart/mixed' } });
     await multipart.ended;
     expect(multipart.status).toBe(401);

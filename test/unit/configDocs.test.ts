@@ -2,19 +2,31 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, VARIABLES } from '../../src/config/index.js';
 
-/** The names in the first cell of each row of README's configuration table (a row may name two). */
-function documentedVariables(readme: string): Set<string> {
-  const section = /^## Configuration\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+/**
+ * The lines under the heading `Configuration` (of any level up to 2) until the next heading of level 1 or 2,
+ * or the end of the file: the table and its introduction.
+ */
+function configurationSection(markdown: string): string {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => /^#{1,2} Configuration$/.test(line));
+  if (start === -1) return '';
+  const rest = lines.slice(start + 1);
+  const end = rest.findIndex((line) => /^#{1,2} /.test(line));
+  return (end === -1 ? rest : rest.slice(0, end)).join('\n');
+}
+
+/** The names in the first cell of each row of the configuration table (a row may name two). */
+function documentedVariables(markdown: string): Set<string> {
   const names = new Set<string>();
-  for (const row of section.split('\n').filter((line) => line.startsWith('| `'))) {
+  for (const row of configurationSection(markdown).split('\n').filter((line) => line.startsWith('| `'))) {
     const firstCell = row.split('|')[1] ?? '';
     for (const match of firstCell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)) names.add(match[1]!);
   }
   return names;
 }
 
-describe("README's configuration table", () => {
-  const documented = documentedVariables(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+describe("docs/configuration.md's variable table", () => {
+  const documented = documentedVariables(readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8'));
   const read = VARIABLES.map((variable) => variable.name);
 
   it('is found, so the checks below compare something', () => {

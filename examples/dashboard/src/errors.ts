@@ -1,6 +1,6 @@
 /**
- * The gateway's error codes (README "Errors") worded for the people looking at the dashboard. Pure, so
- * it is unit-tested without a browser; the codes are the stable `extensions.code` values.
+ * The gateway's error codes (docs/queries.md "Errors") worded for the people looking at the dashboard.
+ * Pure, so it is unit-tested without a browser; the codes are the stable `extensions.code` values.
  */
 
 /** A GraphQL error as it arrives on the wire: only what the wording needs. */

@@ -30,9 +30,10 @@ export class RefusedError extends Error {
 }
 
 /**
- * POSTs a typed document asking for `multipart/mixed` and yields each part as it arrives (README
- * "Incremental delivery"): the eager fields first, then each `@defer` fragment when Braze has answered.
- * Deferred fragments here sit at the top level (path []), so their data is simply more root fields.
+ * POSTs a typed document asking for `multipart/mixed` and yields each part as it arrives
+ * (docs/live-and-defer.md "Incremental delivery"): the eager fields first, then each `@defer` fragment
+ * when Braze has answered. Deferred fragments here sit at the top level (path []), so their data is
+ * simply more root fields.
  */
 export async function* fetchInParts<T, V>(
   url: string,

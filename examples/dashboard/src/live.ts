@@ -9,9 +9,9 @@ export interface LiveHandlers {
 }
 
 /**
- * GraphQL over SSE with graphql-sse (README "Live series over SSE"): fetch-based, so it sends the
- * Authorization header that EventSource cannot. Each push is the whole series and its status; the
- * gateway polls Braze once per series however many tabs watch. Returns the function that stops it.
+ * GraphQL over SSE with graphql-sse (docs/live-and-defer.md "Live series over SSE"): fetch-based, so it
+ * sends the Authorization header that EventSource cannot. Each push is the whole series and its status;
+ * the gateway polls Braze once per series however many tabs watch. Returns the function that stops it.
  */
 export function subscribeLiveEvents(url: string, headers: Record<string, string>, variables: LiveEventsSubscriptionVariables, handlers: LiveHandlers): () => void {
   const client: Client = createClient({ url, headers, retryAttempts: 2 });
