@@ -21,10 +21,12 @@ interface Answer {
   readonly key: string;
   readonly n: number;
 }
+/** Answers travel as the JSON text of themselves (a gateway's travel as Braze's body, parsed again). */
 const codec: CallCodec<Answer> = {
-  encode: (answer) => answer,
+  encode: ({ answer }) => JSON.stringify(answer),
   decode: (value) => {
-    const v = value as Partial<Answer> | null;
+    if (typeof value !== 'string') return undefined;
+    const v = JSON.parse(value) as Partial<Answer> | null;
     return typeof v?.key === 'string' && typeof v.n === 'number' ? { key: v.key, n: v.n } : undefined;
   },
 };
@@ -136,11 +138,11 @@ describe.skipIf(!redisHere && !isCI())('single flight across replicas through Re
     const waiting = b.get('mine');
     await sleep(150);
     const channel = `${prefix}flight:mine`;
-    await raw!.publish(channel, JSON.stringify({ k: 'other', ok: true, f: Date.now(), a: { key: 'other', n: 666 } }));
-    await raw!.publish(channel, JSON.stringify({ k: 'mine', ok: true, f: Date.now(), a: { unexpected: true } }));
+    await raw!.publish(channel, JSON.stringify({ k: 'other', ok: true, f: Date.now(), b: JSON.stringify({ key: 'other', n: 666 }) }));
+    await raw!.publish(channel, JSON.stringify({ k: 'mine', ok: true, f: Date.now(), b: JSON.stringify({ unexpected: true }) }));
     await raw!.publish(channel, 'not json');
     await sleep(100);
-    await raw!.publish(channel, JSON.stringify({ k: 'mine', ok: true, f: 1_700_000_000_000, a: { key: 'mine', n: 7 } }));
+    await raw!.publish(channel, JSON.stringify({ k: 'mine', ok: true, f: 1_700_000_000_000, b: JSON.stringify({ key: 'mine', n: 7 }) }));
     const result = await waiting;
     expect(result).toEqual({ value: { answer: { key: 'mine', n: 7 }, fetchedAt: new Date(1_700_000_000_000) }, fromReplica: true });
     // The unreadable and the failed notices each sent it back to the lock, still held: no call.

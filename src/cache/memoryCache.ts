@@ -28,8 +28,10 @@ export function createMemoryCache({ maxEntries, maxBytes }: MemoryCacheOptions):
     ready: () => Promise.resolve(true),
     // Keys name their endpoint and call (src/data/service.ts), so what is stored under one is that endpoint's answer.
     get: <Answer>(key: string) => Promise.resolve(lru.get(key) as Cached<Answer> | undefined),
-    set: (key, value, ttlMs) => {
-      if (ttlMs > 0) lru.set(key, value, { ttl: ttlMs, size: ENTRY_BYTES + stringBytes(key) + plainDataBytes(value) });
+    set: (key, { answer, fetchedAt }, ttlMs) => {
+      // The answer as it is, without Braze's body (what only a store of text needs).
+      const kept: Cached<unknown> = { answer, fetchedAt };
+      if (ttlMs > 0) lru.set(key, kept, { ttl: ttlMs, size: ENTRY_BYTES + stringBytes(key) + plainDataBytes(kept) });
       return Promise.resolve();
     },
     close: () => {

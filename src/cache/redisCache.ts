@@ -66,7 +66,7 @@ export function createRedisCache({ url, keyPrefix, logger, commandTimeoutMs = 25
     async set(key, value, ttlMs, codec) {
       if (ttlMs <= 0 || !health.usable()) return;
       const text = encode(key, value, codec);
-      if (text.length > maxValueChars) return;
+      if (text === undefined || text.length > maxValueChars) return;
       try {
         const reply: unknown = await redis.set(key, text, 'PX', ttlMs);
         if (reply !== 'OK') failed(new RedisWrongReplyError(`SET answered ${describeReply(reply)}, not OK`));

@@ -246,7 +246,9 @@ export function createRedisFlight({ url, keyPrefix, logger, lockTtlMs, commandTi
   /** After the holder's call: store, release, then announce. Release before the notice, so a request that subscribed too late finds the lock free. */
   const finish = async <Answer>(key: string, lockKey: string, token: string, task: FlightTask<Answer>, value: Cached<Answer> | undefined, stored: boolean): Promise<void> => {
     if (value && !stored) await task.store(value);
-    const notice: Notice = value ? { ...toStored(key, value, task.codec), ok: true } : { k: key, ok: false };
+    const wire = value ? toStored(key, value, task.codec) : undefined;
+    // An answer with no body to send is told as a failure: the waiters look in the cache, then call.
+    const notice: Notice = wire ? { ...wire, ok: true } : { k: key, ok: false };
     // One connection: Redis runs them in this order without waiting for the first reply.
     const released = (reply: unknown): void => {
       if (reply !== 0 && reply !== 1) throw new RedisWrongReplyError(`the release script answered ${describeReply(reply)}, not 0 or 1`);

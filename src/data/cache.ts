@@ -3,29 +3,40 @@ import type { SharedStoreStatus } from '../redis/health.js';
 export interface Cached<Answer> {
   readonly answer: Answer;
   readonly fetchedAt: Date;
+  /**
+   * The body Braze sent, as fetched (absent once kept in memory): what a store of text (Redis) keeps
+   * instead of the answer, so that an answer read back is parsed by the endpoint's own parser, as
+   * strictly as Braze's answer was.
+   */
+  readonly body?: string | undefined;
 }
 
 /**
- * How an endpoint's answers are written to a cache that stores text (Redis) and estimated in one that
- * stores objects (memory). What comes back from a shared store is as untrusted as Braze's answer:
- * `decode` checks it as strictly as the endpoint's `parse` checks Braze's body for `call` (the same
- * field readers: counts are non-negative safe integers, instants real dates, a series no longer than
- * the call's `length`, a breakdown only when the call asked for it) and returns undefined for anything
- * else (another version, a corrupted or forged value): that is a miss, never a wrong answer.
+ * How one call's answer is written to a store of text and read back from it. What comes back from a
+ * shared store is as untrusted as Braze's answer, so it is Braze's body, parsed again by the endpoint's
+ * own parser for the call: a forged, corrupted or foreign value is refused there, and is a miss,
+ * never a wrong answer.
  */
-export interface AnswerCodec<Answer, Call = unknown> {
-  encode(answer: Answer): unknown;
-  decode(value: unknown, call: Call): Answer | undefined;
-}
-
-/** An endpoint's codec with one call's checks bound: what a cache reads and writes that call's answer with. */
 export interface CallCodec<Answer> {
-  encode(answer: Answer): unknown;
+  /** What is written: Braze's body; undefined when the answer has none (then nothing is written). */
+  encode(value: Cached<Answer>): string | undefined;
+  /** What was stored, read back for this call; undefined when it is not a body the endpoint accepts. */
   decode(value: unknown): Answer | undefined;
 }
 
-export function codecForCall<Answer, Call>(codec: AnswerCodec<Answer, Call>, call: Call): CallCodec<Answer> {
-  return { encode: (answer) => codec.encode(answer), decode: (value) => codec.decode(value, call) };
+/** A call's codec from its endpoint's parser: the body is stored, and parsed again when read. */
+export function bodyCodec<Call, Answer>(parse: (text: string, call: Call) => Answer, call: Call): CallCodec<Answer> {
+  return {
+    encode: ({ body }) => body,
+    decode(value) {
+      if (typeof value !== 'string') return undefined;
+      try {
+        return parse(value, call);
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }
 
 /**

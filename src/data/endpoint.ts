@@ -1,5 +1,3 @@
-import type { AnswerCodec } from './cache.js';
-
 /** The cache lifetimes an endpoint's TTL rule chooses between. */
 export interface TtlPolicy {
   /** Numbers still moving (a window reaching into the last unit, a list that may grow). */
@@ -61,7 +59,6 @@ export interface Endpoint<Call, Answer> {
   parse(text: string, call: Call): Answer;
   /** How long an answer to `call`, fetched at `now`, may be served again. */
   ttlMs(call: Call, now: number, policy: TtlPolicy): number;
-  readonly codec: AnswerCodec<Answer>;
   readonly coalescing?: Coalescing<Call, Answer>;
   /** Demo mode's answer to these query parameters: deterministic, plausible, validated like Braze. */
   simulate(input: SimulationInput): SimulatedAnswer;

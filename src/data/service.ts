@@ -2,7 +2,7 @@ import type { BrazeClient } from '../braze/client.js';
 import { callDeadline } from '../braze/deadline.js';
 import type { Logger } from '../observability/logger.js';
 import type { AttemptTracer } from '../observability/tracing/requestTrace.js';
-import { codecForCall, type AnswerCache, type CallCodec, type Cached } from './cache.js';
+import { bodyCodec, type AnswerCache, type CallCodec, type Cached } from './cache.js';
 import type { Endpoint, TtlPolicy } from './endpoint.js';
 import { InflightCalls } from './inflight.js';
 import type { FlightResult, FlightTask, SharedFlight } from './sharedFlight.js';
@@ -39,7 +39,7 @@ const NEVER = new AbortController().signal;
  * load's own deadline, `waitMs` from its start (as long as a live holder may hold a lock: see
  * patienceFor), and by the request's signal: past the deadline the load stops waiting and calls Braze
  * here, whatever Redis or the other replicas say.
- * What a shared store gives back is checked against the call it answers (the endpoint's codec).
+ * What a shared store gives back is Braze's body, parsed again by the endpoint for the call it answers.
  */
 export class DataService {
   readonly #inflight = new InflightCalls<FlightResult<unknown>>();
@@ -58,7 +58,7 @@ export class DataService {
 
   async get<Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call, { signal, bypassCache = false, trace }: LoadOptions = {}): Promise<Loaded<Answer>> {
     const key = `${endpoint.name}:${endpoint.key(call)}`;
-    const codec = codecForCall(endpoint.codec, call);
+    const codec = bodyCodec(endpoint.parse, call);
     const started = this.now();
     if (this.cache && !bypassCache) {
       const cached = await this.#firstRead(this.cache, key, codec, signal);
@@ -72,8 +72,13 @@ export class DataService {
         codec,
         lookup: this.cache && !bypassCache ? () => this.#read(key, codec, patience?.signal ?? NEVER) : undefined,
         call: async (callSignal) => {
-          const params = { path: endpoint.path, params: endpoint.searchParams(call), bucket: endpoint.bucket, parse: (text: string) => endpoint.parse(text, call), trace };
-          return { answer: await this.client.call(params, callSignal), fetchedAt: new Date(this.now()) };
+          let body: string | undefined;
+          const parse = (text: string): Answer => {
+            body = text;
+            return endpoint.parse(text, call);
+          };
+          const answer = await this.client.call({ path: endpoint.path, params: endpoint.searchParams(call), bucket: endpoint.bucket, parse, trace }, callSignal);
+          return { answer, fetchedAt: new Date(this.now()), body };
         },
         store: (fetched) => this.#store(key, endpoint, call, codec, fetched),
         patience: patience?.signal ?? NEVER,

@@ -1,7 +1,6 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCampaignDetails } from './simulated/campaigns.js';
-import { isRecord, list, optionalCount, optionalInstant, optionalInstantMs, optionalString, readCached, record, requiredBoolean, stringList, text } from './answers/answerFields.js';
-import type { AnswerCodec } from '../data/cache.js';
+import { isRecord, optionalInstant, optionalString, requiredBoolean, stringList } from './answers/answerFields.js';
 import type { Endpoint } from '../data/endpoint.js';
 import { listTtlMs, parseSuccessBody } from './answers/lists.js';
 
@@ -83,55 +82,6 @@ function parseConversionBehaviors(value: unknown): ConversionBehavior[] {
   });
 }
 
-/** Wire form: the answer with its instants as epoch milliseconds. */
-const INSTANTS = ['createdAt', 'updatedAt', 'firstSentAt', 'lastSentAt'] as const;
-
-/** Read back with parse's rules: the same fields and types, instants real dates, windows counts of seconds. */
-const campaignDetailsCodec: AnswerCodec<CampaignDetails> = {
-  encode: (details) => ({ ...details, ...Object.fromEntries(INSTANTS.map((field) => [field, details[field]?.getTime() ?? null])) }),
-  decode: (value) =>
-    readCached((): CampaignDetails => {
-      const details = record(value, 'details');
-      const hasDraft = details['hasPostLaunchDraft'];
-      return {
-        name: text(details['name'], 'name'),
-        description: optionalString(details['description'], 'description'),
-        archived: requiredBoolean(details['archived'], 'archived'),
-        draft: requiredBoolean(details['draft'], 'draft'),
-        enabled: requiredBoolean(details['enabled'], 'enabled'),
-        hasPostLaunchDraft: hasDraft === null ? null : requiredBoolean(hasDraft, 'hasPostLaunchDraft'),
-        scheduleType: optionalString(details['scheduleType'], 'scheduleType'),
-        channels: stringList(details['channels'], 'channels'),
-        tags: stringList(details['tags'], 'tags'),
-        teams: stringList(details['teams'], 'teams'),
-        createdAt: optionalInstantMs(details['createdAt'], 'createdAt'),
-        updatedAt: optionalInstantMs(details['updatedAt'], 'updatedAt'),
-        firstSentAt: optionalInstantMs(details['firstSentAt'], 'firstSentAt'),
-        lastSentAt: optionalInstantMs(details['lastSentAt'], 'lastSentAt'),
-        variations: list(details['variations'], 'variations').map((item, index) => {
-          const at = `variations[${index}]`;
-          const variation = record(item, at);
-          return {
-            id: text(variation['id'], `${at}.id`),
-            channel: optionalString(variation['channel'], `${at}.channel`),
-            name: optionalString(variation['name'], `${at}.name`),
-            control: requiredBoolean(variation['control'], `${at}.control`),
-          };
-        }),
-        conversionBehaviors: list(details['conversionBehaviors'], 'conversionBehaviors').map((item, index) => {
-          const at = `conversionBehaviors[${index}]`;
-          const behavior = record(item, at);
-          return {
-            type: text(behavior['type'], `${at}.type`),
-            windowSeconds: optionalCount(behavior['windowSeconds'], `${at}.windowSeconds`),
-            customEventName: optionalString(behavior['customEventName'], `${at}.customEventName`),
-            product: optionalString(behavior['product'], `${at}.product`),
-          };
-        }),
-      };
-    }),
-};
-
 /**
  * GET /campaigns/details: one campaign's settings, dates, channels and variations. Only what a
  * dashboard uses is kept (message bodies, subjects and headers are dropped). Braze does not document
@@ -169,6 +119,5 @@ export const campaignDetailsEndpoint: Endpoint<CampaignDetailsCall, CampaignDeta
   },
   // A campaign's settings change rarely: kept as long as a list page.
   ttlMs: listTtlMs,
-  codec: campaignDetailsCodec,
   simulate: simulateCampaignDetails,
 };

@@ -1,8 +1,7 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCampaignList } from './simulated/campaigns.js';
-import { id, isRecord, isStringList, list, optionalInstant, optionalInstantMs, readCached, record, requiredBoolean, stringList, text } from './answers/answerFields.js';
+import { isRecord, isStringList, optionalInstant } from './answers/answerFields.js';
 import { formatInstant } from './answers/brazeTime.js';
-import type { AnswerCodec } from '../data/cache.js';
 import type { Endpoint } from '../data/endpoint.js';
 import { listTtlMs, parseSuccessBody, type PageCall } from './answers/lists.js';
 
@@ -37,35 +36,6 @@ function parseEntry(entry: unknown, index: number): CampaignListEntry {
   return { id, name, isApiCampaign: api ?? null, tags: tags ?? [], lastEditedAt: optionalInstant(lastEdited, `${at}.last_edited`) };
 }
 
-/** Compact wire form: the instant as epoch milliseconds. */
-interface EncodedEntry {
-  readonly id: string;
-  readonly name: string;
-  readonly isApiCampaign: boolean | null;
-  readonly tags: readonly string[];
-  readonly lastEditedAt: number | null;
-}
-
-/** An entry as the codec wrote it, read with parseEntry's rules. */
-function decodeEntry(value: unknown, index: number): CampaignListEntry {
-  const at = `campaigns[${index}]`;
-  const entry = record(value, at);
-  const api = entry['isApiCampaign'];
-  return {
-    id: id(entry['id'], `${at}.id`),
-    name: text(entry['name'], `${at}.name`),
-    isApiCampaign: api === null ? null : requiredBoolean(api, `${at}.isApiCampaign`),
-    tags: stringList(entry['tags'], `${at}.tags`),
-    lastEditedAt: optionalInstantMs(entry['lastEditedAt'], `${at}.lastEditedAt`),
-  };
-}
-
-/** Read back: at most a page of entries, each as parseEntry would have taken it. */
-const campaignPageCodec: AnswerCodec<readonly CampaignListEntry[]> = {
-  encode: (entries) => entries.map((entry): EncodedEntry => ({ ...entry, lastEditedAt: entry.lastEditedAt?.getTime() ?? null })),
-  decode: (value) => readCached(() => list(value, 'campaigns', CAMPAIGN_LIST_PAGE_SIZE).map(decodeEntry)),
-};
-
 /**
  * GET /campaigns/list: one page of campaigns, oldest first (Braze's default order; `sort_direction` is
  * not sent). `last_edit.time[gt]` is sent as a UTC instant with `Z`: Braze's page gives the format
@@ -89,6 +59,5 @@ export const campaignListEndpoint: Endpoint<CampaignListCall, readonly CampaignL
     return campaigns.map(parseEntry);
   },
   ttlMs: listTtlMs,
-  codec: campaignPageCodec,
   simulate: simulateCampaignList,
 };

@@ -1,8 +1,7 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCampaignSeries } from './simulated/campaigns.js';
-import { brazeDay, count, dayMs, decimalText, isRecord, list, optionalCount, readCached, record } from './answers/answerFields.js';
-import type { AnswerCodec } from '../data/cache.js';
-import { cachedChannelStats, CONVERSION_COUNTS, parseChannelMessages, type ChannelStats } from './answers/channelStats.js';
+import { brazeDay, count, isRecord, optionalCount } from './answers/answerFields.js';
+import { CONVERSION_COUNTS, parseChannelMessages, type ChannelStats } from './answers/channelStats.js';
 import { decimalFromNumber } from './answers/decimal.js';
 import type { Coalescing, Endpoint } from '../data/endpoint.js';
 import { parseSuccessBody } from './answers/lists.js';
@@ -48,26 +47,6 @@ function parsePoint(entry: unknown, index: number): CampaignSeriesPoint {
   };
 }
 
-/** Wire form: the point with its time as epoch milliseconds; read back with parsePoint's rules (see cachedChannelStats). */
-function decodePoint(value: unknown, index: number): CampaignSeriesPoint {
-  const at = `days[${index}]`;
-  const point = record(value, at);
-  const counts = record(point['counts'], `${at}.counts`);
-  return {
-    time: dayMs(point['time'], `${at}.time`),
-    uniqueRecipients: count(point['uniqueRecipients'], `${at}.uniqueRecipients`),
-    revenue: point['revenue'] === null ? null : decimalText(point['revenue'], `${at}.revenue`, { nonNegative: true }),
-    counts: Object.fromEntries(CAMPAIGN_POINT_COUNTS.map((name) => [name, optionalCount(counts[name], `${at}.counts.${name}`)])) as Record<CampaignPointCount, number | null>,
-    channels: cachedChannelStats(point['channels'], `${at}.channels`),
-  };
-}
-
-/** Read back: no more days than the call's `length` (as parse allows), each checked as parsePoint checks Braze's. */
-const campaignSeriesCodec: AnswerCodec<readonly CampaignSeriesPoint[], CampaignSeriesCall> = {
-  encode: (points) => points.map((point) => ({ ...point, time: point.time.getTime() })),
-  decode: (value, call) => readCached(() => list(value, 'days', call.length).map(decodePoint)),
-};
-
 /**
  * Calls that differ only in `length` share one: the longest answer holds the others as its last
  * points when it is complete (one point per day); otherwise a shorter call gets its own.
@@ -96,7 +75,6 @@ export const campaignSeriesEndpoint: Endpoint<CampaignSeriesCall, readonly Campa
     return data.map(parsePoint);
   },
   ttlMs: seriesTtlMs,
-  codec: campaignSeriesCodec,
   coalescing,
   simulate: simulateCampaignSeries,
 };

@@ -1,7 +1,6 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCanvasDetails } from './simulated/canvases.js';
-import { isRecord, list as cachedList, optionalBoolean, optionalInstant, optionalInstantMs, optionalString, readCached, record, stringList, text } from './answers/answerFields.js';
-import type { AnswerCodec } from '../data/cache.js';
+import { isRecord, optionalBoolean, optionalInstant, optionalString, stringList } from './answers/answerFields.js';
 import type { Endpoint } from '../data/endpoint.js';
 import { listTtlMs, parseSuccessBody } from './answers/lists.js';
 
@@ -84,62 +83,6 @@ function parseStep(entry: Record<string, unknown>, at: string): CanvasStep {
   };
 }
 
-/** Compact wire form: the instants as epoch milliseconds. */
-type EncodedDetails = Omit<CanvasDetails, 'createdAt' | 'updatedAt' | 'firstEntry' | 'lastEntry'> & {
-  readonly createdAt: number | null;
-  readonly updatedAt: number | null;
-  readonly firstEntry: number | null;
-  readonly lastEntry: number | null;
-};
-
-/** Read back with parse's rules: the same fields and types, instants real dates, ids non-empty. */
-const canvasDetailsCodec: AnswerCodec<CanvasDetails> = {
-  encode: (details) =>
-    ({
-      ...details,
-      createdAt: details.createdAt?.getTime() ?? null,
-      updatedAt: details.updatedAt?.getTime() ?? null,
-      firstEntry: details.firstEntry?.getTime() ?? null,
-      lastEntry: details.lastEntry?.getTime() ?? null,
-    }) satisfies EncodedDetails,
-  decode: (value) =>
-    readCached((): CanvasDetails => {
-      const details = record(value, 'details');
-      return {
-        name: text(details['name'], 'name'),
-        description: optionalString(details['description'], 'description'),
-        createdAt: optionalInstantMs(details['createdAt'], 'createdAt'),
-        updatedAt: optionalInstantMs(details['updatedAt'], 'updatedAt'),
-        archived: optionalBoolean(details['archived'], 'archived'),
-        draft: optionalBoolean(details['draft'], 'draft'),
-        enabled: optionalBoolean(details['enabled'], 'enabled'),
-        hasPostLaunchDraft: optionalBoolean(details['hasPostLaunchDraft'], 'hasPostLaunchDraft'),
-        scheduleType: optionalString(details['scheduleType'], 'scheduleType'),
-        firstEntry: optionalInstantMs(details['firstEntry'], 'firstEntry'),
-        lastEntry: optionalInstantMs(details['lastEntry'], 'lastEntry'),
-        channels: stringList(details['channels'], 'channels'),
-        tags: stringList(details['tags'], 'tags'),
-        teams: stringList(details['teams'], 'teams'),
-        variants: cachedList(details['variants'], 'variants').map((item, index) => {
-          const at = `variants[${index}]`;
-          const variant = record(item, at);
-          return { id: id(variant['id'], `${at}.id`), name: optionalString(variant['name'], `${at}.name`), firstStepIds: stringList(variant['firstStepIds'], `${at}.firstStepIds`) };
-        }),
-        steps: cachedList(details['steps'], 'steps').map((item, index) => {
-          const at = `steps[${index}]`;
-          const step = record(item, at);
-          return {
-            id: id(step['id'], `${at}.id`),
-            name: optionalString(step['name'], `${at}.name`),
-            type: optionalString(step['type'], `${at}.type`),
-            channels: stringList(step['channels'], `${at}.channels`),
-            nextStepIds: stringList(step['nextStepIds'], `${at}.nextStepIds`),
-          };
-        }),
-      };
-    }),
-};
-
 /**
  * GET /canvas/details: one Canvas's metadata, variants and steps. Braze does not document its answer
  * for an id it does not know; whatever it is (a 4xx, a body without success), the field asking gets
@@ -175,6 +118,5 @@ export const canvasDetailsEndpoint: Endpoint<CanvasDetailsCall, CanvasDetails> =
   },
   // A Canvas's shape changes rarely: kept as long as a list page.
   ttlMs: listTtlMs,
-  codec: canvasDetailsCodec,
   simulate: simulateCanvasDetails,
 };

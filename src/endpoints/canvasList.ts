@@ -1,8 +1,7 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCanvasList } from './simulated/canvases.js';
-import { id, isRecord, isStringList, list, optionalInstantMs, parseInstantText, readCached, record, stringList, text } from './answers/answerFields.js';
+import { isRecord, isStringList, parseInstantText } from './answers/answerFields.js';
 import { formatInstant } from './answers/brazeTime.js';
-import type { AnswerCodec } from '../data/cache.js';
 import type { Endpoint } from '../data/endpoint.js';
 import { listTtlMs, parseSuccessBody } from './answers/lists.js';
 
@@ -42,32 +41,6 @@ function parseEntry(entry: unknown, index: number): CanvasListEntry {
   return { id, name, lastEdited: edited, tags: tags ?? [] };
 }
 
-/** Compact wire form: the instant as epoch milliseconds. */
-interface EncodedEntry {
-  readonly id: string;
-  readonly name: string;
-  readonly lastEdited: number | null;
-  readonly tags: readonly string[];
-}
-
-/** An entry as the codec wrote it, read with parseEntry's rules. */
-function decodeEntry(value: unknown, index: number): CanvasListEntry {
-  const at = `canvases[${index}]`;
-  const entry = record(value, at);
-  return {
-    id: id(entry['id'], `${at}.id`),
-    name: text(entry['name'], `${at}.name`),
-    tags: stringList(entry['tags'], `${at}.tags`),
-    lastEdited: optionalInstantMs(entry['lastEdited'], `${at}.lastEdited`),
-  };
-}
-
-/** Read back: at most a page of entries, each as parseEntry would have taken it. */
-const canvasPageCodec: AnswerCodec<readonly CanvasListEntry[]> = {
-  encode: (entries) => entries.map((entry) => ({ ...entry, lastEdited: entry.lastEdited?.getTime() ?? null }) satisfies EncodedEntry),
-  decode: (value) => readCached(() => list(value, 'canvases', CANVAS_LIST_PAGE_SIZE).map(decodeEntry)),
-};
-
 /**
  * `last_edit.time[gt]` to the second: Braze's page gives the format `yyyy-MM-DDTHH:mm:ss` (its example
  * adds an offset); sent in UTC with `Z`. Cut down, never up, so nothing edited after the instant is lost.
@@ -96,6 +69,5 @@ export const canvasListEndpoint: Endpoint<CanvasListCall, readonly CanvasListEnt
     return canvases.map(parseEntry);
   },
   ttlMs: listTtlMs,
-  codec: canvasPageCodec,
   simulate: simulateCanvasList,
 };

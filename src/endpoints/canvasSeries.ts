@@ -1,12 +1,10 @@
 import { simulateCanvasSeries, simulateCanvasSummary } from './simulated/canvases.js';
 import type { Endpoint } from '../data/endpoint.js';
 import {
-  canvasSeriesCodec,
   canvasSeriesCoalescing,
   canvasStatsKey,
   canvasStatsSearchParams,
   canvasStatsTtlMs,
-  canvasSummaryCodec,
   canvasSummaryCoalescing,
   parseCanvasSeries,
   parseCanvasSummary,
@@ -24,7 +22,6 @@ export const canvasSeriesEndpoint: Endpoint<CanvasStatsCall, readonly CanvasStat
   searchParams: canvasStatsSearchParams,
   parse: parseCanvasSeries,
   ttlMs: canvasStatsTtlMs,
-  codec: canvasSeriesCodec,
   coalescing: canvasSeriesCoalescing,
   simulate: simulateCanvasSeries,
 };
@@ -38,7 +35,6 @@ export const canvasSummaryEndpoint: Endpoint<CanvasStatsCall, CanvasStats> = {
   searchParams: canvasStatsSearchParams,
   parse: parseCanvasSummary,
   ttlMs: canvasStatsTtlMs,
-  codec: canvasSummaryCodec,
   coalescing: canvasSummaryCoalescing,
   simulate: simulateCanvasSummary,
 };

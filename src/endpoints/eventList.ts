@@ -1,7 +1,7 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { SIMULATED_EVENTS, simulatePage } from './simulated/lists.js';
 import type { Endpoint } from '../data/endpoint.js';
-import { listTtlMs, nameListCodec, pageKey, pageSearchParams, parseNamePage, type PageCall } from './answers/lists.js';
+import { listTtlMs, pageKey, pageSearchParams, parseNamePage, type PageCall } from './answers/lists.js';
 
 /** Braze returns event names "in groups of 250, sorted alphabetically", pages numbered from 0. */
 export const EVENT_LIST_PAGE_SIZE = 250;
@@ -19,6 +19,5 @@ export const eventListEndpoint: Endpoint<PageCall, readonly string[]> = {
     return names;
   },
   ttlMs: listTtlMs,
-  codec: nameListCodec(EVENT_LIST_PAGE_SIZE),
   simulate: (input) => simulatePage(input, SIMULATED_EVENTS, EVENT_LIST_PAGE_SIZE, 'events'),
 };

@@ -1,7 +1,7 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateSeries } from './simulated/series.js';
 import type { Endpoint } from '../data/endpoint.js';
-import { parseSeriesBody, seriesCodec, seriesCoalescing, seriesSearchParams, seriesTtlMs, type SeriesPoint } from './answers/series.js';
+import { parseSeriesBody, seriesCoalescing, seriesSearchParams, seriesTtlMs, type SeriesPoint } from './answers/series.js';
 import type { SeriesWindow } from '../data/chunks.js';
 
 /** One normalised call of GET /events/data_series: what Braze is asked, nothing else. */
@@ -42,7 +42,6 @@ export const eventSeriesEndpoint: Endpoint<EventSeriesCall, readonly SeriesPoint
     return points;
   },
   ttlMs: seriesTtlMs,
-  codec: seriesCodec('count', GRAPHQL_INT_MAX),
   coalescing: seriesCoalescing(windowKey),
   simulate: (input) => simulateSeries(input, { required: ['event'], measure: 'count', withUnit: true, seededBy: ['event', 'app_id', 'segment_id'] }),
 };

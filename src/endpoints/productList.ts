@@ -1,6 +1,6 @@
 import { SIMULATED_PRODUCT_PAGE_SIZE, SIMULATED_PRODUCTS, simulatePage } from './simulated/lists.js';
 import type { Endpoint } from '../data/endpoint.js';
-import { listTtlMs, nameListCodec, pageKey, pageSearchParams, parseNamePage, type PageCall } from './answers/lists.js';
+import { listTtlMs, pageKey, pageSearchParams, parseNamePage, type PageCall } from './answers/lists.js';
 
 /**
  * GET /purchases/product_list: one page of product names. Braze documents neither the first page
@@ -15,6 +15,5 @@ export const productListEndpoint: Endpoint<PageCall, readonly string[]> = {
   searchParams: pageSearchParams,
   parse: (text) => parseNamePage(text, 'products'),
   ttlMs: listTtlMs,
-  codec: nameListCodec(),
   simulate: (input) => simulatePage(input, SIMULATED_PRODUCTS, SIMULATED_PRODUCT_PAGE_SIZE, 'products'),
 };

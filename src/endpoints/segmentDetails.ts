@@ -1,7 +1,6 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateSegmentDetails } from './simulated/lists.js';
-import { optionalInstant, optionalInstantMs, optionalString, readCached, record, stringList, text } from './answers/answerFields.js';
-import type { AnswerCodec } from '../data/cache.js';
+import { optionalInstant, optionalString, stringList } from './answers/answerFields.js';
 import type { Endpoint } from '../data/endpoint.js';
 import { listTtlMs, parseSuccessBody } from './answers/lists.js';
 
@@ -21,36 +20,6 @@ export interface SegmentDetails {
   readonly createdAt: Date | null;
   readonly updatedAt: Date | null;
 }
-
-/** Compact wire form: the instants as epoch milliseconds. */
-interface EncodedDetails {
-  readonly name: string;
-  readonly description: string | null;
-  readonly textDescription: string | null;
-  readonly tags: readonly string[];
-  readonly teams: readonly string[];
-  readonly createdAt: number | null;
-  readonly updatedAt: number | null;
-}
-
-/** Read back with parse's rules: the same fields, instants real dates. */
-const segmentDetailsCodec: AnswerCodec<SegmentDetails> = {
-  encode: (details) =>
-    ({ ...details, createdAt: details.createdAt?.getTime() ?? null, updatedAt: details.updatedAt?.getTime() ?? null }) satisfies EncodedDetails,
-  decode: (value) =>
-    readCached(() => {
-      const details = record(value, 'details');
-      return {
-        name: text(details['name'], 'name'),
-        description: optionalString(details['description'], 'description'),
-        textDescription: optionalString(details['textDescription'], 'textDescription'),
-        tags: stringList(details['tags'], 'tags'),
-        teams: stringList(details['teams'], 'teams'),
-        createdAt: optionalInstantMs(details['createdAt'], 'createdAt'),
-        updatedAt: optionalInstantMs(details['updatedAt'], 'updatedAt'),
-      };
-    }),
-};
 
 /**
  * GET /segments/details: one segment's name, descriptions, tags and dates. Braze does not document its
@@ -78,6 +47,5 @@ export const segmentDetailsEndpoint: Endpoint<SegmentDetailsCall, SegmentDetails
   },
   // A segment's name and filters change rarely: kept as long as a list page.
   ttlMs: listTtlMs,
-  codec: segmentDetailsCodec,
   simulate: simulateSegmentDetails,
 };

@@ -1,7 +1,6 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { SIMULATED_SEGMENTS, simulatePage } from './simulated/lists.js';
-import { id, isRecord, isStringList, list, readCached, record, requiredBoolean, stringList, text } from './answers/answerFields.js';
-import type { AnswerCodec } from '../data/cache.js';
+import { isRecord, isStringList } from './answers/answerFields.js';
 import type { Endpoint } from '../data/endpoint.js';
 import { listTtlMs, pageKey, pageSearchParams, parseSuccessBody, type PageCall } from './answers/lists.js';
 
@@ -27,24 +26,6 @@ function parseEntry(entry: unknown, index: number): SegmentListEntry {
   return { id, name, analyticsTrackingEnabled: tracking, tags: tags ?? [] };
 }
 
-/** An entry as the codec wrote it, read with parseEntry's rules. */
-function decodeEntry(value: unknown, index: number): SegmentListEntry {
-  const at = `segments[${index}]`;
-  const entry = record(value, at);
-  return {
-    id: id(entry['id'], `${at}.id`),
-    name: text(entry['name'], `${at}.name`),
-    analyticsTrackingEnabled: requiredBoolean(entry['analyticsTrackingEnabled'], `${at}.analyticsTrackingEnabled`),
-    tags: stringList(entry['tags'], `${at}.tags`),
-  };
-}
-
-/** Read back: at most a page of entries, each as parseEntry would have taken it. */
-const segmentPageCodec: AnswerCodec<readonly SegmentListEntry[]> = {
-  encode: (entries) => entries,
-  decode: (value) => readCached(() => list(value, 'segments', SEGMENT_LIST_PAGE_SIZE).map(decodeEntry)),
-};
-
 /** GET /segments/list: one page of segments, oldest first (Braze's default; archived ones are left out by Braze). */
 export const segmentListEndpoint: Endpoint<PageCall, readonly SegmentListEntry[]> = {
   name: 'segmentList',
@@ -59,7 +40,6 @@ export const segmentListEndpoint: Endpoint<PageCall, readonly SegmentListEntry[]
     return segments.map(parseEntry);
   },
   ttlMs: listTtlMs,
-  codec: segmentPageCodec,
   simulate: (input) =>
     simulatePage(input, SIMULATED_SEGMENTS, SEGMENT_LIST_PAGE_SIZE, 'segments', ({ id, name, analyticsTrackingEnabled, tags }) => ({
       id,

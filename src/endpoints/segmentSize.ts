@@ -1,6 +1,6 @@
 import { simulateSeries } from './simulated/series.js';
 import type { Endpoint } from '../data/endpoint.js';
-import { parseSeriesBody, seriesCodec, seriesCoalescing, seriesSearchParams, seriesTtlMs, type SeriesPoint } from './answers/series.js';
+import { parseSeriesBody, seriesCoalescing, seriesSearchParams, seriesTtlMs, type SeriesPoint } from './answers/series.js';
 import type { SeriesWindow } from '../data/chunks.js';
 
 /** One normalised call of GET /segments/data_series. Daily only: Braze takes no `unit` here (nor `app_id`). */
@@ -23,7 +23,6 @@ export const segmentSizeEndpoint: Endpoint<SegmentSizeCall, readonly SeriesPoint
   searchParams: (call) => seriesSearchParams(call, { withUnit: false }, { segment_id: call.segmentId }),
   parse: (text, call) => parseSeriesBody(text, call, 'size', 'count'),
   ttlMs: seriesTtlMs,
-  codec: seriesCodec('count'),
   coalescing: seriesCoalescing(windowKey),
   // Sizes are audiences, larger and steadier than daily event counts.
   simulate: (input) => simulateSeries(input, { required: ['segment_id'], measure: 'size', withUnit: false, seededBy: ['segment_id'], shape: (value) => value * 40 }),

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  canvasSeriesCodec,
   canvasSeriesCoalescing,
   canvasStatsKey,
   canvasStatsSearchParams,
-  canvasSummaryCodec,
   canvasSummaryCoalescing,
   parseCanvasSeries,
   parseCanvasSummary,
@@ -130,29 +128,3 @@ describe('Canvas coalescing: a covering call built from the group', () => {
   });
 });
 
-describe('Canvas codecs', () => {
-  it('a series and a summary read back as written, through JSON', () => {
-    const points = parseCanvasSeries(body([day('2024-03-10', 1, breakdowns)]), call({ variants: true, steps: true }));
-    expect(canvasSeriesCodec.decode(JSON.parse(JSON.stringify(canvasSeriesCodec.encode(points))), call({ variants: true, steps: true }))).toEqual(points);
-    const summary = parseCanvasSummary(JSON.stringify({ message: 'success', data: { total_stats: totals(2), ...breakdowns } }), call({ variants: true, steps: true }));
-    expect(canvasSummaryCodec.decode(JSON.parse(JSON.stringify(canvasSummaryCodec.encode(summary))), call({ variants: true, steps: true }))).toEqual(summary);
-  });
-
-  it('read back for a call, only what Braze could have answered that call: breakdowns it asked for, days its window holds', () => {
-    const points = parseCanvasSeries(body([day('2024-03-10', 1, breakdowns)]), call({ variants: true, steps: true }));
-    const stored = JSON.parse(JSON.stringify(canvasSeriesCodec.encode(points))) as unknown;
-    expect(canvasSeriesCodec.decode(stored, call({ variants: true, steps: false }))).toBeUndefined();
-    expect(canvasSeriesCodec.decode(stored, call({ variants: false, steps: true }))).toBeUndefined();
-    const twoDays = JSON.parse(JSON.stringify(canvasSeriesCodec.encode([...points, ...points]))) as unknown;
-    expect(canvasSeriesCodec.decode(twoDays, call({ length: 1, variants: true, steps: true }))).toBeUndefined();
-  });
-
-  it('anything else is a miss', () => {
-    for (const value of [null, {}, [{ t: 'x', s: {} }], [{ t: 1, s: { total: {}, variants: [], steps: [] } }]]) expect(canvasSeriesCodec.decode(value, call({}))).toBeUndefined();
-    for (const conversions of [-1, 1e300, 1e20, 1.5, '1']) {
-      expect(canvasSummaryCodec.decode({ total: { revenue: 1, conversions, conversionsByEntryTime: 0, entries: 0 }, variants: [], steps: [] }, call({}))).toBeUndefined();
-    }
-    // A day that is not midnight UTC cannot come from a Braze date.
-    expect(canvasSeriesCodec.decode([{ t: 1, s: { total: { revenue: 1, conversions: 0, conversionsByEntryTime: 0, entries: 0 }, variants: [], steps: [] } }], call({}))).toBeUndefined();
-  });
-});

@@ -24,7 +24,6 @@ function endpoint(withCover: boolean): Endpoint<Call, Answer> {
     searchParams: (call) => new URLSearchParams({ name: call.name, length: String(call.length), parts: [...call.parts].sort().join(',') }),
     parse: () => [],
     ttlMs: () => 0,
-    codec: { encode: (answer) => answer, decode: () => undefined },
     coalescing: {
       windowKey: (call) => call.name,
       reach: (call) => call.length,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryCache } from '../../src/cache/memoryCache.js';
-import { codecForCall } from '../../src/data/cache.js';
+import { bodyCodec } from '../../src/data/cache.js';
 import { eventListEndpoint } from '../../src/endpoints/eventList.js';
 import { eventSeriesEndpoint, type EventSeriesCall } from '../../src/endpoints/eventSeries.js';
 import { defaultSeries } from '../helpers/fakeBraze.js';
@@ -17,25 +17,25 @@ const series = (length: number) => eventSeriesEndpoint.parse(JSON.stringify(defa
 describe('the in-memory answer cache', () => {
   it('counts a 100-point series at no less than V8 keeps for it', async () => {
     const cache = createMemoryCache({ maxEntries: 10, maxBytes: 1024 * 1024 });
-    await cache.set('eventSeries:["purchase",100]', { answer: series(100), fetchedAt: new Date() }, 60_000, codecForCall(eventSeriesEndpoint.codec, call(100)));
+    await cache.set('eventSeries:["purchase",100]', { answer: series(100), fetchedAt: new Date() }, 60_000, bodyCodec(eventSeriesEndpoint.parse, call(100)));
     expect(cache.bytes).toBeGreaterThanOrEqual(16_351);
   });
 
   it('counts names by what their characters take: two bytes each above U+00FF', async () => {
     const cache = createMemoryCache({ maxEntries: 10, maxBytes: 1024 * 1024 });
     const names = Array.from({ length: 250 }, (_, k) => `${k}`.padEnd(60, '€'));
-    await cache.set('eventList:0', { answer: names, fetchedAt: new Date() }, 60_000, codecForCall(eventListEndpoint.codec, { page: 0 }));
+    await cache.set('eventList:0', { answer: names, fetchedAt: new Date() }, 60_000, bodyCodec(eventListEndpoint.parse, { page: 0 }));
     expect(cache.bytes).toBeGreaterThanOrEqual(36_300);
   });
 
   it('keeps answers within its bytes, the least recently used dropped first', async () => {
     const probe = createMemoryCache({ maxEntries: 10, maxBytes: 1024 * 1024 });
-    await probe.set('a', { answer: series(10), fetchedAt: new Date() }, 60_000, codecForCall(eventSeriesEndpoint.codec, call(100)));
+    await probe.set('a', { answer: series(10), fetchedAt: new Date() }, 60_000, bodyCodec(eventSeriesEndpoint.parse, call(100)));
     const cache = createMemoryCache({ maxEntries: 10, maxBytes: Math.floor(2.5 * probe.bytes) });
-    for (const key of ['a', 'b', 'c']) await cache.set(key, { answer: series(10), fetchedAt: new Date() }, 60_000, codecForCall(eventSeriesEndpoint.codec, call(100)));
-    expect(await cache.get('a', codecForCall(eventSeriesEndpoint.codec, call(100)))).toBeUndefined();
-    expect(await cache.get('b', codecForCall(eventSeriesEndpoint.codec, call(100)))).toBeDefined();
-    expect(await cache.get('c', codecForCall(eventSeriesEndpoint.codec, call(100)))).toBeDefined();
+    for (const key of ['a', 'b', 'c']) await cache.set(key, { answer: series(10), fetchedAt: new Date() }, 60_000, bodyCodec(eventSeriesEndpoint.parse, call(100)));
+    expect(await cache.get('a', bodyCodec(eventSeriesEndpoint.parse, call(100)))).toBeUndefined();
+    expect(await cache.get('b', bodyCodec(eventSeriesEndpoint.parse, call(100)))).toBeDefined();
+    expect(await cache.get('c', bodyCodec(eventSeriesEndpoint.parse, call(100)))).toBeDefined();
     expect(cache.bytes).toBe(2 * probe.bytes);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSeriesBody, seriesCodec, seriesCoalescing, seriesSearchParams, seriesTtlMs } from '../../src/endpoints/answers/series.js';
+import { parseSeriesBody, seriesCoalescing, seriesSearchParams, seriesTtlMs } from '../../src/endpoints/answers/series.js';
 import type { SeriesWindow } from '../../src/data/chunks.js';
 
 const body = (data: unknown, message: unknown = 'success') => JSON.stringify({ message, data });
@@ -71,30 +71,7 @@ describe('series coalescing', () => {
   });
 });
 
-describe('the series codec and query string', () => {
-  it('round-trips points and refuses what it did not write', () => {
-    const points = [{ time: new Date('2024-03-10T00:00:00Z'), value: 7 }];
-    const codec = seriesCodec('count');
-    const day = { unit: 'day', length: 1 } as const;
-    expect(codec.decode(JSON.parse(JSON.stringify(codec.encode(points))), day)).toEqual(points);
-    for (const junk of [undefined, null, {}, { t: [1], v: [] }, { t: ['x'], v: [1] }, 'text']) expect(codec.decode(junk, day)).toBeUndefined();
-  });
-
-  it("reads a stored series back only as Braze's parser would have taken it for the call", () => {
-    const midnight = Date.parse('2024-03-10T00:00:00Z');
-    const day = { unit: 'day', length: 2 } as const;
-    expect(seriesCodec('count').decode({ t: [midnight - 86_400_000, midnight], v: [1, 2] }, day)).toHaveLength(2);
-    // More points than the call's length, counts Braze's parser refuses, a day that is not a date, an instant no date names.
-    expect(seriesCodec('count').decode({ t: [1, 2, 3].map((d) => midnight + d * 86_400_000), v: [1, 2, 3] }, day)).toBeUndefined();
-    for (const value of [-5, 1e300, 1e20, 1.5, Number.NaN, '3']) expect(seriesCodec('count').decode({ t: [midnight], v: [value] }, day)).toBeUndefined();
-    expect(seriesCodec('count').decode({ t: [midnight + 3_600_000], v: [1] }, day)).toBeUndefined();
-    expect(seriesCodec('count').decode({ t: [1e300], v: [1] }, { unit: 'hour', length: 1 })).toBeUndefined();
-    // Amounts may have cents, never a sign; a bound of the endpoint's own (a GraphQL Int) holds too.
-    expect(seriesCodec('amount').decode({ t: [midnight], v: [1.5] }, day)).toEqual([{ time: new Date(midnight), value: 1.5 }]);
-    expect(seriesCodec('amount').decode({ t: [midnight], v: [-1.5] }, day)).toBeUndefined();
-    expect(seriesCodec('count', 2_147_483_647).decode({ t: [midnight], v: [2_147_483_648] }, day)).toBeUndefined();
-  });
-
+describe('the series query string', () => {
   it('writes the leading parameters, then length, unit (when the endpoint takes one) and ending_at in UTC', () => {
     const window = { length: 7, unit: 'hour' as const, endingAt: new Date('2024-03-10T07:00:00-05:00') };
     expect(seriesSearchParams(window, { withUnit: true }, { event: 'a b' }).toString()).toBe('event=a+b&length=7&unit=hour&ending_at=2024-03-10T12%3A00%3A00Z');

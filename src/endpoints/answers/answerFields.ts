@@ -1,7 +1,6 @@
 import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
 import { truncate } from '../../observability/redact.js';
 import { parseBrazeDate, parseBrazeDateTime } from './brazeTime.js';
-import { decimalFromNumber } from './decimal.js';
 
 /**
  * Readers of the fields of Braze's answers, shared by every endpoint's parser. Braze's answers are not
@@ -55,41 +54,6 @@ export function optionalCount(value: unknown, path: string): number | null {
   return value === undefined || value === null ? null : count(value, path);
 }
 
-/**
- * The earliest and latest instants Braze's dates can name (years 0000 to 9999, as `YYYY` writes them),
- * with a day's margin for offsets: what the cache readers below accept as epoch milliseconds.
- */
-const DAY_MS = 86_400_000;
-const EARLIEST_MS = Date.parse('0000-01-01T00:00:00Z') - DAY_MS;
-const LATEST_MS = Date.parse('9999-12-31T23:59:59.999Z') + DAY_MS;
-
-/**
- * Readers of answers as a cache wrote them (epoch milliseconds for instants): what comes back from a
- * shared store is checked as strictly as Braze's answer, with the same readers where the form is the
- * same (`count`, `optionalCount`, `optionalString`, …). Each throws like the readers above; a codec's
- * `decode` turns the throw into a miss with `readCached`.
- */
-export function instantMs(value: unknown, path: string): Date {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < EARLIEST_MS || value > LATEST_MS) throw invalidAnswer(`${path} is not an instant`);
-  return new Date(value);
-}
-
-export function optionalInstantMs(value: unknown, path: string): Date | null {
-  return value === null ? null : instantMs(value, path);
-}
-
-/** A day bucket's start as the cache wrote it: midnight UTC (see brazeDay). */
-export function dayMs(value: unknown, path: string): Date {
-  const instant = instantMs(value, path);
-  if (instant.getTime() % DAY_MS !== 0) throw invalidAnswer(`${path} is not midnight UTC`);
-  return instant;
-}
-
-export function text(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw invalidAnswer(`${path} is not a string`);
-  return value;
-}
-
 /** An id as Braze's parsers take it: a non-empty string. */
 export function id(value: unknown, path: string): string {
   if (typeof value !== 'string' || value === '') throw invalidAnswer(`${path} is not a non-empty string`);
@@ -101,34 +65,6 @@ export function list(value: unknown, path: string, most = Number.POSITIVE_INFINI
   if (!Array.isArray(value)) throw invalidAnswer(`${path} is not a list`);
   if (value.length > most) throw invalidAnswer(`${path} has ${value.length} entries, more than ${most}`);
   return value;
-}
-
-export function record(value: unknown, path: string): Record<string, unknown> {
-  if (!isRecord(value)) throw invalidAnswer(`${path} is not an object`);
-  return value;
-}
-
-/**
- * A decimal as the cache keeps one (decimalFromNumber of a finite JSON number Braze sent); with
- * `nonNegative`, as Braze's parser takes revenue. Anything else, an exponent or a sign it cannot have
- * included, is refused.
- */
-export function decimalText(value: unknown, path: string, { nonNegative }: { nonNegative: boolean }): string {
-  const number = typeof value === 'string' ? Number(value) : Number.NaN;
-  // String(number) is the decimal itself for every number it writes without an exponent: the common case, cheaply.
-  const canonical = Number.isFinite(number) && ((String(number) === value && !value.includes('e')) || decimalFromNumber(number) === value);
-  if (!canonical || (nonNegative && number < 0)) throw invalidAnswer(`${path} is not a ${nonNegative ? 'non-negative ' : ''}decimal`);
-  return value as string;
-}
-
-/** What `read` makes of a cached value, or undefined (a miss) when a reader refused it. */
-export function readCached<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof UpstreamInvalidResponseError) return undefined;
-    throw error;
-  }
 }
 
 /** An ISO-8601 date-time as the instant it names, or a date alone as midnight UTC; undefined for anything else. */

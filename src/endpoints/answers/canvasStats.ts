@@ -1,8 +1,7 @@
 import { truncate } from '../../observability/redact.js';
-import { brazeDay, count, dayMs, invalidAnswer, isRecord, list, optionalCount, optionalString, readCached, record, text } from './answerFields.js';
+import { brazeDay, count, invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
 import { formatInstant } from './brazeTime.js';
-import type { AnswerCodec } from '../../data/cache.js';
-import { cachedChannelStats, parseChannelMessages, type ChannelStats } from './channelStats.js';
+import { parseChannelMessages, type ChannelStats } from './channelStats.js';
 import type { Coalescing, TtlPolicy } from '../../data/endpoint.js';
 import { parseSuccessBody } from './lists.js';
 import { seriesTtlMs } from './series.js';
@@ -253,71 +252,3 @@ function amount(value: unknown, at: string): number {
   return value;
 }
 
-// ---- Cache codecs -----------------------------------------------------------------------------------
-
-/** Stats are plain JSON already; a point's day is kept as epoch milliseconds. */
-interface EncodedPoint {
-  readonly t: number;
-  readonly s: CanvasStats;
-}
-
-/**
- * Stats as a cache kept them, checked as parseStats checks Braze's for `call`: the totals' counts are
- * counts and revenue a finite number, a breakdown is there only when the call asked for it, and every
- * variant and step is read with the same rules. Throws UpstreamInvalidResponseError.
- */
-function cachedStats(value: unknown, at: string, call: Pick<CanvasStatsCall, 'variants' | 'steps'>): CanvasStats {
-  const stats = record(value, at);
-  const total = record(stats['total'], `${at}.total`);
-  const variants = list(stats['variants'], `${at}.variants`, call.variants ? Number.POSITIVE_INFINITY : 0).map((item, index) => {
-    const here = `${at}.variants[${index}]`;
-    const variant = record(item, here);
-    return {
-      id: text(variant['id'], `${here}.id`),
-      name: optionalString(variant['name'], `${here}.name`),
-      revenue: amount(variant['revenue'], `${here}.revenue`),
-      conversions: count(variant['conversions'], `${here}.conversions`),
-      conversionsByEntryTime: optionalCount(variant['conversionsByEntryTime'], `${here}.conversionsByEntryTime`),
-      entries: count(variant['entries'], `${here}.entries`),
-    };
-  });
-  const steps = list(stats['steps'], `${at}.steps`, call.steps ? Number.POSITIVE_INFINITY : 0).map((item, index) => {
-    const here = `${at}.steps[${index}]`;
-    const step = record(item, here);
-    return {
-      id: text(step['id'], `${here}.id`),
-      name: optionalString(step['name'], `${here}.name`),
-      revenue: amount(step['revenue'], `${here}.revenue`),
-      conversions: count(step['conversions'], `${here}.conversions`),
-      conversionsByEntryTime: optionalCount(step['conversionsByEntryTime'], `${here}.conversionsByEntryTime`),
-      channels: cachedChannelStats(step['channels'], `${here}.channels`),
-    };
-  });
-  return {
-    total: {
-      revenue: amount(total['revenue'], `${at}.total.revenue`),
-      conversions: count(total['conversions'], `${at}.total.conversions`),
-      conversionsByEntryTime: count(total['conversionsByEntryTime'], `${at}.total.conversionsByEntryTime`),
-      entries: count(total['entries'], `${at}.total.entries`),
-    },
-    variants,
-    steps,
-  };
-}
-
-/** Read back: no more days than parseCanvasSeries allows the call, each at midnight UTC, with the call's breakdowns only. */
-export const canvasSeriesCodec: AnswerCodec<readonly CanvasStatsPoint[], CanvasStatsCall> = {
-  encode: (points) => points.map(({ time, total, variants, steps }) => ({ t: time.getTime(), s: { total, variants, steps } }) satisfies EncodedPoint),
-  decode: (value, call) =>
-    readCached(() =>
-      list(value, 'days', mostDaysOf(call)).map((item, index) => {
-        const point = record(item, `days[${index}]`);
-        return { time: dayMs(point['t'], `days[${index}].t`), ...cachedStats(point['s'], `days[${index}].s`, call) };
-      }),
-    ),
-};
-
-export const canvasSummaryCodec: AnswerCodec<CanvasStats, CanvasStatsCall> = {
-  encode: ({ total, variants, steps }) => ({ total, variants, steps }),
-  decode: (value, call) => readCached(() => cachedStats(value, 'summary', call)),
-};

@@ -1,5 +1,5 @@
 import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
-import { decimalText, invalidAnswer, isRecord, list, optionalCount, optionalString, record, text } from './answerFields.js';
+import { invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
 import { decimalFromNumber, sumDecimals } from './decimal.js';
 
 /**
@@ -205,42 +205,6 @@ function sumNullable(values: readonly (number | null)[]): number | null {
     if (!Number.isSafeInteger(total)) throw new UpstreamInvalidResponseError(`a total exceeds ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`);
   }
   return total;
-}
-
-/**
- * A list of entries as a cache kept it, checked as parseChannelMessages checks Braze's: each entry's
- * family is its channel's, its counts and outcomes are counts (non-negative safe integers) or null,
- * its revenue a non-negative decimal, its stats decimals. Throws UpstreamInvalidResponseError.
- */
-export function cachedChannelStats(value: unknown, path: string): ChannelStats[] {
-  return list(value, path).map((item, index) => {
-    const at = `${path}[${index}]`;
-    const entry = record(item, at);
-    const channel = text(entry['channel'], `${at}.channel`);
-    const family = channelFamily(channel);
-    if (entry['family'] !== family) throw invalidAnswer(`${at}.family is not ${channel}'s`);
-    const countsIn = record(entry['counts'], `${at}.counts`);
-    const counts: Record<string, number | null> = {};
-    for (const name of FAMILY_STATS[family]) counts[name] = optionalCount(countsIn[name], `${at}.counts.${name}`);
-    const outcomesIn = record(entry['outcomes'], `${at}.outcomes`);
-    const outcomes: Record<string, number | null> = {};
-    for (const name of OUTCOME_COUNTS) outcomes[name] = optionalCount(outcomesIn[name], `${at}.outcomes.${name}`);
-    const stats = list(entry['stats'], `${at}.stats`).map((stat, n) => {
-      const named = record(stat, `${at}.stats[${n}]`);
-      return { name: text(named['name'], `${at}.stats[${n}].name`), value: decimalText(named['value'], `${at}.stats[${n}].value`, { nonNegative: false }) };
-    });
-    return {
-      family,
-      channel,
-      variationId: optionalString(entry['variationId'], `${at}.variationId`),
-      variationName: optionalString(entry['variationName'], `${at}.variationName`),
-      revenue: entry['revenue'] === null ? null : decimalText(entry['revenue'], `${at}.revenue`, { nonNegative: true }),
-      outcomes: outcomes as Record<OutcomeName, number | null>,
-      counts,
-      stats,
-      // `counts` was built from FAMILY_STATS[family], as parseEntry builds it.
-    } as ChannelStats;
-  });
 }
 
 function isAmount(value: unknown): value is number {

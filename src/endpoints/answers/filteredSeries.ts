@@ -1,7 +1,7 @@
 import type { BucketName } from '../buckets.js';
 import { simulateSeries, type SimulatedSeriesShape } from '../simulated/series.js';
 import type { Endpoint } from '../../data/endpoint.js';
-import { parseSeriesBody, seriesCodec, seriesCoalescing, seriesSearchParams, seriesTtlMs, type MeasureKind, type SeriesPoint } from './series.js';
+import { parseSeriesBody, seriesCoalescing, seriesSearchParams, seriesTtlMs, type MeasureKind, type SeriesPoint } from './series.js';
 import type { SeriesWindow } from '../../data/chunks.js';
 
 /**
@@ -28,7 +28,7 @@ export interface FilteredSeriesSpec<Call extends SeriesWindow> {
 
 /**
  * A series endpoint whose query is its window and optional filters only (the KPI, session and
- * purchase series): key, parameters, parsing, TTL, codec, coalescing and simulation come from one
+ * purchase series): key, parameters, parsing, TTL, coalescing and simulation come from one
  * place, so each endpoint states only what differs.
  */
 export function filteredSeriesEndpoint<Call extends SeriesWindow>(spec: FilteredSeriesSpec<Call>): Endpoint<Call, readonly SeriesPoint[]> {
@@ -48,7 +48,6 @@ export function filteredSeriesEndpoint<Call extends SeriesWindow>(spec: Filtered
     },
     parse: (text, call) => parseSeriesBody(text, call, measure, kind),
     ttlMs: seriesTtlMs,
-    codec: seriesCodec(kind),
     // Calls differing only in `length` share a window: the longest is made.
     coalescing: seriesCoalescing((call) => JSON.stringify(window(call))),
     simulate: (input) => simulateSeries(input, { measure, withUnit, ...spec.simulation }),

@@ -1,7 +1,6 @@
-import { isRecord, isStringList } from './answerFields.js';
+import { isRecord } from './answerFields.js';
 import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
 import { truncate } from '../../observability/redact.js';
-import type { AnswerCodec } from '../../data/cache.js';
 import type { TtlPolicy } from '../../data/endpoint.js';
 
 /**
@@ -58,10 +57,3 @@ export function parseNamePage(text: string, field: string): string[] {
   });
 }
 
-/** A page of names, as a cache stores it; read back, no longer than a page of `pageSize` (when Braze's parser bounds it). */
-export function nameListCodec(pageSize = Number.POSITIVE_INFINITY): AnswerCodec<readonly string[]> {
-  return {
-    encode: (names) => names,
-    decode: (value) => (isStringList(value) && value.length <= pageSize ? value : undefined),
-  };
-}

@@ -1,9 +1,7 @@
 import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
 import { truncate } from '../../observability/redact.js';
-import { dayMs, instantMs, list, readCached, record } from './answerFields.js';
 import { formatInstant, parseBrazeDate, parseBrazeDateTime } from './brazeTime.js';
 import { isWindowClosed, type SeriesWindow, type TimeUnit } from '../../data/chunks.js';
-import type { AnswerCodec } from '../../data/cache.js';
 import type { Coalescing, TtlPolicy } from '../../data/endpoint.js';
 
 /*
@@ -60,7 +58,7 @@ function parsePoint(entry: unknown, index: number, unit: TimeUnit, measure: stri
   return { time: parsed, value: measureValue(entry[measure], kind, `data[${index}].${measure}`) };
 }
 
-/** A point's value as Braze's parser and the cache's reader both take it: counts are non-negative safe integers, amounts non-negative finite numbers. */
+/** A point's value as Braze's parser takes it: counts are non-negative safe integers, amounts non-negative finite numbers. */
 function measureValue(value: unknown, kind: MeasureKind, path: string): number {
   if (kind === 'count' && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) throw invalid(`${path} is not a non-negative integer`);
   if (kind === 'amount' && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) throw invalid(`${path} is not a non-negative number`);
@@ -95,36 +93,6 @@ export function seriesCoalescing<Call extends SeriesWindow>(windowKey: (call: Ca
     windowKey,
     reach: (call) => call.length,
     slice: (points, covering, call) => (points.length === covering.length ? points.slice(points.length - call.length) : undefined),
-  };
-}
-
-/** Compact wire form: epoch milliseconds and values in parallel arrays. */
-interface EncodedSeries {
-  t: number[];
-  v: number[];
-}
-
-/**
- * A series as a cache keeps it. Reading it back applies parseSeriesBody's rules for the call: no more
- * points than its `length`, day points at midnight UTC (hour points any instant), each value of the
- * measure's kind, and at most `max` (a bound the endpoint's own parse applies, e.g. a GraphQL Int).
- */
-export function seriesCodec(kind: MeasureKind, max = Number.MAX_SAFE_INTEGER): AnswerCodec<readonly SeriesPoint[], Pick<SeriesWindow, 'unit' | 'length'>> {
-  return {
-    encode: (points) => ({ t: points.map((p) => p.time.getTime()), v: points.map((p) => p.value) }) satisfies EncodedSeries,
-    decode: (value, call) =>
-      readCached(() => {
-        const encoded = record(value, 'series');
-        const times = list(encoded['t'], 't', call.length);
-        const values = list(encoded['v'], 'v', call.length);
-        if (times.length !== values.length) throw invalid('times and values differ in number');
-        return times.map((time, i) => {
-          const point = measureValue(values[i], kind, `v[${i}]`);
-          if (point > max) throw invalid(`v[${i}] exceeds ${max}`);
-          return { time: call.unit === 'day' ? dayMs(time, `t[${i}]`) : instantMs(time, `t[${i}]`), value: point };
-        });
-      }),
-    // V8 objects for each point and its date.
   };
 }
 
