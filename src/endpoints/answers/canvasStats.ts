@@ -213,26 +213,22 @@ function parseStats(entry: Record<string, unknown>, at: string, call: Pick<Canva
   };
 }
 
-function parseVariant(id: string, value: Record<string, unknown>, at: string): CanvasVariantStats {
+/** What a variant's and a step's stats both carry: their name and their conversion results. */
+function parseResults(value: Record<string, unknown>, at: string) {
   return {
-    id,
     name: optionalString(value['name'], `${at}.name`),
     revenue: amount(value['revenue'], `${at}.revenue`),
     conversions: count(value['conversions'], `${at}.conversions`),
     conversionsByEntryTime: optionalCount(value['conversions_by_entry_time'], `${at}.conversions_by_entry_time`),
-    entries: count(value['entries'], `${at}.entries`),
   };
 }
 
+function parseVariant(id: string, value: Record<string, unknown>, at: string): CanvasVariantStats {
+  return { id, ...parseResults(value, at), entries: count(value['entries'], `${at}.entries`) };
+}
+
 function parseStep(id: string, value: Record<string, unknown>, at: string): CanvasStepStats {
-  return {
-    id,
-    name: optionalString(value['name'], `${at}.name`),
-    revenue: amount(value['revenue'], `${at}.revenue`),
-    conversions: count(value['conversions'], `${at}.conversions`),
-    conversionsByEntryTime: optionalCount(value['conversions_by_entry_time'], `${at}.conversions_by_entry_time`),
-    channels: parseChannelMessages(value['messages'], `${at}.messages`),
-  };
+  return { id, ...parseResults(value, at), channels: parseChannelMessages(value['messages'], `${at}.messages`) };
 }
 
 /** An object keyed by id → its entries in Braze's order; absent or null is none. */
