@@ -12,6 +12,7 @@ import { canvasSeriesEndpoint } from '../endpoints/canvasSeries.js';
 import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { clientOf, endOf } from './liveContext.js';
 import type { LiveSource, LiveUpdate } from '../live/liveSeries.js';
+import { seriesSource, type SeriesCallWindow } from '../live/seriesSource.js';
 import type { LiveStatus } from '../live/status.js';
 import { builder } from './builder.js';
 import { campaignSeriesArgs, campaignSeriesFromArgs, CampaignSeriesRef } from './campaignSeries.js';
@@ -23,7 +24,6 @@ import { checkId, MAX_NAME_LENGTH, toSeriesWindow, type SeriesBounds } from './a
 import { PurchaseMeasureEnum, purchaseSeriesWindowArgs, PurchaseSeriesRef, resolvePurchaseSeries, toPurchaseSeriesCall } from './purchaseSeries.js';
 import { resolveSegmentSize, segmentSizeArgs, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
 import { resolveSessionSeries, sessionSeriesArgs, SessionSeriesRef, toSessionSeriesCall } from './sessionSeries.js';
-import type { TimeUnit } from '../data/chunks.js';
 
 builder.subscriptionType({
   description:
@@ -90,27 +90,16 @@ function checked<Result>(update: LiveUpdate<Result>): LiveUpdate<Result> {
   return update;
 }
 
-/**
- * How one series is polled: its key is the endpoint's call key (with an omitted `endingAt` kept as
- * "now"), its interval the endpoint's TTL rule, and each poll resolves the query field's own way.
- */
-function seriesSource<Call extends { readonly endingAt: Date }, Result extends { readonly points: readonly unknown[] }>(
+/** How one series is polled: from its endpoint (seriesSource), each poll resolving the query field's own way. */
+function liveSource<Call extends SeriesCallWindow, Result extends { readonly points: readonly unknown[] }>(
   context: GatewayContext,
   endpoint: Pick<Endpoint<Call, unknown>, 'name' | 'key' | 'ttlMs'>,
   call: Call,
-  window: { readonly endingAt: Date | null | undefined; readonly unit: TimeUnit },
+  endingAt: Date | null | undefined,
   resolve: (poll: GatewayContext) => Promise<Result>,
 ): LiveSource<Result> {
   const live = liveOf(context);
-  const given = window.endingAt ?? undefined;
-  return {
-    key: `${endpoint.name}:${given ? 'at' : 'now'}:${endpoint.key({ ...call, endingAt: given ?? new Date(0) })}`,
-    endingAt: given,
-    unit: window.unit,
-    ttlMs: (instant, now) => endpoint.ttlMs({ ...call, endingAt: instant }, now, live.ttl),
-    load: (instant, signal) => resolve(live.pollContext(instant, signal)),
-    fingerprint: ({ points }) => JSON.stringify(points),
-  };
+  return seriesSource(endpoint, call, endingAt ?? undefined, live.ttl, (instant, signal) => resolve(live.pollContext(instant, signal)));
 }
 
 /** A subscription's window is checked as a query's would be at this moment (each poll then asks about its own). */
@@ -143,7 +132,7 @@ builder.subscriptionField('eventSeries', (t) =>
     },
     subscribe: (_root, { event, ...window }, context) => {
       const call = toEventSeriesCall(event, window, boundsNow(context));
-      return subscribe(context, seriesSource(context, eventSeriesEndpoint, call, { endingAt: window.endingAt, unit: call.unit }, (poll) => resolveEventSeries(event, window, poll)));
+      return subscribe(context, liveSource(context, eventSeriesEndpoint, call, window.endingAt, (poll) => resolveEventSeries(event, window, poll)));
     },
     resolve: checked,
   }),
@@ -157,7 +146,7 @@ builder.subscriptionField('kpiSeries', (t) =>
     args: kpiSeriesArgs,
     subscribe: (_root, { kpi, ...args }, context) => {
       const call = toKpiSeriesCall(args, boundsNow(context));
-      return subscribe(context, seriesSource(context, KPI_SERIES_ENDPOINTS[kpi], call, { endingAt: args.endingAt, unit: call.unit }, (poll) => resolveKpiSeries(kpi, args, poll)));
+      return subscribe(context, liveSource(context, KPI_SERIES_ENDPOINTS[kpi], call, args.endingAt, (poll) => resolveKpiSeries(kpi, args, poll)));
     },
     resolve: checked,
   }),
@@ -171,7 +160,7 @@ builder.subscriptionField('sessionSeries', (t) =>
     args: sessionSeriesArgs,
     subscribe: (_root, args, context) => {
       const call = toSessionSeriesCall(args, boundsNow(context));
-      return subscribe(context, seriesSource(context, sessionSeriesEndpoint, call, { endingAt: args.endingAt, unit: call.unit }, (poll) => resolveSessionSeries(args, poll)));
+      return subscribe(context, liveSource(context, sessionSeriesEndpoint, call, args.endingAt, (poll) => resolveSessionSeries(args, poll)));
     },
     resolve: checked,
   }),
@@ -191,7 +180,7 @@ builder.subscriptionField('purchaseSeries', (t) =>
     },
     subscribe: (_root, { measure, product, ...args }, context) => {
       const call = toPurchaseSeriesCall(product, args, boundsNow(context));
-      return subscribe(context, seriesSource(context, PURCHASE_SERIES_ENDPOINTS[measure], call, { endingAt: args.endingAt, unit: call.unit }, (poll) => resolvePurchaseSeries(measure, product, args, poll)));
+      return subscribe(context, liveSource(context, PURCHASE_SERIES_ENDPOINTS[measure], call, args.endingAt, (poll) => resolvePurchaseSeries(measure, product, args, poll)));
     },
     resolve: checked,
   }),
@@ -210,7 +199,7 @@ builder.subscriptionField('segmentSize', (t) =>
       const id = checkId(String(segmentId), 'segmentId');
       const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, boundsNow(context));
       const call = { segmentId: id, length: window.length, unit: 'day' as const, endingAt: window.endingAt };
-      return subscribe(context, seriesSource(context, segmentSizeEndpoint, call, { endingAt: args.endingAt, unit: call.unit }, (poll) => resolveSegmentSize(id, args, poll)));
+      return subscribe(context, liveSource(context, segmentSizeEndpoint, call, args.endingAt, (poll) => resolveSegmentSize(id, args, poll)));
     },
     resolve: checked,
   }),
@@ -229,7 +218,7 @@ builder.subscriptionField('campaignSeries', (t) =>
       const id = checkId(String(campaignId), 'campaignId');
       const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, boundsNow(context));
       const call: CampaignSeriesCall = { campaignId: id, length: window.length, unit: 'day', endingAt: window.endingAt };
-      return subscribe(context, seriesSource(context, campaignSeriesEndpoint, call, { endingAt: args.endingAt, unit: 'day' }, (poll) => campaignSeriesFromArgs(id, args, poll)));
+      return subscribe(context, liveSource(context, campaignSeriesEndpoint, call, args.endingAt, (poll) => campaignSeriesFromArgs(id, args, poll)));
     },
     resolve: checked,
   }),
@@ -260,7 +249,7 @@ builder.subscriptionField('canvasSeries', (t) =>
       const call: CanvasStatsCall = { canvasId: id, ...window, ...breakdowns };
       return subscribe(
         context,
-        seriesSource(context, canvasSeriesEndpoint, call, { endingAt, unit: 'day' }, (poll) => resolveCanvasSeries(id, windowAt(poll.requestTime, poll.seriesMaxLength), breakdowns, poll)),
+        liveSource(context, canvasSeriesEndpoint, call, endingAt, (poll) => resolveCanvasSeries(id, windowAt(poll.requestTime, poll.seriesMaxLength), breakdowns, poll)),
       );
     },
     resolve: checked,
