@@ -1,5 +1,5 @@
 import { MAX_LENGTH } from '../endpoints/answers/series.js';
-import type { GatewayContext } from './context.js';
+import type { SeriesScope } from './context.js';
 import { dateOf } from '../endpoints/answers/brazeTime.js';
 import { sumChannelStats, type ChannelStats } from '../endpoints/answers/channelStats.js';
 import { sumDecimals } from '../endpoints/answers/decimal.js';
@@ -19,7 +19,7 @@ export type CampaignSeriesResult = SeriesResult<CampaignSeriesCall, CampaignSeri
  * The campaign series of one validated window: loaded through the request's loader (dedup,
  * coalescing of shorter windows, cache), in chunks when it is longer than Braze serves in one call.
  */
-export async function resolveCampaignSeries(campaignId: string, window: SeriesWindow, context: GatewayContext): Promise<CampaignSeriesResult> {
+export async function resolveCampaignSeries(campaignId: string, window: SeriesWindow, context: SeriesScope): Promise<CampaignSeriesResult> {
   const call: CampaignSeriesCall = { campaignId, length: window.length, unit: 'day', endingAt: window.endingAt };
   return { call, ...(await loadSeries(context.loader, campaignSeriesEndpoint, call, MAX_LENGTH)) };
 }
@@ -33,7 +33,7 @@ export const campaignSeriesArgs = builder.args((arg) => ({
 }));
 
 /** Checks the arguments (BAD_USER_INPUT before any call) and resolves the series. */
-export function campaignSeriesFromArgs(campaignId: string, args: { length: number; endingAt?: Date | null | undefined }, context: GatewayContext): Promise<CampaignSeriesResult> {
+export function campaignSeriesFromArgs(campaignId: string, args: { length: number; endingAt?: Date | null | undefined }, context: SeriesScope): Promise<CampaignSeriesResult> {
   return resolveCampaignSeries(campaignId, toSeriesWindow({ length: args.length, endingAt: args.endingAt }, context), context);
 }
 

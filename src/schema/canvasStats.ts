@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext, SeriesScope } from './context.js';
 import { dateOf } from '../endpoints/answers/brazeTime.js';
 import { CANVAS_MAX_LENGTH, CANVAS_MIN_LENGTH, type CanvasStats, type CanvasStatsCall, type CanvasStatsPoint, type CanvasStepStats, type CanvasTotals, type CanvasVariantStats } from '../endpoints/answers/canvasStats.js';
 import { decimalFromNumber, sumDecimals } from '../endpoints/answers/decimal.js';
@@ -92,7 +92,7 @@ export interface CanvasSummaryResult {
 }
 
 /** A Canvas's stats per day for a checked window: loaded through the request's loader (dedup, coalescing, cache). */
-export async function resolveCanvasSeries(canvasId: string, window: CanvasWindow, breakdowns: CanvasBreakdowns, context: GatewayContext): Promise<CanvasSeriesResult> {
+export async function resolveCanvasSeries(canvasId: string, window: CanvasWindow, breakdowns: CanvasBreakdowns, context: SeriesScope): Promise<CanvasSeriesResult> {
   const call: CanvasStatsCall = { canvasId, ...window, ...breakdowns };
   if (window.length === undefined) {
     const { answer, fetchedAt } = await context.loader.load(canvasSeriesEndpoint, call);

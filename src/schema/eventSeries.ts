@@ -1,7 +1,7 @@
 import { MAX_LENGTH } from '../endpoints/answers/series.js';
 import { eventSeriesEndpoint, GRAPHQL_INT_MAX, type EventSeriesCall } from '../endpoints/eventSeries.js';
 import type { SeriesPoint } from '../endpoints/answers/series.js';
-import type { GatewayContext } from './context.js';
+import type { SeriesScope } from './context.js';
 import { ResultOutOfRangeError } from '../errors/gatewayErrors.js';
 import { builder } from './builder.js';
 import { seriesWindowArgs, toEventSeriesCall, type SeriesWindowArgs } from './eventSeriesArgs.js';
@@ -13,7 +13,7 @@ import { TimeUnit } from './timeUnit.js';
 export type EventSeriesResult = SeriesResult<EventSeriesCall>;
 
 /** Validates the arguments and loads the series through the request's loader (dedup, coalescing, cache). */
-export async function resolveEventSeries(event: string, args: SeriesWindowArgs, context: GatewayContext): Promise<EventSeriesResult> {
+export async function resolveEventSeries(event: string, args: SeriesWindowArgs, context: SeriesScope): Promise<EventSeriesResult> {
   const call = toEventSeriesCall(event, args, context);
   return { call, ...(await loadSeries(context.loader, eventSeriesEndpoint, call, MAX_LENGTH)) };
 }

@@ -1,6 +1,6 @@
 import { MAX_LENGTH } from '../endpoints/answers/series.js';
 import { KPI_SERIES_ENDPOINTS, type Kpi, type KpiSeriesCall } from '../endpoints/kpiSeries.js';
-import type { GatewayContext } from './context.js';
+import type { SeriesScope } from './context.js';
 import { optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
 import { builder } from './builder.js';
 import { countPoints, CountPointRef } from './countPoint.js';
@@ -41,7 +41,7 @@ export function toKpiSeriesCall(args: { length: number; endingAt?: Date | null |
 }
 
 /** Validates the arguments and loads the KPI's series through the request's loader (dedup, coalescing, cache). */
-export async function resolveKpiSeries(kpi: Kpi, args: Parameters<typeof toKpiSeriesCall>[0], context: GatewayContext): Promise<KpiSeriesResult> {
+export async function resolveKpiSeries(kpi: Kpi, args: Parameters<typeof toKpiSeriesCall>[0], context: SeriesScope): Promise<KpiSeriesResult> {
   const call = toKpiSeriesCall(args, context);
   return { kpi, call, ...(await loadSeries(context.loader, KPI_SERIES_ENDPOINTS[kpi], call, MAX_LENGTH)) };
 }

@@ -1,5 +1,5 @@
 import type { InterfaceRef, ObjectRef } from '@pothos/core';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext, SeriesScope } from './context.js';
 import { eventSeriesEndpoint } from '../endpoints/eventSeries.js';
 import { KPI_SERIES_ENDPOINTS } from '../endpoints/kpiSeries.js';
 import { PURCHASE_SERIES_ENDPOINTS } from '../endpoints/purchaseSeries.js';
@@ -90,16 +90,16 @@ function checked<Result>(update: LiveUpdate<Result>): LiveUpdate<Result> {
   return update;
 }
 
-/** How one series is polled: from its endpoint (seriesSource), each poll resolving the query field's own way. */
+/** How one series is polled: from its endpoint (seriesSource), each poll resolving the query field's own way through the poll's scope. */
 function liveSource<Call extends SeriesCallWindow, Result extends { readonly points: readonly unknown[] }>(
   context: GatewayContext,
   endpoint: Pick<Endpoint<Call, unknown>, 'name' | 'key' | 'ttlMs'>,
   call: Call,
   endingAt: Date | null | undefined,
-  resolve: (poll: GatewayContext) => Promise<Result>,
+  resolve: (poll: SeriesScope) => Promise<Result>,
 ): LiveSource<Result> {
   const live = liveOf(context);
-  return seriesSource(endpoint, call, endingAt ?? undefined, live.ttl, (instant, signal) => resolve(live.pollContext(instant, signal)));
+  return seriesSource(endpoint, call, endingAt ?? undefined, live.ttl, (instant, signal) => resolve(live.poll(instant, signal)));
 }
 
 /** A subscription's window is checked as a query's would be at this moment (each poll then asks about its own). */
@@ -249,7 +249,7 @@ builder.subscriptionField('canvasSeries', (t) =>
       const call: CanvasStatsCall = { canvasId: id, ...window, ...breakdowns };
       return subscribe(
         context,
-        liveSource(context, canvasSeriesEndpoint, call, endingAt, (poll) => resolveCanvasSeries(id, windowAt(poll.requestTime, poll.seriesMaxLength), breakdowns, poll)),
+        liveSource(context, canvasSeriesEndpoint, call, endingAt, (poll) => resolveCanvasSeries(id, windowAt(poll.requestNow(), poll.seriesMaxLength), breakdowns, poll)),
       );
     },
     resolve: checked,

@@ -3,7 +3,7 @@ import { dateOf } from '../endpoints/answers/brazeTime.js';
 import { decimalFromNumber, sumDecimals } from '../endpoints/answers/decimal.js';
 import { PURCHASE_SERIES_ENDPOINTS, type PurchaseMeasure, type PurchaseSeriesCall } from '../endpoints/purchaseSeries.js';
 import type { SeriesPoint } from '../endpoints/answers/series.js';
-import type { GatewayContext } from './context.js';
+import type { SeriesScope } from './context.js';
 import { MAX_NAME_LENGTH, optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
 import { builder } from './builder.js';
 import { countPoints, CountPointRef, type CountPointView } from './countPoint.js';
@@ -67,7 +67,7 @@ export async function resolvePurchaseSeries(
   measure: PurchaseMeasure,
   product: string | null | undefined,
   args: PurchaseSeriesWindowArgs,
-  context: GatewayContext,
+  context: SeriesScope,
 ): Promise<PurchaseSeriesResult> {
   const call = toPurchaseSeriesCall(product, args, context);
   return { measure, call, ...(await loadSeries(context.loader, PURCHASE_SERIES_ENDPOINTS[measure], call, MAX_LENGTH)) };

@@ -1,6 +1,6 @@
 import { MAX_LENGTH } from '../endpoints/answers/series.js';
 import { segmentSizeEndpoint, type SegmentSizeCall } from '../endpoints/segmentSize.js';
-import type { GatewayContext } from './context.js';
+import type { SeriesScope } from './context.js';
 import { toSeriesWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { CountPointRef, countPoints } from './countPoint.js';
@@ -30,7 +30,7 @@ export const segmentSizeArgs = builder.args((arg) => ({
 export async function resolveSegmentSize(
   segmentId: string,
   args: { length: number; endingAt?: Date | null | undefined },
-  context: GatewayContext,
+  context: SeriesScope,
 ): Promise<SegmentSizeSeriesResult> {
   const { length, endingAt } = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, context);
   const call: SegmentSizeCall = { segmentId, length, unit: 'day', endingAt };

@@ -1,6 +1,6 @@
 import { MAX_LENGTH } from '../endpoints/answers/series.js';
 import { sessionSeriesEndpoint, type SessionSeriesCall } from '../endpoints/sessionSeries.js';
-import type { GatewayContext } from './context.js';
+import type { SeriesScope } from './context.js';
 import { optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
 import { builder } from './builder.js';
 import { countPoints, CountPointRef } from './countPoint.js';
@@ -36,7 +36,7 @@ export function toSessionSeriesCall(
 }
 
 /** Validates the arguments and loads the series through the request's loader (dedup, coalescing, cache). */
-export async function resolveSessionSeries(args: SessionSeriesArgs, context: GatewayContext): Promise<SeriesResult<SessionSeriesCall>> {
+export async function resolveSessionSeries(args: SessionSeriesArgs, context: SeriesScope): Promise<SeriesResult<SessionSeriesCall>> {
   const call = toSessionSeriesCall(args, context);
   return { call, ...(await loadSeries(context.loader, sessionSeriesEndpoint, call, MAX_LENGTH)) };
 }
