@@ -5,7 +5,8 @@ import { readSizedList } from '../endpoints/answers/pages.js';
 import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
-import { campaignSeriesArgs, campaignSeriesFromArgs, CampaignSeriesRef } from './campaignSeries.js';
+import { campaignSeries, CampaignSeriesRef } from './campaignSeries.js';
+import { seriesEntityField } from './seriesField.js';
 import { connectionArgs, connectionOf } from './connection.js';
 
 /**
@@ -43,6 +44,21 @@ const ConversionBehaviorRef = builder.objectRef<ConversionBehavior>('ConversionB
 });
 
 const FROM_DETAILS = 'from `GET /campaigns/details`';
+
+/** `Campaign.series`, and its live twin `campaignSeries(campaignId, …)`. */
+const series = seriesEntityField(campaignSeries, {
+  type: CampaignSeriesRef,
+  description:
+    "The campaign's results per day, campaign-wide and per channel × variation (Braze `GET /campaigns/data_series`, its own rate-limit bucket). Null, with an error for this field only, when the arguments are invalid or Braze fails. The same series asked through any number of campaigns of one request is one call; shorter windows share the longest.",
+  key: { name: 'campaignId', description: 'The campaign API identifier. Braze `campaign_id`.' },
+  live: {
+    field: 'campaignSeries',
+    type: 'LiveCampaignSeries',
+    what: 'campaign series',
+    description:
+      "`Campaign.series`, live: a campaign's results per day, pushed again whenever they change. Spends the campaign-series rate-limit bucket: each live campaign series costs one call per interval.",
+  },
+});
 
 export const CampaignRef = builder.objectRef<CampaignView>('Campaign').implement({
   description:
@@ -106,14 +122,7 @@ export const CampaignRef = builder.objectRef<CampaignView>('Campaign').implement
       description: `The campaign's conversion events, in order (Braze \`conversion_behaviors\`, ${FROM_DETAILS}).`,
       resolve: async (c, _a, context) => (await details(c, context)).conversionBehaviors,
     }),
-    series: t.field({
-      type: CampaignSeriesRef,
-      nullable: true,
-      description:
-        "The campaign's results per day, campaign-wide and per channel × variation (Braze `GET /campaigns/data_series`, its own rate-limit bucket). Null, with an error for this field only, when the arguments are invalid or Braze fails. The same series asked through any number of campaigns of one request is one call; shorter windows share the longest.",
-      args: campaignSeriesArgs,
-      resolve: ({ id }, args, context) => campaignSeriesFromArgs(id, args, context),
-    }),
+    series: series(t),
   }),
 });
 

@@ -1,8 +1,8 @@
 import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { builder } from './builder.js';
-import { EventSeriesRef, resolveEventSeries } from './eventSeries.js';
+import { eventSeries, EventSeriesRef, eventWindowArgs } from './eventSeries.js';
 import { checkName, MAX_NAME_LENGTH } from './arguments.js';
-import { seriesWindowArgs } from './eventSeriesArgs.js';
+import { resolveSeries } from './seriesField.js';
 
 /** A custom event, known by its name: the entity other subgraphs point at. */
 export interface CustomEvent {
@@ -19,8 +19,8 @@ export const CustomEventRef = builder.objectRef<CustomEvent>('CustomEvent').impl
       nullable: true,
       description:
         'Counts of this event over time (Braze `GET /events/data_series`). Fields of one request asking the same series, through any number of entities, share one upstream call.',
-      args: seriesWindowArgs,
-      resolve: ({ name }, args, context) => resolveEventSeries(name, args, context),
+      args: eventWindowArgs,
+      resolve: ({ name }, args, context, info) => resolveSeries(eventSeries, { ...args, event: name }, context, undefined, info),
     }),
   }),
 });

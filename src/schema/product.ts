@@ -4,7 +4,8 @@ import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { MAX_NAME_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { connectionArgs, connectionOf } from './connection.js';
-import { PurchaseQuantitySeriesRef, PurchaseRevenueSeriesRef, purchaseSeriesWindowArgs, resolvePurchaseSeries } from './purchaseSeries.js';
+import { PurchaseQuantitySeriesRef, PurchaseRevenueSeriesRef, purchaseSeries, purchaseWindowArgs } from './purchaseSeries.js';
+import { resolveSeries } from './seriesField.js';
 
 /** A product, known by its name (Braze's `product_id`). */
 export interface Product {
@@ -24,15 +25,15 @@ export const ProductRef = builder.objectRef<Product>('Product').implement({
       type: PurchaseQuantitySeriesRef,
       nullable: true,
       description: 'How many of this product were bought over time (Braze `GET /purchases/quantity_series` with `product` = this name).',
-      args: purchaseSeriesWindowArgs,
-      resolve: ({ name }, args, context) => resolvePurchaseSeries('quantity', name, args, context),
+      args: purchaseWindowArgs,
+      resolve: ({ name }, args, context, info) => resolveSeries(purchaseSeries, { ...args, measure: 'quantity', product: name }, context, undefined, info),
     }),
     revenueSeries: t.field({
       type: PurchaseRevenueSeriesRef,
       nullable: true,
       description: 'Revenue from this product over time, exact decimals (Braze `GET /purchases/revenue_series` with `product` = this name).',
-      args: purchaseSeriesWindowArgs,
-      resolve: ({ name }, args, context) => resolvePurchaseSeries('revenue', name, args, context),
+      args: purchaseWindowArgs,
+      resolve: ({ name }, args, context, info) => resolveSeries(purchaseSeries, { ...args, measure: 'revenue', product: name }, context, undefined, info),
     }),
   }),
 });

@@ -6,7 +6,8 @@ import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { connectionArgs, connectionOf } from './connection.js';
-import { resolveSegmentSize, segmentSizeArgs, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
+import { segmentSizeSeries, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
+import { seriesEntityField } from './seriesField.js';
 
 /**
  * A segment as resolved: its id, and what /segments/list said of it when it came from the list. What
@@ -20,6 +21,20 @@ export interface SegmentView {
 async function details({ id }: SegmentView, context: GatewayContext): Promise<SegmentDetails> {
   return (await context.loader.load(segmentDetailsEndpoint, { segmentId: id })).answer;
 }
+
+/** `Segment.sizeSeries`, and its live twin `segmentSize(segmentId, …)`. */
+const sizeSeries = seriesEntityField(segmentSizeSeries, {
+  type: SegmentSizeSeriesRef,
+  description:
+    "The segment's estimated size per day (Braze `GET /segments/data_series`). Fields of one request asking the same series, through any number of segments, share one upstream call.",
+  key: { name: 'segmentId', description: 'The segment API identifier. Braze `segment_id`.' },
+  live: {
+    field: 'segmentSize',
+    type: 'LiveSegmentSizeSeries',
+    what: 'segment size series',
+    description: "`Segment.sizeSeries`, live: a segment's estimated size per day, pushed again whenever it changes.",
+  },
+});
 
 export const SegmentRef = builder.objectRef<SegmentView>('Segment').implement({
   description:
@@ -67,14 +82,7 @@ export const SegmentRef = builder.objectRef<SegmentView>('Segment').implement({
       description: 'When the segment was last updated (Braze `updated_at`; a date alone is midnight UTC). Null when Braze does not say.',
       resolve: async (segment, _args, context) => (await details(segment, context)).updatedAt,
     }),
-    sizeSeries: t.field({
-      type: SegmentSizeSeriesRef,
-      nullable: true,
-      description:
-        "The segment's estimated size per day (Braze `GET /segments/data_series`). Fields of one request asking the same series, through any number of segments, share one upstream call.",
-      args: segmentSizeArgs,
-      resolve: ({ id }, args, context) => resolveSegmentSize(id, args, context),
-    }),
+    sizeSeries: sizeSeries(t),
   }),
 });
 
