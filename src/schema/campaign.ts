@@ -2,9 +2,9 @@ import type { GatewayContext } from './context.js';
 import { campaignDetailsEndpoint, type CampaignDetails, type CampaignVariation, type ConversionBehavior } from '../endpoints/campaignDetails.js';
 import { CAMPAIGN_LIST_PAGE_SIZE, campaignListEndpoint, type CampaignListEntry } from '../endpoints/campaignList.js';
 import { readSizedList } from '../endpoints/answers/pages.js';
-import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
+import { asKeyedEntity } from './entityRepresentations.js';
 import { campaignSeries, CampaignSeriesRef } from './campaignSeries.js';
 import { seriesEntityField } from './seriesField.js';
 import { connectionArgs, connectionOf } from './connection.js';
@@ -126,15 +126,7 @@ export const CampaignRef = builder.objectRef<CampaignView>('Campaign').implement
   }),
 });
 
-builder.asEntity(CampaignRef, {
-  key: builder.selection<{ id: string }>('id'),
-  // Costs nothing: fields that need details or results load them. A rejection, not a throw: federation
-  // resolves a call's representations in one synchronous map, so a throw would fail all of them.
-  resolveReference: ({ id }: { id: unknown }) =>
-    typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID_LENGTH
-      ? { id }
-      : Promise.reject(new BadUserInputError(`A Campaign representation needs its key: id, a non-empty string of at most ${MAX_ID_LENGTH} characters`, 'representations')),
-});
+asKeyedEntity(CampaignRef, 'id', MAX_ID_LENGTH);
 
 const CampaignConnectionRef = connectionOf<CampaignView>(
   'Campaign',

@@ -2,9 +2,9 @@ import type { GatewayContext } from './context.js';
 import { canvasDetailsEndpoint, type CanvasDetails, type CanvasStep, type CanvasVariant } from '../endpoints/canvasDetails.js';
 import { CANVAS_LIST_PAGE_SIZE, canvasListEndpoint, type CanvasListEntry } from '../endpoints/canvasList.js';
 import { readSizedList } from '../endpoints/answers/pages.js';
-import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
+import { asKeyedEntity } from './entityRepresentations.js';
 import { canvasSeries, CanvasSeriesRef, canvasStatsArgs, CanvasStatsRef, resolveCanvasSummary, toBreakdowns, toCanvasWindow } from './canvasStats.js';
 import { connectionArgs, connectionOf } from './connection.js';
 import { seriesEntityField } from './seriesField.js';
@@ -118,15 +118,7 @@ export const CanvasRef = builder.objectRef<CanvasView>('Canvas').implement({
   }),
 });
 
-builder.asEntity(CanvasRef, {
-  key: builder.selection<{ id: string }>('id'),
-  // Costs nothing: fields that need the details load them. A rejection, not a throw: federation
-  // resolves a call's representations in one synchronous map, so a throw would fail all of them.
-  resolveReference: ({ id }: { id: unknown }) =>
-    typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID_LENGTH
-      ? { id }
-      : Promise.reject(new BadUserInputError(`A Canvas representation needs its key: id, a non-empty string of at most ${MAX_ID_LENGTH} characters`, 'representations')),
-});
+asKeyedEntity(CanvasRef, 'id', MAX_ID_LENGTH);
 
 const CanvasConnectionRef = connectionOf<CanvasView>(
   'Canvas',

@@ -2,9 +2,9 @@ import type { GatewayContext } from './context.js';
 import { segmentDetailsEndpoint, type SegmentDetails } from '../endpoints/segmentDetails.js';
 import { SEGMENT_LIST_PAGE_SIZE, segmentListEndpoint, type SegmentListEntry } from '../endpoints/segmentList.js';
 import { readSizedList } from '../endpoints/answers/pages.js';
-import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
+import { asKeyedEntity } from './entityRepresentations.js';
 import { connectionArgs, connectionOf } from './connection.js';
 import { segmentSizeSeries, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
 import { seriesEntityField } from './seriesField.js';
@@ -86,16 +86,7 @@ export const SegmentRef = builder.objectRef<SegmentView>('Segment').implement({
   }),
 });
 
-builder.asEntity(SegmentRef, {
-  key: builder.selection<{ id: string }>('id'),
-  // Costs nothing: the router already knows the segment exists; fields that need its details load
-  // them. A rejection, not a throw: federation resolves a call's representations in one synchronous
-  // map, so a throw would fail all of them.
-  resolveReference: ({ id }: { id: unknown }) =>
-    typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID_LENGTH
-      ? { id }
-      : Promise.reject(new BadUserInputError(`A Segment representation needs its key: id, a non-empty string of at most ${MAX_ID_LENGTH} characters`, 'representations')),
-});
+asKeyedEntity(SegmentRef, 'id', MAX_ID_LENGTH);
 
 const SegmentConnectionRef = connectionOf<SegmentView>(
   'Segment',
