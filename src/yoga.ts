@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { GraphQLError } from 'graphql';
 import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import { createAuthenticator } from './auth/authenticator.js';
@@ -7,7 +6,7 @@ import type { BrazeClient } from './braze/client.js';
 import type { RedisStatus } from './redis/health.js';
 import { authRequired, type Config } from './config/index.js';
 import type { DataService } from './data/service.js';
-import { createContext, type GatewayContext } from './schema/context.js';
+import { createContext, createPollScope, type GatewayContext } from './schema/context.js';
 import { createDocumentCache, useForgetInvalidDocuments } from './yoga/documentCache.js';
 import { findGatewayError } from './errors/gatewayErrors.js';
 import { toGraphQLError } from './plugins/graphqlErrors.js';
@@ -87,18 +86,12 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
     series: deps.live ?? new LiveSeries({ policy: config.live, logger: deps.logger }),
     callerOf: callers ? (request) => callers.keyOf(request) : undefined,
     ttl: config.cache,
-    pollContext: (instant, signal) => {
-      // Each of the poll's calls listens to its signal while it runs (its wait and its deadline): a
-      // long window's chunks are more than Node's default of 10, which is no leak; the cap bounds them.
-      setMaxListeners(2 * config.upstream.maxCallsPerRequest + 2, signal);
-      return createContext(deps.client, deps.data, {
-        signal,
+    poll: (instant, signal) =>
+      createPollScope(deps.data, instant, signal, {
         maxCallsPerRequest: config.upstream.maxCallsPerRequest,
         seriesMaxLength: config.upstream.seriesMaxLength,
         requestTimeGranularityMs: config.cache.requestTimeGranularityMs,
-        now: instant.getTime(),
-      });
-    },
+      }),
   };
   const logging = quietExpectedErrors(deps.logger);
   const { tracing } = deps;

@@ -62,6 +62,12 @@ export function toSeriesWindow(
   return { length, unit: args.unit ?? 'day', endingAt: args.endingAt ?? bounds.requestNow() };
 }
 
+/** The window of a daily series (Braze takes no `unit` there): toSeriesWindow's, always by day. */
+export function toDayWindow(args: { length: number; endingAt?: Date | null | undefined }, bounds: SeriesBounds): SeriesWindow & { readonly unit: 'day' } {
+  const { length, endingAt } = toSeriesWindow(args, bounds);
+  return { length, unit: 'day', endingAt };
+}
+
 /** Connection page sizes: `first` defaults to this and may not exceed the max (one Braze event page). */
 export const DEFAULT_FIRST = 50;
 export const MAX_FIRST = 250;

@@ -2,10 +2,11 @@ import type { GatewayContext } from './context.js';
 import { campaignDetailsEndpoint, type CampaignDetails, type CampaignVariation, type ConversionBehavior } from '../endpoints/campaignDetails.js';
 import { CAMPAIGN_LIST_PAGE_SIZE, campaignListEndpoint, type CampaignListEntry } from '../endpoints/campaignList.js';
 import { readSizedList } from '../endpoints/answers/pages.js';
-import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
-import { campaignSeriesArgs, campaignSeriesFromArgs, CampaignSeriesRef } from './campaignSeries.js';
+import { asKeyedEntity } from './entityRepresentations.js';
+import { campaignSeries, CampaignSeriesRef } from './campaignSeries.js';
+import { seriesEntityField } from './seriesField.js';
 import { connectionArgs, connectionOf } from './connection.js';
 
 /**
@@ -43,6 +44,21 @@ const ConversionBehaviorRef = builder.objectRef<ConversionBehavior>('ConversionB
 });
 
 const FROM_DETAILS = 'from `GET /campaigns/details`';
+
+/** `Campaign.series`, and its live twin `campaignSeries(campaignId, …)`. */
+const series = seriesEntityField(campaignSeries, {
+  type: CampaignSeriesRef,
+  description:
+    "The campaign's results per day, campaign-wide and per channel × variation (Braze `GET /campaigns/data_series`, its own rate-limit bucket). Null, with an error for this field only, when the arguments are invalid or Braze fails. The same series asked through any number of campaigns of one request is one call; shorter windows share the longest.",
+  key: { name: 'campaignId', description: 'The campaign API identifier. Braze `campaign_id`.' },
+  live: {
+    field: 'campaignSeries',
+    type: 'LiveCampaignSeries',
+    what: 'campaign series',
+    description:
+      "`Campaign.series`, live: a campaign's results per day, pushed again whenever they change. Spends the campaign-series rate-limit bucket: each live campaign series costs one call per interval.",
+  },
+});
 
 export const CampaignRef = builder.objectRef<CampaignView>('Campaign').implement({
   description:
@@ -106,26 +122,11 @@ export const CampaignRef = builder.objectRef<CampaignView>('Campaign').implement
       description: `The campaign's conversion events, in order (Braze \`conversion_behaviors\`, ${FROM_DETAILS}).`,
       resolve: async (c, _a, context) => (await details(c, context)).conversionBehaviors,
     }),
-    series: t.field({
-      type: CampaignSeriesRef,
-      nullable: true,
-      description:
-        "The campaign's results per day, campaign-wide and per channel × variation (Braze `GET /campaigns/data_series`, its own rate-limit bucket). Null, with an error for this field only, when the arguments are invalid or Braze fails. The same series asked through any number of campaigns of one request is one call; shorter windows share the longest.",
-      args: campaignSeriesArgs,
-      resolve: ({ id }, args, context) => campaignSeriesFromArgs(id, args, context),
-    }),
+    series: series(t),
   }),
 });
 
-builder.asEntity(CampaignRef, {
-  key: builder.selection<{ id: string }>('id'),
-  // Costs nothing: fields that need details or results load them. A rejection, not a throw: federation
-  // resolves a call's representations in one synchronous map, so a throw would fail all of them.
-  resolveReference: ({ id }: { id: unknown }) =>
-    typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID_LENGTH
-      ? { id }
-      : Promise.reject(new BadUserInputError(`A Campaign representation needs its key: id, a non-empty string of at most ${MAX_ID_LENGTH} characters`, 'representations')),
-});
+asKeyedEntity(CampaignRef, 'id', MAX_ID_LENGTH);
 
 const CampaignConnectionRef = connectionOf<CampaignView>(
   'Campaign',

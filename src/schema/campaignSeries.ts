@@ -1,41 +1,25 @@
-import { MAX_LENGTH } from '../endpoints/answers/series.js';
-import type { GatewayContext } from './context.js';
 import { dateOf } from '../endpoints/answers/brazeTime.js';
 import { sumChannelStats, type ChannelStats } from '../endpoints/answers/channelStats.js';
 import { sumDecimals } from '../endpoints/answers/decimal.js';
 import { CAMPAIGN_POINT_COUNTS, campaignSeriesEndpoint, type CampaignPointCount, type CampaignSeriesCall, type CampaignSeriesPoint } from '../endpoints/campaignSeries.js';
 import { ResultOutOfRangeError } from '../errors/gatewayErrors.js';
-import { toSeriesWindow } from './arguments.js';
+import { toDayWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { channelStatsField } from './channelStats.js';
-import { ENDING_AT_ARG_DESCRIPTION, lengthArgDescription, seriesWindowFields, type SeriesResult } from './seriesFields.js';
-import { loadSeries } from '../data/loader.js';
-import type { SeriesWindow } from '../data/chunks.js';
+import { dayWindowArgs } from './seriesArgs.js';
+import { defineSeries, loadCallSeries } from './seriesField.js';
+import { seriesWindowFields, type SeriesResult } from './seriesFields.js';
 
 /** A campaign series as resolved: the call, Braze's points (stitched from chunks past 100 days), when Braze gave them, and in how many calls. */
 export type CampaignSeriesResult = SeriesResult<CampaignSeriesCall, CampaignSeriesPoint>;
 
-/**
- * The campaign series of one validated window: loaded through the request's loader (dedup,
- * coalescing of shorter windows, cache), in chunks when it is longer than Braze serves in one call.
- */
-export async function resolveCampaignSeries(campaignId: string, window: SeriesWindow, context: GatewayContext): Promise<CampaignSeriesResult> {
-  const call: CampaignSeriesCall = { campaignId, length: window.length, unit: 'day', endingAt: window.endingAt };
-  return { call, ...(await loadSeries(context.loader, campaignSeriesEndpoint, call, MAX_LENGTH)) };
-}
-
-export const campaignSeriesArgs = builder.args((arg) => ({
-  length: arg.int({
-    required: true,
-    description: lengthArgDescription('days'),
-  }),
-  endingAt: arg.field({ type: 'DateTime', description: ENDING_AT_ARG_DESCRIPTION }),
-}));
-
-/** Checks the arguments (BAD_USER_INPUT before any call) and resolves the series. */
-export function campaignSeriesFromArgs(campaignId: string, args: { length: number; endingAt?: Date | null | undefined }, context: GatewayContext): Promise<CampaignSeriesResult> {
-  return resolveCampaignSeries(campaignId, toSeriesWindow({ length: args.length, endingAt: args.endingAt }, context), context);
-}
+/** A campaign's results per day (Braze `GET /campaigns/data_series`), in chunks when longer than Braze serves in one call. */
+export const campaignSeries = defineSeries({
+  args: dayWindowArgs(),
+  call: (args, bounds, campaignId: string): CampaignSeriesCall => ({ campaignId, ...toDayWindow(args, bounds) }),
+  endpoint: () => campaignSeriesEndpoint,
+  load: loadCallSeries,
+});
 
 const toCamel = (name: string): string => name.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
 

@@ -2,11 +2,12 @@ import type { GatewayContext } from './context.js';
 import { canvasDetailsEndpoint, type CanvasDetails, type CanvasStep, type CanvasVariant } from '../endpoints/canvasDetails.js';
 import { CANVAS_LIST_PAGE_SIZE, canvasListEndpoint, type CanvasListEntry } from '../endpoints/canvasList.js';
 import { readSizedList } from '../endpoints/answers/pages.js';
-import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
-import { CanvasSeriesRef, canvasStatsArgs, CanvasStatsRef, resolveCanvasSeries, resolveCanvasSummary, toBreakdowns, toCanvasWindow } from './canvasStats.js';
+import { asKeyedEntity } from './entityRepresentations.js';
+import { canvasSeries, CanvasSeriesRef, canvasStatsArgs, CanvasStatsRef, resolveCanvasSummary, toBreakdowns, toCanvasWindow } from './canvasStats.js';
 import { connectionArgs, connectionOf } from './connection.js';
+import { seriesEntityField } from './seriesField.js';
 
 /**
  * A Canvas as resolved: its id, and what /canvas/list said of it when it came from the list. What the
@@ -45,6 +46,21 @@ const CanvasStepRef = builder.objectRef<CanvasStep>('CanvasStep').implement({
 });
 
 const DETAILS = 'from `GET /canvas/details`';
+
+/** `Canvas.series`, and its live twin `canvasSeries(canvasId, …)`. */
+const series = seriesEntityField(canvasSeries, {
+  type: CanvasSeriesRef,
+  description:
+    "The Canvas's stats per day (Braze `GET /canvas/data_series`), over `length` days before `endingAt` or from `startingAt`. Variant and step breakdowns are asked of Braze only when this field's selection reads them (see the `variants` and `steps` arguments). Null, with an error for this field only, when the arguments are invalid or Braze fails.",
+  key: { name: 'canvasId', description: 'The Canvas API identifier. Braze `canvas_id`.' },
+  live: {
+    field: 'canvasSeries',
+    type: 'LiveCanvasSeries',
+    what: 'Canvas series',
+    description:
+      '`Canvas.series`, live: a Canvas\'s stats per day, pushed again whenever they change. `endingAt` may be omitted here ("now" at each poll) with `length`; a `startingAt` window needs its `endingAt`. Breakdowns follow this subscription\'s selection as for the query.',
+  },
+});
 
 export const CanvasRef = builder.objectRef<CanvasView>('Canvas').implement({
   description:
@@ -90,14 +106,7 @@ export const CanvasRef = builder.objectRef<CanvasView>('Canvas').implement({
     }),
     variants: t.field({ type: [CanvasVariantRef], description: `The Canvas's variants (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).variants }),
     steps: t.field({ type: [CanvasStepRef], description: `The Canvas's steps (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).steps }),
-    series: t.field({
-      type: CanvasSeriesRef,
-      nullable: true,
-      description:
-        "The Canvas's stats per day (Braze `GET /canvas/data_series`), over `length` days before `endingAt` or from `startingAt`. Variant and step breakdowns are asked of Braze only when this field's selection reads them (see the `variants` and `steps` arguments). Null, with an error for this field only, when the arguments are invalid or Braze fails.",
-      args: canvasStatsArgs,
-      resolve: ({ id }, args, context, info) => resolveCanvasSeries(id, toCanvasWindow(args, context.seriesMaxLength), toBreakdowns(args, info), context),
-    }),
+    series: series(t),
     summary: t.field({
       type: CanvasStatsRef,
       nullable: true,
@@ -109,15 +118,7 @@ export const CanvasRef = builder.objectRef<CanvasView>('Canvas').implement({
   }),
 });
 
-builder.asEntity(CanvasRef, {
-  key: builder.selection<{ id: string }>('id'),
-  // Costs nothing: fields that need the details load them. A rejection, not a throw: federation
-  // resolves a call's representations in one synchronous map, so a throw would fail all of them.
-  resolveReference: ({ id }: { id: unknown }) =>
-    typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID_LENGTH
-      ? { id }
-      : Promise.reject(new BadUserInputError(`A Canvas representation needs its key: id, a non-empty string of at most ${MAX_ID_LENGTH} characters`, 'representations')),
-});
+asKeyedEntity(CanvasRef, 'id', MAX_ID_LENGTH);
 
 const CanvasConnectionRef = connectionOf<CanvasView>(
   'Canvas',

@@ -8,6 +8,7 @@ import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { builder } from './builder.js';
 import { channelStatsField } from './channelStats.js';
 import { selectedFieldNames } from './selection.js';
+import { defineSeries } from './seriesField.js';
 import { countTotal, SERIES_CALL_FIELD_DESCRIPTIONS } from './seriesFields.js';
 import { UNIT_MS, type SeriesWindow } from '../data/chunks.js';
 import { loadWindow } from '../data/loader.js';
@@ -91,18 +92,6 @@ export interface CanvasSummaryResult {
   readonly fetchedAt: Date;
 }
 
-/** A Canvas's stats per day for a checked window: loaded through the request's loader (dedup, coalescing, cache). */
-export async function resolveCanvasSeries(canvasId: string, window: CanvasWindow, breakdowns: CanvasBreakdowns, context: GatewayContext): Promise<CanvasSeriesResult> {
-  const call: CanvasStatsCall = { canvasId, ...window, ...breakdowns };
-  if (window.length === undefined) {
-    const { answer, fetchedAt } = await context.loader.load(canvasSeriesEndpoint, call);
-    return { call, points: answer, fetchedAt, calls: 1 };
-  }
-  const days: SeriesWindow = { length: window.length, unit: 'day', endingAt: window.endingAt };
-  const chunkCall = (chunk: SeriesWindow): CanvasStatsCall => (chunk === days ? call : { ...call, length: chunk.length, endingAt: chunk.endingAt });
-  return { call, ...(await loadWindow(context.loader, canvasSeriesEndpoint, days, chunkCall, CANVAS_MAX_LENGTH)) };
-}
-
 /** A Canvas's stats rolled up over a checked window. */
 export async function resolveCanvasSummary(canvasId: string, window: CanvasWindow, breakdowns: CanvasBreakdowns, context: GatewayContext): Promise<CanvasSummaryResult> {
   const call: CanvasStatsCall = { canvasId, ...window, ...breakdowns };
@@ -138,6 +127,41 @@ export const canvasStatsArgs = builder.args((arg) => ({
     description: 'Whether the step breakdown includes steps since deleted (Braze `include_deleted_step_data`). Only sent when the step breakdown is asked for.',
   }),
 }));
+
+/**
+ * A Canvas's stats per day (Braze `GET /canvas/data_series`): a `startingAt` window in one call, a
+ * `length` window in 14-day chunks past Braze's bound. Live, `endingAt` may be omitted ("now" at each
+ * poll) for a `length` window.
+ */
+export const canvasSeries = defineSeries({
+  args: canvasStatsArgs,
+  liveArgs: builder.args((arg) => ({
+    ...canvasStatsArgs,
+    endingAt: arg.field({
+      type: 'DateTime',
+      description: 'Date on which the data should end, as an RFC 3339 date-time with any offset (Braze `ending_at`, sent in UTC). Omitted: "now" at each poll, which only a `length` window may use.',
+    }),
+  })),
+  call: (args, bounds, canvasId: string, info): CanvasStatsCall => {
+    const given = args.endingAt ?? undefined;
+    // A window from a fixed start to a moving "now" would outgrow Braze's 14 days while it is watched.
+    if (given === undefined && args.startingAt !== null && args.startingAt !== undefined) {
+      throw new BadUserInputError('A live Canvas series from startingAt needs its endingAt; a window ending now takes length', 'endingAt');
+    }
+    const window = toCanvasWindow({ ...args, endingAt: given ?? bounds.requestNow() }, bounds.seriesMaxLength);
+    return { canvasId, ...window, ...toBreakdowns(args, info) };
+  },
+  endpoint: () => canvasSeriesEndpoint,
+  async load(loader, endpoint, call): Promise<CanvasSeriesResult> {
+    if (call.length === undefined) {
+      const { answer, fetchedAt } = await loader.load(endpoint, call);
+      return { call, points: answer, fetchedAt, calls: 1 };
+    }
+    const days: SeriesWindow = { length: call.length, unit: 'day', endingAt: call.endingAt };
+    const chunkCall = (chunk: SeriesWindow): CanvasStatsCall => (chunk === days ? call : { ...call, length: chunk.length, endingAt: chunk.endingAt });
+    return { call, ...(await loadWindow(loader, endpoint, days, chunkCall, CANVAS_MAX_LENGTH)) };
+  },
+});
 
 /** Revenue as Braze sent it, an exact decimal string. */
 const revenue = (value: number): string => decimalFromNumber(value);

@@ -1,9 +1,19 @@
+import { setMaxListeners } from 'node:events';
 import type { BrazeClient } from '../braze/client.js';
 import { createLoadStats, createRequestLoader, freshAtMostUntil, type LoadStats, type RequestLoader } from '../data/loader.js';
 import type { TtlPolicy } from '../data/endpoint.js';
 import type { LiveSeries } from '../live/liveSeries.js';
 import type { DataService } from '../data/service.js';
 import type { RequestTrace } from '../observability/tracing/requestTrace.js';
+import type { SeriesBounds } from './arguments.js';
+
+/**
+ * What a series field loads through: "now", the longest series, and a loader with a request's cap,
+ * cache and sharing. A request's context is one; so is a live poll's (createPollScope).
+ */
+export interface SeriesScope extends SeriesBounds {
+  readonly loader: RequestLoader;
+}
 
 /** What the subscription fields need of the gateway: the process's live series, and how a poll loads. */
 export interface LiveContext {
@@ -16,12 +26,12 @@ export interface LiveContext {
   readonly callerOf: ((request: Request) => string | undefined) | undefined;
   /** The cache lifetimes the endpoints' TTL rules choose from: a poll's interval follows them. */
   readonly ttl: TtlPolicy;
-  /** The context one poll loads through, as a request's would be at `instant` (its cap, cache and sharing). */
-  pollContext(instant: Date, signal: AbortSignal): GatewayContext;
+  /** What one poll loads through, as a request at `instant` would (its "now", cap, cache and sharing). */
+  poll(instant: Date, signal: AbortSignal): SeriesScope;
 }
 
 /** What every resolver of one GraphQL request shares. Built fresh for each request. */
-export interface GatewayContext {
+export interface GatewayContext extends SeriesScope {
   /**
    * "Now" for this request, taken once and rounded down to `requestTimeGranularityMs` (1 s by default):
    * every field that omits `endingAt` asks Braze about the same instant, so they deduplicate and agree.
@@ -67,7 +77,7 @@ export function createContext(
   { signal, maxCallsPerRequest, seriesMaxLength, bypassCache = false, requestTimeGranularityMs = 1000, now = Date.now(), live, trace }: ContextOptions,
 ): GatewayContext {
   const loadStats = createLoadStats();
-  const sliceStart = Math.floor(now / requestTimeGranularityMs) * requestTimeGranularityMs;
+  const sliceStart = timeSliceOf(now, requestTimeGranularityMs);
   const requestTime = new Date(sliceStart);
   return {
     requestTime,
@@ -82,4 +92,29 @@ export function createContext(
     live,
     trace,
   };
+}
+
+export interface PollScopeOptions {
+  readonly maxCallsPerRequest: number;
+  readonly seriesMaxLength: number;
+  readonly requestTimeGranularityMs: number;
+}
+
+/**
+ * What one live poll at `instant` loads through: "now" is `instant` in its time slice (as a request
+ * at that instant would have it), and the loader has a request's cap, the cache and the sharing, with
+ * `signal` (the poll's) for its calls. Nothing of a request's response (stats, trace) goes with it.
+ */
+export function createPollScope(data: DataService, instant: Date, signal: AbortSignal, options: PollScopeOptions): SeriesScope {
+  const { maxCallsPerRequest, seriesMaxLength, requestTimeGranularityMs } = options;
+  // Each of the poll's calls listens to its signal while it runs (its wait and its deadline): a long
+  // window's chunks are more than Node's default of 10, which is no leak; the cap bounds them.
+  setMaxListeners(2 * maxCallsPerRequest + 2, signal);
+  const requestTime = new Date(timeSliceOf(instant.getTime(), requestTimeGranularityMs));
+  return { requestNow: () => requestTime, seriesMaxLength, loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest }) };
+}
+
+/** The start of the time slice `now` falls in: requests (and polls) within one slice share "now". */
+function timeSliceOf(now: number, granularityMs: number): number {
+  return Math.floor(now / granularityMs) * granularityMs;
 }

@@ -1,8 +1,8 @@
-import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { builder } from './builder.js';
-import { EventSeriesRef, resolveEventSeries } from './eventSeries.js';
+import { asKeyedEntity } from './entityRepresentations.js';
+import { eventSeries, EventSeriesRef, eventWindowArgs } from './eventSeries.js';
 import { checkName, MAX_NAME_LENGTH } from './arguments.js';
-import { seriesWindowArgs } from './eventSeriesArgs.js';
+import { resolveSeries } from './seriesField.js';
 
 /** A custom event, known by its name: the entity other subgraphs point at. */
 export interface CustomEvent {
@@ -19,25 +19,13 @@ export const CustomEventRef = builder.objectRef<CustomEvent>('CustomEvent').impl
       nullable: true,
       description:
         'Counts of this event over time (Braze `GET /events/data_series`). Fields of one request asking the same series, through any number of entities, share one upstream call.',
-      args: seriesWindowArgs,
-      resolve: ({ name }, args, context) => resolveEventSeries(name, args, context),
+      args: eventWindowArgs,
+      resolve: ({ name }, args, context, info) => resolveSeries(eventSeries, { ...args, event: name }, context, undefined, info),
     }),
   }),
 });
 
-builder.asEntity(CustomEventRef, {
-  key: builder.selection<{ name: string }>('name'),
-  // Costs nothing: an event needs no lookup to exist, its series are fetched when asked for. The
-  // representation comes from the caller as it is (`_Any`), whatever the key's declared type says.
-  // A rejection, not a throw: federation resolves the representations of a call in one synchronous
-  // map, so a throw would fail all of them.
-  resolveReference: ({ name }: { name: unknown }) =>
-    typeof name === 'string' && name.trim() !== '' && name.length <= MAX_NAME_LENGTH
-      ? { name }
-      : Promise.reject(
-          new BadUserInputError(`A CustomEvent representation needs its key: name, a non-empty string of at most ${MAX_NAME_LENGTH} characters`, 'representations'),
-        ),
-});
+asKeyedEntity(CustomEventRef, 'name', MAX_NAME_LENGTH);
 
 builder.queryField('customEvent', (t) =>
   t.field({

@@ -1,5 +1,29 @@
+import type { ObjectRef, SchemaTypes } from '@pothos/core';
 import { getNamedType, isUnionType, type GraphQLSchema } from 'graphql';
 import { BadUserInputError } from '../errors/gatewayErrors.js';
+import { builder } from './builder.js';
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
+
+/**
+ * Makes `ref` a federation entity keyed by one string field (`id`, `name`), which costs nothing to
+ * resolve: its fields that need more load it. The representation comes from the caller as it is
+ * (`_Any`), whatever the key's declared type says: a key that is not a non-empty string of at most
+ * `maxLength` characters is BAD_USER_INPUT. A rejection, not a throw: federation resolves a call's
+ * representations in one synchronous map, so a throw would fail all of them.
+ */
+export function asKeyedEntity<Key extends string, Shape extends Readonly<Record<Key, string>>>(ref: ObjectRef<Types, Shape>, key: Key, maxLength: number): void {
+  builder.asEntity(ref, {
+    // Pothos spells the selections it accepts from a literal shape; `key` is the shape's one field, by the signature.
+    key: builder.selection<Record<Key, string>>(key as never),
+    resolveReference: (representation: Readonly<Record<Key, unknown>>) => {
+      const value = representation[key];
+      // A view of the entity with only its key is one: its other parts are optional.
+      if (typeof value === 'string' && value.trim() !== '' && value.length <= maxLength) return { [key]: value } as Shape;
+      return Promise.reject(new BadUserInputError(`A ${ref.name} representation needs its key: ${key}, a non-empty string of at most ${maxLength} characters`, 'representations'));
+    },
+  });
+}
 
 /**
  * Why a federation representation cannot be resolved by any entity type here, if it cannot. Key

@@ -1,22 +1,42 @@
-import { MAX_LENGTH } from '../endpoints/answers/series.js';
 import { eventSeriesEndpoint, GRAPHQL_INT_MAX, type EventSeriesCall } from '../endpoints/eventSeries.js';
 import type { SeriesPoint } from '../endpoints/answers/series.js';
-import type { GatewayContext } from './context.js';
 import { ResultOutOfRangeError } from '../errors/gatewayErrors.js';
+import { checkName, optionalFilter, toSeriesWindow } from './arguments.js';
 import { builder } from './builder.js';
-import { seriesWindowArgs, toEventSeriesCall, type SeriesWindowArgs } from './eventSeriesArgs.js';
+import { hourWindowArgs } from './seriesArgs.js';
+import { defineSeries, loadCallSeries, seriesQueryField } from './seriesField.js';
 import { seriesCallFields, type SeriesResult } from './seriesFields.js';
-import { loadSeries } from '../data/loader.js';
 import { TimeUnit } from './timeUnit.js';
 
 /** A series as resolved: the call Braze was asked, what it answered, and when. */
 export type EventSeriesResult = SeriesResult<EventSeriesCall>;
 
-/** Validates the arguments and loads the series through the request's loader (dedup, coalescing, cache). */
-export async function resolveEventSeries(event: string, args: SeriesWindowArgs, context: GatewayContext): Promise<EventSeriesResult> {
-  const call = toEventSeriesCall(event, args, context);
-  return { call, ...(await loadSeries(context.loader, eventSeriesEndpoint, call, MAX_LENGTH)) };
-}
+/** The arguments of an event's series less the event: what the event's own field takes. */
+export const eventWindowArgs = builder.args((arg) => ({
+  ...hourWindowArgs,
+  appId: arg.string({
+    description: 'App API identifier (from the API Keys page of the Braze dashboard) to limit analytics to a specific app. Braze `app_id`.',
+  }),
+  segmentId: arg.string({
+    description: 'Segment API identifier of an analytics-enabled segment for which event analytics should be returned. Braze `segment_id`.',
+  }),
+}));
+
+/** Counts of one custom event (Braze `GET /events/data_series`); a CustomEvent's `series` is this with its name. */
+export const eventSeries = defineSeries({
+  args: builder.args((arg) => ({
+    event: arg.string({ required: true, description: 'The name of the custom event for which to return analytics. Braze `event`.' }),
+    ...eventWindowArgs,
+  })),
+  call: ({ event, ...args }, bounds): EventSeriesCall => ({
+    event: checkName(event, 'event'),
+    ...toSeriesWindow(args, bounds),
+    appId: optionalFilter(args.appId, 'appId'),
+    segmentId: optionalFilter(args.segmentId, 'segmentId'),
+  }),
+  endpoint: () => eventSeriesEndpoint,
+  load: loadCallSeries,
+});
 
 export const EventSeriesPointRef = builder.objectRef<SeriesPoint>('EventSeriesPoint').implement({
   description: 'Occurrences of the event in one bucket.',
@@ -59,19 +79,9 @@ export const EventSeriesRef = builder.objectRef<EventSeriesResult>('EventSeries'
   }),
 });
 
-builder.queryField('eventSeries', (t) =>
-  t.field({
-    type: EventSeriesRef,
-    nullable: true,
-    description:
-      'Counts of a custom event over time (Braze `GET /events/data_series`). Null, with an error for this field only, when the arguments are invalid or Braze fails; identical calls within one request reach Braze once.',
-    args: {
-      event: t.arg.string({
-        required: true,
-        description: 'The name of the custom event for which to return analytics. Braze `event`.',
-      }),
-      ...seriesWindowArgs,
-    },
-    resolve: (_root, { event, ...window }, context) => resolveEventSeries(event, window, context),
-  }),
-);
+seriesQueryField('eventSeries', eventSeries, {
+  type: EventSeriesRef,
+  description:
+    'Counts of a custom event over time (Braze `GET /events/data_series`). Null, with an error for this field only, when the arguments are invalid or Braze fails; identical calls within one request reach Braze once.',
+  live: { type: 'LiveEventSeries', what: 'event series', description: "The `eventSeries` query, live: pushed again whenever Braze's counts change." },
+});

@@ -1,11 +1,10 @@
-import { MAX_LENGTH } from '../endpoints/answers/series.js';
 import { KPI_SERIES_ENDPOINTS, type Kpi, type KpiSeriesCall } from '../endpoints/kpiSeries.js';
-import type { GatewayContext } from './context.js';
-import { optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
+import { optionalFilter, toDayWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { countPoints, CountPointRef } from './countPoint.js';
-import { APP_ID_ARG_DESCRIPTION, countTotal, ENDING_AT_ARG_DESCRIPTION, lengthArgDescription, seriesCallFields, type SeriesResult } from './seriesFields.js';
-import { loadSeries } from '../data/loader.js';
+import { appIdArg, dayWindowArgs } from './seriesArgs.js';
+import { defineSeries, loadCallSeries, seriesQueryField } from './seriesField.js';
+import { countTotal, seriesCallFields, type SeriesResult } from './seriesFields.js';
 
 export interface KpiSeriesResult extends SeriesResult<KpiSeriesCall> {
   readonly kpi: Kpi;
@@ -24,27 +23,17 @@ export const KpiEnum = builder.enumType('Kpi', {
   } as const,
 });
 
-export const kpiSeriesArgs = builder.args((arg) => ({
-  kpi: arg.field({ type: KpiEnum, required: true, description: 'Which KPI: selects the Braze endpoint.' }),
-  length: arg.int({
-    required: true,
-    description: `${lengthArgDescription('days')} KPI series are daily only: Braze takes no \`unit\` here.`,
-  }),
-  endingAt: arg.field({ type: 'DateTime', description: ENDING_AT_ARG_DESCRIPTION }),
-  appId: arg.string({ description: APP_ID_ARG_DESCRIPTION }),
-}));
-
-/** Checks the arguments and turns them into the call Braze will get. Nothing bad reaches upstream. */
-export function toKpiSeriesCall(args: { length: number; endingAt?: Date | null | undefined; appId?: string | null | undefined }, bounds: SeriesBounds): KpiSeriesCall {
-  const window = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, bounds);
-  return { length: window.length, unit: 'day', endingAt: window.endingAt, appId: optionalFilter(args.appId, 'appId') };
-}
-
-/** Validates the arguments and loads the KPI's series through the request's loader (dedup, coalescing, cache). */
-export async function resolveKpiSeries(kpi: Kpi, args: Parameters<typeof toKpiSeriesCall>[0], context: GatewayContext): Promise<KpiSeriesResult> {
-  const call = toKpiSeriesCall(args, context);
-  return { kpi, call, ...(await loadSeries(context.loader, KPI_SERIES_ENDPOINTS[kpi], call, MAX_LENGTH)) };
-}
+/** One KPI as a daily series (Braze `GET /kpi/<kpi>/data_series`): the argument `kpi` chooses the endpoint. */
+const kpiSeries = defineSeries({
+  args: builder.args((arg) => ({
+    kpi: arg.field({ type: KpiEnum, required: true, description: 'Which KPI: selects the Braze endpoint.' }),
+    ...dayWindowArgs('KPI series are daily only: Braze takes no `unit` here.'),
+    ...appIdArg,
+  })),
+  call: (args, bounds): KpiSeriesCall => ({ ...toDayWindow(args, bounds), appId: optionalFilter(args.appId, 'appId') }),
+  endpoint: ({ kpi }) => KPI_SERIES_ENDPOINTS[kpi],
+  load: async (loader, endpoint, call, { kpi }): Promise<KpiSeriesResult> => ({ kpi, ...(await loadCallSeries(loader, endpoint, call)) }),
+});
 
 export const KpiSeriesRef = builder.objectRef<KpiSeriesResult>('KpiSeries').implement({
   description: 'One KPI as a daily series, from Braze `GET /kpi/<kpi>/data_series`.',
@@ -67,13 +56,9 @@ export const KpiSeriesRef = builder.objectRef<KpiSeriesResult>('KpiSeries').impl
   }),
 });
 
-builder.queryField('kpiSeries', (t) =>
-  t.field({
-    type: KpiSeriesRef,
-    nullable: true,
-    description:
-      'A daily series of one KPI: daily or monthly active users, new users or uninstalls (Braze `GET /kpi/{dau,mau,new_users,uninstalls}/data_series`, export rate-limit bucket). Null, with an error for this field only, when the arguments are invalid or Braze fails; identical calls within one request reach Braze once, and calls differing only in `length` share the longest.',
-    args: kpiSeriesArgs,
-    resolve: (_root, { kpi, ...args }, context) => resolveKpiSeries(kpi, args, context),
-  }),
-);
+seriesQueryField('kpiSeries', kpiSeries, {
+  type: KpiSeriesRef,
+  description:
+    'A daily series of one KPI: daily or monthly active users, new users or uninstalls (Braze `GET /kpi/{dau,mau,new_users,uninstalls}/data_series`, export rate-limit bucket). Null, with an error for this field only, when the arguments are invalid or Braze fails; identical calls within one request reach Braze once, and calls differing only in `length` share the longest.',
+  live: { type: 'LiveKpiSeries', what: 'KPI series', description: "The `kpiSeries` query, live: pushed again whenever Braze's numbers change." },
+});

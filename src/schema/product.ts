@@ -1,10 +1,11 @@
 import { productListEndpoint } from '../endpoints/productList.js';
 import { readUnsizedList } from '../endpoints/answers/pages.js';
-import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { MAX_NAME_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
+import { asKeyedEntity } from './entityRepresentations.js';
 import { connectionArgs, connectionOf } from './connection.js';
-import { PurchaseQuantitySeriesRef, PurchaseRevenueSeriesRef, purchaseSeriesWindowArgs, resolvePurchaseSeries } from './purchaseSeries.js';
+import { PurchaseQuantitySeriesRef, PurchaseRevenueSeriesRef, purchaseSeries, purchaseWindowArgs } from './purchaseSeries.js';
+import { resolveSeries } from './seriesField.js';
 
 /** A product, known by its name (Braze's `product_id`). */
 export interface Product {
@@ -24,30 +25,20 @@ export const ProductRef = builder.objectRef<Product>('Product').implement({
       type: PurchaseQuantitySeriesRef,
       nullable: true,
       description: 'How many of this product were bought over time (Braze `GET /purchases/quantity_series` with `product` = this name).',
-      args: purchaseSeriesWindowArgs,
-      resolve: ({ name }, args, context) => resolvePurchaseSeries('quantity', name, args, context),
+      args: purchaseWindowArgs,
+      resolve: ({ name }, args, context, info) => resolveSeries(purchaseSeries, { ...args, measure: 'quantity', product: name }, context, undefined, info),
     }),
     revenueSeries: t.field({
       type: PurchaseRevenueSeriesRef,
       nullable: true,
       description: 'Revenue from this product over time, exact decimals (Braze `GET /purchases/revenue_series` with `product` = this name).',
-      args: purchaseSeriesWindowArgs,
-      resolve: ({ name }, args, context) => resolvePurchaseSeries('revenue', name, args, context),
+      args: purchaseWindowArgs,
+      resolve: ({ name }, args, context, info) => resolveSeries(purchaseSeries, { ...args, measure: 'revenue', product: name }, context, undefined, info),
     }),
   }),
 });
 
-builder.asEntity(ProductRef, {
-  key: builder.selection<{ name: string }>('name'),
-  // Costs nothing: a product needs no lookup to exist. A rejection, not a throw: federation resolves a
-  // call's representations in one synchronous map, so a throw would fail all of them.
-  resolveReference: ({ name }: { name: unknown }) =>
-    typeof name === 'string' && name.trim() !== '' && name.length <= MAX_NAME_LENGTH
-      ? { name }
-      : Promise.reject(
-          new BadUserInputError(`A Product representation needs its key: name, a non-empty string of at most ${MAX_NAME_LENGTH} characters`, 'representations'),
-        ),
-});
+asKeyedEntity(ProductRef, 'name', MAX_NAME_LENGTH);
 
 const ProductConnectionRef = connectionOf<Product>('Product', ProductRef, 'Product names, in the order Braze lists them (Braze `GET /purchases/product_list`).');
 

@@ -1,14 +1,13 @@
-import { MAX_LENGTH } from '../endpoints/answers/series.js';
 import { dateOf } from '../endpoints/answers/brazeTime.js';
 import { decimalFromNumber, sumDecimals } from '../endpoints/answers/decimal.js';
 import { PURCHASE_SERIES_ENDPOINTS, type PurchaseMeasure, type PurchaseSeriesCall } from '../endpoints/purchaseSeries.js';
 import type { SeriesPoint } from '../endpoints/answers/series.js';
-import type { GatewayContext } from './context.js';
-import { MAX_NAME_LENGTH, optionalFilter, toSeriesWindow, type SeriesBounds } from './arguments.js';
+import { MAX_NAME_LENGTH, optionalFilter, toSeriesWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { countPoints, CountPointRef, type CountPointView } from './countPoint.js';
-import { APP_ID_ARG_DESCRIPTION, countTotal, ENDING_AT_ARG_DESCRIPTION, lengthArgDescription, SERIES_CALL_FIELD_DESCRIPTIONS, type SeriesResult } from './seriesFields.js';
-import { loadSeries } from '../data/loader.js';
+import { appIdArg, hourWindowArgs } from './seriesArgs.js';
+import { defineSeries, loadCallSeries, seriesQueryField } from './seriesField.js';
+import { countTotal, SERIES_CALL_FIELD_DESCRIPTIONS, type SeriesResult } from './seriesFields.js';
 import { TimeUnit } from './timeUnit.js';
 
 export interface PurchaseSeriesResult extends SeriesResult<PurchaseSeriesCall> {
@@ -27,51 +26,30 @@ export const PurchaseMeasureEnum = builder.enumType('PurchaseMeasure', {
  * The arguments of a purchase series less what it measures and the product: what a field of a product
  * (which knows its name) takes too.
  */
-export const purchaseSeriesWindowArgs = builder.args((arg) => ({
-  length: arg.int({
-    required: true,
-    description: lengthArgDescription('units (days or hours)'),
-  }),
-  unit: arg.field({
-    type: TimeUnit,
-    defaultValue: 'day',
-    description: 'Unit of time between data points: `DAY` or `HOUR`; defaults to `DAY`. Braze `unit`.',
-  }),
-  endingAt: arg.field({ type: 'DateTime', description: ENDING_AT_ARG_DESCRIPTION }),
-  appId: arg.string({ description: APP_ID_ARG_DESCRIPTION }),
-}));
+export const purchaseWindowArgs = { ...hourWindowArgs, ...appIdArg };
 
-export interface PurchaseSeriesWindowArgs {
-  readonly length: number;
-  readonly unit?: 'day' | 'hour' | null | undefined;
-  readonly endingAt?: Date | null | undefined;
-  readonly appId?: string | null | undefined;
-}
-
-/** Checks the arguments and turns them into the call Braze will get. Nothing bad reaches upstream. */
-export function toPurchaseSeriesCall(product: string | null | undefined, args: PurchaseSeriesWindowArgs, bounds: SeriesBounds): PurchaseSeriesCall {
-  return {
+/**
+ * Purchases of one measure, for all products (`product` omitted) or one (Braze
+ * `GET /purchases/quantity_series` or `/purchases/revenue_series`: `measure` chooses). A field of a
+ * product resolves its series with this, its name as `product`.
+ */
+export const purchaseSeries = defineSeries({
+  args: builder.args((arg) => ({
+    measure: arg.field({ type: PurchaseMeasureEnum, required: true, description: 'What to measure: selects the Braze endpoint.' }),
+    ...purchaseWindowArgs,
+    product: arg.string({
+      description: `Name of product to filter response by (at most ${MAX_NAME_LENGTH} characters, Braze's limit for a product ID); omitted, the results are for all products. Braze \`product\`.`,
+    }),
+  })),
+  call: (args, bounds): PurchaseSeriesCall => ({
     ...toSeriesWindow(args, bounds),
     appId: optionalFilter(args.appId, 'appId'),
     // A product name is a `product_id` of logged purchases: Braze keeps those to 255 characters.
-    product: optionalFilter(product, 'product', MAX_NAME_LENGTH),
-  };
-}
-
-/**
- * A purchase series of one measure, for all products (`product` undefined) or one: validates the
- * arguments and loads the series through the request's loader (dedup, coalescing, cache). A field of
- * a product resolves its series with this, its name as `product`.
- */
-export async function resolvePurchaseSeries(
-  measure: PurchaseMeasure,
-  product: string | null | undefined,
-  args: PurchaseSeriesWindowArgs,
-  context: GatewayContext,
-): Promise<PurchaseSeriesResult> {
-  const call = toPurchaseSeriesCall(product, args, context);
-  return { measure, call, ...(await loadSeries(context.loader, PURCHASE_SERIES_ENDPOINTS[measure], call, MAX_LENGTH)) };
-}
+    product: optionalFilter(args.product, 'product', MAX_NAME_LENGTH),
+  }),
+  endpoint: ({ measure }) => PURCHASE_SERIES_ENDPOINTS[measure],
+  load: async (loader, endpoint, call, { measure }): Promise<PurchaseSeriesResult> => ({ measure, ...(await loadCallSeries(loader, endpoint, call)) }),
+});
 
 const TIME_DESCRIPTION =
   "DAY points have `time` at midnight UTC of the `date` Braze reported (a day in the workspace's time zone); HOUR points have the hour's start.";
@@ -161,19 +139,14 @@ export const PurchaseRevenueSeriesRef = builder.objectRef<PurchaseSeriesResult>(
   }),
 });
 
-builder.queryField('purchaseSeries', (t) =>
-  t.field({
-    type: PurchaseSeriesRef,
-    nullable: true,
+seriesQueryField('purchaseSeries', purchaseSeries, {
+  type: PurchaseSeriesRef,
+  description:
+    'Purchases over time: items bought or revenue (Braze `GET /purchases/quantity_series` or `/purchases/revenue_series`). These spend the 1,000-an-hour list rate-limit bucket (as Braze\'s endpoint pages say), not the export bucket. Select `... on PurchaseQuantitySeries` or `... on PurchaseRevenueSeries` for the points and total. Null, with an error for this field only, when the arguments are invalid or Braze fails; identical calls within one request reach Braze once, and calls differing only in `length` share the longest.',
+  live: {
+    type: 'LivePurchaseSeries',
+    what: 'purchase series',
     description:
-      'Purchases over time: items bought or revenue (Braze `GET /purchases/quantity_series` or `/purchases/revenue_series`). These spend the 1,000-an-hour list rate-limit bucket (as Braze\'s endpoint pages say), not the export bucket. Select `... on PurchaseQuantitySeries` or `... on PurchaseRevenueSeries` for the points and total. Null, with an error for this field only, when the arguments are invalid or Braze fails; identical calls within one request reach Braze once, and calls differing only in `length` share the longest.',
-    args: {
-      measure: t.arg({ type: PurchaseMeasureEnum, required: true, description: 'What to measure: selects the Braze endpoint.' }),
-      ...purchaseSeriesWindowArgs,
-      product: t.arg.string({
-        description: `Name of product to filter response by (at most ${MAX_NAME_LENGTH} characters, Braze's limit for a product ID); omitted, the results are for all products. Braze \`product\`.`,
-      }),
-    },
-    resolve: (_root, { measure, product, ...args }, context) => resolvePurchaseSeries(measure, product, args, context),
-  }),
-);
+      "The `purchaseSeries` query, live: pushed again whenever Braze's numbers change. Spends the list rate-limit bucket (1,000 an hour, shared): each live purchase series costs one call per interval.",
+  },
+});

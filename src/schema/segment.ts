@@ -2,11 +2,12 @@ import type { GatewayContext } from './context.js';
 import { segmentDetailsEndpoint, type SegmentDetails } from '../endpoints/segmentDetails.js';
 import { SEGMENT_LIST_PAGE_SIZE, segmentListEndpoint, type SegmentListEntry } from '../endpoints/segmentList.js';
 import { readSizedList } from '../endpoints/answers/pages.js';
-import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
+import { asKeyedEntity } from './entityRepresentations.js';
 import { connectionArgs, connectionOf } from './connection.js';
-import { resolveSegmentSize, segmentSizeArgs, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
+import { segmentSizeSeries, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
+import { seriesEntityField } from './seriesField.js';
 
 /**
  * A segment as resolved: its id, and what /segments/list said of it when it came from the list. What
@@ -20,6 +21,20 @@ export interface SegmentView {
 async function details({ id }: SegmentView, context: GatewayContext): Promise<SegmentDetails> {
   return (await context.loader.load(segmentDetailsEndpoint, { segmentId: id })).answer;
 }
+
+/** `Segment.sizeSeries`, and its live twin `segmentSize(segmentId, …)`. */
+const sizeSeries = seriesEntityField(segmentSizeSeries, {
+  type: SegmentSizeSeriesRef,
+  description:
+    "The segment's estimated size per day (Braze `GET /segments/data_series`). Fields of one request asking the same series, through any number of segments, share one upstream call.",
+  key: { name: 'segmentId', description: 'The segment API identifier. Braze `segment_id`.' },
+  live: {
+    field: 'segmentSize',
+    type: 'LiveSegmentSizeSeries',
+    what: 'segment size series',
+    description: "`Segment.sizeSeries`, live: a segment's estimated size per day, pushed again whenever it changes.",
+  },
+});
 
 export const SegmentRef = builder.objectRef<SegmentView>('Segment').implement({
   description:
@@ -67,27 +82,11 @@ export const SegmentRef = builder.objectRef<SegmentView>('Segment').implement({
       description: 'When the segment was last updated (Braze `updated_at`; a date alone is midnight UTC). Null when Braze does not say.',
       resolve: async (segment, _args, context) => (await details(segment, context)).updatedAt,
     }),
-    sizeSeries: t.field({
-      type: SegmentSizeSeriesRef,
-      nullable: true,
-      description:
-        "The segment's estimated size per day (Braze `GET /segments/data_series`). Fields of one request asking the same series, through any number of segments, share one upstream call.",
-      args: segmentSizeArgs,
-      resolve: ({ id }, args, context) => resolveSegmentSize(id, args, context),
-    }),
+    sizeSeries: sizeSeries(t),
   }),
 });
 
-builder.asEntity(SegmentRef, {
-  key: builder.selection<{ id: string }>('id'),
-  // Costs nothing: the router already knows the segment exists; fields that need its details load
-  // them. A rejection, not a throw: federation resolves a call's representations in one synchronous
-  // map, so a throw would fail all of them.
-  resolveReference: ({ id }: { id: unknown }) =>
-    typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID_LENGTH
-      ? { id }
-      : Promise.reject(new BadUserInputError(`A Segment representation needs its key: id, a non-empty string of at most ${MAX_ID_LENGTH} characters`, 'representations')),
-});
+asKeyedEntity(SegmentRef, 'id', MAX_ID_LENGTH);
 
 const SegmentConnectionRef = connectionOf<SegmentView>(
   'Segment',

@@ -1,41 +1,21 @@
-import { MAX_LENGTH } from '../endpoints/answers/series.js';
 import { segmentSizeEndpoint, type SegmentSizeCall } from '../endpoints/segmentSize.js';
-import type { GatewayContext } from './context.js';
-import { toSeriesWindow } from './arguments.js';
+import { toDayWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { CountPointRef, countPoints } from './countPoint.js';
-import { lengthArgDescription, type SeriesResult, seriesWindowFields } from './seriesFields.js';
-import { loadSeries } from '../data/loader.js';
+import { dayWindowArgs } from './seriesArgs.js';
+import { defineSeries, loadCallSeries } from './seriesField.js';
+import { type SeriesResult, seriesWindowFields } from './seriesFields.js';
 
 /** A segment's size series as resolved: the call Braze was asked, what it answered, and when. */
 export type SegmentSizeSeriesResult = SeriesResult<SegmentSizeCall>;
 
-/**
- * The arguments of a size series. Descriptions follow Braze's parameter docs for GET
- * /segments/data_series, which takes neither `unit` nor `app_id`.
- */
-export const segmentSizeArgs = builder.args((arg) => ({
-  length: arg.int({
-    required: true,
-    description: lengthArgDescription('days'),
-  }),
-  endingAt: arg.field({
-    type: 'DateTime',
-    description:
-      'Date on which the data series should end, as an RFC 3339 date-time with any offset. Defaults to the time of the request (one instant for the whole GraphQL request). Braze `ending_at`, always sent in UTC.',
-  }),
-}));
-
-/** Validates the window and loads the series through the request's loader (dedup, coalescing, cache). */
-export async function resolveSegmentSize(
-  segmentId: string,
-  args: { length: number; endingAt?: Date | null | undefined },
-  context: GatewayContext,
-): Promise<SegmentSizeSeriesResult> {
-  const { length, endingAt } = toSeriesWindow({ length: args.length, endingAt: args.endingAt }, context);
-  const call: SegmentSizeCall = { segmentId, length, unit: 'day', endingAt };
-  return { call, ...(await loadSeries(context.loader, segmentSizeEndpoint, call, MAX_LENGTH)) };
-}
+/** A segment's estimated size per day (Braze `GET /segments/data_series`, which takes neither `unit` nor `app_id`). */
+export const segmentSizeSeries = defineSeries({
+  args: dayWindowArgs(),
+  call: (args, bounds, segmentId: string): SegmentSizeCall => ({ segmentId, ...toDayWindow(args, bounds) }),
+  endpoint: () => segmentSizeEndpoint,
+  load: loadCallSeries,
+});
 
 export const SegmentSizeSeriesRef = builder.objectRef<SegmentSizeSeriesResult>('SegmentSizeSeries').implement({
   description:

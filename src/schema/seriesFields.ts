@@ -1,5 +1,5 @@
 import type { SchemaTypes } from '@pothos/core';
-import { MAX_LENGTH, MIN_LENGTH, type SeriesPoint } from '../endpoints/answers/series.js';
+import type { SeriesPoint } from '../endpoints/answers/series.js';
 import { ResultOutOfRangeError } from '../errors/gatewayErrors.js';
 import type { builder } from './builder.js';
 import type { SeriesWindow } from '../data/chunks.js';
@@ -13,22 +13,6 @@ export interface SeriesResult<Call extends SeriesWindow, Point = SeriesPoint> {
 }
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
-
-/** The description of `endingAt` as an argument, shared by every series. */
-export const ENDING_AT_ARG_DESCRIPTION =
-  'Date on which the data series should end, as an RFC 3339 date-time with any offset. Defaults to the time of the request (one instant for the whole GraphQL request). Braze `ending_at`, always sent in UTC.';
-
-/**
- * The description of `length` as an argument, shared by every series. The bound is a setting, so the
- * schema names the setting and its default rather than a number that may not hold.
- */
-export function lengthArgDescription(units: 'days' | 'units (days or hours)'): string {
-  return `Number of ${units} in the series, ending with the one that holds \`endingAt\`: from ${MIN_LENGTH} to SERIES_MAX_LENGTH (1,000 unless the operator changed it). Braze serves at most ${MAX_LENGTH} per call (Braze \`length\`); a longer window is asked as consecutive calls and stitched into one series, each bucket once (see \`brazeCalls\`). Braze may send fewer points (a young app, a new event).`;
-}
-
-/** The description of `appId` as an argument, shared by every series that takes it. */
-export const APP_ID_ARG_DESCRIPTION =
-  'App API identifier (from the API Keys page of the Braze dashboard) to limit analytics to a specific app; omitted, the results are for all apps in the workspace. Braze `app_id`.';
 
 /** How the fields every series shares are described (an interface declaring them uses these too). */
 export const SERIES_CALL_FIELD_DESCRIPTIONS = {
