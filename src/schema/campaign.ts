@@ -1,13 +1,12 @@
 import type { GatewayContext } from './context.js';
 import { campaignDetailsEndpoint, type CampaignDetails, type CampaignVariation, type ConversionBehavior } from '../endpoints/campaignDetails.js';
 import { CAMPAIGN_LIST_PAGE_SIZE, campaignListEndpoint, type CampaignListEntry } from '../endpoints/campaignList.js';
-import { readSizedList } from '../endpoints/answers/pages.js';
-import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
+import { checkId, MAX_ID_LENGTH } from './arguments.js';
 import { builder } from './builder.js';
 import { asKeyedEntity } from './entityRepresentations.js';
 import { campaignSeries, CampaignSeriesRef } from './campaignSeries.js';
 import { seriesEntityField } from './seriesField.js';
-import { connectionArgs, connectionOf } from './connection.js';
+import { connectionArgs, connectionOf, pagedConnection } from './connection.js';
 
 /**
  * A campaign as resolved: its id, and what /campaigns/list said of it when it came from the list.
@@ -148,17 +147,12 @@ builder.queryFields((t) => ({
         description: 'Only campaigns edited after this instant (Braze `last_edit.time[gt]`, sent in UTC).',
       }),
     },
-    resolve: async (_root, args, context) => {
-      const window = toListWindow(args);
+    resolve: (_root, args, context) => {
       const includeArchived = args.includeArchived ?? false;
       const lastEditedAfter = args.lastEditedAfter ?? undefined;
-      const slice = await readSizedList(
-        async (page) =>
-          (await context.loader.load(campaignListEndpoint, { page, includeArchived, lastEditedAfter })).answer.map((listed): CampaignView => ({ id: listed.id, listed })),
-        CAMPAIGN_LIST_PAGE_SIZE,
-        window,
+      return pagedConnection(args, CAMPAIGN_LIST_PAGE_SIZE, async (page) =>
+        (await context.loader.load(campaignListEndpoint, { page, includeArchived, lastEditedAfter })).answer.map((listed): CampaignView => ({ id: listed.id, listed })),
       );
-      return { offset: window.offset, slice };
     },
   }),
   campaign: t.field({

@@ -1,12 +1,11 @@
 import type { GatewayContext } from './context.js';
 import { canvasDetailsEndpoint, type CanvasDetails, type CanvasStep, type CanvasVariant } from '../endpoints/canvasDetails.js';
 import { CANVAS_LIST_PAGE_SIZE, canvasListEndpoint, type CanvasListEntry } from '../endpoints/canvasList.js';
-import { readSizedList } from '../endpoints/answers/pages.js';
-import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
+import { checkId, MAX_ID_LENGTH } from './arguments.js';
 import { builder } from './builder.js';
 import { asKeyedEntity } from './entityRepresentations.js';
 import { canvasSeries, CanvasSeriesRef, canvasStatsArgs, CanvasStatsRef, resolveCanvasSummary, toBreakdowns, toCanvasWindow } from './canvasStats.js';
-import { connectionArgs, connectionOf } from './connection.js';
+import { connectionArgs, connectionOf, pagedConnection } from './connection.js';
 import { seriesEntityField } from './seriesField.js';
 
 /**
@@ -143,16 +142,12 @@ builder.queryFields((t) => ({
         description: 'Only Canvases edited after this instant. Braze `last_edit.time[gt]`, sent in UTC to the second (cut down, so nothing edited after the instant is left out).',
       }),
     },
-    resolve: async (_root, args, context) => {
-      const window = toListWindow(args);
+    resolve: (_root, args, context) => {
       const includeArchived = args.includeArchived ?? false;
       const lastEditedAfter = args.lastEditedAfter ?? undefined;
-      const slice = await readSizedList(
-        async (page) => (await context.loader.load(canvasListEndpoint, { page, includeArchived, lastEditedAfter })).answer.map((listed) => ({ id: listed.id, listed })),
-        CANVAS_LIST_PAGE_SIZE,
-        window,
+      return pagedConnection(args, CANVAS_LIST_PAGE_SIZE, async (page) =>
+        (await context.loader.load(canvasListEndpoint, { page, includeArchived, lastEditedAfter })).answer.map((listed) => ({ id: listed.id, listed })),
       );
-      return { offset: window.offset, slice };
     },
   }),
   canvas: t.field({

@@ -1,6 +1,6 @@
 import type { ObjectRef } from '@pothos/core';
-import type { ListSlice } from '../endpoints/answers/pages.js';
-import { DEFAULT_FIRST, MAX_FIRST } from './arguments.js';
+import { readSizedList, type ListSlice } from '../endpoints/answers/pages.js';
+import { DEFAULT_FIRST, MAX_FIRST, toListWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { encodeCursor } from './cursor.js';
 
@@ -11,6 +11,19 @@ type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T
 export interface ConnectionView<T> {
   readonly offset: number;
   readonly slice: ListSlice<T>;
+}
+
+/**
+ * The window `first`/`after` ask for of a list Braze serves in pages of `pageSize`: only the pages it
+ * covers are loaded (BAD_USER_INPUT before any, for bad arguments).
+ */
+export async function pagedConnection<T>(
+  args: { readonly first?: number | null | undefined; readonly after?: string | null | undefined },
+  pageSize: number,
+  loadPage: (page: number) => Promise<readonly T[]>,
+): Promise<ConnectionView<T>> {
+  const window = toListWindow(args);
+  return { offset: window.offset, slice: await readSizedList(loadPage, pageSize, window) };
 }
 
 interface EdgeView<T> {

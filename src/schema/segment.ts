@@ -1,11 +1,10 @@
 import type { GatewayContext } from './context.js';
 import { segmentDetailsEndpoint, type SegmentDetails } from '../endpoints/segmentDetails.js';
 import { SEGMENT_LIST_PAGE_SIZE, segmentListEndpoint, type SegmentListEntry } from '../endpoints/segmentList.js';
-import { readSizedList } from '../endpoints/answers/pages.js';
-import { checkId, MAX_ID_LENGTH, toListWindow } from './arguments.js';
+import { checkId, MAX_ID_LENGTH } from './arguments.js';
 import { builder } from './builder.js';
 import { asKeyedEntity } from './entityRepresentations.js';
-import { connectionArgs, connectionOf } from './connection.js';
+import { connectionArgs, connectionOf, pagedConnection } from './connection.js';
 import { segmentSizeSeries, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
 import { seriesEntityField } from './seriesField.js';
 
@@ -101,15 +100,8 @@ builder.queryFields((t) => ({
     description:
       "The workspace's segments, to pick from (Braze `GET /segments/list`, 100 a page, oldest first; archived segments are not included). Reads only the Braze pages this page needs. Null, with an error for this field only, when the arguments are invalid or Braze fails.",
     args: connectionArgs,
-    resolve: async (_root, args, context) => {
-      const window = toListWindow(args);
-      const slice = await readSizedList(
-        async (page) => (await context.loader.load(segmentListEndpoint, { page })).answer.map((listed) => ({ id: listed.id, listed })),
-        SEGMENT_LIST_PAGE_SIZE,
-        window,
-      );
-      return { offset: window.offset, slice };
-    },
+    resolve: (_root, args, context) =>
+      pagedConnection(args, SEGMENT_LIST_PAGE_SIZE, async (page) => (await context.loader.load(segmentListEndpoint, { page })).answer.map((listed) => ({ id: listed.id, listed }))),
   }),
   segment: t.field({
     type: SegmentRef,
