@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { rssMiB, stopChild } from './process.js';
 import autocannon from 'autocannon';
-import { CALLS_PATH } from '../test/helpers/fakeBraze.js';
+import { CALLS_PATH } from '../testkit/fakeBraze.js';
 import { BENCH_TOKEN, type CeilingInfo, type TargetInfo } from './protocol.js';
 
 /** A fixed instant, so the same question is the same cache key in every request. */

@@ -3,7 +3,7 @@
 //
 // kinds (bench/memoryKinds.ts, a child under --expose-gc, seconds): what V8 keeps per kind of value
 // beside src/cache/heapBytes.ts's estimate of it; the whole-response store filled with the worst
-// response shapes (test/fixtures/responseShapes.ts) against its bound; each endpoint's cached answer
+// response shapes (testkit/responseShapes.ts) against its bound; each endpoint's cached answer
 // against the answer cache's estimate; parsed documents of the worst shapes against the document
 // cache's estimate. MET where the estimate is at least what is kept.
 //

@@ -1,5 +1,5 @@
 // The system under test for npm run bench:memory (bench/memory.ts), in a process of its own run with
-// --expose-gc, so that its heap is the gateway's alone: the fake Braze (test/helpers/fakeBraze.ts, no
+// --expose-gc, so that its heap is the gateway's alone: the fake Braze (testkit/fakeBraze.ts, no
 // latency, recording nothing) and one gateway. Prints one JSON line { url, upstream, pid }; answers IPC
 // "heap" with { heapUsed, rss } after two full garbage collections; stops when the parent's IPC channel
 // closes or on SIGTERM/SIGINT.
@@ -10,7 +10,7 @@
 import { startServer } from '../src/startServer.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/observability/logger.js';
-import { defaultResponder, defaultSeries, startFakeBraze } from '../test/helpers/fakeBraze.js';
+import { defaultResponder, defaultSeries, startFakeBraze } from '../testkit/fakeBraze.js';
 import { BENCH_TOKEN } from './protocol.js';
 import { exitWhenAsked } from './process.js';
 

@@ -7,7 +7,7 @@ export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 /** The line bench/target.ts prints once everything listens (all on 127.0.0.1). */
 export interface TargetInfo {
   /**
-   * Origin of the fake Braze (test/helpers/fakeBraze.ts), e.g. http://127.0.0.1:40001: GET /events/data_series,
+   * Origin of the fake Braze (testkit/fakeBraze.ts), e.g. http://127.0.0.1:40001: GET /events/data_series,
    * and GET /__calls ({"calls": n}, every call it received).
    */
   readonly upstream: string;

@@ -11,10 +11,10 @@
 // Needs /usr/bin/redis-server and /usr/sbin/haproxy (bash .ci/install-debian-packages.sh).
 import { numberEnv, sleep, upstreamCalls } from './common.js';
 import { BENCH_TOKEN } from './protocol.js';
-import { startFakeBraze } from '../test/helpers/fakeBraze.js';
-import { haproxyAvailable, startHaproxy, type LoadBalancer } from '../test/helpers/haproxy.js';
-import { redisAvailable, startRedis } from '../test/helpers/redis.js';
-import { spawnServer, type ServerProcess } from '../test/helpers/serverProcess.js';
+import { startFakeBraze } from '../testkit/fakeBraze.js';
+import { haproxyAvailable, startHaproxy, type LoadBalancer } from '../testkit/haproxy.js';
+import { redisAvailable, startRedis } from '../testkit/redis.js';
+import { spawnServer, type ServerProcess } from '../testkit/serverProcess.js';
 
 const LATENCY_MS = numberEnv('BENCH_REPLICAS_LATENCY_MS', 100, 1);
 const ROUNDS = numberEnv('BENCH_REPLICAS_ROUNDS', 20, 1);

@@ -17,7 +17,7 @@
 // (SIGTERM, then SIGKILL after 5 s); it also stops by itself when this process's IPC channel closes.
 import { cpus } from 'node:os';
 import { ENDING_AT, GRAPHQL_HEADERS, load, numberEnv, rssMiB, startTarget, stopChild, upstreamCalls } from './common.js';
-import { prng } from './prng.js';
+import { prng } from '../testkit/prng.js';
 
 const SECONDS = numberEnv('BENCH_RSS_SECONDS', 300, 1);
 const WARMUP_SECONDS = numberEnv('BENCH_RSS_WARMUP_SECONDS', 15, 1);

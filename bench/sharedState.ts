@@ -21,8 +21,8 @@ import { SharedUpstreamState } from '../src/braze/sharedStore.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { startServer, type RunningGateway } from '../src/startServer.js';
-import { defaultSeries, startFakeBraze } from '../test/helpers/fakeBraze.js';
-import { redisAvailable, startRedis } from '../test/helpers/redis.js';
+import { defaultSeries, startFakeBraze } from '../testkit/fakeBraze.js';
+import { redisAvailable, startRedis } from '../testkit/redis.js';
 import { ENDING_AT, numberEnv, sleep } from './common.js';
 import { BUCKETS } from '../src/endpoints/buckets.js';
 

@@ -1,5 +1,5 @@
 // npm run bench:soak: a bounded soak of the gateway against the fake Braze failing ~10% of calls
-// (bench/soakTarget.ts and bench/faults.ts, in a child process so this load generator does not share its event loop).
+// (bench/soakTarget.ts and testkit/faults.ts, in a child process so this load generator does not share its event loop).
 // Drives mixed GraphQL traffic for a fixed time, samples the child's RSS every second, and prints a
 // markdown report: throughput, latency, GraphQL error codes, upstream attempts by outcome, memory.
 //
@@ -11,9 +11,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
-import { CALLS_PATH } from '../test/helpers/fakeBraze.js';
-import type { FaultStats, Outcome } from './faults.js';
-import { prng } from './prng.js';
+import { CALLS_PATH } from '../testkit/fakeBraze.js';
+import type { FaultStats, Outcome } from '../testkit/faults.js';
+import { prng } from '../testkit/prng.js';
 import { rssMiB, stopChild } from './process.js';
 
 function numberEnv(name: string, fallback: number, min: number): number {

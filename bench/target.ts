@@ -1,6 +1,6 @@
 // The system under load for npm run bench (bench/run.ts) and the RSS run (bench/rss.ts), in its own
 // process so the load generator does not share its event loop:
-//   - the fake Braze (test/helpers/fakeBraze.ts) with a fixed latency, recording nothing but its call
+//   - the fake Braze (testkit/fakeBraze.ts) with a fixed latency, recording nothing but its call
 //     count, which it serves at GET /__calls ({"calls": n});
 //   - BENCH_TARGET=all (default): two gateways against it, one with CACHE_ENABLED=false and one with
 //     CACHE_ENABLED=true, and a peer: Apollo Server 5 with a RESTDataSource over the same upstream
@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { startServer, type RunningGateway } from '../src/startServer.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/observability/logger.js';
-import { startFakeBraze, type FakeBraze } from '../test/helpers/fakeBraze.js';
+import { startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { startApolloRestPeer, type ApolloRestPeer } from './peers/apolloRest.js';
 import { BENCH_TOKEN, type TargetInfo } from './protocol.js';
 import { exitWhenAsked } from './process.js';

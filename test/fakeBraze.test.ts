@@ -1,8 +1,8 @@
 // The fake Braze itself: the benchmarks measure the gateway against it, so what they rely on (latency,
 // the call count over HTTP, rate-limit headers, the soak's failure mix) is proven here over real HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFaults, OUTCOMES, SOAK_PLAN, type FaultStats, type Outcome, type Plan } from '../bench/faults.js';
-import { CALLS_PATH, defaultSeries, startFakeBraze, type FakeBraze, type FakeBrazeOptions } from './helpers/fakeBraze.js';
+import { createFaults, OUTCOMES, SOAK_PLAN, type FaultStats, type Outcome, type Plan } from '../testkit/faults.js';
+import { CALLS_PATH, defaultSeries, startFakeBraze, type FakeBraze, type FakeBrazeOptions } from '../testkit/fakeBraze.js';
 
 const SERIES_QUERY = { event: 'purchase', length: '3', unit: 'day', ending_at: '2024-03-10T00:00:00Z' };
 const HOUR_S = 3600;
@@ -119,7 +119,7 @@ function nextHourS(ms: number): number {
   return (Math.floor(ms / 1000 / HOUR_S) + 1) * HOUR_S;
 }
 
-describe("the soak's failure mix (bench/faults.ts) plugged into the fake", () => {
+describe("the soak's failure mix (testkit/faults.ts) plugged into the fake", () => {
   const only = (outcome: Outcome): Plan => ({ ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])), [outcome]: 1000 }) as Plan;
 
   async function faulty(plan: Plan, seed = 1): Promise<FakeBraze> {

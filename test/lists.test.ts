@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/schema/cursor.js';
 import { CustomEventsDocument, ProductsDocument } from './generated/graphql.js';
-import { defaultResponder, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { FAKE_EVENTS, FAKE_PRODUCTS } from './helpers/fakeBrazeLists.js';
+import { defaultResponder, startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
+import { FAKE_EVENTS, FAKE_PRODUCTS } from '../testkit/answers/lists.js';
 import { startTestGateway, useGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze();

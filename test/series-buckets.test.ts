@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSeries, type CannedAnswer, type RecordedCall } from './helpers/fakeBraze.js';
+import { defaultSeries, type CannedAnswer, type RecordedCall } from '../testkit/fakeBraze.js';
 import { useGatewayPerTest } from './helpers/gateway.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RecordedCall } from './fakeBraze.js';
+import type { RecordedCall } from '../fakeBraze.js';
 
 /**
  * The fake Braze's default answers for the campaign endpoints, values chosen so totals are easy to

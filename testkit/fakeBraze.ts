@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultCampaignAnswer } from './fakeBrazeCampaigns.js';
-import { defaultCanvasAnswer } from './fakeBrazeCanvases.js';
-import { defaultListAnswer } from './fakeBrazeLists.js';
+import { defaultCampaignAnswer } from './answers/campaigns.js';
+import { defaultCanvasAnswer } from './answers/canvases.js';
+import { defaultListAnswer } from './answers/lists.js';
 import { FakeRateLimit } from './fakeRateLimit.js';
 
 /** What the gateway sent, as Braze would have seen it. */
@@ -60,7 +60,7 @@ export const defaultResponder: Responder = (call) => ({
 /**
  * A local HTTP server playing Braze. By default it answers every data_series call with a
  * deterministic series (see `defaultSeries`), and the list and segment endpoints with the lists of
- * fakeBrazeLists.ts; a test replaces that with `respond` or `handleRaw`.
+ * answers/lists.ts; a test replaces that with `respond` or `handleRaw`.
  * Every call but GET /__calls is counted, so another process can read the count over HTTP.
  */
 export class FakeBraze {

@@ -1,4 +1,4 @@
-import type { RecordedCall } from './fakeBraze.js';
+import type { RecordedCall } from '../fakeBraze.js';
 
 /**
  * The fake Braze's default answers for the Canvas endpoints, with numbers a test can assert exactly:

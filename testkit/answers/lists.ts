@@ -1,4 +1,4 @@
-import type { RecordedCall } from './fakeBraze.js';
+import type { RecordedCall } from '../fakeBraze.js';
 
 /**
  * The fake Braze's default answers for the list and segment endpoints, so a test gets plausible
