@@ -50,7 +50,8 @@ describe('FakeBraze options', () => {
   it('with record: false, counts every call without keeping it, and GET /__calls is not a call', async () => {
     const braze = await fake({ record: false });
     for (let i = 0; i < 3; i++) expect((await fetch(seriesUrl(braze))).status).toBe(200);
-    expect((await fetch(new URL('/anything/else', braze.url))).status).toBe(200);
+    // A path Braze does not have is answered as Braze would, and counted all the same.
+    expect((await fetch(new URL('/anything/else', braze.url))).status).toBe(404);
 
     expect(braze.callCount).toBe(4);
     expect(await countsOf(braze)).toEqual({ calls: 4 });
@@ -106,6 +107,27 @@ describe('FakeBraze options', () => {
     const raw = await fetch(seriesUrl(braze));
     expect(await raw.text()).toBe('raw');
     expect(raw.headers.get('x-ratelimit-remaining')).toBe('0');
+  });
+
+  it('counts each bucket of the table on its own: a list call moves the list bucket, a campaign series its minute bucket', async () => {
+    const braze = await fake({ rateLimit: 5 });
+    const figures = async (path: string, query: Record<string, string>): Promise<[string | null, string | null, number]> => {
+      const response = await fetch(new URL(`${path}?${new URLSearchParams(query)}`, braze.url));
+      await response.arrayBuffer();
+      return [response.headers.get('x-ratelimit-limit'), response.headers.get('x-ratelimit-remaining'), Number(response.headers.get('x-ratelimit-reset'))];
+    };
+    const series = await figures('/events/data_series', SERIES_QUERY);
+    expect(series.slice(0, 2)).toEqual(['5', '4']);
+    expect(series[2] % HOUR_S).toBe(0);
+    expect((await figures('/events/list', {})).slice(0, 2)).toEqual(['5', '4']);
+    expect((await figures('/events/list', { page: '1' })).slice(0, 2)).toEqual(['5', '3']);
+    const campaign = await figures('/campaigns/data_series', { campaign_id: 'c-1', length: '1', ending_at: '2024-03-10T00:00:00Z' });
+    expect(campaign.slice(0, 2)).toEqual(['50000', '49999']);
+    expect(campaign[2] % 60).toBe(0);
+    expect(campaign[2] - Date.now() / 1000).toBeLessThanOrEqual(60);
+    expect((await figures('/events/data_series', SERIES_QUERY)).slice(0, 2)).toEqual(['5', '3']);
+    // No bucket for a path Braze does not have.
+    expect((await figures('/anything/else', {}))[0]).toBeNull();
   });
 
   it('sends no x-ratelimit-* header unless asked', async () => {
