@@ -23,11 +23,11 @@ import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Lexer, Source, TokenKind } from 'graphql';
 import { WebSocket } from 'undici';
-import { DEFAULT_QUERY_LIMITS } from '../src/config/index.js';
-import { startFakeBraze } from '../testkit/fakeBraze.js';
-import { ENDING_AT, numberEnv } from './common.js';
-import { rssMiB, stopChild } from './process.js';
-import { BENCH_TOKEN } from './protocol.js';
+import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
+import { startFakeBraze } from '../../testkit/fakeBraze.js';
+import { ENDING_AT, numberEnv } from '../lib/common.js';
+import { rssMiB, stopChild } from '../lib/process.js';
+import { BENCH_TOKEN } from '../lib/protocol.js';
 
 const DOCUMENTS = numberEnv('BENCH_DOCUMENTS', 10_000, 1);
 const CONNECTIONS = numberEnv('BENCH_DOCUMENTS_CONNECTIONS', 4, 1);

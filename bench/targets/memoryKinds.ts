@@ -1,23 +1,23 @@
-// The "kinds" part of npm run bench:memory (bench/memory.ts), run as a child under --expose-gc: what V8
+// The "kinds" part of npm run bench:memory (bench/scenarios/memory.ts), run as a child under --expose-gc: what V8
 // keeps per kind of value the caches hold, beside what src/cache/heapBytes.ts, the answer cache and
 // the document cache count for it. Each figure is the heap after two full collections with many
 // values of one kind kept, minus the heap before, divided by how many. MET where the count is at
 // least what is kept.
 import { execFileSync } from 'node:child_process';
 import { parse } from 'graphql';
-import { parsedJsonBytes, plainDataBytes, stringBytes } from '../src/cache/heapBytes.js';
-import { createMemoryCache } from '../src/cache/memoryCache.js';
-import { createResponseStore } from '../src/cache/responseStore.js';
-import type { Cached } from '../src/data/cache.js';
-import { eventListEndpoint } from '../src/endpoints/eventList.js';
-import { eventSeriesEndpoint, type EventSeriesCall } from '../src/endpoints/eventSeries.js';
-import { estimateDocumentBytes } from '../src/yoga/documentCache.js';
-import { defaultSeries } from '../testkit/fakeBraze.js';
-import { responseOf } from '../testkit/responseShapes.js';
-import type { Retained } from '../testkit/retainedByStore.js';
+import { parsedJsonBytes, plainDataBytes, stringBytes } from '../../src/cache/heapBytes.js';
+import { createMemoryCache } from '../../src/cache/memoryCache.js';
+import { createResponseStore } from '../../src/cache/responseStore.js';
+import type { Cached } from '../../src/data/cache.js';
+import { eventListEndpoint } from '../../src/endpoints/eventList.js';
+import { eventSeriesEndpoint, type EventSeriesCall } from '../../src/endpoints/eventSeries.js';
+import { estimateDocumentBytes } from '../../src/yoga/documentCache.js';
+import { defaultSeries } from '../../testkit/fakeBraze.js';
+import { responseOf } from '../../testkit/responseShapes.js';
+import type { Retained } from '../../testkit/retainedByStore.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('bench/memoryKinds.ts needs --expose-gc');
+if (gc === undefined) throw new Error('bench/targets/memoryKinds.ts needs --expose-gc');
 
 function heapUsed(): number {
   gc!();
