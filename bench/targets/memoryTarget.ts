@@ -32,7 +32,7 @@ const gateway = await startServer(
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     BRAZE_REST_ENDPOINT: braze.url.origin,
-    BRAZE_API_KEY: 'bench-key',
+    BRAZE_API_KEY: 'bench-key-0123456789abcdef0123456789',
     AUTH_TOKENS: BENCH_TOKEN,
     BRAZE_MAX_CONNECTIONS: '64',
     BRAZE_MAX_CALLS_PER_REQUEST: '100',
