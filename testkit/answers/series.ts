@@ -1,11 +1,12 @@
 import type { SimulatedAnswer, SimulationInput } from '../../src/data/endpoint.js';
-import { bucketStarts, formatBucket } from '../../src/endpoints/simulated/rhythm.js';
+import { bucketStarts } from '../../src/endpoints/simulated/rhythm.js';
+import { seriesBody } from '../../src/endpoints/simulated/series.js';
 
 /**
  * The fake Braze's default answers for the series endpoints: numbers that count, so a test asserts
  * exact totals (demo mode's simulated series have a weekly rhythm instead, see
- * src/endpoints/simulated/series.ts). Buckets are placed and written as the simulated series place
- * and write them.
+ * src/endpoints/simulated/series.ts), in the simulated series' shape (seriesBody) but for the
+ * time-zone answers below.
  */
 
 const DAY_MS = 86_400_000;
@@ -35,8 +36,7 @@ export function defaultSeries(query: Readonly<Record<string, string>>, path = '/
   const daily = (query['unit'] ?? 'day') === 'day';
   const measure = SERIES_MEASURES[path] ?? 'count';
   const starts = bucketStarts(Date.parse(query['ending_at'] ?? ''), Number(query['length']), daily);
-  const data = starts.map((start, index) => ({ time: formatBucket(start, daily), [measure]: measure === 'revenue' ? index + 1.1 : index + 1 }));
-  return { message: 'success', data };
+  return seriesBody(starts, daily, measure, (_start, index) => (measure === 'revenue' ? index + 1.1 : index + 1));
 }
 
 /**
