@@ -1,6 +1,23 @@
 // The fake Braze itself: the benchmarks measure the gateway against it, so what they rely on (latency,
 // the call count over HTTP, rate-limit headers, the soak's failure mix) is proven here over real HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Endpoint } from '../src/data/endpoint.js';
+import { campaignDetailsEndpoint } from '../src/endpoints/campaignDetails.js';
+import { campaignListEndpoint } from '../src/endpoints/campaignList.js';
+import { campaignSeriesEndpoint } from '../src/endpoints/campaignSeries.js';
+import { canvasDetailsEndpoint } from '../src/endpoints/canvasDetails.js';
+import { canvasListEndpoint } from '../src/endpoints/canvasList.js';
+import { canvasSeriesEndpoint, canvasSummaryEndpoint } from '../src/endpoints/canvasSeries.js';
+import { eventListEndpoint } from '../src/endpoints/eventList.js';
+import { eventSeriesEndpoint } from '../src/endpoints/eventSeries.js';
+import { ENDPOINTS } from '../src/endpoints/index.js';
+import { KPI_SERIES_ENDPOINTS } from '../src/endpoints/kpiSeries.js';
+import { productListEndpoint } from '../src/endpoints/productList.js';
+import { PURCHASE_SERIES_ENDPOINTS } from '../src/endpoints/purchaseSeries.js';
+import { segmentDetailsEndpoint } from '../src/endpoints/segmentDetails.js';
+import { segmentListEndpoint } from '../src/endpoints/segmentList.js';
+import { segmentSizeEndpoint } from '../src/endpoints/segmentSize.js';
+import { sessionSeriesEndpoint } from '../src/endpoints/sessionSeries.js';
 import { createFaults, OUTCOMES, SOAK_PLAN, type FaultStats, type Outcome, type Plan } from '../testkit/faults.js';
 import { CALLS_PATH, defaultSeries, startFakeBraze, type FakeBraze, type FakeBrazeOptions } from '../testkit/fakeBraze.js';
 
@@ -134,6 +151,42 @@ describe('FakeBraze options', () => {
     const braze = await fake();
     const response = await fetch(seriesUrl(braze));
     expect([...response.headers.keys()].filter((name) => name.startsWith('x-ratelimit'))).toEqual([]);
+  });
+});
+
+describe('the default answers (testkit/answers/)', () => {
+  const ENDING_AT = new Date('2024-03-10T00:00:00Z');
+  const series = { length: 3, unit: 'day', endingAt: ENDING_AT, appId: undefined, segmentId: undefined, product: undefined } as const;
+  const stats = { canvasId: 'canvas-001', length: 3, startingAt: undefined, endingAt: ENDING_AT, variants: true, steps: true, deletedSteps: true };
+  const one = <Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call): [Endpoint<never, unknown>, unknown] => [endpoint as unknown as Endpoint<never, unknown>, call];
+  const CALLS = [
+    one(eventSeriesEndpoint, { ...series, event: 'purchase' }),
+    ...Object.values(KPI_SERIES_ENDPOINTS).map((endpoint) => one(endpoint, { ...series, unit: 'day' as const })),
+    one(sessionSeriesEndpoint, { ...series, unit: 'hour' }),
+    ...Object.values(PURCHASE_SERIES_ENDPOINTS).map((endpoint) => one(endpoint, series)),
+    one(eventListEndpoint, { page: 2 }),
+    one(productListEndpoint, { page: 0 }),
+    one(segmentListEndpoint, { page: 1 }),
+    one(segmentDetailsEndpoint, { segmentId: 'segment-001' }),
+    one(segmentSizeEndpoint, { segmentId: 'segment-001', length: 3, unit: 'day', endingAt: ENDING_AT }),
+    one(campaignListEndpoint, { page: 0, includeArchived: true, lastEditedAfter: undefined }),
+    one(campaignDetailsEndpoint, { campaignId: 'campaign-001' }),
+    one(campaignSeriesEndpoint, { campaignId: 'campaign-001', length: 3, unit: 'day', endingAt: ENDING_AT }),
+    one(canvasListEndpoint, { page: 1, includeArchived: false, lastEditedAfter: undefined }),
+    one(canvasDetailsEndpoint, { canvasId: 'canvas-001' }),
+    one(canvasSeriesEndpoint, stats),
+    one(canvasSummaryEndpoint, stats),
+  ];
+
+  it('cover every described endpoint, each with an answer its own reader accepts', async () => {
+    expect(CALLS.map(([endpoint]) => endpoint.path).sort()).toEqual(ENDPOINTS.map((endpoint) => endpoint.path).sort());
+    const braze = await fake();
+    for (const [endpoint, call] of CALLS) {
+      const response = await fetch(new URL(`${endpoint.path}?${endpoint.searchParams(call as never)}`, braze.url));
+      expect(response.status, endpoint.path).toBe(200);
+      const text = await response.text();
+      expect(() => endpoint.parse(text, call as never), endpoint.path).not.toThrow();
+    }
   });
 });
 
