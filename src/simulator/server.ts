@@ -49,7 +49,7 @@ export interface BrazeServerOptions {
   readonly now?: () => number;
   /** The endpoints it serves; default every endpoint of the catalogue. */
   readonly endpoints?: readonly AnyEndpoint[];
-  /** The key a described endpoint's caller must send (`Authorization: Bearer …`), else 401; `null` takes any. */
+  /** The key a caller of a described endpoint must send (`Authorization: Bearer …`) for the server's own answer, else 401; `null` takes any. */
   readonly apiKey: string | null;
   /** The buckets whose x-ratelimit-* headers answers carry; default the bucket table's, [] none. */
   readonly buckets?: readonly MeteredBucket[];
