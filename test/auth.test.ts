@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { startTestGateway, TEST_API_KEY, type TestGateway } from './helpers/gateway.js';
 
 const TOKEN_A = 'tok-auth-a-0f1e2d3c4b5a69788796a5b4';

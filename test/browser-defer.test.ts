@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startStaticSite } from './fixtures/staticSite.js';
 import { BROWSER_WAIT_MS, browserTestSupport, useChromium } from './helpers/browser.js';
-import { defaultResponder, startFakeBraze } from './helpers/fakeBraze.js';
+import { defaultResponder, startFakeBraze } from '../testkit/fakeBraze.js';
 import { startTestGateway } from './helpers/gateway.js';
 import { gate } from './helpers/incremental.js';
 

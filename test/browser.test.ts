@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BROWSER_WAIT_MS, browserTestSupport, useChromium } from './helpers/browser.js';
 import { expectSelfContained, operationEditor, recordedPage, runExampleQuery, showGraphiQL, useGraphiQLBrowser } from './helpers/graphiql.js';
 import { startStaticSite, type StaticSite } from './fixtures/staticSite.js';
-import { startFakeBraze } from './helpers/fakeBraze.js';
+import { startFakeBraze } from '../testkit/fakeBraze.js';
 import { startTestGateway } from './helpers/gateway.js';
 
 /**

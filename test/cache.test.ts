@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultSeries } from './helpers/fakeBraze.js';
+import { defaultSeries } from '../testkit/fakeBraze.js';
 import { useFakeBrazeWithGatewaysPerTest } from './helpers/gateway.js';
 import { isCI } from './helpers/browser.js';
-import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.js';
+import { redisAvailable, startRedis, type RedisServer } from '../testkit/redis.js';
 
 /**
  * Fewer upstream calls: window coalescing within a request, in-flight sharing across requests, and

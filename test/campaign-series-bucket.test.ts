@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultResponder, type RecordedCall } from './helpers/fakeBraze.js';
+import { defaultResponder, type RecordedCall } from '../testkit/fakeBraze.js';
 import { useGatewayPerTest } from './helpers/gateway.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/schema/cursor.js';
-import { defaultResponder } from './helpers/fakeBraze.js';
-import { FAKE_CAMPAIGN_IDS } from './helpers/fakeBrazeCampaigns.js';
+import { defaultResponder } from '../testkit/fakeBraze.js';
+import { FAKE_CAMPAIGN_IDS } from '../testkit/answers/campaigns.js';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/schema/cursor.js';
 import { CanvasDocument, CanvasesDocument } from './generated/graphql.js';
-import { defaultResponder, type RecordedCall } from './helpers/fakeBraze.js';
-import { FAKE_CANVAS_IDS, fakeListedCanvas } from './helpers/fakeBrazeCanvases.js';
+import { defaultResponder, type RecordedCall } from '../testkit/fakeBraze.js';
+import { FAKE_CANVAS_IDS, fakeListedCanvas } from '../testkit/answers/canvases.js';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze();

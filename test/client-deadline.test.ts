@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrazeClient, createBrazeDispatcher } from '../src/braze/client.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/observability/logger.js';
-import { type FakeBraze, startFakeBraze } from './helpers/fakeBraze.js';
+import { type FakeBraze, startFakeBraze } from '../testkit/fakeBraze.js';
 
 /**
  * A Braze call's deadline lasts as long as the call, not BRAZE_TIMEOUT_MS after it: a timer left

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SERVER_LIMITS } from '../src/config/index.js';
 import { httpServerOptions } from '../src/server/connections.js';
-import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { defaultSeries, startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { startTestGateway, TEST_AUTH_TOKEN, type TestGateway } from './helpers/gateway.js';
 import { readMultipart } from './helpers/incremental.js';
 import { closedWithin, openRaw, trickle, type RawConnection } from './helpers/rawSocket.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 
 const ALLOWED = 'https://dashboards.example.com';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { meros } from 'meros/browser';
 import { describe, expect, it } from 'vitest';
-import { defaultResponder } from './helpers/fakeBraze.js';
+import { defaultResponder } from '../testkit/fakeBraze.js';
 import { sampleValue } from './helpers/prometheus.js';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 import { gate, readEventStream, readMultipart, type Payload } from './helpers/incremental.js';

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseDescriptorLimit, readDescriptorLimit } from '../src/server/fileDescriptorLimit.js';
-import { spawnServer } from './helpers/serverProcess.js';
+import { spawnServer } from '../testkit/serverProcess.js';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds

@@ -1,8 +1,25 @@
 // The fake Braze itself: the benchmarks measure the gateway against it, so what they rely on (latency,
 // the call count over HTTP, rate-limit headers, the soak's failure mix) is proven here over real HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFaults, OUTCOMES, SOAK_PLAN, type FaultStats, type Outcome, type Plan } from '../bench/faults.js';
-import { CALLS_PATH, defaultSeries, startFakeBraze, type FakeBraze, type FakeBrazeOptions } from './helpers/fakeBraze.js';
+import type { Endpoint } from '../src/data/endpoint.js';
+import { campaignDetailsEndpoint } from '../src/endpoints/campaignDetails.js';
+import { campaignListEndpoint } from '../src/endpoints/campaignList.js';
+import { campaignSeriesEndpoint } from '../src/endpoints/campaignSeries.js';
+import { canvasDetailsEndpoint } from '../src/endpoints/canvasDetails.js';
+import { canvasListEndpoint } from '../src/endpoints/canvasList.js';
+import { canvasSeriesEndpoint, canvasSummaryEndpoint } from '../src/endpoints/canvasSeries.js';
+import { eventListEndpoint } from '../src/endpoints/eventList.js';
+import { eventSeriesEndpoint } from '../src/endpoints/eventSeries.js';
+import { ENDPOINTS } from '../src/endpoints/index.js';
+import { KPI_SERIES_ENDPOINTS } from '../src/endpoints/kpiSeries.js';
+import { productListEndpoint } from '../src/endpoints/productList.js';
+import { PURCHASE_SERIES_ENDPOINTS } from '../src/endpoints/purchaseSeries.js';
+import { segmentDetailsEndpoint } from '../src/endpoints/segmentDetails.js';
+import { segmentListEndpoint } from '../src/endpoints/segmentList.js';
+import { segmentSizeEndpoint } from '../src/endpoints/segmentSize.js';
+import { sessionSeriesEndpoint } from '../src/endpoints/sessionSeries.js';
+import { createFaults, OUTCOMES, SOAK_PLAN, type FaultStats, type Outcome, type Plan } from '../testkit/faults.js';
+import { CALLS_PATH, defaultSeries, startFakeBraze, type FakeBraze, type FakeBrazeOptions } from '../testkit/fakeBraze.js';
 
 const SERIES_QUERY = { event: 'purchase', length: '3', unit: 'day', ending_at: '2024-03-10T00:00:00Z' };
 const HOUR_S = 3600;
@@ -50,7 +67,8 @@ describe('FakeBraze options', () => {
   it('with record: false, counts every call without keeping it, and GET /__calls is not a call', async () => {
     const braze = await fake({ record: false });
     for (let i = 0; i < 3; i++) expect((await fetch(seriesUrl(braze))).status).toBe(200);
-    expect((await fetch(new URL('/anything/else', braze.url))).status).toBe(200);
+    // A path Braze does not have is answered as Braze would, and counted all the same.
+    expect((await fetch(new URL('/anything/else', braze.url))).status).toBe(404);
 
     expect(braze.callCount).toBe(4);
     expect(await countsOf(braze)).toEqual({ calls: 4 });
@@ -108,6 +126,27 @@ describe('FakeBraze options', () => {
     expect(raw.headers.get('x-ratelimit-remaining')).toBe('0');
   });
 
+  it('counts each bucket of the table on its own: a list call moves the list bucket, a campaign series its minute bucket', async () => {
+    const braze = await fake({ rateLimit: 5 });
+    const figures = async (path: string, query: Record<string, string>): Promise<[string | null, string | null, number]> => {
+      const response = await fetch(new URL(`${path}?${new URLSearchParams(query)}`, braze.url));
+      await response.arrayBuffer();
+      return [response.headers.get('x-ratelimit-limit'), response.headers.get('x-ratelimit-remaining'), Number(response.headers.get('x-ratelimit-reset'))];
+    };
+    const series = await figures('/events/data_series', SERIES_QUERY);
+    expect(series.slice(0, 2)).toEqual(['5', '4']);
+    expect(series[2] % HOUR_S).toBe(0);
+    expect((await figures('/events/list', {})).slice(0, 2)).toEqual(['5', '4']);
+    expect((await figures('/events/list', { page: '1' })).slice(0, 2)).toEqual(['5', '3']);
+    const campaign = await figures('/campaigns/data_series', { campaign_id: 'c-1', length: '1', ending_at: '2024-03-10T00:00:00Z' });
+    expect(campaign.slice(0, 2)).toEqual(['50000', '49999']);
+    expect(campaign[2] % 60).toBe(0);
+    expect(campaign[2] - Date.now() / 1000).toBeLessThanOrEqual(60);
+    expect((await figures('/events/data_series', SERIES_QUERY)).slice(0, 2)).toEqual(['5', '3']);
+    // No bucket for a path Braze does not have.
+    expect((await figures('/anything/else', {}))[0]).toBeNull();
+  });
+
   it('sends no x-ratelimit-* header unless asked', async () => {
     const braze = await fake();
     const response = await fetch(seriesUrl(braze));
@@ -115,11 +154,47 @@ describe('FakeBraze options', () => {
   });
 });
 
+describe('the default answers (testkit/answers/)', () => {
+  const ENDING_AT = new Date('2024-03-10T00:00:00Z');
+  const series = { length: 3, unit: 'day', endingAt: ENDING_AT, appId: undefined, segmentId: undefined, product: undefined } as const;
+  const stats = { canvasId: 'canvas-001', length: 3, startingAt: undefined, endingAt: ENDING_AT, variants: true, steps: true, deletedSteps: true };
+  const one = <Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call): [Endpoint<never, unknown>, unknown] => [endpoint as unknown as Endpoint<never, unknown>, call];
+  const CALLS = [
+    one(eventSeriesEndpoint, { ...series, event: 'purchase' }),
+    ...Object.values(KPI_SERIES_ENDPOINTS).map((endpoint) => one(endpoint, { ...series, unit: 'day' as const })),
+    one(sessionSeriesEndpoint, { ...series, unit: 'hour' }),
+    ...Object.values(PURCHASE_SERIES_ENDPOINTS).map((endpoint) => one(endpoint, series)),
+    one(eventListEndpoint, { page: 2 }),
+    one(productListEndpoint, { page: 0 }),
+    one(segmentListEndpoint, { page: 1 }),
+    one(segmentDetailsEndpoint, { segmentId: 'segment-001' }),
+    one(segmentSizeEndpoint, { segmentId: 'segment-001', length: 3, unit: 'day', endingAt: ENDING_AT }),
+    one(campaignListEndpoint, { page: 0, includeArchived: true, lastEditedAfter: undefined }),
+    one(campaignDetailsEndpoint, { campaignId: 'campaign-001' }),
+    one(campaignSeriesEndpoint, { campaignId: 'campaign-001', length: 3, unit: 'day', endingAt: ENDING_AT }),
+    one(canvasListEndpoint, { page: 1, includeArchived: false, lastEditedAfter: undefined }),
+    one(canvasDetailsEndpoint, { canvasId: 'canvas-001' }),
+    one(canvasSeriesEndpoint, stats),
+    one(canvasSummaryEndpoint, stats),
+  ];
+
+  it('cover every described endpoint, each with an answer its own reader accepts', async () => {
+    expect(CALLS.map(([endpoint]) => endpoint.path).sort()).toEqual(ENDPOINTS.map((endpoint) => endpoint.path).sort());
+    const braze = await fake();
+    for (const [endpoint, call] of CALLS) {
+      const response = await fetch(new URL(`${endpoint.path}?${endpoint.searchParams(call as never)}`, braze.url));
+      expect(response.status, endpoint.path).toBe(200);
+      const text = await response.text();
+      expect(() => endpoint.parse(text, call as never), endpoint.path).not.toThrow();
+    }
+  });
+});
+
 function nextHourS(ms: number): number {
   return (Math.floor(ms / 1000 / HOUR_S) + 1) * HOUR_S;
 }
 
-describe("the soak's failure mix (bench/faults.ts) plugged into the fake", () => {
+describe("the soak's failure mix (testkit/faults.ts) plugged into the fake", () => {
   const only = (outcome: Outcome): Plan => ({ ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])), [outcome]: 1000 }) as Plan;
 
   async function faulty(plan: Plan, seed = 1): Promise<FakeBraze> {

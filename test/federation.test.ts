@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../scripts/compose-supergraph.js';
 import { SUBGRAPH_FILE } from '../scripts/print-schema.js';
 import { INITIATIVE_CANVAS_IDS, INITIATIVES_SDL, startInitiativeSubgraph, type InitiativeSubgraph } from './fixtures/initiativeSubgraph.js';
-import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 
 const BRAZE_SDL = readFileSync(SUBGRAPH_FILE, 'utf8');

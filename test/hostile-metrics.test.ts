@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { statusLabel } from '../src/observability/metrics.js';
-import { defaultSeries } from './helpers/fakeBraze.js';
+import { defaultSeries } from '../testkit/fakeBraze.js';
 import { type TestGateway, useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 /**

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultSeries, type RecordedCall } from './helpers/fakeBraze.js';
+import { defaultSeries, type RecordedCall } from '../testkit/fakeBraze.js';
 import { useFakeBrazeWithGatewaysPerTest, type TestGateway } from './helpers/gateway.js';
 import { expectPollingStopped, liveClient, sleep, subscribe, until } from './helpers/live.js';
 

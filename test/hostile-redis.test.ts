@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCI } from './helpers/browser.js';
-import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { defaultSeries, startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { startTestGateway, TEST_API_KEY, type TestGateway } from './helpers/gateway.js';
 import { startHostileRedis, type HostileMode, type HostileRedis } from './helpers/hostileRedis.js';
 import { sleep, until } from './helpers/live.js';
-import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.js';
-import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
+import { redisAvailable, startRedis, type RedisServer } from '../testkit/redis.js';
+import { spawnServer, type ServerProcess } from '../testkit/serverProcess.js';
 
 /**
  * A Redis that answers nonsense (test/helpers/hostileRedis.ts) behind REDIS_URL, with the cache, the

@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isCI } from './helpers/browser.js';
-import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { defaultSeries, startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { startTestGateway, useGatewayPerTest, type TestGateway } from './helpers/gateway.js';
 import { sleep } from './helpers/live.js';
 import { sampleValue } from './helpers/prometheus.js';
-import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.js';
+import { redisAvailable, startRedis, type RedisServer } from '../testkit/redis.js';
 
 /**
  * A Braze (or a proxy in front of it) that sends rate-limit headers no real Braze sends. Before, an

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/schema/cursor.js';
 import { CustomEventsDocument, ProductsDocument } from './generated/graphql.js';
-import { defaultResponder, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
-import { FAKE_EVENTS, FAKE_PRODUCTS } from './helpers/fakeBrazeLists.js';
+import { defaultResponder, startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
+import { FAKE_EVENTS, FAKE_PRODUCTS } from '../testkit/answers/lists.js';
 import { startTestGateway, useGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze();
@@ -211,9 +211,9 @@ describe('rate-limit buckets: the event and product lists spend the list bucket,
     await own.query('{ products(first: 1) { nodes { name } } }');
     expect(await buckets()).toEqual([{ bucket: 'LISTS', remaining: 998 }]);
     await own.query('{ segments(first: 1) { nodes { id } } }');
-    // The fake counts every call in one hourly window; what matters is which bucket each answer moved.
+    // Each bucket counts its own calls, as Braze's do: the segment list is the export bucket's first.
     expect(await buckets()).toEqual([
-      { bucket: 'EXPORT', remaining: 997 },
+      { bucket: 'EXPORT', remaining: 999 },
       { bucket: 'LISTS', remaining: 998 },
     ]);
     expect(fake.calls.map((call) => call.path)).toEqual(['/events/list', '/purchases/product_list', '/segments/list']);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultResponder, type CannedAnswer, type RecordedCall } from './helpers/fakeBraze.js';
+import { defaultResponder, type CannedAnswer, type RecordedCall } from '../testkit/fakeBraze.js';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 import { sampleValue } from './helpers/prometheus.js';
 import { expectOneCallPerInterval, expectPollingStopped, LIVE_INTERVAL_MS, LIVE_TEST_ENV, liveClient, subscribe, type LiveStream } from './helpers/live.js';

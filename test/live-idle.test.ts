@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeries, type RecordedCall } from './helpers/fakeBraze.js';
+import { defaultSeries, type RecordedCall } from '../testkit/fakeBraze.js';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 import { liveClient, subscribe } from './helpers/live.js';
 

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { isCI } from './helpers/browser.js';
-import { startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { liveClient, sleep, subscribe } from './helpers/live.js';
-import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.js';
+import { redisAvailable, startRedis, type RedisServer } from '../testkit/redis.js';
 
 const redisHere = await redisAvailable();
 if (!redisHere) console.warn(`live replica tests ${isCI() ? 'FAIL' : 'skipped'}: /usr/bin/redis-server is missing (apt-get install redis-server)`);

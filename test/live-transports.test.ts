@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutgoingHttpHeaders } from 'node:http';
-import { defaultSeries, type FakeBraze } from './helpers/fakeBraze.js';
+import { defaultSeries, type FakeBraze } from '../testkit/fakeBraze.js';
 import { startGatewayWithFakeBraze, stopGatewayWithFakeBraze, useGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
 import { exchange, expectNothingHeld, LIVE_TEST_ENV, liveClient, liveGauges, sleep, subscribe, until, type Exchange } from './helpers/live.js';
 import { sampleValue } from './helpers/prometheus.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeries, type RecordedCall } from './helpers/fakeBraze.js';
+import { defaultSeries, type RecordedCall } from '../testkit/fakeBraze.js';
 import { startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze, useGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
 import { expectOneCallPerInterval, expectPollingStopped, LIVE_INTERVAL_MS, LIVE_TEST_ENV, liveClient, sleep, subscribe, until, type LiveStream } from './helpers/live.js';
 

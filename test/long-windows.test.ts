@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defaultResponder, seriesInTimeZone, type FakeBraze } from './helpers/fakeBraze.js';
+import { defaultResponder, seriesInTimeZone, type FakeBraze } from '../testkit/fakeBraze.js';
 import { startGatewayWithFakeBraze, startTestGateway, stopGatewayWithFakeBraze, useGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSeries } from './helpers/fakeBraze.js';
+import { defaultSeries } from '../testkit/fakeBraze.js';
 import { type TestGateway, startTestGateway, useGatewayWithFakeBraze } from './helpers/gateway.js';
 import { sampleValue } from './helpers/prometheus.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PurchaseSeriesDocument } from './generated/graphql.js';
-import { defaultSeries } from './helpers/fakeBraze.js';
+import { defaultSeries } from '../testkit/fakeBraze.js';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze({ BRAZE_RETRY_BASE_MS: '5', BRAZE_RETRY_MAX_MS: '10' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSeries } from './helpers/fakeBraze.js';
+import { defaultSeries } from '../testkit/fakeBraze.js';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const QUERY = '{ eventSeries(event: "e", length: 1, endingAt: "2024-01-01T00:00:00Z") { total } }';

@@ -7,7 +7,7 @@ import type { FlightResult, FlightTask, SharedFlight } from '../src/data/sharedF
 import { createLogger } from '../src/observability/logger.js';
 import { isCI } from './helpers/browser.js';
 import { until } from './helpers/live.js';
-import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.js';
+import { redisAvailable, startRedis, type RedisServer } from '../testkit/redis.js';
 
 /**
  * The Redis single flight (src/cache/redisFlight.ts) between "replicas" that are separate flight and

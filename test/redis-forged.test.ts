@@ -4,7 +4,7 @@ import { eventSeriesEndpoint } from '../src/endpoints/eventSeries.js';
 import { isCI } from './helpers/browser.js';
 import { useFakeBrazeWithGatewaysPerTest, type TestGateway } from './helpers/gateway.js';
 import { sleep } from './helpers/live.js';
-import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.js';
+import { redisAvailable, startRedis, type RedisServer } from '../testkit/redis.js';
 
 /**
  * What a real redis-server gives back is checked as strictly as what Braze answers: values written

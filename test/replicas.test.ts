@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCI } from './helpers/browser.js';
-import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { defaultSeries, startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { TEST_API_KEY, TEST_AUTH_TOKEN } from './helpers/gateway.js';
-import { haproxyAvailable, SERVED_BY, startHaproxy, type LoadBalancer } from './helpers/haproxy.js';
-import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.js';
-import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
+import { haproxyAvailable, SERVED_BY, startHaproxy, type LoadBalancer } from '../testkit/haproxy.js';
+import { redisAvailable, startRedis, type RedisServer } from '../testkit/redis.js';
+import { spawnServer, type ServerProcess } from '../testkit/serverProcess.js';
 
 /**
  * Three gateway processes sharing one redis-server, behind haproxy, in front of one fake Braze whose

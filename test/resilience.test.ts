@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeries, startFakeBraze, type CannedAnswer, type FakeBraze, type RecordedCall } from './helpers/fakeBraze.js';
+import { defaultSeries, startFakeBraze, type CannedAnswer, type FakeBraze, type RecordedCall } from '../testkit/fakeBraze.js';
 import { startTestGateway, type TestGateway, type WireResult } from './helpers/gateway.js';
 
 /**

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { defaultSeries } from './helpers/fakeBraze.js';
+import { defaultSeries } from '../testkit/fakeBraze.js';
 import { useFakeBrazeWithGatewaysPerTest, type TestGateway } from './helpers/gateway.js';
 
 /**

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { defaultSeries, type CannedAnswer } from './helpers/fakeBraze.js';
+import { defaultSeries, type CannedAnswer } from '../testkit/fakeBraze.js';
 import { TEST_API_KEY, startGatewayWithFakeBraze, stopGatewayWithFakeBraze, useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 const TOKENS = ['tok-secrets-1-7e6d5c4b3a291807f6e5', 'tok-secrets-2-a1b2c3d4e5f60718293a'];

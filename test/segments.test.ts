@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/schema/cursor.js';
 import { SegmentDocument, SegmentsDocument } from './generated/graphql.js';
-import { defaultResponder } from './helpers/fakeBraze.js';
-import { FAKE_SEGMENT_IDS, fakeListedSegment } from './helpers/fakeBrazeLists.js';
+import { defaultResponder } from '../testkit/fakeBraze.js';
+import { FAKE_SEGMENT_IDS, fakeListedSegment } from '../testkit/answers/lists.js';
 import { startTestGateway, useGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeries, startFakeBraze, type FakeBraze } from './helpers/fakeBraze.js';
+import { defaultSeries, startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { startTestGateway, TEST_API_KEY, TEST_AUTH_TOKEN } from './helpers/gateway.js';
-import { spawnServer, type ServerProcess } from './helpers/serverProcess.js';
+import { spawnServer, type ServerProcess } from '../testkit/serverProcess.js';
 
 let braze: FakeBraze;
 beforeAll(async () => {

@@ -2,10 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SharedUpstreamState } from '../src/braze/sharedStore.js';
 import { createLogger } from '../src/observability/logger.js';
 import { isCI } from './helpers/browser.js';
-import { defaultSeries, startFakeBraze, type CannedAnswer, type FakeBraze, type RecordedCall } from './helpers/fakeBraze.js';
+import { defaultSeries, startFakeBraze, type CannedAnswer, type FakeBraze, type RecordedCall } from '../testkit/fakeBraze.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { sleep } from './helpers/live.js';
-import { redisAvailable, startRedis, type RedisServer } from './helpers/redis.js';
+import { redisAvailable, startRedis, type RedisServer } from '../testkit/redis.js';
 import { BUCKETS } from '../src/endpoints/buckets.js';
 
 const redisHere = await redisAvailable();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeBraze, defaultResponder, type FakeBraze } from './helpers/fakeBraze.js';
+import { startFakeBraze, defaultResponder, type FakeBraze } from '../testkit/fakeBraze.js';
 import { startTestGateway, TEST_API_KEY, TEST_AUTH_TOKEN, type TestGateway } from './helpers/gateway.js';
 import { readMultipart } from './helpers/incremental.js';
 import { startOtlpReceiver, type AttributeValue, type OtlpReceiver, type ReceivedSpan } from './helpers/otlpReceiver.js';

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { defaultSeries, startFakeBraze, type CannedAnswer, type RecordedCall } from './helpers/fakeBraze.js';
+import { defaultSeries, startFakeBraze, type CannedAnswer, type RecordedCall } from '../testkit/fakeBraze.js';
 import { type WireResult, startTestGateway, useGatewayWithFakeBraze } from './helpers/gateway.js';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Heap bytes V8 keeps for the values the in-memory caches hold, so that their byte bounds bound real
  * memory. The figures are V8's layouts on 64-bit Node without pointer compression (Node's own builds),
- * measured per kind of value by `npm run bench:memory -- kinds` (bench/memoryKinds.ts) and rounded up:
+ * measured per kind of value by `npm run bench:memory -- kinds` (bench/targets/memoryKinds.ts) and rounded up:
  * a build with compressed pointers keeps less, never more. Counting twice a JSON text's length, as the
  * response cache did, fell 11 times short: `{},` is 3 characters and 64 bytes (an object and its slot).
  *

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startServer, type RunningGateway } from '../../src/startServer.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { defaultResponder, FakeBraze, startFakeBraze, type FakeBrazeOptions } from './fakeBraze.js';
+import { defaultResponder, FakeBraze, startFakeBraze, type FakeBrazeOptions } from '../../testkit/fakeBraze.js';
 
 /** A key that looks real enough; tests assert it never leaves the gateway except towards Braze. */
 export const TEST_API_KEY = 'sk-test-9f8e7d6c5b4a39281706f5e4d3c2b1a0';

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { createClient, type Client } from 'graphql-sse';
 import { expect } from 'vitest';
-import type { FakeBraze } from './fakeBraze.js';
+import type { FakeBraze } from '../../testkit/fakeBraze.js';
 import type { TestGateway } from './gateway.js';
 import { sampleValue } from './prometheus.js';
 

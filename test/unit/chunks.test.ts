@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { maxChunks, planChunks, stitchChunks, UNIT_MS, type TimeUnit, type SeriesWindow } from '../../src/data/chunks.js';
 import { parseSeriesBody } from '../../src/endpoints/answers/series.js';
-import { localDate, seriesInTimeZone } from '../helpers/fakeBraze.js';
+import { localDate, seriesInTimeZone } from '../../testkit/fakeBraze.js';
 
 /** What one Braze call serves (100 units). */
 const PER_CALL = 100;

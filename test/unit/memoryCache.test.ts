@@ -3,7 +3,7 @@ import { createMemoryCache } from '../../src/cache/memoryCache.js';
 import { bodyCodec } from '../../src/data/cache.js';
 import { eventListEndpoint } from '../../src/endpoints/eventList.js';
 import { eventSeriesEndpoint, type EventSeriesCall } from '../../src/endpoints/eventSeries.js';
-import { defaultSeries } from '../helpers/fakeBraze.js';
+import { defaultSeries } from '../../testkit/fakeBraze.js';
 
 const AT = '2024-03-10T00:00:00Z';
 const call = (length: number): EventSeriesCall => ({ event: 'purchase', length, unit: 'day', endingAt: new Date(AT), appId: undefined, segmentId: undefined });

@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { Retained } from '../fixtures/retainedByStore.js';
+import type { Retained } from '../../testkit/retainedByStore.js';
 
 /**
  * What the whole-response store really retains, measured: a child process under --expose-gc fills a
  * store with the shapes that cost V8 the most per byte of JSON and reads the heap after full
- * collections (test/fixtures/retainedByStore.ts). RESPONSE_CACHE_MAX_BYTES is a bound on that heap.
+ * collections (testkit/retainedByStore.ts). RESPONSE_CACHE_MAX_BYTES is a bound on that heap.
  */
 const MAX_BYTES = 8 * 1024 * 1024;
 /** V8 compiles code and grows its tables as the store fills (about 50 KB): the bound holds within this. */
@@ -28,7 +28,7 @@ const OFFERED = {
 async function retainedByStore(): Promise<Retained[]> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', 'test/fixtures/retainedByStore.ts', String(MAX_BYTES), ...Object.entries(OFFERED).map(([shape, n]) => `${shape}=${n}`)],
+    ['--expose-gc', '--import', 'tsx', 'testkit/retainedByStore.ts', String(MAX_BYTES), ...Object.entries(OFFERED).map(([shape, n]) => `${shape}=${n}`)],
     { timeout: 60_000 },
   );
   return stdout

@@ -42,9 +42,18 @@ export function simulateSeries({ params, now }: SimulationInput, shape: Simulate
 
   const seed = [shape.measure, ...shape.seededBy.map((name) => params.get(name) ?? '')].join('\u0000');
   const daily = unit === 'day';
-  const data = bucketStarts(endingAt, length, daily).map((start) => {
+  const body = seriesBody(bucketStarts(endingAt, length, daily), daily, shape.measure, (start) => {
     const base = start > now ? 0 : rhythmicValue(seed, start, daily);
-    return { time: formatBucket(start, daily), [shape.measure]: shape.shape ? shape.shape(base, seed, { start, daily }) : base };
+    return shape.shape ? shape.shape(base, seed, { start, daily }) : base;
   });
-  return { status: 200, body: { message: 'success', data } };
+  return { status: 200, body };
+}
+
+/**
+ * A series answer's body as Braze sends it: one point per bucket (`starts`, oldest first), its time
+ * written as Braze writes a bucket and its value under `measure`. Demo mode's numbers and the test
+ * kit's (testkit/answers/series.ts) are put in this one shape.
+ */
+export function seriesBody(starts: readonly number[], daily: boolean, measure: string, valueOf: (start: number, index: number) => number): { message: string; data: Record<string, string | number>[] } {
+  return { message: 'success', data: starts.map((start, index) => ({ time: formatBucket(start, daily), [measure]: valueOf(start, index) })) };
 }

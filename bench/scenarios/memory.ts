@@ -1,13 +1,13 @@
 // npm run bench:memory [-- kinds|gateway]: do the caches' byte bounds bound the heap they really hold,
 // for the worst shapes of what they keep? Both parts by default.
 //
-// kinds (bench/memoryKinds.ts, a child under --expose-gc, seconds): what V8 keeps per kind of value
+// kinds (bench/targets/memoryKinds.ts, a child under --expose-gc, seconds): what V8 keeps per kind of value
 // beside src/cache/heapBytes.ts's estimate of it; the whole-response store filled with the worst
-// response shapes (test/fixtures/responseShapes.ts) against its bound; each endpoint's cached answer
+// response shapes (testkit/responseShapes.ts) against its bound; each endpoint's cached answer
 // against the answer cache's estimate; parsed documents of the worst shapes against the document
 // cache's estimate. MET where the estimate is at least what is kept.
 //
-// gateway: one gateway per scenario (bench/memoryTarget.ts, a child under --expose-gc, the fake Braze
+// gateway: one gateway per scenario (bench/targets/memoryTarget.ts, a child under --expose-gc, the fake Braze
 // in it), filled over HTTP with distinct requests of one worst shape. The heap after full collections
 // is read before and after the cache under test fills. MET when what that cache holds is at most its
 // bound plus 2 % and 1 MiB (what V8 compiles and the process's tables grow by meanwhile).
@@ -34,10 +34,10 @@ import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Lexer, Source, TokenKind } from 'graphql';
-import { DEFAULT_QUERY_LIMITS } from '../src/config/index.js';
-import { ENDING_AT, numberEnv } from './common.js';
-import { stopChild } from './process.js';
-import { BENCH_TOKEN } from './protocol.js';
+import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
+import { ENDING_AT, numberEnv } from '../lib/common.js';
+import { stopChild } from '../lib/process.js';
+import { BENCH_TOKEN } from '../lib/protocol.js';
 
 const MiB = 1024 * 1024;
 /** What a gateway's heap grows by besides the cache under test: code compiled, tables grown. */
@@ -222,7 +222,7 @@ interface Child {
 }
 
 async function startChild(scenario: Scenario): Promise<Child> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/memoryTarget.ts'], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/targets/memoryTarget.ts'], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: {
       ...process.env,
@@ -232,8 +232,8 @@ async function startChild(scenario: Scenario): Promise<Child> {
   });
   process.once('exit', () => child.kill('SIGKILL'));
   const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bench/memoryTarget.ts printed nothing within 30 s')), 30_000);
-    child.once('exit', (code, signal) => reject(new Error(`bench/memoryTarget.ts exited at start (${signal ?? `exit code ${code}`})`)));
+    const timer = setTimeout(() => reject(new Error('bench/targets/memoryTarget.ts printed nothing within 30 s')), 30_000);
+    child.once('exit', (code, signal) => reject(new Error(`bench/targets/memoryTarget.ts exited at start (${signal ?? `exit code ${code}`})`)));
     createInterface({ input: child.stdout! }).once('line', (text) => {
       clearTimeout(timer);
       resolve(text);
@@ -405,9 +405,9 @@ async function run(scenario: Scenario): Promise<Outcome> {
 // kinds
 
 async function kinds(): Promise<void> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/memoryKinds.ts'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/targets/memoryKinds.ts'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`bench/memoryKinds.ts exited with ${code}`);
+  if (code !== 0) throw new Error(`bench/targets/memoryKinds.ts exited with ${code}`);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -425,7 +425,7 @@ async function gateway(): Promise<void> {
     outcomes.push(outcome);
   }
   const lines = [
-    `Machine: ${cpus().length} cores, Node ${process.version}. One gateway per run (bench/memoryTarget.ts, fake Braze in the same process); heap read after two full collections.`,
+    `Machine: ${cpus().length} cores, Node ${process.version}. One gateway per run (bench/targets/memoryTarget.ts, fake Braze in the same process); heap read after two full collections.`,
     '',
     '| scenario | requests | bound (MiB) | heap growth (MiB) | with one response kept (MiB) | held by the cache (MiB) | held ÷ bound | responses kept | document cache\'s count (MiB) | bad responses | target: held ≤ bound + 2 % + 1 MiB |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',

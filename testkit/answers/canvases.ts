@@ -1,4 +1,6 @@
-import type { RecordedCall } from './fakeBraze.js';
+import type { SimulatedAnswer, SimulationInput } from '../../src/data/endpoint.js';
+import { CANVAS_LIST_PAGE_SIZE } from '../../src/endpoints/canvasList.js';
+import { simulatePage } from '../../src/endpoints/simulated/lists.js';
 
 /**
  * The fake Braze's default answers for the Canvas endpoints, with numbers a test can assert exactly:
@@ -92,21 +94,18 @@ function stats(id: string, query: Readonly<Record<string, string>>, n: number, r
   return result;
 }
 
-/** The default answer for the Canvas endpoints, or undefined for any other path. */
-export function defaultCanvasAnswer(call: RecordedCall): unknown {
-  const id = call.query['canvas_id'] ?? '';
-  switch (call.path) {
-    case '/canvas/list': {
-      const page = Number(call.query['page'] ?? '0');
-      return { message: 'success', canvases: FAKE_CANVAS_IDS.slice(page * 100, (page + 1) * 100).map(fakeListedCanvas) };
-    }
-    case '/canvas/details':
-      return fakeCanvasDetails(id);
-    case '/canvas/data_series':
-      return { message: 'success', data: { name: `Series of ${id}`, stats: fakeCanvasDates(call.query).map((time, index) => ({ time, ...stats(id, call.query, index + 1, false) })) } };
-    case '/canvas/data_summary':
-      return { message: 'success', data: { name: `Summary of ${id}`, ...stats(id, call.query, fakeCanvasDates(call.query).length, true) } };
-    default:
-      return undefined;
-  }
-}
+/** The default answer of each Canvas path. */
+export const CANVAS_ANSWERS: Readonly<Record<string, (input: SimulationInput) => SimulatedAnswer>> = {
+  '/canvas/list': (input) => simulatePage(input, FAKE_CANVAS_IDS, CANVAS_LIST_PAGE_SIZE, 'canvases', fakeListedCanvas),
+  '/canvas/details': ({ params }) => ({ status: 200, body: fakeCanvasDetails(params.get('canvas_id') ?? '') }),
+  '/canvas/data_series': ({ params }) => {
+    const query = Object.fromEntries(params);
+    const id = query['canvas_id'] ?? '';
+    return { status: 200, body: { message: 'success', data: { name: `Series of ${id}`, stats: fakeCanvasDates(query).map((time, index) => ({ time, ...stats(id, query, index + 1, false) })) } } };
+  },
+  '/canvas/data_summary': ({ params }) => {
+    const query = Object.fromEntries(params);
+    const id = query['canvas_id'] ?? '';
+    return { status: 200, body: { message: 'success', data: { name: `Summary of ${id}`, ...stats(id, query, fakeCanvasDates(query).length, true) } } };
+  },
+};

@@ -1,9 +1,9 @@
-// The soak's failing Braze: a raw handler for the fake Braze (test/helpers/fakeBraze.ts) that answers
+// The soak's failing Braze: a raw handler for the fake Braze (testkit/fakeBraze.ts) that answers
 // GET /events/data_series like Braze, except that a share of calls fail in the ways a real upstream
 // does. Which calls fail is drawn from a seeded PRNG, so every run draws the same sequence of outcomes
 // (which GraphQL request meets which outcome still depends on arrival order).
 import type { ServerResponse } from 'node:http';
-import { defaultSeries, type RawHandler } from '../test/helpers/fakeBraze.js';
+import { defaultSeries, type RawHandler } from './fakeBraze.js';
 import { prng } from './prng.js';
 
 /** What the fake does with one data_series call, and how often, per mille. */

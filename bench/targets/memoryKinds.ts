@@ -1,24 +1,24 @@
-// The "kinds" part of npm run bench:memory (bench/memory.ts), run as a child under --expose-gc: what V8
+// The "kinds" part of npm run bench:memory (bench/scenarios/memory.ts), run as a child under --expose-gc: what V8
 // keeps per kind of value the caches hold, beside what src/cache/heapBytes.ts, the answer cache and
 // the document cache count for it. Each figure is the heap after two full collections with many
 // values of one kind kept, minus the heap before, divided by how many. MET where the count is at
 // least what is kept.
 import { execFileSync } from 'node:child_process';
 import { parse } from 'graphql';
-import { parsedJsonBytes, plainDataBytes, stringBytes } from '../src/cache/heapBytes.js';
-import { createMemoryCache } from '../src/cache/memoryCache.js';
-import { createResponseStore } from '../src/cache/responseStore.js';
-import type { Cached } from '../src/data/cache.js';
-import { eventListEndpoint } from '../src/endpoints/eventList.js';
-import { eventSeriesEndpoint, type EventSeriesCall } from '../src/endpoints/eventSeries.js';
-import { estimateDocumentBytes } from '../src/yoga/documentCache.js';
-import { defaultSeries } from '../test/helpers/fakeBraze.js';
-import { responseOf } from '../test/fixtures/responseShapes.js';
-import type { Retained } from '../test/fixtures/retainedByStore.js';
-import { bodyCodec } from '../src/data/cache.js';
+import { parsedJsonBytes, plainDataBytes, stringBytes } from '../../src/cache/heapBytes.js';
+import { createMemoryCache } from '../../src/cache/memoryCache.js';
+import { createResponseStore } from '../../src/cache/responseStore.js';
+import type { Cached } from '../../src/data/cache.js';
+import { eventListEndpoint } from '../../src/endpoints/eventList.js';
+import { eventSeriesEndpoint, type EventSeriesCall } from '../../src/endpoints/eventSeries.js';
+import { estimateDocumentBytes } from '../../src/yoga/documentCache.js';
+import { defaultSeries } from '../../testkit/fakeBraze.js';
+import { responseOf } from '../../testkit/responseShapes.js';
+import type { Retained } from '../../testkit/retainedByStore.js';
+import { bodyCodec } from '../../src/data/cache.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('bench/memoryKinds.ts needs --expose-gc');
+if (gc === undefined) throw new Error('bench/targets/memoryKinds.ts needs --expose-gc');
 
 function heapUsed(): number {
   gc!();
@@ -161,7 +161,7 @@ const documents: Row[] = [
 
 const STORE_BYTES = 32 * MiB;
 const offered = { emptyObjects: 24, hashTables: 24, boxedDoubles: 24, tinyStrings: 30, nulls: 120, doubleArrays: 30, longTwoByteStrings: 96, deepEmptyObjects: 40, wideObjects: 30 };
-const store = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/fixtures/retainedByStore.ts', String(STORE_BYTES), ...Object.entries(offered).map(([shape, n]) => `${shape}=${n}`)], { encoding: 'utf8' })
+const store = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'testkit/retainedByStore.ts', String(STORE_BYTES), ...Object.entries(offered).map(([shape, n]) => `${shape}=${n}`)], { encoding: 'utf8' })
   .trim()
   .split('\n')
   .map((line) => JSON.parse(line) as Retained);
@@ -193,7 +193,7 @@ process.stdout.write(
     table('Built by code, counted by plainDataBytes', built),
     table('Answers in the answer cache (createMemoryCache), per answer, counted with its key and entry', answers, ['answer', 'V8 keeps (bytes)', 'counted (bytes)', 'counted ÷ kept', 'counted ≥ kept']),
     table('Parsed documents, per document (text excluded: counted 2 bytes a character beside)', documents, ['document', 'V8 keeps (bytes)', 'counted (bytes)', 'counted ÷ kept', 'counted ≥ kept']),
-    `\nThe whole-response store bounded at ${STORE_BYTES / MiB} MiB, filled with each shape (test/fixtures/responseShapes.ts), heap after full collections:\n`,
+    `\nThe whole-response store bounded at ${STORE_BYTES / MiB} MiB, filled with each shape (testkit/responseShapes.ts), heap after full collections:\n`,
     '| shape | responses offered | kept | heap retained (MiB) | counted (MiB) | retained ÷ bound | mean set (ms) | retained ≤ bound |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
     ...store.map((s) => `| ${s.shape} | ${s.responses} | ${s.kept} | ${(s.retained / MiB).toFixed(2)} | ${(s.counted / MiB).toFixed(2)} | ${(s.retained / STORE_BYTES).toFixed(3)} | ${s.setMs.toFixed(1)} | ${s.retained <= STORE_BYTES ? 'MET' : 'MISSED'} |`),

@@ -1,29 +1,29 @@
-// The system under load for npm run bench (bench/run.ts) and the RSS run (bench/rss.ts), in its own
+// The system under load for npm run bench (bench/scenarios/run.ts) and the RSS run (bench/scenarios/rss.ts), in its own
 // process so the load generator does not share its event loop:
-//   - the fake Braze (test/helpers/fakeBraze.ts) with a fixed latency, recording nothing but its call
+//   - the fake Braze (testkit/fakeBraze.ts) with a fixed latency, recording nothing but its call
 //     count, which it serves at GET /__calls ({"calls": n});
 //   - BENCH_TARGET=all (default): two gateways against it, one with CACHE_ENABLED=false and one with
 //     CACHE_ENABLED=true, and a peer: Apollo Server 5 with a RESTDataSource over the same upstream
-//     (bench/peers/apolloRest.ts). The "ceiling" (bare yoga) runs in a process of its own (bench/ceilingTarget.ts);
+//     (bench/targets/peers/apolloRest.ts). The "ceiling" (bare yoga) runs in a process of its own (bench/targets/ceilingTarget.ts);
 //   - BENCH_TARGET=cache: only the cache-on gateway (the RSS run measures this process alone).
 //
 // Environment: BENCH_UPSTREAM_LATENCY_MS (20); BENCH_CACHE_MAX_ENTRIES (unset: the gateway's default),
 // given to the cache-on gateway as CACHE_MAX_ENTRIES; BENCH_OTLP_SINK=1: the gateways trace every request
 // to an OTLP/HTTP sink in this process that counts and drops what it gets (GET /__exports answers
-// {"exports": n, "bytes": b}), for bench/tracing.ts.
+// {"exports": n, "bytes": b}), for bench/scenarios/tracing.ts.
 //
 // Prints one JSON line on stdout, { upstream, gatewayNoCache?, gatewayCache, apollo?, pid } (TargetInfo in
-// bench/protocol.ts), then serves until SIGTERM/SIGINT or until the parent's IPC channel closes, so it
+// bench/lib/protocol.ts), then serves until SIGTERM/SIGINT or until the parent's IPC channel closes, so it
 // never outlives the parent however the parent ends. Everything listens on 127.0.0.1 only.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startServer, type RunningGateway } from '../src/startServer.js';
-import { loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/observability/logger.js';
-import { startFakeBraze, type FakeBraze } from '../test/helpers/fakeBraze.js';
+import { startServer, type RunningGateway } from '../../src/startServer.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startFakeBraze, type FakeBraze } from '../../testkit/fakeBraze.js';
 import { startApolloRestPeer, type ApolloRestPeer } from './peers/apolloRest.js';
-import { BENCH_TOKEN, type TargetInfo } from './protocol.js';
-import { exitWhenAsked } from './process.js';
+import { BENCH_TOKEN, type TargetInfo } from '../lib/protocol.js';
+import { exitWhenAsked } from '../lib/process.js';
 
 const MODE = process.env['BENCH_TARGET'] ?? 'all';
 if (MODE !== 'all' && MODE !== 'cache') throw new Error(`BENCH_TARGET must be all or cache (got "${MODE}")`);

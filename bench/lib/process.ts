@@ -1,4 +1,4 @@
-// Child-process helpers shared by the benchmarks (bench/common.ts, bench/soak.ts). No load-generator
+// Child-process helpers shared by the benchmarks (bench/lib/common.ts, bench/scenarios/soak.ts). No load-generator
 // imports here, so any bench script can use them cheaply.
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

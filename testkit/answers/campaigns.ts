@@ -1,4 +1,6 @@
-import type { RecordedCall } from './fakeBraze.js';
+import type { SimulatedAnswer, SimulationInput } from '../../src/data/endpoint.js';
+import { CAMPAIGN_LIST_PAGE_SIZE } from '../../src/endpoints/campaignList.js';
+import { simulatePage } from '../../src/endpoints/simulated/lists.js';
 
 /**
  * The fake Braze's default answers for the campaign endpoints, values chosen so totals are easy to
@@ -67,19 +69,12 @@ export function fakeCampaignSeries(query: Readonly<Record<string, string>>): Rec
   return { message: 'success', data };
 }
 
-/** The default answer for the campaign endpoints, or undefined for any other path. */
-export function defaultCampaignAnswer(call: RecordedCall): unknown {
-  switch (call.path) {
-    case '/campaigns/list': {
-      const ids = call.query['include_archived'] === 'true' ? FAKE_CAMPAIGN_IDS : FAKE_CAMPAIGN_IDS.filter((id) => !isArchived(id));
-      const page = Number(call.query['page'] ?? '0');
-      return { message: 'success', campaigns: ids.slice(page * 100, (page + 1) * 100).map(fakeListedCampaign) };
-    }
-    case '/campaigns/details':
-      return fakeCampaignDetails(call.query['campaign_id'] ?? '');
-    case '/campaigns/data_series':
-      return fakeCampaignSeries(call.query);
-    default:
-      return undefined;
-  }
-}
+/** The default answer of each campaign path. */
+export const CAMPAIGN_ANSWERS: Readonly<Record<string, (input: SimulationInput) => SimulatedAnswer>> = {
+  '/campaigns/list': (input) => {
+    const ids = input.params.get('include_archived') === 'true' ? FAKE_CAMPAIGN_IDS : FAKE_CAMPAIGN_IDS.filter((id) => !isArchived(id));
+    return simulatePage(input, ids, CAMPAIGN_LIST_PAGE_SIZE, 'campaigns', fakeListedCampaign);
+  },
+  '/campaigns/details': ({ params }) => ({ status: 200, body: fakeCampaignDetails(params.get('campaign_id') ?? '') }),
+  '/campaigns/data_series': ({ params }) => ({ status: 200, body: fakeCampaignSeries(Object.fromEntries(params)) }),
+};

@@ -1,5 +1,5 @@
 // npm run bench:soak: a bounded soak of the gateway against the fake Braze failing ~10% of calls
-// (bench/soakTarget.ts and bench/faults.ts, in a child process so this load generator does not share its event loop).
+// (bench/targets/soakTarget.ts and testkit/faults.ts, in a child process so this load generator does not share its event loop).
 // Drives mixed GraphQL traffic for a fixed time, samples the child's RSS every second, and prints a
 // markdown report: throughput, latency, GraphQL error codes, upstream attempts by outcome, memory.
 //
@@ -11,10 +11,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
-import { CALLS_PATH } from '../test/helpers/fakeBraze.js';
-import type { FaultStats, Outcome } from './faults.js';
-import { prng } from './prng.js';
-import { rssMiB, stopChild } from './process.js';
+import { CALLS_PATH } from '../../testkit/fakeBraze.js';
+import type { FaultStats, Outcome } from '../../testkit/faults.js';
+import { prng } from '../../testkit/prng.js';
+import { rssMiB, stopChild } from '../lib/process.js';
 
 function numberEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -396,7 +396,7 @@ interface Result {
 
 async function main(): Promise<void> {
   // The IPC channel is there only so the child notices if this process dies without cleaning up.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/soakTarget.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/targets/soakTarget.ts'], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, SOAK_UPSTREAM_LATENCY_MS: String(LATENCY_MS), SOAK_SEED: String(SEED) },
   });

@@ -5,7 +5,7 @@
 // The gateway runs as a child, its production entry point (dist/main.js, built by the npm script),
 // with --max-old-space-size=768 (a ~1 GiB container) and an inspector on 127.0.0.1 that this script
 // uses to force garbage collection and read process.memoryUsage() from outside, so the gateway needs
-// no hook of its own. Upstream is the tests' fake Braze (test/helpers/fakeBraze.ts), in this process.
+// no hook of its own. Upstream is the tests' fake Braze (testkit/fakeBraze.ts), in this process.
 //
 // Load: BENCH_DOCUMENTS (10,000) distinct documents, BENCH_DOCUMENTS_CONNECTIONS (4) at a time. Each is a
 // 50-chart dashboard at the default limits' edge: 50 aliases (QUERY_MAX_ALIASES), just under 2,000
@@ -23,11 +23,11 @@ import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Lexer, Source, TokenKind } from 'graphql';
 import { WebSocket } from 'undici';
-import { DEFAULT_QUERY_LIMITS } from '../src/config/index.js';
-import { startFakeBraze } from '../test/helpers/fakeBraze.js';
-import { ENDING_AT, numberEnv } from './common.js';
-import { rssMiB, stopChild } from './process.js';
-import { BENCH_TOKEN } from './protocol.js';
+import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
+import { startFakeBraze } from '../../testkit/fakeBraze.js';
+import { ENDING_AT, numberEnv } from '../lib/common.js';
+import { rssMiB, stopChild } from '../lib/process.js';
+import { BENCH_TOKEN } from '../lib/protocol.js';
 
 const DOCUMENTS = numberEnv('BENCH_DOCUMENTS', 10_000, 1);
 const CONNECTIONS = numberEnv('BENCH_DOCUMENTS_CONNECTIONS', 4, 1);

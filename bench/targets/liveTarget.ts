@@ -1,14 +1,14 @@
-// The system under test for npm run bench:live (bench/live.ts), in its own process so that its memory
-// is the gateway's alone: the fake Braze (test/helpers/fakeBraze.ts, fixed latency, counting calls at
+// The system under test for npm run bench:live (bench/scenarios/live.ts), in its own process so that its memory
+// is the gateway's alone: the fake Braze (testkit/fakeBraze.ts, fixed latency, counting calls at
 // GET /__calls) and one gateway with live series. Prints one JSON line { url, upstream, pid }, answers
 // IPC "memory" with process.memoryUsage() after a full GC (run with --expose-gc), and stops when the
 // parent's IPC channel closes or on SIGTERM/SIGINT.
-import { startServer } from '../src/startServer.js';
-import { loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/observability/logger.js';
-import { startFakeBraze } from '../test/helpers/fakeBraze.js';
-import { BENCH_TOKEN } from './protocol.js';
-import { exitWhenAsked } from './process.js';
+import { startServer } from '../../src/startServer.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startFakeBraze } from '../../testkit/fakeBraze.js';
+import { BENCH_TOKEN } from '../lib/protocol.js';
+import { exitWhenAsked } from '../lib/process.js';
 
 const SUBSCRIBERS = Number(process.env['BENCH_LIVE_SUBSCRIBERS'] ?? 1000);
 const INTERVAL_MS = Number(process.env['BENCH_LIVE_INTERVAL_MS'] ?? 1000);

@@ -1,14 +1,14 @@
 // npm run bench:tracing: what tracing costs a request. One cached query (the common dashboard case:
 // operation, resolver and load spans, no Braze attempt) under autocannon, against a gateway with tracing
 // off and one tracing every request (sampler parentbased_always_on, the default) to an OTLP/HTTP sink
-// that drops what it gets. Each side runs in its own child process (bench/target.ts with
+// that drops what it gets. Each side runs in its own child process (bench/targets/target.ts with
 // BENCH_TARGET=cache), so the off side has none of tracing's code loaded; the sides alternate for
 // BENCH_ROUNDS rounds and the medians are compared, which keeps a noisy shared machine's drift out of
 // the ratio.
 //
 // Environment: BENCH_SECONDS (5) per run, after a 1 s warm-up that is not measured; BENCH_ROUNDS (3);
 // BENCH_CONNECTIONS (10).
-import { cpuSeconds, ENDING_AT, GRAPHQL_HEADERS, load, numberEnv, sleep, startTarget, stopChild, type LoadResult } from './common.js';
+import { cpuSeconds, ENDING_AT, GRAPHQL_HEADERS, load, numberEnv, sleep, startTarget, stopChild, type LoadResult } from '../lib/common.js';
 
 const SECONDS = numberEnv('BENCH_SECONDS', 5, 1);
 const ROUNDS = Math.floor(numberEnv('BENCH_ROUNDS', 3, 1));

@@ -1,13 +1,16 @@
-import type { RecordedCall } from './fakeBraze.js';
+import type { SimulatedAnswer, SimulationInput } from '../../src/data/endpoint.js';
+import { EVENT_LIST_PAGE_SIZE } from '../../src/endpoints/eventList.js';
+import { SEGMENT_LIST_PAGE_SIZE } from '../../src/endpoints/segmentList.js';
+import { simulatePage } from '../../src/endpoints/simulated/lists.js';
 
 /**
  * The fake Braze's default answers for the list and segment endpoints, so a test gets plausible
- * answers without scripting them. Sizes are chosen so that every list has a short last page:
+ * answers without scripting them (pages cut as demo mode's simulated lists cut them, from other names).
+ * Sizes are chosen so that every list has a short last page:
  * - /events/list: 600 names `event_000` … `event_599`, 250 a page (pages 0 and 1 full, 2 short);
  * - /purchases/product_list: 120 names `product_000` … `product_119`, 50 a page (Braze documents no size);
  * - /segments/list: 250 segments `segment-000` … `segment-249`, 100 a page;
- * - /segments/details: any id, with tags and dates that differ from the list's, so a test can tell which answered;
- * - /segments/data_series: the default series, with `size` for `count`.
+ * - /segments/details: any id, with tags and dates that differ from the list's, so a test can tell which answered.
  */
 export const FAKE_EVENTS = names('event_', 600);
 export const FAKE_PRODUCTS = names('product_', 120);
@@ -16,11 +19,6 @@ export const FAKE_SEGMENT_IDS = names('segment-', 250);
 
 function names(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, index) => `${prefix}${String(index).padStart(3, '0')}`);
-}
-
-function page<T>(items: readonly T[], call: RecordedCall, size: number): T[] {
-  const number = Number(call.query['page'] ?? '0');
-  return items.slice(number * size, (number + 1) * size);
 }
 
 /** A segment of the fake list as /segments/list tells of it. */
@@ -43,22 +41,10 @@ export function fakeSegmentDetails(id: string): Record<string, unknown> {
   };
 }
 
-/** The default answer for the list and segment endpoints, or undefined for any other path. */
-export function defaultListAnswer(call: RecordedCall, series: (query: Readonly<Record<string, string>>) => unknown): unknown {
-  switch (call.path) {
-    case '/events/list':
-      return { message: 'success', events: page(FAKE_EVENTS, call, 250) };
-    case '/purchases/product_list':
-      return { message: 'success', products: page(FAKE_PRODUCTS, call, FAKE_PRODUCT_PAGE_SIZE) };
-    case '/segments/list':
-      return { message: 'success', segments: page(FAKE_SEGMENT_IDS, call, 100).map(fakeListedSegment) };
-    case '/segments/details':
-      return fakeSegmentDetails(call.query['segment_id'] ?? '');
-    case '/segments/data_series': {
-      const { data } = series(call.query) as { data: { time: string; count: number }[] };
-      return { message: 'success', data: data.map(({ time, count }) => ({ time, size: count })) };
-    }
-    default:
-      return undefined;
-  }
-}
+/** The default answer of each list and segment path. */
+export const LIST_ANSWERS: Readonly<Record<string, (input: SimulationInput) => SimulatedAnswer>> = {
+  '/events/list': (input) => simulatePage(input, FAKE_EVENTS, EVENT_LIST_PAGE_SIZE, 'events'),
+  '/purchases/product_list': (input) => simulatePage(input, FAKE_PRODUCTS, FAKE_PRODUCT_PAGE_SIZE, 'products'),
+  '/segments/list': (input) => simulatePage(input, FAKE_SEGMENT_IDS, SEGMENT_LIST_PAGE_SIZE, 'segments', fakeListedSegment),
+  '/segments/details': ({ params }) => ({ status: 200, body: fakeSegmentDetails(params.get('segment_id') ?? '') }),
+};

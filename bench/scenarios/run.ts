@@ -1,5 +1,5 @@
 // npm run bench: autocannon against the gateway and a local upstream with a fixed 20 ms latency, every
-// scenario in one run (one child process, bench/target.ts) so ratios between scenarios hold on a noisy
+// scenario in one run (one child process, bench/targets/target.ts) so ratios between scenarios hold on a noisy
 // machine. Prints a markdown table and a Targets section computed from its numbers.
 //
 // Environment: BENCH_SECONDS (10) per scenario, after a 1 s warm-up that is not measured;
@@ -8,7 +8,7 @@
 // BENCH_UPSTREAM_LATENCY_MS (20; the targets are stated for 20): 0 measures what the gateway adds when
 // requests come back to back, without the idle gap between them that makes every request dearer on a VM.
 //
-// The ceiling (scenario 6b, bare yoga) runs in a process of its own (bench/ceilingTarget.ts), so that
+// The ceiling (scenario 6b, bare yoga) runs in a process of its own (bench/targets/ceilingTarget.ts), so that
 // nothing the gateways' process did before (heap grown, other code warm) slows it; its CPU and RSS
 // columns are that process's.
 //
@@ -36,8 +36,8 @@ import {
   stopChild,
   upstreamCalls,
   type LoadResult,
-} from './common.js';
-import type { CeilingInfo, TargetInfo } from './protocol.js';
+} from '../lib/common.js';
+import type { CeilingInfo, TargetInfo } from '../lib/protocol.js';
 
 const SECONDS = numberEnv('BENCH_SECONDS', 10, 1);
 const WARMUP_SECONDS = 1;
@@ -267,7 +267,7 @@ interface Row {
   readonly loadgenCpuPercent: number;
 }
 
-/** Every endpoint of the run: bench/target.ts's, and the ceiling's process when scenario 6b runs. */
+/** Every endpoint of the run: bench/targets/target.ts's, and the ceiling's process when scenario 6b runs. */
 interface Endpoints extends TargetInfo {
   readonly ceilingProcess?: CeilingInfo;
 }

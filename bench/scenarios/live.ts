@@ -1,4 +1,4 @@
-// npm run bench:live (tsx bench/live.ts): live series over SSE. A child (bench/liveTarget.ts) holds the
+// npm run bench:live (tsx bench/scenarios/live.ts): live series over SSE. A child (bench/targets/liveTarget.ts) holds the
 // fake Braze (20 ms latency) and a gateway with a live cache lifetime of BENCH_LIVE_INTERVAL_MS (so
 // polls come that often); this process opens BENCH_LIVE_SUBSCRIBERS subscriptions (graphql-sse,
 // distinct connections) spread over BENCH_LIVE_SERIES series, then counts the fake Braze's calls over
@@ -9,9 +9,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createClient } from 'graphql-sse';
-import { numberEnv, sleep, upstreamCalls } from './common.js';
-import { stopChild } from './process.js';
-import { BENCH_TOKEN } from './protocol.js';
+import { numberEnv, sleep, upstreamCalls } from '../lib/common.js';
+import { stopChild } from '../lib/process.js';
+import { BENCH_TOKEN } from '../lib/protocol.js';
 
 const SUBSCRIBERS = numberEnv('BENCH_LIVE_SUBSCRIBERS', 1000, 1);
 const SERIES = numberEnv('BENCH_LIVE_SERIES', 10, 1);
@@ -23,7 +23,7 @@ interface Memory {
   live: { polls: number; subscriptions: number };
 }
 
-const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/liveTarget.ts'], {
+const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/targets/liveTarget.ts'], {
   stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   env: { ...process.env, BENCH_LIVE_SUBSCRIBERS: String(SUBSCRIBERS), BENCH_LIVE_INTERVAL_MS: String(INTERVAL_MS) },
 });

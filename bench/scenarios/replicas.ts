@@ -1,4 +1,4 @@
-// npm run bench:replicas (tsx bench/replicas.ts): single flight across replicas. Starts a redis-server,
+// npm run bench:replicas (tsx bench/scenarios/replicas.ts): single flight across replicas. Starts a redis-server,
 // a fake Braze answering after BENCH_REPLICAS_LATENCY_MS, and two sets of three gateway processes on
 // that Redis, each set behind its own haproxy: one with the single flight (the default), one with
 // REDIS_SINGLE_FLIGHT=false (the cache shared, each replica calling Braze for its own misses).
@@ -9,12 +9,12 @@
 //    set without the flight (a local miss). Target: the waiter's answer comes at most 10 ms (p50)
 //    after the holder's, i.e. waiting on another replica costs at most 10 ms over the call itself.
 // Needs /usr/bin/redis-server and /usr/sbin/haproxy (bash .ci/install-debian-packages.sh).
-import { numberEnv, sleep, upstreamCalls } from './common.js';
-import { BENCH_TOKEN } from './protocol.js';
-import { startFakeBraze } from '../test/helpers/fakeBraze.js';
-import { haproxyAvailable, startHaproxy, type LoadBalancer } from '../test/helpers/haproxy.js';
-import { redisAvailable, startRedis } from '../test/helpers/redis.js';
-import { spawnServer, type ServerProcess } from '../test/helpers/serverProcess.js';
+import { numberEnv, sleep, upstreamCalls } from '../lib/common.js';
+import { BENCH_TOKEN } from '../lib/protocol.js';
+import { startFakeBraze } from '../../testkit/fakeBraze.js';
+import { haproxyAvailable, startHaproxy, type LoadBalancer } from '../../testkit/haproxy.js';
+import { redisAvailable, startRedis } from '../../testkit/redis.js';
+import { spawnServer, type ServerProcess } from '../../testkit/serverProcess.js';
 
 const LATENCY_MS = numberEnv('BENCH_REPLICAS_LATENCY_MS', 100, 1);
 const ROUNDS = numberEnv('BENCH_REPLICAS_ROUNDS', 20, 1);

@@ -1,6 +1,6 @@
-// The system under soak, in its own process (started by bench/soak.ts): the fake Braze
-// (test/helpers/fakeBraze.ts) with a fixed latency, Braze's rate-limit headers and the soak's failure
-// mix (bench/faults.ts: about one call in ten fails), and the gateway in front of it.
+// The system under soak, in its own process (started by bench/scenarios/soak.ts): the fake Braze
+// (testkit/fakeBraze.ts) with a fixed latency, Braze's rate-limit headers and the soak's failure
+// mix (testkit/faults.ts: about one call in ten fails), and the gateway in front of it.
 //
 // Environment: SOAK_UPSTREAM_LATENCY_MS (20), SOAK_SEED (1), and SOAK_ENV_<NAME>=value, handed to the
 // gateway's loadConfig as NAME=value (e.g. SOAK_ENV_BRAZE_TIMEOUT_MS=5000). The wiring (endpoint, key,
@@ -9,12 +9,12 @@
 // Prints one JSON line on stdout, { gateway, upstream, pid }, then serves until SIGTERM/SIGINT or until
 // the parent's IPC channel closes (so a parent killed with SIGKILL does not leave this process behind).
 // The fake's GET /__calls carries the failure tallies under `faults` (FaultStats).
-import { startServer } from '../src/startServer.js';
-import { loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/observability/logger.js';
-import { startFakeBraze } from '../test/helpers/fakeBraze.js';
-import { createFaults } from './faults.js';
-import { exitWhenAsked } from './process.js';
+import { startServer } from '../../src/startServer.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startFakeBraze } from '../../testkit/fakeBraze.js';
+import { createFaults } from '../../testkit/faults.js';
+import { exitWhenAsked } from '../lib/process.js';
 
 const LATENCY_MS = Number(process.env['SOAK_UPSTREAM_LATENCY_MS'] ?? 20);
 const SEED = Number(process.env['SOAK_SEED'] ?? 1);

@@ -1,11 +1,11 @@
-// Shared by bench/run.ts and bench/rss.ts (the load generators): the child process (bench/target.ts),
+// Shared by bench/scenarios/run.ts and bench/scenarios/rss.ts (the load generators): the child process (bench/targets/target.ts),
 // /proc sampling, and one autocannon run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { rssMiB, stopChild } from './process.js';
 import autocannon from 'autocannon';
-import { CALLS_PATH } from '../test/helpers/fakeBraze.js';
+import { CALLS_PATH } from '../../testkit/fakeBraze.js';
 import { BENCH_TOKEN, type CeilingInfo, type TargetInfo } from './protocol.js';
 
 /** A fixed instant, so the same question is the same cache key in every request. */
@@ -36,16 +36,16 @@ export interface Target {
 const READY_TIMEOUT_MS = 30_000;
 
 /**
- * Starts bench/target.ts with an IPC channel (the child stops when it closes, so it never outlives this
+ * Starts bench/targets/target.ts with an IPC channel (the child stops when it closes, so it never outlives this
  * process) and waits for its JSON line. Also kills the child if this process exits or is interrupted.
  */
 export function startTarget(env: Record<string, string>): Promise<Target> {
-  return startChildScript<TargetInfo>('bench/target.ts', env);
+  return startChildScript<TargetInfo>('bench/targets/target.ts', env);
 }
 
-/** The bare-yoga ceiling (bench/ceilingTarget.ts), in a process of its own; started as startTarget starts its child. */
+/** The bare-yoga ceiling (bench/targets/ceilingTarget.ts), in a process of its own; started as startTarget starts its child. */
 export function startCeiling(): Promise<{ readonly child: ChildProcess; readonly info: CeilingInfo }> {
-  return startChildScript<CeilingInfo>('bench/ceilingTarget.ts', {});
+  return startChildScript<CeilingInfo>('bench/targets/ceilingTarget.ts', {});
 }
 
 async function startChildScript<Info>(script: string, env: Record<string, string>): Promise<{ readonly child: ChildProcess; readonly info: Info }> {

@@ -1,5 +1,5 @@
-// npm run bench:rss (tsx bench/rss.ts): does the cache-on gateway's memory stay flat under many keys?
-// One child (bench/target.ts, BENCH_TARGET=cache: the local 20 ms upstream and one gateway with
+// npm run bench:rss (tsx bench/scenarios/rss.ts): does the cache-on gateway's memory stay flat under many keys?
+// One child (bench/targets/target.ts, BENCH_TARGET=cache: the local 20 ms upstream and one gateway with
 // CACHE_ENABLED=true, CACHE_MAX_ENTRIES=5000, TTLs of 10 minutes) under autocannon with 20 connections,
 // each request asking for one of 10,000 distinct series (events e0…e9999): twice the cache's capacity,
 // so the cache fills up and evicts all the time, and only its size bound keeps memory in check
@@ -16,8 +16,8 @@
 // Bounded: autocannon stops by time, a watchdog ends an overrun, and the child is always stopped
 // (SIGTERM, then SIGKILL after 5 s); it also stops by itself when this process's IPC channel closes.
 import { cpus } from 'node:os';
-import { ENDING_AT, GRAPHQL_HEADERS, load, numberEnv, rssMiB, startTarget, stopChild, upstreamCalls } from './common.js';
-import { prng } from './prng.js';
+import { ENDING_AT, GRAPHQL_HEADERS, load, numberEnv, rssMiB, startTarget, stopChild, upstreamCalls } from '../lib/common.js';
+import { prng } from '../../testkit/prng.js';
 
 const SECONDS = numberEnv('BENCH_RSS_SECONDS', 300, 1);
 const WARMUP_SECONDS = numberEnv('BENCH_RSS_WARMUP_SECONDS', 15, 1);

@@ -1,4 +1,4 @@
-// npm run bench:shared (tsx bench/sharedState.ts): what sharing the rate-limit buckets through Redis
+// npm run bench:shared (tsx bench/scenarios/sharedState.ts): what sharing the rate-limit buckets through Redis
 // costs and buys. Needs /usr/bin/redis-server (a throwaway one on a loopback port is started).
 //
 // 1. Round trip: one read of the shared state (every bucket and the breaker, one Lua script), awaited
@@ -15,16 +15,16 @@
 //    measured with the buckets shared and without (BRAZE_SHARED_STATE=false). Target: shared, at most
 //    replicas × concurrency (each replica's calls of one round before the others' counts reach it).
 import { performance } from 'node:perf_hooks';
-import { RateLimitTracker } from '../src/braze/rateLimit.js';
-import { SharedRateLimitTracker } from '../src/braze/sharedRateLimit.js';
-import { SharedUpstreamState } from '../src/braze/sharedStore.js';
-import { loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/observability/logger.js';
-import { startServer, type RunningGateway } from '../src/startServer.js';
-import { defaultSeries, startFakeBraze } from '../test/helpers/fakeBraze.js';
-import { redisAvailable, startRedis } from '../test/helpers/redis.js';
-import { ENDING_AT, numberEnv, sleep } from './common.js';
-import { BUCKETS } from '../src/endpoints/buckets.js';
+import { RateLimitTracker } from '../../src/braze/rateLimit.js';
+import { SharedRateLimitTracker } from '../../src/braze/sharedRateLimit.js';
+import { SharedUpstreamState } from '../../src/braze/sharedStore.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startServer, type RunningGateway } from '../../src/startServer.js';
+import { defaultSeries, startFakeBraze } from '../../testkit/fakeBraze.js';
+import { redisAvailable, startRedis } from '../../testkit/redis.js';
+import { ENDING_AT, numberEnv, sleep } from '../lib/common.js';
+import { BUCKETS } from '../../src/endpoints/buckets.js';
 
 const ROUND_TRIPS = numberEnv('BENCH_SHARED_ROUND_TRIPS', 2_000, 10);
 const REFRESH_MS = numberEnv('BENCH_SHARED_REFRESH_MS', 100, 10);
