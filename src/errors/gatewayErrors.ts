@@ -122,19 +122,21 @@ export class PersistedOperationError extends GatewayError {
   }
 }
 
+/** The request's Accept takes nothing the gateway can answer this operation in: HTTP 406, refused before execution. */
+abstract class NotAcceptedError extends GatewayError {
+  override http(): { status: number } {
+    return { status: 406 };
+  }
+}
+
 /**
  * The operation uses @defer or @stream, whose answer comes in parts, and the request's Accept takes
  * neither multipart/mixed nor text/event-stream. Refused before execution: no upstream call.
  */
-export class IncrementalDeliveryNotAcceptedError extends GatewayError {
+export class IncrementalDeliveryNotAcceptedError extends NotAcceptedError {
   readonly code = 'INCREMENTAL_DELIVERY_NOT_ACCEPTED';
   constructor() {
-    super(
-      'This operation uses @defer or @stream, whose answer comes in parts: send Accept: multipart/mixed (or text/event-stream), or remove the directives',
-    );
-  }
-  override http(): { status: number } {
-    return { status: 406 };
+    super('This operation uses @defer or @stream, whose answer comes in parts: send Accept: multipart/mixed (or text/event-stream), or remove the directives');
   }
 }
 
@@ -143,13 +145,10 @@ export class IncrementalDeliveryNotAcceptedError extends GatewayError {
  * application/graphql-response+json, text/event-stream, multipart/mixed): refused before execution, so
  * nothing is asked of Braze for an answer that could not be sent.
  */
-export class MediaTypeNotAcceptedError extends GatewayError {
+export class MediaTypeNotAcceptedError extends NotAcceptedError {
   readonly code = 'MEDIA_TYPE_NOT_ACCEPTED';
   constructor() {
     super('The Accept header takes no media type a GraphQL answer is sent in: send Accept: application/graphql-response+json or application/json');
-  }
-  override http(): { status: number } {
-    return { status: 406 };
   }
 }
 
@@ -158,15 +157,12 @@ export class MediaTypeNotAcceptedError extends GatewayError {
  * streams one (GraphQL over SSE, distinct connections). Refused before anything subscribes: no poll,
  * no upstream call, no cap slot.
  */
-export class SubscriptionNotAcceptedError extends GatewayError {
+export class SubscriptionNotAcceptedError extends NotAcceptedError {
   readonly code = 'SUBSCRIPTION_NOT_ACCEPTED';
   constructor() {
     super(
       'Subscriptions are streamed as Server-Sent Events only: send Accept: text/event-stream (GraphQL over SSE, distinct connections mode, as the graphql-sse client does); multipart/mixed subscriptions are not served',
     );
-  }
-  override http(): { status: number } {
-    return { status: 406 };
   }
 }
 
