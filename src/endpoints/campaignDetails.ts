@@ -90,6 +90,7 @@ function parseConversionBehaviors(value: unknown): ConversionBehavior[] {
 export const campaignDetailsEndpoint: Endpoint<CampaignDetailsCall, CampaignDetails> = {
   name: 'campaignDetails',
   path: '/campaigns/details',
+  permission: 'campaigns.details',
   bucket: 'export',
   key: (call) => call.campaignId,
   searchParams: (call) => new URLSearchParams({ campaign_id: call.campaignId }),

@@ -45,6 +45,7 @@ function parseEntry(entry: unknown, index: number): CampaignListEntry {
 export const campaignListEndpoint: Endpoint<CampaignListCall, readonly CampaignListEntry[]> = {
   name: 'campaignList',
   path: '/campaigns/list',
+  permission: 'campaigns.list',
   bucket: 'export',
   key: (call) => JSON.stringify([call.page, call.includeArchived, call.lastEditedAfter?.getTime() ?? null]),
   searchParams(call) {

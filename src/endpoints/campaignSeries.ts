@@ -64,6 +64,7 @@ const coalescing: Coalescing<CampaignSeriesCall, readonly CampaignSeriesPoint[]>
 export const campaignSeriesEndpoint: Endpoint<CampaignSeriesCall, readonly CampaignSeriesPoint[]> = {
   name: 'campaignSeries',
   path: '/campaigns/data_series',
+  permission: 'campaigns.data_series',
   bucket: 'campaignSeries',
   key: (call) => JSON.stringify([call.campaignId, call.length, call.endingAt.getTime()]),
   searchParams: (call) => seriesSearchParams(call, { withUnit: false }, { campaign_id: call.campaignId }),

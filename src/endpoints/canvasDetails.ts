@@ -91,6 +91,7 @@ function parseStep(entry: Record<string, unknown>, at: string): CanvasStep {
 export const canvasDetailsEndpoint: Endpoint<CanvasDetailsCall, CanvasDetails> = {
   name: 'canvasDetails',
   path: '/canvas/details',
+  permission: 'canvas.details',
   bucket: 'export',
   key: (call) => call.canvasId,
   searchParams: (call) => new URLSearchParams({ canvas_id: call.canvasId }),

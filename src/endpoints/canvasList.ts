@@ -53,6 +53,7 @@ export function formatEditedAfter(date: Date): string {
 export const canvasListEndpoint: Endpoint<CanvasListCall, readonly CanvasListEntry[]> = {
   name: 'canvasList',
   path: '/canvas/list',
+  permission: 'canvas.list',
   bucket: 'export',
   key: (call) => JSON.stringify([call.page, call.includeArchived, call.lastEditedAfter?.getTime() ?? null]),
   searchParams(call) {

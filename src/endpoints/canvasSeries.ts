@@ -17,6 +17,7 @@ import {
 export const canvasSeriesEndpoint: Endpoint<CanvasStatsCall, readonly CanvasStatsPoint[]> = {
   name: 'canvasSeries',
   path: '/canvas/data_series',
+  permission: 'canvas.data_series',
   bucket: 'export',
   key: canvasStatsKey,
   searchParams: canvasStatsSearchParams,
@@ -30,6 +31,7 @@ export const canvasSeriesEndpoint: Endpoint<CanvasStatsCall, readonly CanvasStat
 export const canvasSummaryEndpoint: Endpoint<CanvasStatsCall, CanvasStats> = {
   name: 'canvasSummary',
   path: '/canvas/data_summary',
+  permission: 'canvas.data_summary',
   bucket: 'export',
   key: canvasStatsKey,
   searchParams: canvasStatsSearchParams,

@@ -10,6 +10,7 @@ export const EVENT_LIST_PAGE_SIZE = 250;
 export const eventListEndpoint: Endpoint<PageCall, readonly string[]> = {
   name: 'eventList',
   path: '/events/list',
+  permission: 'events.list',
   bucket: 'lists',
   key: pageKey,
   searchParams: pageSearchParams,

@@ -26,6 +26,7 @@ function windowKey(call: EventSeriesCall): string {
 export const eventSeriesEndpoint: Endpoint<EventSeriesCall, readonly SeriesPoint[]> = {
   name: 'eventSeries',
   path: '/events/data_series',
+  permission: 'events.data_series',
   bucket: 'export',
   key: (call) => JSON.stringify([call.event, call.length, call.unit, call.endingAt.getTime(), call.appId ?? null, call.segmentId ?? null]),
   searchParams(call) {

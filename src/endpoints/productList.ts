@@ -10,6 +10,7 @@ import { listTtlMs, pageKey, pageSearchParams, parseNamePage, type PageCall } fr
 export const productListEndpoint: Endpoint<PageCall, readonly string[]> = {
   name: 'productList',
   path: '/purchases/product_list',
+  permission: 'purchases.product_list',
   bucket: 'lists',
   key: pageKey,
   searchParams: pageSearchParams,

@@ -29,6 +29,7 @@ export interface SegmentDetails {
 export const segmentDetailsEndpoint: Endpoint<SegmentDetailsCall, SegmentDetails> = {
   name: 'segmentDetails',
   path: '/segments/details',
+  permission: 'segments.details',
   bucket: 'export',
   key: (call) => call.segmentId,
   searchParams: (call) => new URLSearchParams({ segment_id: call.segmentId }),

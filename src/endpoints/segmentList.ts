@@ -30,6 +30,7 @@ function parseEntry(entry: unknown, index: number): SegmentListEntry {
 export const segmentListEndpoint: Endpoint<PageCall, readonly SegmentListEntry[]> = {
   name: 'segmentList',
   path: '/segments/list',
+  permission: 'segments.list',
   bucket: 'export',
   key: pageKey,
   searchParams: pageSearchParams,

@@ -18,6 +18,7 @@ function windowKey(call: SegmentSizeCall): string {
 export const segmentSizeEndpoint: Endpoint<SegmentSizeCall, readonly SeriesPoint[]> = {
   name: 'segmentSize',
   path: '/segments/data_series',
+  permission: 'segments.data_series',
   bucket: 'export',
   key: (call) => JSON.stringify([call.segmentId, call.length, call.endingAt.getTime()]),
   searchParams: (call) => seriesSearchParams(call, { withUnit: false }, { segment_id: call.segmentId }),

@@ -23,3 +23,10 @@ describe('the catalogue', () => {
     }
   });
 });
+
+describe("each endpoint's key permission", () => {
+  it('is the one Braze names for its path (segments joined by dots), one per endpoint', () => {
+    for (const endpoint of ENDPOINTS) expect(endpoint.permission, endpoint.name).toBe(endpoint.path.slice(1).replaceAll('/', '.'));
+    expect(new Set(ENDPOINTS.map((endpoint) => endpoint.permission)).size).toBe(ENDPOINTS.length);
+  });
+});

@@ -19,6 +19,7 @@ function endpoint(withCover: boolean): Endpoint<Call, Answer> {
   return {
     name: withCover ? 'covered' : 'furthest',
     path: '/made-up',
+    permission: 'made-up',
     bucket: 'export',
     key,
     searchParams: (call) => new URLSearchParams({ name: call.name, length: String(call.length), parts: [...call.parts].sort().join(',') }),

@@ -38,6 +38,7 @@ export function filteredSeriesEndpoint<Call extends SeriesWindow>(spec: Filtered
   return {
     name: spec.name,
     path: spec.path,
+    permission: permissionOf(spec.path),
     bucket: spec.bucket,
     key: (call) => JSON.stringify([call.length, ...window(call)]),
     searchParams(call) {
@@ -52,4 +53,9 @@ export function filteredSeriesEndpoint<Call extends SeriesWindow>(spec: Filtered
     coalescing: seriesCoalescing((call) => JSON.stringify(window(call))),
     simulate: (input) => simulateSeries(input, { measure, withUnit, ...spec.simulation }),
   };
+}
+
+/** The API key permission Braze's page names for a path: the path's segments joined by dots (`/kpi/dau/data_series` → `kpi.dau.data_series`). */
+function permissionOf(path: string): string {
+  return path.slice(1).replaceAll('/', '.');
 }
