@@ -33,10 +33,14 @@ describe('list pages', () => {
   it('parse names, and refuse what is not a page of names', () => {
     expect(eventListEndpoint.parse(body({ message: 'success', events: ['a', 'b'] }), { page: 0 })).toEqual(['a', 'b']);
     expect(productListEndpoint.parse(body({ message: 'success', products: [] }), { page: 9 })).toEqual([]);
+    // Without "message", the rest of the answer decides; an explicit other message is a failure.
+    expect(eventListEndpoint.parse(body({ events: ['a'] }), { page: 0 })).toEqual(['a']);
     const refused: [string, string][] = [
       [body({ message: 'success', events: Array.from({ length: 251 }, (_, i) => `e${i}`) }), 'Braze answered 251 events on one page; pages hold 250'],
       [body({ message: 'success' }), 'Braze answered without a "events" list'],
       [body({ message: 'error', events: [] }), 'Braze answered without success (message: "error")'],
+      [body({ message: null, events: [] }), 'Braze answered without success (message: null)'],
+      [body({}), 'Braze answered without a "events" list'],
       [body({ message: 'success', events: [null] }), 'events[0] is not a string'],
       ['<html>', 'Braze answered with a body that is not JSON (starts with "<html>")'],
     ];

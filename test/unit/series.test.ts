@@ -24,12 +24,19 @@ describe('parseSeriesBody', () => {
     expect(() => parseSeriesBody(body([{ time: '2024-03-10', count: 1 }]), day, 'dau', 'count')).toThrow('data[0].dau');
   });
 
+  it('takes an answer without "message" on the rest of its content (Braze documents one such answer)', () => {
+    expect(parseSeriesBody(JSON.stringify({ data: [{ time: '2024-03-10', c: 4 }] }), day, 'c', 'count')).toEqual([{ time: new Date('2024-03-10T00:00:00Z'), value: 4 }]);
+  });
+
   it('says what is wrong with the answer as a whole', () => {
     expect(() => parseSeriesBody('<html>', day, 'c', 'count')).toThrow('not JSON (starts with "<html>")');
     expect(() => parseSeriesBody('', day, 'c', 'count')).toThrow('not JSON (empty body)');
     expect(() => parseSeriesBody('[1]', day, 'c', 'count')).toThrow('JSON that is not an object');
     expect(() => parseSeriesBody(body([], 'nope'), day, 'c', 'count')).toThrow('without success (message: "nope")');
+    expect(() => parseSeriesBody(body([], null), day, 'c', 'count')).toThrow('without success (message: null)');
+    expect(() => parseSeriesBody(body([], 7), day, 'c', 'count')).toThrow('without success (message: 7)');
     expect(() => parseSeriesBody(JSON.stringify({ message: 'success' }), day, 'c', 'count')).toThrow('without a "data" list');
+    expect(() => parseSeriesBody(JSON.stringify({}), day, 'c', 'count')).toThrow('without a "data" list');
     expect(() => parseSeriesBody(body(Array(4).fill({ time: '2024-03-10', c: 1 })), day, 'c', 'count')).toThrow('4 points for a series of length 3');
     expect(() => parseSeriesBody(body([{ time: '2024-03-10T00:00:00Z', c: 1 }]), day, 'c', 'count')).toThrow('is not a date (YYYY-MM-DD)');
     expect(() => parseSeriesBody(body([{ time: '2024-03-10', c: 1 }]), { unit: 'hour', length: 1 }, 'c', 'count')).toThrow('is not an ISO-8601 date-time');

@@ -30,6 +30,11 @@ export function listTtlMs(_call: unknown, _now: number, policy: TtlPolicy): numb
 /**
  * The successful answer's body as an object, or UpstreamInvalidResponseError saying what is wrong with
  * it. Braze's answer is not trusted: a proxy or an API change must not become a crash.
+ *
+ * `message` is Braze's status: "success", or what went wrong. An answer without one is taken on the
+ * rest of its content (Braze's own multivariate `/campaigns/data_series` example has none, and the
+ * endpoint's parser still checks everything it reads); any other message, or one that is not a
+ * string, is a failure.
  */
 export function parseSuccessBody(text: string): Record<string, unknown> {
   let body: unknown;
@@ -40,8 +45,8 @@ export function parseSuccessBody(text: string): Record<string, unknown> {
     throw new UpstreamInvalidResponseError(`Braze answered with a body that is not JSON (${trimmed === '' ? 'empty body' : `starts with "${truncate(trimmed.replace(/\s+/g, ' '), 60)}"`})`);
   }
   if (!isRecord(body)) throw new UpstreamInvalidResponseError('Braze answered with JSON that is not an object');
-  if (body['message'] !== 'success') {
-    const message = typeof body['message'] === 'string' ? `"${truncate(body['message'], 120)}"` : 'missing';
+  if (body['message'] !== undefined && body['message'] !== 'success') {
+    const message = typeof body['message'] === 'string' ? `"${truncate(body['message'], 120)}"` : truncate(JSON.stringify(body['message']), 60);
     throw new UpstreamInvalidResponseError(`Braze answered without success (message: ${message})`);
   }
   return body;

@@ -1,6 +1,8 @@
 import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
 import { truncate } from '../../observability/redact.js';
 import { formatInstant, parseBrazeDate, parseBrazeDateTime } from './brazeTime.js';
+import { isRecord } from './answerFields.js';
+import { parseSuccessBody } from './lists.js';
 import { isWindowClosed, type SeriesWindow, type TimeUnit } from '../../data/chunks.js';
 import type { Coalescing, TtlPolicy } from '../../data/endpoint.js';
 
@@ -28,18 +30,7 @@ export type MeasureKind = 'count' | 'amount';
  * body, cut short: callers that must hide a secret pass the body redacted.
  */
 export function parseSeriesBody(text: string, window: Pick<SeriesWindow, 'unit' | 'length'>, measure: string, kind: MeasureKind): SeriesPoint[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw invalid(`Braze answered with a body that is not JSON (${describeSnippet(text)})`);
-  }
-  if (!isRecord(body)) throw invalid('Braze answered with JSON that is not an object');
-  if (body['message'] !== 'success') {
-    const message = typeof body['message'] === 'string' ? `"${truncate(body['message'], 120)}"` : 'missing';
-    throw invalid(`Braze answered without success (message: ${message})`);
-  }
-  const data = body['data'];
+  const data = parseSuccessBody(text)['data'];
   if (!Array.isArray(data)) throw invalid('Braze answered without a "data" list');
   // Fewer points than asked is normal (a new event, a young app); more cannot be a series of `length`.
   if (data.length > window.length) throw invalid(`Braze answered ${data.length} points for a series of length ${window.length}`);
@@ -109,12 +100,3 @@ function invalid(message: string): UpstreamInvalidResponseError {
   return new UpstreamInvalidResponseError(message);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeSnippet(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed === '') return 'empty body';
-  return `starts with "${truncate(trimmed.replace(/\s+/g, ' '), 60)}"`;
-}
