@@ -374,10 +374,11 @@ function campaignSeriesCase(): Case {
         expect(point['channels']).toHaveLength(entries.length);
         entries.forEach((entry, at) => expect((point['channels'] as Json[])[at]).toMatchObject(entry));
       });
-      // One total per channel × variation, each named as Braze named it: never two variations as one.
-      const variations = days.flatMap((day) => channelEntries(day['messages'])).map((entry) => [entry['channel'], entry['variationId'], entry['variationName']]);
+      // One total per channel × variation, each named as Braze named it, with its own numbers: never two
+      // variations as one (the examples have one day, so each total is its entry).
+      const who = (entry: Json) => [entry['channel'], entry['variationId'], entry['variationName'], entry['impressions'] ?? null];
       const totals = series['totals'] as Json;
-      expect((totals['channels'] as Json[]).map((entry) => [entry['channel'], entry['variationId'], entry['variationName']])).toEqual(variations);
+      expect((totals['channels'] as Json[]).map(who)).toEqual(days.flatMap((day) => channelEntries(day['messages'])).map(who));
       expect(totals['revenue']).toBe(decimal(days.reduce((sum, day) => sum + ((day['revenue'] as number | undefined) ?? 0), 0)));
     },
   };

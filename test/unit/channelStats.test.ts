@@ -105,5 +105,36 @@ describe('sumChannelStats', () => {
     ]);
     expect(b?.counts).toMatchObject({ sent: 1 });
   });
+
+  it('tells variations apart by id, else by name (Braze multivariate answers), else by position: never one sum under one label', () => {
+    // Braze's multivariate example: variations named only by `variation_name`, the control with `enrolled`.
+    const day = (a: number, b: number) =>
+      parseChannelMessages(
+        {
+          trigger_in_app_message: [
+            { variation_name: 'Variant A', impressions: a },
+            { variation_name: 'Variant B', impressions: b },
+            { variation_name: 'Control', enrolled: 40 },
+          ],
+        },
+        'd',
+      );
+    const totals = sumChannelStats([day(50, 60), day(5, 6)]);
+    expect(totals.map((entry) => [entry.variationName, entry.family === 'inApp' ? entry.counts.impressions : undefined, entry.outcomes.enrolled])).toEqual([
+      ['Variant A', 55, null],
+      ['Variant B', 66, null],
+      ['Control', null, 80],
+    ]);
+    // Neither id nor name: each day's first entry of a channel is summed with the other days' first, and so on.
+    const unnamed = (first: number, second: number) => parseChannelMessages({ email: [{ sent: first }, { sent: second }] }, 'd');
+    expect(sumChannelStats([unnamed(1, 10), unnamed(2, 20)]).map((entry) => entry.family === 'email' && entry.counts.sent)).toEqual([3, 30]);
+    // An id wins over a name: the same id under two names is one variation (renamed), two ids under one name two.
+    const named = parseChannelMessages({ email: [{ variation_api_id: 'v1', variation_name: 'Old', sent: 1 }, { variation_api_id: 'v2', variation_name: 'Old', sent: 2 }] }, 'd');
+    const renamed = parseChannelMessages({ email: [{ variation_api_id: 'v1', variation_name: 'New', sent: 4 }] }, 'd');
+    expect(sumChannelStats([named, renamed]).map((entry) => [entry.variationId, entry.family === 'email' && entry.counts.sent])).toEqual([
+      ['v1', 5],
+      ['v2', 2],
+    ]);
+  });
 });
 

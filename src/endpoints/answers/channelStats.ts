@@ -153,15 +153,30 @@ export function isUniqueStat(name: string): boolean {
 }
 
 /**
- * Sums entries over points, one entry per channel × variation (first-seen order). Counts that may be
- * summed are (sends, opens, clicks, conversions, revenue exactly); counts of unique people are null
- * in a total (see isUniqueStat), and so is a stat no point reported.
+ * Who an entry is within its channel, to sum it with the same variation of other days and never with
+ * another: its variation id; else, as Braze's multivariate answers name variations only by
+ * `variation_name`, its name; else its position among the channel's entries of its day.
+ */
+function variationKey(entry: ChannelStats, position: number): string {
+  if (entry.variationId !== null) return JSON.stringify([entry.channel, 'id', entry.variationId]);
+  if (entry.variationName !== null) return JSON.stringify([entry.channel, 'name', entry.variationName]);
+  return JSON.stringify([entry.channel, 'position', position]);
+}
+
+/**
+ * Sums entries over points, one entry per channel × variation (first-seen order), variations told
+ * apart as variationKey says. Counts that may be summed are (sends, opens, clicks, conversions,
+ * revenue exactly); counts of unique people are null in a total (see isUniqueStat), and so is a stat
+ * no point reported.
  */
 export function sumChannelStats(lists: readonly (readonly ChannelStats[])[]): ChannelStats[] {
   const groups = new Map<string, ChannelStats[]>();
   for (const list of lists) {
+    const positions = new Map<string, number>();
     for (const entry of list) {
-      const key = JSON.stringify([entry.channel, entry.variationId]);
+      const position = positions.get(entry.channel) ?? 0;
+      positions.set(entry.channel, position + 1);
+      const key = variationKey(entry, position);
       const group = groups.get(key);
       if (group) group.push(entry);
       else groups.set(key, [entry]);
