@@ -40,6 +40,25 @@ describe('campaigns: /campaigns/list, 100 a page', () => {
     ]);
   });
 
+  it('lastEditedAfter is sent to the second, cut down (as Braze documents and as Canvases send it), never with milliseconds', async () => {
+    const result = await gateway.query('{ campaigns(first: 1, lastEditedAfter: "2024-01-01T01:00:00.750+01:00") { nodes { id } } }');
+    expect(result.errors).toEqual([]);
+    expect(calls()).toEqual([{ path: '/campaigns/list', query: { page: '0', include_archived: 'false', 'last_edit.time[gt]': '2024-01-01T00:00:00Z' } }]);
+  });
+
+  it('sortDirection: DESC sends sort_direction=desc and pages newest first; it is part of the page identity', async () => {
+    const result = await gateway.query<{ a: { nodes: { id: string }[] }; b: { nodes: { id: string }[] } }>(
+      '{ a: campaigns(first: 2, includeArchived: true, sortDirection: DESC) { nodes { id } } b: campaigns(first: 2, includeArchived: true, sortDirection: ASC) { nodes { id } } }',
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.data?.a.nodes.map((n) => n.id)).toEqual(['campaign-149', 'campaign-148']);
+    expect(result.data?.b.nodes.map((n) => n.id)).toEqual(['campaign-000', 'campaign-001']);
+    expect(calls().map((c) => c.query).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual([
+      { page: '0', include_archived: 'true', sort_direction: 'desc' },
+      { page: '0', include_archived: 'true' },
+    ]);
+  });
+
   it('fields only details carry cost one details call per campaign, however many fields', async () => {
     const result = await gateway.query('{ campaigns(first: 2) { nodes { id archived draft enabled channels scheduleType firstSentAt lastSentAt description variations { id channel name control } } } }');
     expect(result.errors).toEqual([]);

@@ -57,6 +57,13 @@ describe('canvases: /canvas/list, 100 a page', () => {
     expect(braze.calls.map(queryString)).toEqual(['page=0&include_archived=true&last_edit.time%5Bgt%5D=2024-05-01T08%3A00%3A00Z']);
   });
 
+  it('sortDirection: DESC sends sort_direction=desc and pages newest first', async () => {
+    const result = await gateway.query<{ canvases: { nodes: { id: string }[] } }>('{ canvases(first: 2, sortDirection: DESC) { nodes { id } } }');
+    expect(result.errors).toEqual([]);
+    expect(result.data?.canvases.nodes.map((node) => node.id)).toEqual(['canvas-149', 'canvas-148']);
+    expect(callsTo('/canvas/list')).toEqual([{ page: '0', sort_direction: 'desc' }]);
+  });
+
   it('a window over two pages reads both; the short last page ends the list', async () => {
     const result = await gateway.execute(CanvasesDocument, { first: 100, after: encodeCursor(79) });
     expect(result.data?.canvases?.edges.map((edge) => edge.node.id)).toEqual(FAKE_CANVAS_IDS.slice(80, 150));

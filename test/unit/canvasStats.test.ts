@@ -48,7 +48,7 @@ describe('Canvas stats parameters and keys', () => {
   });
 
   it('list and details parameters', () => {
-    expect(canvasListEndpoint.searchParams({ page: 2, includeArchived: false, lastEditedAfter: undefined }).toString()).toBe('page=2');
+    expect(canvasListEndpoint.searchParams({ page: 2, includeArchived: false, lastEditedAfter: undefined, sortDirection: 'asc' }).toString()).toBe('page=2');
     expect(canvasDetailsEndpoint.searchParams({ canvasId: 'x y' }).toString()).toBe('canvas_id=x+y');
   });
 });

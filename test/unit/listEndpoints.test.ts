@@ -13,10 +13,11 @@ describe('list pages', () => {
   it('ask for their page by number, page 0 included, and are cached as long as settled series', () => {
     expect(eventListEndpoint.searchParams({ page: 0 }).toString()).toBe('page=0');
     expect(productListEndpoint.searchParams({ page: 3 }).toString()).toBe('page=3');
-    expect(segmentListEndpoint.searchParams({ page: 1 }).toString()).toBe('page=1');
-    for (const endpoint of [eventListEndpoint, productListEndpoint, segmentListEndpoint]) {
+    expect(segmentListEndpoint.searchParams({ page: 1, sortDirection: 'asc' }).toString()).toBe('page=1');
+    for (const endpoint of [eventListEndpoint, productListEndpoint]) {
       expect(endpoint.ttlMs({ page: 0 }, Date.now(), POLICY)).toBe(900_000);
     }
+    expect(segmentListEndpoint.ttlMs({ page: 0, sortDirection: 'asc' }, Date.now(), POLICY)).toBe(900_000);
     expect(segmentDetailsEndpoint.ttlMs({ segmentId: 'x' }, Date.now(), POLICY)).toBe(900_000);
   });
 
@@ -54,7 +55,7 @@ describe('/segments/list entries', () => {
   const entry = { id: 's1', name: 'VIP', analytics_tracking_enabled: true, tags: ['a'] };
 
   it('parse to id, name, tracking and tags; tags may be absent', () => {
-    expect(segmentListEndpoint.parse(body({ message: 'success', segments: [entry, { ...entry, id: 's2', tags: undefined }] }), { page: 0 })).toEqual([
+    expect(segmentListEndpoint.parse(body({ message: 'success', segments: [entry, { ...entry, id: 's2', tags: undefined }] }), { page: 0, sortDirection: 'asc' })).toEqual([
       { id: 's1', name: 'VIP', analyticsTrackingEnabled: true, tags: ['a'] },
       { id: 's2', name: 'VIP', analyticsTrackingEnabled: true, tags: [] },
     ]);
@@ -69,7 +70,7 @@ describe('/segments/list entries', () => {
       ['s1', 'segments[0] is not an object'],
     ];
     for (const [bad, message] of refused) {
-      expect(() => segmentListEndpoint.parse(body({ message: 'success', segments: [bad] }), { page: 0 })).toThrow(new UpstreamInvalidResponseError(message));
+      expect(() => segmentListEndpoint.parse(body({ message: 'success', segments: [bad] }), { page: 0, sortDirection: 'asc' })).toThrow(new UpstreamInvalidResponseError(message));
     }
   });
 });
@@ -151,6 +152,15 @@ describe('simulated answers', () => {
     expect(simulate(eventListEndpoint, 'page=2').body).toEqual({ message: 'success', events: [] });
     expect(simulate(productListEndpoint, 'page=-1').status).toBe(400);
     expect(simulate(segmentListEndpoint, 'page=x').status).toBe(400);
+  });
+
+  it('sorted lists take sort_direction as Braze does: desc is newest first, anything but asc or desc is 400', () => {
+    const ids = (query: string) => (simulate(segmentListEndpoint, query).body as { segments: { id: string }[] }).segments.map((segment) => segment.id);
+    expect(ids('page=0&sort_direction=desc').slice(0, 3)).toEqual([...ids('page=1')].reverse().slice(0, 3));
+    expect(ids('page=0&sort_direction=asc')).toEqual(ids('page=0'));
+    expect(simulate(segmentListEndpoint, 'sort_direction=newest').status).toBe(400);
+    expect(segmentListEndpoint.searchParams({ page: 0, sortDirection: 'desc' }).toString()).toBe('page=0&sort_direction=desc');
+    expect(segmentListEndpoint.key({ page: 0, sortDirection: 'desc' })).not.toBe(segmentListEndpoint.key({ page: 0, sortDirection: 'asc' }));
   });
 
   it('details for listed segments only; sizes need a segment_id', () => {

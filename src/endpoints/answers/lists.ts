@@ -2,6 +2,7 @@ import { isRecord } from './answerFields.js';
 import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
 import { truncate } from '../../observability/redact.js';
 import type { TtlPolicy } from '../../data/endpoint.js';
+import { formatInstant } from './brazeTime.js';
 
 /**
  * What Braze's paged list endpoints (`/events/list`, `/purchases/product_list`, `/segments/list`) have
@@ -13,6 +14,31 @@ export interface PageCall {
 }
 
 export const pageKey = (call: PageCall): string => String(call.page);
+
+/**
+ * The order of a list sorted by creation time (segments, campaigns, Canvases): Braze's default is
+ * oldest first (`asc`); `desc` is newest first.
+ */
+export type SortDirection = 'asc' | 'desc';
+
+/** One page of a list Braze sorts by creation time, in either order. */
+export interface SortedPageCall extends PageCall {
+  readonly sortDirection: SortDirection;
+}
+
+/** Braze's `sort_direction`, sent only to change its default (oldest first). */
+export function setSortDirection(params: URLSearchParams, direction: SortDirection): void {
+  if (direction === 'desc') params.set('sort_direction', 'desc');
+}
+
+/**
+ * `last_edit.time[gt]` to the second: Braze's pages give the format `yyyy-MM-DDTHH:mm:ss` (their
+ * examples add an offset); sent in UTC with `Z`. Cut down, never up, so nothing edited after the
+ * instant is lost.
+ */
+export function formatEditedAfter(date: Date): string {
+  return formatInstant(new Date(Math.floor(date.getTime() / 1000) * 1000));
+}
 
 /** Every page is asked for by number, the first one too: the upstream URL says which page it is. */
 export function pageSearchParams(call: PageCall): URLSearchParams {
