@@ -3,7 +3,7 @@ import { parseSeriesBody, seriesCoalescing, seriesSearchParams, seriesTtlMs } fr
 import type { SeriesWindow } from '../../src/data/chunks.js';
 
 const body = (data: unknown, message: unknown = 'success') => JSON.stringify({ message, data });
-const day: Pick<SeriesWindow, 'unit' | 'length'> = { unit: 'day', length: 3 };
+const day: Pick<SeriesWindow, 'unit' | 'length' | 'endingAt'> = { unit: 'day', length: 3, endingAt: new Date('2024-03-10T12:00:00Z') };
 
 describe('parseSeriesBody', () => {
   it('reads the measure of each point, oldest first, dates as midnight UTC', () => {
@@ -39,7 +39,37 @@ describe('parseSeriesBody', () => {
     expect(() => parseSeriesBody(JSON.stringify({}), day, 'c', 'count')).toThrow('without a "data" list');
     expect(() => parseSeriesBody(body(Array(4).fill({ time: '2024-03-10', c: 1 })), day, 'c', 'count')).toThrow('4 points for a series of length 3');
     expect(() => parseSeriesBody(body([{ time: '2024-03-10T00:00:00Z', c: 1 }]), day, 'c', 'count')).toThrow('is not a date (YYYY-MM-DD)');
-    expect(() => parseSeriesBody(body([{ time: '2024-03-10', c: 1 }]), { unit: 'hour', length: 1 }, 'c', 'count')).toThrow('is not an ISO-8601 date-time');
+    expect(() => parseSeriesBody(body([{ time: 'noon', c: 1 }]), { ...day, unit: 'hour' }, 'c', 'count')).toThrow('data[0].time "noon" is not an ISO-8601 date-time (or a date)');
+  });
+});
+
+describe('parseSeriesBody, HOUR series', () => {
+  // 24 hours ending with the one holding 2018-06-29T04:59:59Z: the day of a workspace at UTC−5.
+  const hours: Pick<SeriesWindow, 'unit' | 'length' | 'endingAt'> = { unit: 'hour', length: 24, endingAt: new Date('2018-06-29T04:59:59Z') };
+  const hourAt = (utcHour: number) => new Date(Date.UTC(2018, 5, 28, utcHour));
+
+  it('a date-time is the hour it names, with or without an offset', () => {
+    expect(parseSeriesBody(body([{ time: '2018-06-28T23:00:00-05:00', c: 1 }, { time: '2018-06-29T04:00:00', c: 2 }]), hours, 'c', 'count')).toEqual([
+      { time: hourAt(28), value: 1 },
+      { time: hourAt(28), value: 2 },
+    ]);
+  });
+
+  it('a date alone (as the purchase pages describe `time`) is the hour of its place in the window, counted from its end', () => {
+    const points = parseSeriesBody(body(Array.from({ length: 24 }, (_, n) => ({ time: '2018-06-28', c: n }))), hours, 'c', 'count');
+    expect(points.map((point) => point.time)).toEqual(Array.from({ length: 24 }, (_, n) => hourAt(5 + n)));
+    expect(points.map((point) => point.value)).toEqual(Array.from({ length: 24 }, (_, n) => n));
+    // Fewer points than asked: the oldest are the missing ones, the last is still the hour of ending_at.
+    expect(parseSeriesBody(body([{ time: '2018-06-28', c: 1 }, { time: '2018-06-29', c: 2 }]), hours, 'c', 'count').map((point) => point.time)).toEqual([hourAt(27), hourAt(28)]);
+  });
+
+  it('a date the hour of its place falls on in no time zone (UTC−12 to UTC+14) is refused, not placed', () => {
+    // The last hour, 04:00Z on the 29th, is the 28th at UTC−12 at the earliest and the 29th at UTC+14 at the latest.
+    expect(parseSeriesBody(body([{ time: '2018-06-28', c: 1 }]), hours, 'c', 'count')[0]?.time).toEqual(hourAt(28));
+    expect(() => parseSeriesBody(body([{ time: '2018-06-27', c: 1 }]), hours, 'c', 'count')).toThrow(
+      'data[0].time "2018-06-27" is a date the hour of its place in the window (2018-06-29T04:00:00Z) does not fall on in any time zone',
+    );
+    expect(() => parseSeriesBody(body([{ time: '2018-06-30', c: 1 }]), hours, 'c', 'count')).toThrow('does not fall on in any time zone');
   });
 });
 
