@@ -102,28 +102,30 @@ const CASES: Readonly<Record<string, Case>> = {
   // Every key exposed.
   'eventSeries.day': {
     query: `{ eventSeries(event: "event_name", length: 3, unit: DAY, endingAt: "2014-12-10T23:59:59-05:00", appId: "app-ios-1", segmentId: "segment-vip") {
-      event unit appId segmentId ${SERIES_WINDOW} points { time count } total } }`,
+      event unit appId segmentId ${SERIES_WINDOW} points { time date value count } sum total } }`,
     check: (data, example) => {
       const points = pointsOf(example);
+      const sum = points.reduce((total, point) => total + (point['count'] as number), 0);
       expect(data['eventSeries']).toEqual({
         event: 'event_name', unit: 'DAY', appId: 'app-ios-1', segmentId: 'segment-vip', length: 3, endingAt: '2014-12-11T04:59:59.000Z', brazeCalls: 1,
-        points: points.map((point) => ({ time: midnight(point['time']), count: point['count'] })),
-        total: points.reduce((sum, point) => sum + (point['count'] as number), 0),
+        points: points.map((point) => ({ time: midnight(point['time']), date: point['time'], value: point['count'], count: point['count'] })),
+        sum,
+        total: sum,
       });
     },
   },
   // Every key exposed; each hour's `time` carries the workspace's offset, given back as the same instant in UTC.
   'eventSeries.hour': {
     query: `{ eventSeries(event: "event_name", length: 24, unit: HOUR, endingAt: "2014-12-10T23:59:59-05:00", appId: "app-ios-1", segmentId: "segment-vip") {
-      unit ${SERIES_WINDOW} points { time count } total } }`,
+      unit ${SERIES_WINDOW} points { time date value } sum } }`,
     check: (data, example) => {
       const points = pointsOf(example);
       expect(data['eventSeries']).toEqual({
         unit: 'HOUR', length: 24, endingAt: '2014-12-11T04:59:59.000Z', brazeCalls: 1,
-        points: points.map((point) => ({ time: instant(point['time']), count: point['count'] })),
-        total: points.reduce((sum, point) => sum + (point['count'] as number), 0),
+        points: points.map((point) => ({ time: instant(point['time']), date: null, value: point['count'] })),
+        sum: points.reduce((total, point) => total + (point['count'] as number), 0),
       });
-      expect((data['eventSeries'] as Json)['points']).toContainEqual({ time: '2014-12-11T04:00:00.000Z', count: 9 });
+      expect((data['eventSeries'] as Json)['points']).toContainEqual({ time: '2014-12-11T04:00:00.000Z', date: null, value: 9 });
     },
   },
   // Every key exposed: the names, and (from the page's size, 250, and the example's 3) that no page follows.
