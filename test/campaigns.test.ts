@@ -168,6 +168,35 @@ describe('campaign series: /campaigns/data_series', () => {
     ]);
   });
 
+  it('a negative revenue (refunds) is read, as Canvas stats and purchase series read it, and summed exactly', async () => {
+    braze.respond((call) =>
+      call.path === '/campaigns/data_series'
+        ? {
+            body: {
+              message: 'success',
+              data: [
+                { time: '2024-03-09', unique_recipients: 1, revenue: 10.5, messages: { email: [{ variation_api_id: 'v', revenue: 10.5 }] } },
+                { time: '2024-03-10', unique_recipients: 1, revenue: -20.25, messages: { email: [{ variation_api_id: 'v', revenue: -20.25 }] } },
+              ],
+            },
+          }
+        : defaultResponder(call),
+    );
+    const result = await gateway.query(`{ campaign(id: "c-refund") { series(length: 2, endingAt: "${AT}") { points { revenue channels { revenue } } totals { revenue channels { revenue } } } } }`);
+    expect(result.errors).toEqual([]);
+    expect(result.data).toEqual({
+      campaign: {
+        series: {
+          points: [
+            { revenue: '10.5', channels: [{ revenue: '10.5' }] },
+            { revenue: '-20.25', channels: [{ revenue: '-20.25' }] },
+          ],
+          totals: { revenue: '-9.75', channels: [{ revenue: '-9.75' }] },
+        },
+      },
+    });
+  });
+
   it('a channel Braze added later is kept, its stats by name, and does not fail the answer', async () => {
     braze.respond((call) =>
       call.path === '/campaigns/data_series'

@@ -1,6 +1,6 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCampaignSeries } from './simulated/campaigns.js';
-import { brazeDay, count, isRecord, optionalCount } from './answers/answerFields.js';
+import { brazeDay, count, isRecord, optionalAmount, optionalCount } from './answers/answerFields.js';
 import { CONVERSION_COUNTS, parseChannelMessages, type ChannelStats } from './answers/channelStats.js';
 import { decimalFromNumber } from './answers/decimal.js';
 import type { Coalescing, Endpoint } from '../data/endpoint.js';
@@ -33,15 +33,12 @@ function parsePoint(entry: unknown, index: number): CampaignSeriesPoint {
   const at = `data[${index}]`;
   if (!isRecord(entry)) throw new UpstreamInvalidResponseError(`${at} is not an object`);
   const uniqueRecipients = count(entry['unique_recipients'], `${at}.unique_recipients`);
-  const revenue = entry['revenue'];
-  if (revenue !== undefined && revenue !== null && (typeof revenue !== 'number' || !Number.isFinite(revenue) || revenue < 0)) {
-    throw new UpstreamInvalidResponseError(`${at}.revenue is not a non-negative number`);
-  }
+  const revenue = optionalAmount(entry['revenue'], `${at}.revenue`);
   const counts = Object.fromEntries(CAMPAIGN_POINT_COUNTS.map((name) => [name, optionalCount(entry[name], `${at}.${name}`)])) as Record<CampaignPointCount, number | null>;
   return {
     time: brazeDay(entry['time'], `${at}.time`),
     uniqueRecipients,
-    revenue: typeof revenue === 'number' ? decimalFromNumber(revenue) : null,
+    revenue: revenue === null ? null : decimalFromNumber(revenue),
     counts,
     channels: parseChannelMessages(entry['messages'], `${at}.messages`),
   };

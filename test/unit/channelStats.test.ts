@@ -81,10 +81,19 @@ describe('parseChannelMessages', () => {
     [{ sms: [{ sent: 1, delivered: 1.5 }] }, 'data[2].messages.sms[0].delivered is not a non-negative integer'],
     [{ ios_push: [{ sent: 1 }, { sent: '2' }] }, 'data[2].messages.ios_push[1].sent is not a non-negative integer'],
     [{ email: [{ conversions: 2 ** 53 }] }, 'data[2].messages.email[0].conversions is not a non-negative integer'],
-    [{ email: [{ revenue: -1 }] }, 'data[2].messages.email[0].revenue is not a non-negative number'],
+    [{ email: [{ revenue: '1' }] }, 'data[2].messages.email[0].revenue is not a finite number'],
     [{ email: [{ variation_api_id: 5 }] }, 'data[2].messages.email[0].variation_api_id is not a string'],
   ])('refuses %j naming the path', (value, message) => {
     expect(() => parseChannelMessages(value, 'data[2].messages')).toThrow(new UpstreamInvalidResponseError(message));
+  });
+});
+
+describe('revenue', () => {
+  it('is an amount of either sign, as in Canvas stats and purchase series (a refund is negative revenue)', () => {
+    const [entry] = parseChannelMessages({ email: [{ variation_api_id: 'v', revenue: -12.5 }] }, 'data[0].messages');
+    expect(entry?.revenue).toBe('-12.5');
+    const day2 = parseChannelMessages({ email: [{ variation_api_id: 'v', revenue: 2.25 }] }, 'data[1].messages');
+    expect(sumChannelStats([[entry!], day2])[0]?.revenue).toBe('-10.25');
   });
 });
 

@@ -19,7 +19,9 @@ describe('parseSeriesBody', () => {
     expect(() => parseSeriesBody(body([{ time: '2024-03-10', c: -1 }]), day, 'c', 'count')).toThrow('data[0].c is not a non-negative integer');
     expect(() => parseSeriesBody(body([{ time: '2024-03-10', c: '1' }]), day, 'c', 'count')).toThrow('data[0].c is not a non-negative integer');
     expect(parseSeriesBody(body([{ time: '2024-03-10', revenue: 12.34 }]), day, 'revenue', 'amount')[0]?.value).toBe(12.34);
-    expect(() => parseSeriesBody(body([{ time: '2024-03-10', revenue: -0.01 }]), day, 'revenue', 'amount')).toThrow('not a non-negative number');
+    // A refund: Braze documents revenue as a plain number (price × quantity, price a float with no minimum).
+    expect(parseSeriesBody(body([{ time: '2024-03-10', revenue: -0.01 }]), day, 'revenue', 'amount')[0]?.value).toBe(-0.01);
+    expect(() => parseSeriesBody(body([{ time: '2024-03-10', revenue: '12.50' }]), day, 'revenue', 'amount')).toThrow('data[0].revenue is not a finite number');
     // The measure of another endpoint is not this one's.
     expect(() => parseSeriesBody(body([{ time: '2024-03-10', count: 1 }]), day, 'dau', 'count')).toThrow('data[0].dau');
   });

@@ -1,5 +1,5 @@
 import { truncate } from '../../observability/redact.js';
-import { brazeDay, count, invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
+import { amount, brazeDay, count, invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
 import { formatInstant } from './brazeTime.js';
 import { parseChannelMessages, type ChannelStats } from './channelStats.js';
 import type { Coalescing, TtlPolicy } from '../../data/endpoint.js';
@@ -240,11 +240,5 @@ function keyedBy<T>(value: unknown, at: string, parse: (id: string, value: Recor
     if (!isRecord(entry)) throw invalidAnswer(`${here} is not an object`);
     return parse(id, entry, here);
   });
-}
-
-/** Revenue may have cents and, with refunds, be negative; it must be a finite number. */
-function amount(value: unknown, at: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidAnswer(`${at} is not a finite number`);
-  return value;
 }
 

@@ -1,5 +1,5 @@
 import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
-import { invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
+import { invalidAnswer, isRecord, optionalAmount, optionalCount, optionalString } from './answerFields.js';
 import { decimalFromNumber, sumDecimals } from './decimal.js';
 
 /**
@@ -126,8 +126,7 @@ function parseEntry(channel: string, entry: unknown, path: string): ChannelStats
   for (const name of FAMILY_STATS[family]) counts[name] = optionalCount(entry[name], `${path}.${name}`);
   const outcomes: Record<string, number | null> = {};
   for (const name of OUTCOME_COUNTS) outcomes[name] = optionalCount(entry[name], `${path}.${name}`);
-  const revenue = entry['revenue'];
-  if (revenue !== undefined && revenue !== null && !isAmount(revenue)) throw invalidAnswer(`${path}.revenue is not a non-negative number`);
+  const revenue = optionalAmount(entry['revenue'], `${path}.revenue`);
   const stats: NamedStat[] = [];
   for (const [name, stat] of Object.entries(entry)) {
     if (IDENTITY_FIELDS.has(name) || typeof stat !== 'number') continue;
@@ -139,7 +138,7 @@ function parseEntry(channel: string, entry: unknown, path: string): ChannelStats
     channel,
     variationId: optionalString(entry['variation_api_id'], `${path}.variation_api_id`),
     variationName: optionalString(entry['variation_name'], `${path}.variation_name`),
-    revenue: typeof revenue === 'number' ? decimalFromNumber(revenue) : null,
+    revenue: revenue === null ? null : decimalFromNumber(revenue),
     outcomes: outcomes as Record<OutcomeName, number | null>,
     counts,
     stats,
@@ -220,10 +219,6 @@ function sumNullable(values: readonly (number | null)[]): number | null {
     if (!Number.isSafeInteger(total)) throw new UpstreamInvalidResponseError(`a total exceeds ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`);
   }
   return total;
-}
-
-function isAmount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 

@@ -1,7 +1,7 @@
 import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
 import { truncate } from '../../observability/redact.js';
 import { dateOf, formatInstant, parseBrazeDate, parseBrazeDateTime } from './brazeTime.js';
-import { isRecord } from './answerFields.js';
+import { amount, count, isRecord } from './answerFields.js';
 import { parseSuccessBody } from './lists.js';
 import { isWindowClosed, UNIT_MS, type SeriesWindow } from '../../data/chunks.js';
 import type { Coalescing, TtlPolicy } from '../../data/endpoint.js';
@@ -23,7 +23,7 @@ const HOUR_MS = UNIT_MS.hour;
 export const MIN_LENGTH = 1;
 export const MAX_LENGTH = 100;
 
-/** How a measure's value is checked: counts are non-negative integers; revenue may have cents. */
+/** How a measure's value is checked: counts are non-negative integers; revenue may have cents, and a sign (refunds). */
 export type MeasureKind = 'count' | 'amount';
 
 /**
@@ -76,11 +76,9 @@ function hourStart(time: unknown, at: string, window: Pick<SeriesWindow, 'ending
   return new Date(hour);
 }
 
-/** A point's value as Braze's parser takes it: counts are non-negative safe integers, amounts non-negative finite numbers. */
+/** A point's value as Braze's parser takes it: counts are non-negative safe integers, amounts finite numbers of either sign (refunds). */
 function measureValue(value: unknown, kind: MeasureKind, path: string): number {
-  if (kind === 'count' && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) throw invalid(`${path} is not a non-negative integer`);
-  if (kind === 'amount' && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) throw invalid(`${path} is not a non-negative number`);
-  return value as number;
+  return kind === 'count' ? count(value, path) : amount(value, path);
 }
 
 /**
