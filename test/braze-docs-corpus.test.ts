@@ -30,7 +30,7 @@ const camel = (name: string): string => name.replace(/_([a-z0-9])/g, (_match, le
 /** Every field of every channel family, so an entry shows all of its stats whatever its channel. */
 const CHANNEL_FIELDS = `channel variationId variationName revenue uniqueRecipients enrolled
   conversions conversionsBySendTime conversions1 conversions1BySendTime conversions2 conversions2BySendTime conversions3 conversions3BySendTime
-  stats { name value }
+  stats { name value } conversionEvents { index conversions bySendTime }
   ... on EmailStats { sent delivered opens uniqueOpens clicks uniqueClicks bounces unsubscribes reportedSpam }
   ... on PushStats { sent directOpens totalOpens opens influencedOpens bounces bodyClicks }
   ... on InAppMessageStats { impressions clicks firstButtonClicks secondButtonClicks }
@@ -38,6 +38,17 @@ const CHANNEL_FIELDS = `channel variationId variationName revenue uniqueRecipien
   ... on SmsStats { sent sentToCarrier delivered undelivered rejected deliveryFailed clicks optOut help }
   ... on WebhookStats { sent errors }
   ... on MessagingStats { sent delivered failed read }`;
+
+/**
+ * The conversion events a stats object reports (the examples name at most four: `conversions`,
+ * `conversions1`…`conversions3`), each with its twin by send or entry time, as the gateway lists them.
+ */
+function conversionEventsOf(stats: Json, twin: 'bySendTime' | 'byEntryTime'): Json[] {
+  const suffix = twin === 'bySendTime' ? '_by_send_time' : '_by_entry_time';
+  return ['conversions', 'conversions1', 'conversions2', 'conversions3']
+    .map((name, index) => ({ index, conversions: stats[name] ?? null, [twin]: stats[`${name}${suffix}`] ?? null }))
+    .filter((event) => event.conversions !== null || event[twin] !== null);
+}
 
 /** Braze's names of a channel entry that are who it is, not a stat. */
 const IDENTITY = new Set(['variation_api_id', 'variation_name']);
@@ -55,6 +66,7 @@ function channelEntry(channel: string, entry: Json): Json {
     stats: Object.entries(entry)
       .filter(([name, value]) => !IDENTITY.has(name) && typeof value === 'number')
       .map(([name, value]) => ({ name, value: decimal(value) })),
+    conversionEvents: conversionEventsOf(entry, 'bySendTime'),
   };
   for (const [name, value] of Object.entries(entry)) if (!IDENTITY.has(name) && name !== 'revenue') expected[camel(name)] = value;
   return expected;
@@ -93,9 +105,10 @@ const SERIES_WINDOW = 'length endingAt brazeCalls';
 /** Campaign-wide counts of a point, by Braze name. */
 const CAMPAIGN_COUNTS = ['conversions', 'conversions_by_send_time', 'conversions1', 'conversions1_by_send_time', 'conversions2', 'conversions2_by_send_time', 'conversions3', 'conversions3_by_send_time'];
 
-const CANVAS_STATS = `total { revenue conversions conversionsByEntryTime entries }
-  variants { variantId name revenue conversions conversionsByEntryTime entries }
-  steps { stepId name revenue conversions conversionsByEntryTime channels { ${CHANNEL_FIELDS} } }`;
+const CANVAS_EVENTS = 'conversionEvents { index conversions byEntryTime }';
+const CANVAS_STATS = `total { revenue conversions conversionsByEntryTime entries ${CANVAS_EVENTS} }
+  variants { variantId name revenue conversions conversionsByEntryTime entries ${CANVAS_EVENTS} }
+  steps { stepId name revenue conversions conversionsByEntryTime ${CANVAS_EVENTS} channels { ${CHANNEL_FIELDS} } }`;
 
 
 const CASES: Readonly<Record<string, Case>> = {
@@ -357,7 +370,7 @@ function campaignSeriesCase(): Case {
   return {
     query: `{ campaign(id: "3bbc4555-8fa0-4c9b-a5c0-4505edf3e064") { series(length: 7, endingAt: "2020-06-28T23:59:59-05:00") {
       campaignId length endingAt
-      points { time date uniqueRecipients revenue ${CAMPAIGN_COUNTS.map(camel).join(' ')} channels { ${CHANNEL_FIELDS} } }
+      points { time date uniqueRecipients revenue ${CAMPAIGN_COUNTS.map(camel).join(' ')} conversionEvents { index conversions bySendTime } channels { ${CHANNEL_FIELDS} } }
       totals { days revenue channels { channel variationId variationName ... on InAppMessageStats { impressions } } } } } }`,
     otherwise: answerWith('campaignDetails.campaign'),
     check: (data, example) => {
@@ -371,6 +384,7 @@ function campaignSeriesCase(): Case {
         expect(point).toMatchObject({
           time: midnight(day['time']), date: day['time'], uniqueRecipients: day['unique_recipients'], revenue: day['revenue'] === undefined ? null : decimal(day['revenue']),
           ...Object.fromEntries(CAMPAIGN_COUNTS.map((name) => [camel(name), day[name] ?? null])),
+          conversionEvents: conversionEventsOf(day, 'bySendTime'),
         });
         const entries = channelEntries(day['messages']);
         expect(point['channels']).toHaveLength(entries.length);
@@ -411,17 +425,24 @@ function canvasDetailsCase(): Case {
 /** Totals, variants and steps of a Canvas day or summary, as Braze's stats object has them. */
 function expectCanvasStats(stats: Json, braze: Json): void {
   const totals = braze['total_stats'] as Json;
-  expect(stats['total']).toEqual({ revenue: decimal(totals['revenue']), conversions: totals['conversions'], conversionsByEntryTime: totals['conversions_by_entry_time'], entries: totals['entries'] });
+  expect(stats['total']).toEqual({
+    revenue: decimal(totals['revenue']), conversions: totals['conversions'], conversionsByEntryTime: totals['conversions_by_entry_time'], entries: totals['entries'],
+    conversionEvents: conversionEventsOf(totals, 'byEntryTime'),
+  });
   expect(stats['variants']).toEqual(
     Object.entries(braze['variant_stats'] as Record<string, Json>).map(([variantId, variant]) => ({
       variantId, name: variant['name'], revenue: decimal(variant['revenue']), conversions: variant['conversions'], conversionsByEntryTime: variant['conversions_by_entry_time'] ?? null, entries: variant['entries'],
+      conversionEvents: conversionEventsOf(variant, 'byEntryTime'),
     })),
   );
   const steps = Object.entries(braze['step_stats'] as Record<string, Json>);
   expect(stats['steps']).toHaveLength(steps.length);
   steps.forEach(([stepId, step], index) => {
     const got = (stats['steps'] as Json[])[index]!;
-    expect(got).toMatchObject({ stepId, name: step['name'], revenue: decimal(step['revenue']), conversions: step['conversions'], conversionsByEntryTime: step['conversions_by_entry_time'] ?? null });
+    expect(got).toMatchObject({
+      stepId, name: step['name'], revenue: decimal(step['revenue']), conversions: step['conversions'], conversionsByEntryTime: step['conversions_by_entry_time'] ?? null,
+      conversionEvents: conversionEventsOf(step, 'byEntryTime'),
+    });
     const entries = channelEntries(step['messages']);
     expect(got['channels']).toHaveLength(entries.length);
     entries.forEach((entry, at) => expect((got['channels'] as Json[])[at]).toMatchObject(entry));

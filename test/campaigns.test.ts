@@ -197,6 +197,39 @@ describe('campaign series: /campaigns/data_series', () => {
     });
   });
 
+  it('conversions of every conversion event, past the fourth too, as lists by index on points, channel entries and totals', async () => {
+    const counts = (n: number) => ({ conversions: 8 * n, conversions_by_send_time: 7 * n, conversions1: 4 * n, conversions3_by_send_time: n, conversions4: n, conversions4_by_send_time: n });
+    const events = (n: number) => [
+      { index: 0, conversions: 8 * n, bySendTime: 7 * n },
+      { index: 1, conversions: 4 * n, bySendTime: null },
+      { index: 3, conversions: null, bySendTime: n },
+      { index: 4, conversions: n, bySendTime: n },
+    ];
+    braze.respond((call) =>
+      call.path === '/campaigns/data_series'
+        ? {
+            body: {
+              message: 'success',
+              data: [1, 2].map((n) => ({ time: `2024-03-0${7 + n}`, unique_recipients: 1, ...counts(n), messages: { email: [{ variation_api_id: 'v', ...counts(n) }] } })),
+            },
+          }
+        : defaultResponder(call),
+    );
+    const FIELDS = 'conversionEvents { index conversions bySendTime }';
+    const result = await gateway.query(
+      `{ campaign(id: "c-conversions") { series(length: 2, endingAt: "${AT}") { points { conversions3BySendTime ${FIELDS} channels { ${FIELDS} } } totals { ${FIELDS} channels { ${FIELDS} } } } } }`,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.data).toEqual({
+      campaign: {
+        series: {
+          points: [1, 2].map((n) => ({ conversions3BySendTime: n, conversionEvents: events(n), channels: [{ conversionEvents: events(n) }] })),
+          totals: { conversionEvents: events(3), channels: [{ conversionEvents: events(3) }] },
+        },
+      },
+    });
+  });
+
   it('a channel Braze added later is kept, its stats by name, and does not fail the answer', async () => {
     braze.respond((call) =>
       call.path === '/campaigns/data_series'

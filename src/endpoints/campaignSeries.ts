@@ -2,6 +2,7 @@ import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCampaignSeries } from './simulated/campaigns.js';
 import { brazeDay, count, isRecord, optionalAmount, optionalCount } from './answers/answerFields.js';
 import { CONVERSION_COUNTS, parseChannelMessages, type ChannelStats } from './answers/channelStats.js';
+import { parseConversionEvents, type ConversionEventCounts } from './answers/conversions.js';
 import { decimalFromNumber } from './answers/decimal.js';
 import type { Coalescing, Endpoint } from '../data/endpoint.js';
 import { parseSuccessBody } from './answers/lists.js';
@@ -26,6 +27,8 @@ export interface CampaignSeriesPoint {
   /** Exact decimal; null when Braze leaves it out (it is optional on Braze's page). */
   readonly revenue: string | null;
   readonly counts: Readonly<Record<CampaignPointCount, number | null>>;
+  /** Conversions per conversion event, by index (by send time as the twin), however many the campaign has. */
+  readonly conversionEvents: readonly ConversionEventCounts[];
   readonly channels: readonly ChannelStats[];
 }
 
@@ -40,6 +43,7 @@ function parsePoint(entry: unknown, index: number): CampaignSeriesPoint {
     uniqueRecipients,
     revenue: revenue === null ? null : decimalFromNumber(revenue),
     counts,
+    conversionEvents: parseConversionEvents(entry, at, 'send'),
     channels: parseChannelMessages(entry['messages'], `${at}.messages`),
   };
 }

@@ -1,6 +1,7 @@
 import type { SchemaTypes } from '@pothos/core';
 import { FAMILY_STATS, OUTCOME_COUNTS, type ChannelFamily, type ChannelStats, type NamedStat, type OutcomeName } from '../endpoints/answers/channelStats.js';
 import { builder } from './builder.js';
+import { CampaignConversionEventRef, CONVERSION_EVENTS_DESCRIPTION } from './conversionEvents.js';
 
 /**
  * Per-channel message statistics (campaign series points, Canvas step stats) as GraphQL types: an
@@ -122,6 +123,11 @@ export const ChannelStatsRef = builder.interfaceRef<ChannelStats>('ChannelStats'
       resolve: (entry) => entry.revenue,
     }),
     ...outcomeFields(t),
+    conversionEvents: t.field({
+      type: [CampaignConversionEventRef],
+      description: `${CONVERSION_EVENTS_DESCRIPTION} By send time as campaign series report it (Braze \`conversions<n>_by_send_time\`). In a total: the sums.`,
+      resolve: (entry) => entry.conversionEvents,
+    }),
     stats: t.field({
       type: [ChannelStatRef],
       description: 'Every numeric stat Braze sent for this entry, by its Braze name (including button and carousel clicks). In a total: the sums, without unique counts.',

@@ -2,6 +2,7 @@ import { truncate } from '../../observability/redact.js';
 import { amount, brazeDay, count, invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
 import { formatInstant } from './brazeTime.js';
 import { parseChannelMessages, type ChannelStats } from './channelStats.js';
+import { parseConversionEvents, type ConversionEventCounts } from './conversions.js';
 import type { Coalescing, TtlPolicy } from '../../data/endpoint.js';
 import { parseSuccessBody } from './lists.js';
 import { seriesTtlMs } from './series.js';
@@ -40,6 +41,8 @@ export interface CanvasTotals {
   readonly conversions: number;
   readonly conversionsByEntryTime: number;
   readonly entries: number;
+  /** Conversions per conversion event, by index (by entry time as the twin): `conversions`, `conversions1`, … however many. */
+  readonly conversionEvents: readonly ConversionEventCounts[];
 }
 
 /** One variant's numbers (Braze `variant_stats[id]`); the summary's variants carry no `conversions_by_entry_time`. */
@@ -50,6 +53,7 @@ export interface CanvasVariantStats {
   readonly conversions: number;
   readonly conversionsByEntryTime: number | null;
   readonly entries: number;
+  readonly conversionEvents: readonly ConversionEventCounts[];
 }
 
 /** One step's numbers (Braze `step_stats[id]`). */
@@ -59,6 +63,7 @@ export interface CanvasStepStats {
   readonly revenue: number;
   readonly conversions: number;
   readonly conversionsByEntryTime: number | null;
+  readonly conversionEvents: readonly ConversionEventCounts[];
   /** Braze `messages`: one entry per channel × message variation, typed by channel family. */
   readonly channels: readonly ChannelStats[];
 }
@@ -207,6 +212,7 @@ function parseStats(entry: Record<string, unknown>, at: string, call: Pick<Canva
       conversions: count(totals['conversions'], `${at}.total_stats.conversions`),
       conversionsByEntryTime: count(totals['conversions_by_entry_time'], `${at}.total_stats.conversions_by_entry_time`),
       entries: count(totals['entries'], `${at}.total_stats.entries`),
+      conversionEvents: parseConversionEvents(totals, `${at}.total_stats`, 'entry'),
     },
     variants: call.variants ? keyedBy(entry['variant_stats'], `${at}.variant_stats`, parseVariant) : [],
     steps: call.steps ? keyedBy(entry['step_stats'], `${at}.step_stats`, parseStep) : [],
@@ -220,6 +226,7 @@ function parseResults(value: Record<string, unknown>, at: string) {
     revenue: amount(value['revenue'], `${at}.revenue`),
     conversions: count(value['conversions'], `${at}.conversions`),
     conversionsByEntryTime: optionalCount(value['conversions_by_entry_time'], `${at}.conversions_by_entry_time`),
+    conversionEvents: parseConversionEvents(value, at, 'entry'),
   };
 }
 

@@ -1,5 +1,6 @@
 import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
 import { invalidAnswer, isRecord, optionalAmount, optionalCount, optionalString } from './answerFields.js';
+import { parseConversionEvents, sumConversionEvents, type ConversionEventCounts } from './conversions.js';
 import { decimalFromNumber, sumDecimals } from './decimal.js';
 
 /**
@@ -90,6 +91,8 @@ interface ChannelEntryOf<F extends ChannelFamily> {
   readonly variationName: string | null;
   readonly revenue: string | null;
   readonly outcomes: Readonly<Record<OutcomeName, number | null>>;
+  /** Conversions per conversion event, by index, by send time as the twin (`conversions<n>`, however many). */
+  readonly conversionEvents: readonly ConversionEventCounts[];
   /** This family's stats; null for one Braze did not send (or, in totals, one that cannot be summed). */
   readonly counts: Readonly<Record<FamilyStatName<F>, number | null>>;
   /** Every numeric value of the entry by its Braze name, known or not (carousel and button clicks too). */
@@ -140,6 +143,7 @@ function parseEntry(channel: string, entry: unknown, path: string): ChannelStats
     variationName: optionalString(entry['variation_name'], `${path}.variation_name`),
     revenue: revenue === null ? null : decimalFromNumber(revenue),
     outcomes: outcomes as Record<OutcomeName, number | null>,
+    conversionEvents: parseConversionEvents(entry, path, 'send'),
     counts,
     stats,
     // `counts` was built from FAMILY_STATS[family]: exactly this family's names, which TypeScript cannot follow.
@@ -205,6 +209,7 @@ function sumGroup(group: readonly ChannelStats[]): ChannelStats {
     variationName: group.find((entry) => entry.variationName !== null)?.variationName ?? null,
     revenue: revenues.length === 0 ? null : sumDecimals(revenues),
     outcomes: outcomes as Record<OutcomeName, number | null>,
+    conversionEvents: sumConversionEvents(group.map((entry) => entry.conversionEvents)),
     counts,
     stats: [...statSums].map(([name, values]) => ({ name, value: sumDecimals(values) })),
   } as ChannelStats;
