@@ -2,6 +2,7 @@ import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCampaignList } from './simulated/campaigns.js';
 import { isRecord, isStringList, optionalInstant } from './answers/answerFields.js';
 import type { Endpoint } from '../data/endpoint.js';
+import { ANY, keys, listOf, record, withUnknownKeys } from './answers/shape.js';
 import { formatEditedAfter, listTtlMs, parseSuccessBody, setSortDirection, type SortedPageCall } from './answers/lists.js';
 
 /** Braze returns campaigns "in groups of 100 sorted by time of creation", pages numbered from 0. */
@@ -35,6 +36,9 @@ function parseEntry(entry: unknown, index: number): CampaignListEntry {
   return { id, name, isApiCampaign: api ?? null, tags: tags ?? [], lastEditedAt: optionalInstant(lastEdited, `${at}.last_edited`) };
 }
 
+/** What Braze documents of a /campaigns/list answer. */
+export const CAMPAIGN_LIST_SHAPE = record({ message: ANY, campaigns: listOf(keys(['id', 'last_edited', 'name', 'is_api_campaign', 'tags'])) });
+
 /**
  * GET /campaigns/list: one page of campaigns, oldest first (Braze's default order) or newest first.
  * `last_edit.time[gt]` is sent to the second as a UTC instant with `Z` (formatEditedAfter): Braze's
@@ -54,10 +58,11 @@ export const campaignListEndpoint: Endpoint<CampaignListCall, readonly CampaignL
     return params;
   },
   parse(text) {
-    const campaigns = parseSuccessBody(text)['campaigns'];
+    const body = parseSuccessBody(text);
+    const campaigns = body['campaigns'];
     if (!Array.isArray(campaigns)) throw new UpstreamInvalidResponseError('Braze answered without a "campaigns" list');
     if (campaigns.length > CAMPAIGN_LIST_PAGE_SIZE) throw new UpstreamInvalidResponseError(`Braze answered ${campaigns.length} campaigns on one page; pages hold ${CAMPAIGN_LIST_PAGE_SIZE}`);
-    return campaigns.map(parseEntry);
+    return withUnknownKeys(campaigns.map(parseEntry), body, CAMPAIGN_LIST_SHAPE);
   },
   ttlMs: listTtlMs,
   simulate: simulateCampaignList,

@@ -1,8 +1,9 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCampaignSeries } from './simulated/campaigns.js';
 import { brazeDay, count, isRecord, optionalAmount, optionalCount } from './answers/answerFields.js';
-import { CONVERSION_COUNTS, parseChannelMessages, type ChannelStats } from './answers/channelStats.js';
-import { parseConversionEvents, type ConversionEventCounts } from './answers/conversions.js';
+import { CHANNEL_MESSAGES_SHAPE, CONVERSION_COUNTS, parseChannelMessages, type ChannelStats } from './answers/channelStats.js';
+import { isConversionKey, parseConversionEvents, type ConversionEventCounts } from './answers/conversions.js';
+import { ANY, leaves, listOf, record, withUnknownKeys } from './answers/shape.js';
 import { decimalFromNumber } from './answers/decimal.js';
 import type { Coalescing, Endpoint } from '../data/endpoint.js';
 import { parseSuccessBody } from './answers/lists.js';
@@ -48,6 +49,12 @@ function parsePoint(entry: unknown, index: number): CampaignSeriesPoint {
   };
 }
 
+/** What Braze documents of a /campaigns/data_series answer (multichannel and multivariate alike). */
+export const CAMPAIGN_SERIES_SHAPE = record({
+  message: ANY,
+  data: listOf(record({ ...leaves(['time', 'unique_recipients', 'revenue']), messages: CHANNEL_MESSAGES_SHAPE }, (name) => isConversionKey(name, 'send'))),
+});
+
 /**
  * Calls that differ only in `length` share one: the longest answer holds the others as its last
  * points when it is complete (one point per day); otherwise a shorter call gets its own.
@@ -70,11 +77,12 @@ export const campaignSeriesEndpoint: Endpoint<CampaignSeriesCall, readonly Campa
   key: (call) => JSON.stringify([call.campaignId, call.length, call.endingAt.getTime()]),
   searchParams: (call) => seriesSearchParams(call, { withUnit: false }, { campaign_id: call.campaignId }),
   parse(text, call) {
-    const data = parseSuccessBody(text)['data'];
+    const body = parseSuccessBody(text);
+    const data = body['data'];
     if (!Array.isArray(data)) throw new UpstreamInvalidResponseError('Braze answered without a "data" list');
     // Fewer points than asked is normal (a young campaign); more cannot be a series of `length`.
     if (data.length > call.length) throw new UpstreamInvalidResponseError(`Braze answered ${data.length} points for a series of length ${call.length}`);
-    return data.map(parsePoint);
+    return withUnknownKeys(data.map(parsePoint), body, CAMPAIGN_SERIES_SHAPE);
   },
   ttlMs: seriesTtlMs,
   coalescing,

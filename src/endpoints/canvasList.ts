@@ -2,6 +2,7 @@ import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCanvasList } from './simulated/canvases.js';
 import { isRecord, isStringList, parseInstantText } from './answers/answerFields.js';
 import type { Endpoint } from '../data/endpoint.js';
+import { ANY, keys, listOf, record, withUnknownKeys } from './answers/shape.js';
 import { formatEditedAfter, listTtlMs, parseSuccessBody, setSortDirection, type SortedPageCall } from './answers/lists.js';
 
 /** Braze returns Canvases "in groups of 100 sorted by time of creation (oldest to newest by default)". */
@@ -39,6 +40,9 @@ function parseEntry(entry: unknown, index: number): CanvasListEntry {
   return { id, name, lastEdited: edited, tags: tags ?? [] };
 }
 
+/** What Braze documents of a /canvas/list answer. */
+export const CANVAS_LIST_SHAPE = record({ message: ANY, canvases: listOf(keys(['id', 'last_edited', 'name', 'tags'])) });
+
 /** GET /canvas/list: one page of Canvases, oldest first (Braze's default) or newest first; archived ones only when asked for. */
 export const canvasListEndpoint: Endpoint<CanvasListCall, readonly CanvasListEntry[]> = {
   name: 'canvasList',
@@ -55,10 +59,11 @@ export const canvasListEndpoint: Endpoint<CanvasListCall, readonly CanvasListEnt
     return params;
   },
   parse(text) {
-    const canvases = parseSuccessBody(text)['canvases'];
+    const body = parseSuccessBody(text);
+    const canvases = body['canvases'];
     if (!Array.isArray(canvases)) throw new UpstreamInvalidResponseError('Braze answered without a "canvases" list');
     if (canvases.length > CANVAS_LIST_PAGE_SIZE) throw new UpstreamInvalidResponseError(`Braze answered ${canvases.length} Canvases on one page; pages hold ${CANVAS_LIST_PAGE_SIZE}`);
-    return canvases.map(parseEntry);
+    return withUnknownKeys(canvases.map(parseEntry), body, CANVAS_LIST_SHAPE);
   },
   ttlMs: listTtlMs,
   simulate: simulateCanvasList,

@@ -1,8 +1,9 @@
 import { truncate } from '../../observability/redact.js';
 import { amount, brazeDay, count, invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
 import { formatInstant } from './brazeTime.js';
-import { parseChannelMessages, type ChannelStats } from './channelStats.js';
-import { parseConversionEvents, type ConversionEventCounts } from './conversions.js';
+import { CHANNEL_MESSAGES_SHAPE, parseChannelMessages, type ChannelStats } from './channelStats.js';
+import { isConversionKey, parseConversionEvents, type ConversionEventCounts } from './conversions.js';
+import { ANY, keyedBy as keyedShape, keys, leaves, listOf, record, withUnknownKeys } from './shape.js';
 import type { Coalescing, TtlPolicy } from '../../data/endpoint.js';
 import { parseSuccessBody } from './lists.js';
 import { seriesTtlMs } from './series.js';
@@ -174,29 +175,47 @@ export const canvasSummaryCoalescing: Coalescing<CanvasStatsCall, CanvasStats> =
 
 // ---- Parsing Braze's answers ------------------------------------------------------------------------
 
-/** The `data` object of a successful answer; Canvas endpoints answer an object here, not a list. */
-export function parseCanvasData(text: string): Record<string, unknown> {
-  const data = parseSuccessBody(text)['data'];
+/** Whole-Canvas, variant and step stats as Braze documents them, conversions of every event included. */
+const isEntryConversion = (name: string): boolean => isConversionKey(name, 'entry');
+const STATS_SHAPE = {
+  total_stats: keys(['revenue', 'conversions', 'conversions_by_entry_time', 'entries'], isEntryConversion),
+  variant_stats: keyedShape(keys(['name', 'revenue', 'conversions', 'conversions_by_entry_time', 'entries'], isEntryConversion)),
+  step_stats: keyedShape(record({ ...leaves(['name', 'revenue', 'conversions', 'conversions_by_entry_time']), messages: CHANNEL_MESSAGES_SHAPE }, isEntryConversion)),
+};
+
+/** What Braze documents of a /canvas/data_series answer. */
+export const CANVAS_SERIES_SHAPE = record({ message: ANY, data: record({ name: ANY, stats: listOf(record({ time: ANY, ...STATS_SHAPE })) }) });
+
+/** What Braze documents of a /canvas/data_summary answer. */
+export const CANVAS_SUMMARY_SHAPE = record({ message: ANY, data: record({ name: ANY, ...STATS_SHAPE }) });
+
+/** The `data` object of a successful answer (Canvas endpoints answer an object here, not a list), and the body it is in. */
+export function parseCanvasData(text: string): { readonly body: Record<string, unknown>; readonly data: Record<string, unknown> } {
+  const body = parseSuccessBody(text);
+  const data = body['data'];
   if (!isRecord(data)) throw invalidAnswer('Braze answered without a "data" object');
-  return data;
+  return { body, data };
 }
 
 /** GET /canvas/data_series: one point per day, oldest first, no more than the window holds. */
 export function parseCanvasSeries(text: string, call: CanvasStatsCall): CanvasStatsPoint[] {
-  const stats = parseCanvasData(text)['stats'];
+  const { body, data } = parseCanvasData(text);
+  const stats = data['stats'];
   if (!Array.isArray(stats)) throw invalidAnswer('Braze answered without a "data.stats" list');
   const most = mostDaysOf(call);
   if (stats.length > most) throw invalidAnswer(`Braze answered ${stats.length} days for a window of at most ${most}`);
-  return stats.map((entry: unknown, index) => {
+  const points = stats.map((entry: unknown, index) => {
     const at = `data.stats[${index}]`;
     if (!isRecord(entry)) throw invalidAnswer(`${at} is not an object`);
     return { time: brazeDay(entry['time'], `${at}.time`), ...parseStats(entry, at, call) };
   });
+  return withUnknownKeys(points, body, CANVAS_SERIES_SHAPE);
 }
 
 /** GET /canvas/data_summary: the window's roll-up. */
 export function parseCanvasSummary(text: string, call: CanvasStatsCall): CanvasStats {
-  return parseStats(parseCanvasData(text), 'data', call);
+  const { body, data } = parseCanvasData(text);
+  return withUnknownKeys(parseStats(data, 'data', call), body, CANVAS_SUMMARY_SHAPE);
 }
 
 /**

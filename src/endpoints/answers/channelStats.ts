@@ -1,6 +1,7 @@
 import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
 import { invalidAnswer, isRecord, optionalAmount, optionalCount, optionalString } from './answerFields.js';
-import { parseConversionEvents, sumConversionEvents, type ConversionEventCounts } from './conversions.js';
+import { isConversionKey, parseConversionEvents, sumConversionEvents, type ConversionEventCounts } from './conversions.js';
+import { keyedBy, keys, listOf, type Shape } from './shape.js';
 import { decimalFromNumber, sumDecimals } from './decimal.js';
 
 /**
@@ -101,6 +102,17 @@ interface ChannelEntryOf<F extends ChannelFamily> {
 
 /** One channel × variation entry: a discriminated union on `family`. */
 export type ChannelStats = { [F in ChannelFamily]: ChannelEntryOf<F> }[ChannelFamily];
+
+/** Button and carousel clicks an older campaign page names: `carousel_slide_[NUM]_[TITLE]_click`, `notif_button_[NUM]_[TITLE]_click`. */
+const CLICK_STAT = /^(?:carousel_slide|notif_button)_\d+_.*_click$/;
+
+/** What Braze documents of one entry of a `channel`: who it is, its results, and its family's stats. */
+export function channelEntryShape(channel: string): Shape {
+  return keys(['variation_api_id', 'variation_name', 'revenue', ...OUTCOME_COUNTS, ...FAMILY_STATS[channelFamily(channel)]], (name) => isConversionKey(name, 'send') || CLICK_STAT.test(name));
+}
+
+/** What Braze documents of a `messages` object: channels, each a list of entries. */
+export const CHANNEL_MESSAGES_SHAPE: Shape = keyedBy((channel) => listOf(channelEntryShape(channel)));
 
 /** Fields of an entry that are not stats; anything else numeric is one. */
 const IDENTITY_FIELDS = new Set(['variation_api_id', 'variation_name']);

@@ -3,6 +3,7 @@ import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
 import { truncate } from '../../observability/redact.js';
 import type { TtlPolicy } from '../../data/endpoint.js';
 import { formatInstant } from './brazeTime.js';
+import { keys, withUnknownKeys, type Shape } from './shape.js';
 
 /**
  * What Braze's paged list endpoints (`/events/list`, `/purchases/product_list`, `/segments/list`) have
@@ -80,11 +81,18 @@ export function parseSuccessBody(text: string): Record<string, unknown> {
 
 /** One page of a list of names: `field` must be a list of strings. */
 export function parseNamePage(text: string, field: string): string[] {
-  const list = parseSuccessBody(text)[field];
+  const body = parseSuccessBody(text);
+  const list = body[field];
   if (!Array.isArray(list)) throw new UpstreamInvalidResponseError(`Braze answered without a "${field}" list`);
-  return list.map((name: unknown, index) => {
+  const names = list.map((name: unknown, index) => {
     if (typeof name !== 'string') throw new UpstreamInvalidResponseError(`${field}[${index}] is not a string`);
     return name;
   });
+  return withUnknownKeys(names, body, namePageShape(field));
+}
+
+/** What Braze documents of a page of names: `message` and the list. */
+export function namePageShape(field: string): Shape {
+  return keys(['message', field]);
 }
 

@@ -3,6 +3,7 @@ import { truncate } from '../../observability/redact.js';
 import { dateOf, formatInstant, parseBrazeDate, parseBrazeDateTime } from './brazeTime.js';
 import { amount, count, isRecord } from './answerFields.js';
 import { parseSuccessBody } from './lists.js';
+import { ANY, keys, listOf, record, withUnknownKeys, type Shape } from './shape.js';
 import { isWindowClosed, UNIT_MS, type SeriesWindow } from '../../data/chunks.js';
 import type { Coalescing, TtlPolicy } from '../../data/endpoint.js';
 
@@ -32,16 +33,23 @@ export type MeasureKind = 'count' | 'amount';
  * body, cut short: callers that must hide a secret pass the body redacted.
  */
 export function parseSeriesBody(text: string, window: Pick<SeriesWindow, 'unit' | 'length' | 'endingAt'>, measure: string, kind: MeasureKind): SeriesPoint[] {
-  const data = parseSuccessBody(text)['data'];
+  const body = parseSuccessBody(text);
+  const data = body['data'];
   if (!Array.isArray(data)) throw invalid('Braze answered without a "data" list');
   // Fewer points than asked is normal (a new event, a young app); more cannot be a series of `length`.
   if (data.length > window.length) throw invalid(`Braze answered ${data.length} points for a series of length ${window.length}`);
-  return data.map((entry: unknown, index) => {
+  const points = data.map((entry: unknown, index) => {
     if (!isRecord(entry)) throw invalid(`data[${index}] is not an object`);
     const at = `data[${index}]`;
     const time = window.unit === 'day' ? dayStart(entry['time'], at) : hourStart(entry['time'], at, window, data.length - 1 - index);
     return { time, value: measureValue(entry[measure], kind, `${at}.${measure}`) };
   });
+  return withUnknownKeys(points, body, seriesShape(measure));
+}
+
+/** What Braze documents of a `…/data_series` answer: `message`, and `data` points of `time` and the measure. */
+export function seriesShape(measure: string): Shape {
+  return record({ message: ANY, data: listOf(keys(['time', measure])) });
 }
 
 /** A DAY point's `time`: "the date as ISO 8601 date", kept as midnight UTC of that date. */
