@@ -177,7 +177,7 @@ export function describeReport({ rows, calls }: Report, target: string): { text:
   }
   if (missing.length > 0) {
     lines.push(
-      `Missing: ${missing.map((row) => row.permission).join(', ')}. A Braze key's permissions are set when it is created: create a key with every permission above (Braze dashboard, Settings > APIs and Identifiers) and set BRAZE_API_KEY to it.`,
+      `Missing: ${missing.map((row) => row.permission).join(', ')}. A Braze key's permissions are set when it is created: create a key with every permission above (Braze dashboard, Settings > APIs and Identifiers) and set BRAZE_API_KEY to it. (Braze also answers 403 when the plan does not include an endpoint or the account is inactive.)`,
     );
   }
   const exitCode = missing.length > 0 || invalid.length > 0 ? 1 : count('other').length > 0 ? 2 : 0;
