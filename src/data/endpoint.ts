@@ -50,7 +50,7 @@ export interface Endpoint<Call, Answer> {
   readonly name: string;
   /** Below Braze's base URL, e.g. `/events/data_series`. */
   readonly path: string;
-  /** The API key permission Braze's page names for it (`kpi.dau.data_series`): a key without it gets 401/403 here. */
+  /** The API key permission Braze's page names for it (`kpi.dau.data_series`): a key without it gets 403 here, and the error names it. */
   readonly permission: string;
   /** The rate-limit bucket it spends: a name from the catalogue's bucket table. */
   readonly bucket: string;

@@ -77,7 +77,7 @@ export class DataService {
             body = text;
             return endpoint.parse(text, call);
           };
-          const answer = await this.client.call({ path: endpoint.path, params: endpoint.searchParams(call), bucket: endpoint.bucket, parse, trace }, callSignal);
+          const answer = await this.client.call({ path: endpoint.path, params: endpoint.searchParams(call), bucket: endpoint.bucket, permission: endpoint.permission, parse, trace }, callSignal);
           return { answer, fetchedAt: new Date(this.now()), body };
         },
         store: (fetched) => this.#store(key, endpoint, call, codec, fetched),
