@@ -25,8 +25,11 @@ describe('the catalogue', () => {
 });
 
 describe("each endpoint's key permission", () => {
-  it('is the one Braze names for its path (segments joined by dots), one per endpoint', () => {
-    for (const endpoint of ENDPOINTS) expect(endpoint.permission, endpoint.name).toBe(endpoint.path.slice(1).replaceAll('/', '.'));
+  it('is the one Braze names for its path (segments joined by dots; a one-segment path, `/events`, is `events.get`), one per endpoint', () => {
+    for (const endpoint of ENDPOINTS) {
+      const segments = endpoint.path.slice(1).split('/');
+      expect(endpoint.permission, endpoint.name).toBe(segments.length === 1 ? `${segments[0]}.get` : segments.join('.'));
+    }
     expect(new Set(ENDPOINTS.map((endpoint) => endpoint.permission)).size).toBe(ENDPOINTS.length);
   });
 });
