@@ -66,7 +66,7 @@ describe('Campaign.sendSeries: GET /sends/data_series', () => {
   it('asks for the send of the campaign, exact call, every field exact', async () => {
     const result = await gateway.query<Record<string, unknown>>(
       `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Campaign { id sendSeries(sendId: "send-42", length: 3, endingAt: "${AT}") {
-        campaignId sendId length endingAt brazeCalls points { ${POINT_FIELDS} } totals { days revenue conversions conversions1 uniqueRecipients: conversions2 }
+        campaignId sendId length endingAt brazeCalls points { ${POINT_FIELDS} } totals { days revenue conversions conversions1 conversions2 }
       } } } }`,
       { reps: [{ __typename: 'Campaign', id: 'campaign-007' }] },
     );
@@ -82,7 +82,7 @@ describe('Campaign.sendSeries: GET /sends/data_series', () => {
             endingAt: '2024-03-10T00:00:00.000Z',
             brazeCalls: 1,
             points: [expectedPoint('2024-03-08', 1, 'send-42'), expectedPoint('2024-03-09', 2, 'send-42'), expectedPoint('2024-03-10', 3, 'send-42')],
-            totals: { days: 3, revenue: '6.75', conversions: 6, conversions1: 12, uniqueRecipients: null },
+            totals: { days: 3, revenue: '6.75', conversions: 6, conversions1: 12, conversions2: null },
           },
         },
       ],
