@@ -34,6 +34,9 @@ export interface BrazeTarget {
   readonly apiKey: string;
 }
 
+/** Braze's response headers as undici gives them: lower-case names; a header sent more than once is a list. */
+export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
 /** One GET to Braze, as the data path describes it; the client knows nothing of what it asks. */
 export interface BrazeRequest<T> {
   /** Below the endpoint's base path, e.g. `/events/data_series`. */
@@ -43,8 +46,11 @@ export interface BrazeRequest<T> {
   readonly bucket: string;
   /** The API key permission Braze requires for `path` (`kpi.dau.data_series`): a 403 names it. */
   readonly permission: string;
-  /** A 2xx body → the answer; throws UpstreamInvalidResponseError. Also given the redacted body, to word errors. */
-  parse(text: string): T;
+  /**
+   * A 2xx body → the answer; throws UpstreamInvalidResponseError. Also given the redacted body, to word
+   * errors. Given the response's headers too: what the data path's parser reads of them is its business.
+   */
+  parse(text: string, headers?: ResponseHeaders): T;
   /** A span per HTTP attempt, when the request is traced. */
   readonly trace?: AttemptTracer | undefined;
 }
@@ -293,10 +299,10 @@ export class BrazeClient {
     // Braze's words are redacted before anything quotes and cuts them: a cut can split the key.
     if (status < 200 || status > 299) throw this.#statusError(status, this.#redact(text), response.headers, request);
     try {
-      return { answer: request.parse(text), status };
+      return { answer: request.parse(text, response.headers), status };
     } catch (invalid) {
       if (invalid instanceof UpstreamInvalidResponseError) {
-        throw new UpstreamInvalidResponseError(this.#invalidAnswerMessage(text, request, invalid), status);
+        throw new UpstreamInvalidResponseError(this.#invalidAnswerMessage(text, response.headers, request, invalid), status);
       }
       throw invalid;
     }
@@ -306,9 +312,9 @@ export class BrazeClient {
    * The parser's message quotes the body, cut short. Parsing is done on the raw body (no cost on the
    * hot path); only when it fails is the message built again from the redacted body.
    */
-  #invalidAnswerMessage(text: string, request: BrazeRequest<unknown>, invalid: UpstreamInvalidResponseError): string {
+  #invalidAnswerMessage(text: string, headers: ResponseHeaders, request: BrazeRequest<unknown>, invalid: UpstreamInvalidResponseError): string {
     try {
-      request.parse(this.#redact(text));
+      request.parse(this.#redact(text), headers);
     } catch (again) {
       if (again instanceof UpstreamInvalidResponseError) return again.message;
     }
