@@ -28,9 +28,14 @@ const EVERY_ENDPOINT = `query Every($entities: [_Any!]!) {
   campaign(id: "campaign-001") { name }
   canvases(first: 2) { nodes { id name } }
   canvas(id: "canvas-001") { name }
+  customEvent(name: "event_000") { description }
+  customAttributes(first: 2) { nodes { name } }
   _entities(representations: $entities) {
     ... on Segment { sizeSeries(length: 2, endingAt: ${AT}) { points { time value } } }
-    ... on Campaign { series(length: 2, endingAt: ${AT}) { totals { days conversions revenue } } }
+    ... on Campaign {
+      series(length: 2, endingAt: ${AT}) { totals { days conversions revenue } }
+      sendSeries(sendId: "send-001", length: 2, endingAt: ${AT}) { totals { days conversions revenue } }
+    }
     ... on Canvas {
       series(length: 2, endingAt: ${AT}) { totals { entries revenue } }
       summary(length: 2, endingAt: ${AT}) { total { entries revenue } }
@@ -63,9 +68,11 @@ const ALL_GRANTED = {
   campaign: { name: 'Details of campaign-001' },
   canvases: { nodes: [{ id: 'canvas-000', name: 'Canvas 0' }, { id: 'canvas-001', name: 'Canvas 1' }] },
   canvas: { name: 'Details of canvas-001' },
+  customEvent: { description: 'About event_000' },
+  customAttributes: { nodes: [{ name: 'attribute_00' }, { name: 'attribute_01' }] },
   _entities: [
     { sizeSeries: { points: [{ time: '2024-03-09T00:00:00.000Z', value: 1 }, { time: '2024-03-10T00:00:00.000Z', value: 2 }] } },
-    { series: { totals: { days: 2, conversions: 3, revenue: '3.2' } } },
+    { series: { totals: { days: 2, conversions: 3, revenue: '3.2' } }, sendSeries: { totals: { days: 2, conversions: 3, revenue: '3.5' } } },
     { series: { totals: { entries: 30, revenue: '3.2' } }, summary: { total: { entries: 30, revenue: '3.2' } } },
   ],
 };
@@ -93,6 +100,9 @@ const CALLS: Readonly<Record<string, string>> = {
   '/canvas/details': 'canvas_id=canvas-001',
   '/canvas/data_series': `canvas_id=canvas-001&length=2&${ENDING}`,
   '/canvas/data_summary': `canvas_id=canvas-001&length=2&${ENDING}`,
+  '/sends/data_series': `campaign_id=campaign-001&send_id=send-001&length=2&${ENDING}`,
+  '/events': '',
+  '/custom_attributes': '',
 };
 const EVERY_CALL = Object.entries(CALLS).map(([path, query]) => `${path}?${query}`).sort();
 
@@ -118,6 +128,9 @@ const FIELD_OF: Readonly<Record<string, readonly (string | number)[]>> = {
   '/canvas/details': ['canvas'],
   '/canvas/data_series': ['_entities', 2, 'series'],
   '/canvas/data_summary': ['_entities', 2, 'summary'],
+  '/sends/data_series': ['_entities', 1, 'sendSeries'],
+  '/events': ['customEvent', 'description'],
+  '/custom_attributes': ['customAttributes'],
 };
 
 /** ALL_GRANTED with the value at `path` null. */
