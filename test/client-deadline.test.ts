@@ -43,6 +43,7 @@ describe('the deadline of a Braze call', () => {
         path: '/events/data_series',
         params: new URLSearchParams({ event: 'purchase', length: '2', unit: 'day', ending_at: '2024-03-10T00:00:00Z' }),
         bucket: 'export',
+        permission: 'events.data_series',
         parse: (text) => (JSON.parse(text) as { data: unknown[] }).data.length,
       },
       signal,

@@ -9,14 +9,14 @@ const ENTITIES = `query Entities($representations: [_Any!]!) {
   }
 }`;
 
-const NOT_AN_OBJECT = 'An entity representation must be an object with __typename (Campaign, Canvas, CustomEvent, Product, Segment) and the key fields';
-const NO_TYPENAME = 'An entity representation needs __typename: Campaign, Canvas, CustomEvent, Product, Segment';
+const NOT_AN_OBJECT = 'An entity representation must be an object with __typename (Campaign, Canvas, CustomAttribute, CustomEvent, Product, Segment) and the key fields';
+const NO_TYPENAME = 'An entity representation needs __typename: Campaign, Canvas, CustomAttribute, CustomEvent, Product, Segment';
 const BAD_KEY = 'A CustomEvent representation needs its key: name, a non-empty string of at most 255 characters';
 
 /** Each malformed representation, and the message its entry gets. */
 const MALFORMED: [string, unknown, string][] = [
-  ['an unknown __typename', { __typename: 'Nope' }, '"Nope" is not an entity type of this subgraph; __typename must be Campaign, Canvas, CustomEvent, Product, Segment'],
-  ['an object type that is no entity', { __typename: 'EventSeries' }, '"EventSeries" is not an entity type of this subgraph; __typename must be Campaign, Canvas, CustomEvent, Product, Segment'],
+  ['an unknown __typename', { __typename: 'Nope' }, '"Nope" is not an entity type of this subgraph; __typename must be Campaign, Canvas, CustomAttribute, CustomEvent, Product, Segment'],
+  ['an object type that is no entity', { __typename: 'EventSeries' }, '"EventSeries" is not an entity type of this subgraph; __typename must be Campaign, Canvas, CustomAttribute, CustomEvent, Product, Segment'],
   ['an empty object', {}, NO_TYPENAME],
   ['a __typename that is not a string', { __typename: 5, name: 'purchase' }, NO_TYPENAME],
   ['a number', 5, NOT_AN_OBJECT],

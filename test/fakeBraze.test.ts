@@ -8,6 +8,8 @@ import { campaignSeriesEndpoint } from '../src/endpoints/campaignSeries.js';
 import { canvasDetailsEndpoint } from '../src/endpoints/canvasDetails.js';
 import { canvasListEndpoint } from '../src/endpoints/canvasList.js';
 import { canvasSeriesEndpoint, canvasSummaryEndpoint } from '../src/endpoints/canvasSeries.js';
+import { customAttributeExportEndpoint } from '../src/endpoints/customAttributeExport.js';
+import { eventExportEndpoint } from '../src/endpoints/eventExport.js';
 import { eventListEndpoint } from '../src/endpoints/eventList.js';
 import { eventSeriesEndpoint } from '../src/endpoints/eventSeries.js';
 import { ENDPOINTS } from '../src/endpoints/index.js';
@@ -17,6 +19,7 @@ import { PURCHASE_SERIES_ENDPOINTS } from '../src/endpoints/purchaseSeries.js';
 import { segmentDetailsEndpoint } from '../src/endpoints/segmentDetails.js';
 import { segmentListEndpoint } from '../src/endpoints/segmentList.js';
 import { segmentSizeEndpoint } from '../src/endpoints/segmentSize.js';
+import { sendSeriesEndpoint } from '../src/endpoints/sendSeries.js';
 import { sessionSeriesEndpoint } from '../src/endpoints/sessionSeries.js';
 import { createFaults, OUTCOMES, SOAK_PLAN, type FaultStats, type Outcome, type Plan } from '../testkit/faults.js';
 import { CALLS_PATH, defaultSeries, startFakeBraze, type FakeBraze, type FakeBrazeOptions } from '../testkit/fakeBraze.js';
@@ -176,6 +179,9 @@ describe('the default answers (testkit/answers/)', () => {
     one(canvasDetailsEndpoint, { canvasId: 'canvas-001' }),
     one(canvasSeriesEndpoint, stats),
     one(canvasSummaryEndpoint, stats),
+    one(sendSeriesEndpoint, { campaignId: 'campaign-001', sendId: 'send-1', length: 3, unit: 'day', endingAt: ENDING_AT }),
+    one(eventExportEndpoint, { cursor: null }),
+    one(customAttributeExportEndpoint, { cursor: 'c2tpcDo1MA==' }),
   ];
 
   it('cover every described endpoint, each with an answer its own reader accepts', async () => {
@@ -185,7 +191,9 @@ describe('the default answers (testkit/answers/)', () => {
       const response = await fetch(new URL(`${endpoint.path}?${endpoint.searchParams(call as never)}`, braze.url));
       expect(response.status, endpoint.path).toBe(200);
       const text = await response.text();
-      expect(() => endpoint.parse(text, call as never), endpoint.path).not.toThrow();
+      // The headers a reader reads (a list's Link to its next page) come with the body.
+      const headers = Object.fromEntries((endpoint.headers ?? []).flatMap((name) => [[name, response.headers.get(name)]]).filter(([, value]) => value !== null));
+      expect(() => endpoint.parse(text, call as never, headers), endpoint.path).not.toThrow();
     }
   });
 });

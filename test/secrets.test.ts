@@ -104,7 +104,7 @@ describe('the REST key and the credentials never leave towards a client or a log
     ]);
     // Braze's own message still reaches the client, scrubbed.
     expect(result.errors.find((e) => e.extensions?.['code'] === 'UPSTREAM_UNAUTHORIZED')?.message).toBe(
-      "Braze rejected the gateway's REST API key (401): Invalid API key: [REDACTED]",
+      "Braze rejected the gateway's REST API key (401): Braze does not know this key on this instance (a wrong or deleted key, or one of another instance than BRAZE_INSTANCE or BRAZE_REST_ENDPOINT names). Not a missing permission: Braze answers that with 403. Braze said: Invalid API key: [REDACTED]",
     );
 
     const everything = [

@@ -34,6 +34,9 @@ export interface BrazeTarget {
   readonly apiKey: string;
 }
 
+/** Braze's response headers as undici gives them: lower-case names; a header sent more than once is a list. */
+export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
 /** One GET to Braze, as the data path describes it; the client knows nothing of what it asks. */
 export interface BrazeRequest<T> {
   /** Below the endpoint's base path, e.g. `/events/data_series`. */
@@ -41,8 +44,13 @@ export interface BrazeRequest<T> {
   readonly params: URLSearchParams;
   /** Which rate-limit bucket the call spends (a key of the policy's reserves). */
   readonly bucket: string;
-  /** A 2xx body → the answer; throws UpstreamInvalidResponseError. Also given the redacted body, to word errors. */
-  parse(text: string): T;
+  /** The API key permission Braze requires for `path` (`kpi.dau.data_series`): a 403 names it. */
+  readonly permission: string;
+  /**
+   * A 2xx body → the answer; throws UpstreamInvalidResponseError. Also given the redacted body, to word
+   * errors. Given the response's headers too: what the data path's parser reads of them is its business.
+   */
+  parse(text: string, headers?: ResponseHeaders): T;
   /** A span per HTTP attempt, when the request is traced. */
   readonly trace?: AttemptTracer | undefined;
 }
@@ -289,12 +297,12 @@ export class BrazeClient {
     // The status is looked at before the body is parsed: error pages are often not JSON.
     const text = await readBoundedText(response, policy.maxBodyBytes);
     // Braze's words are redacted before anything quotes and cuts them: a cut can split the key.
-    if (status < 200 || status > 299) throw this.#statusError(status, this.#redact(text), response.headers);
+    if (status < 200 || status > 299) throw this.#statusError(status, this.#redact(text), response.headers, request);
     try {
-      return { answer: request.parse(text), status };
+      return { answer: request.parse(text, response.headers), status };
     } catch (invalid) {
       if (invalid instanceof UpstreamInvalidResponseError) {
-        throw new UpstreamInvalidResponseError(this.#invalidAnswerMessage(text, request, invalid), status);
+        throw new UpstreamInvalidResponseError(this.#invalidAnswerMessage(text, response.headers, request, invalid), status);
       }
       throw invalid;
     }
@@ -304,9 +312,9 @@ export class BrazeClient {
    * The parser's message quotes the body, cut short. Parsing is done on the raw body (no cost on the
    * hot path); only when it fails is the message built again from the redacted body.
    */
-  #invalidAnswerMessage(text: string, request: BrazeRequest<unknown>, invalid: UpstreamInvalidResponseError): string {
+  #invalidAnswerMessage(text: string, headers: ResponseHeaders, request: BrazeRequest<unknown>, invalid: UpstreamInvalidResponseError): string {
     try {
-      request.parse(this.#redact(text));
+      request.parse(this.#redact(text), headers);
     } catch (again) {
       if (again instanceof UpstreamInvalidResponseError) return again.message;
     }
@@ -342,18 +350,24 @@ export class BrazeClient {
     return error;
   }
 
-  #statusError(status: number, text: string, headers: Dispatcher.ResponseData['headers']): UpstreamError {
+  #statusError(status: number, text: string, headers: Dispatcher.ResponseData['headers'], request: BrazeRequest<unknown>): UpstreamError {
     const said = brazeMessage(text);
     const suffix = said ? `: ${said}` : '';
+    const saidLast = said ? ` Braze said: ${said}` : '';
     switch (status) {
       case 400:
         return new UpstreamBadRequestError(`Braze rejected the request as malformed (400)${suffix}`, status);
+      // What 401 and 403 mean is Braze's errors page's word (docs/permissions.md quotes it).
       case 401:
-        return new UpstreamUnauthorizedError(`Braze rejected the gateway's REST API key (401)${suffix}`, status);
+        return new UpstreamUnauthorizedError(
+          `Braze rejected the gateway's REST API key (401): Braze does not know this key on this instance (a wrong or deleted key, or one of another instance than BRAZE_INSTANCE or BRAZE_REST_ENDPOINT names). Not a missing permission: Braze answers that with 403.${saidLast}`,
+          status,
+        );
       case 403:
         return new UpstreamForbiddenError(
-          `Braze refused access: the plan, account or key permission does not allow it (403)${suffix}`,
+          `Braze refused ${request.path} to the gateway's REST API key (403): it needs the key permission ${request.permission}. A Braze key's permissions are set when it is created: create a key with this one (Braze dashboard, Settings > APIs and Identifiers) and set BRAZE_API_KEY to it. Braze also answers 403 when the plan does not include this export or the account is inactive.${saidLast}`,
           status,
+          request.permission,
         );
       case 404:
         return new UpstreamNotFoundError(`Braze does not know this URL (404)${suffix}`, status);

@@ -1,4 +1,5 @@
 import type { SharedStoreStatus } from '../redis/health.js';
+import type { AnswerHeaders } from './endpoint.js';
 /** An answer as kept between requests, with when Braze gave it. */
 export interface Cached<Answer> {
   readonly answer: Answer;
@@ -9,6 +10,8 @@ export interface Cached<Answer> {
    * strictly as Braze's answer was.
    */
   readonly body?: string | undefined;
+  /** The headers Braze sent that the endpoint's parser reads (its descriptor's `headers`), kept with the body. */
+  readonly headers?: AnswerHeaders | undefined;
 }
 
 /**
@@ -24,14 +27,35 @@ export interface CallCodec<Answer> {
   decode(value: unknown): Answer | undefined;
 }
 
-/** A call's codec from its endpoint's parser: the body is stored, and parsed again when read. */
-export function bodyCodec<Call, Answer>(parse: (text: string, call: Call) => Answer, call: Call): CallCodec<Answer> {
+/**
+ * A call's codec from its endpoint's parser: the body is stored, and parsed again when read. An
+ * endpoint whose parser reads headers (`headerNames`, its descriptor's `headers`) stores them beside
+ * the body, `{"headers": {…}, "body": "…"}`, and reads back only those names, each a string.
+ */
+export function bodyCodec<Call, Answer>(
+  parse: (text: string, call: Call, headers?: AnswerHeaders) => Answer,
+  call: Call,
+  headerNames: readonly string[] = [],
+): CallCodec<Answer> {
+  const readBack = (value: unknown): Answer | undefined => {
+    if (headerNames.length === 0) return typeof value === 'string' ? parse(value, call) : undefined;
+    const stored = typeof value === 'string' ? (JSON.parse(value) as unknown) : undefined;
+    if (typeof stored !== 'object' || stored === null) return undefined;
+    const { headers, body } = stored as { headers?: unknown; body?: unknown };
+    if (typeof body !== 'string' || typeof headers !== 'object' || headers === null || Array.isArray(headers)) return undefined;
+    const entries = Object.entries(headers);
+    if (!entries.every(([name, text]) => headerNames.includes(name) && typeof text === 'string')) return undefined;
+    return parse(body, call, Object.fromEntries(entries) as AnswerHeaders);
+  };
   return {
-    encode: ({ body }) => body,
+    encode({ body, headers = {} }) {
+      if (headerNames.length === 0 || body === undefined) return body;
+      const kept = Object.fromEntries(headerNames.flatMap((name) => (headers[name] === undefined ? [] : [[name, headers[name]]])));
+      return JSON.stringify({ headers: kept, body });
+    },
     decode(value) {
-      if (typeof value !== 'string') return undefined;
       try {
-        return parse(value, call);
+        return readBack(value);
       } catch {
         return undefined;
       }

@@ -37,7 +37,16 @@ export interface SimulationInput {
 export interface SimulatedAnswer {
   readonly status: number;
   readonly body: unknown;
+  /** Headers Braze sends with it that a parser reads (a list's `link` to its next page). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+/**
+ * The response headers an endpoint's parser reads (those its descriptor names in `headers`), by
+ * lower-case name; a header Braze sent more than once is its values joined by ", " (as RFC 9110 lets
+ * a list-valued field be). Absent: none were sent.
+ */
+export type AnswerHeaders = Readonly<Record<string, string>>;
 
 /**
  * One Braze endpoint, described once: where it is, how a validated call becomes its query string, how
@@ -50,15 +59,24 @@ export interface Endpoint<Call, Answer> {
   readonly name: string;
   /** Below Braze's base URL, e.g. `/events/data_series`. */
   readonly path: string;
-  /** The API key permission Braze's page names for it (`kpi.dau.data_series`): a key without it gets 401/403 here. */
+  /** The API key permission Braze's page names for it (`kpi.dau.data_series`): a key without it gets 403 here, and the error names it. */
   readonly permission: string;
   /** The rate-limit bucket it spends: a name from the catalogue's bucket table. */
   readonly bucket: string;
   /** Identity of a call: equal keys are one upstream call (per request, across requests, in the cache). */
   key(call: Call): string;
   searchParams(call: Call): URLSearchParams;
-  /** A 2xx body → the answer, or UpstreamInvalidResponseError saying what is wrong with it. */
-  parse(text: string, call: Call): Answer;
+  /**
+   * The response headers its parser reads, lower case (`link`, for a list whose next page Braze names
+   * in a Link header). They are given to `parse`, and kept with the body wherever the body is kept (a
+   * shared cache), so that an answer read back is parsed from all Braze sent. None: the body alone.
+   */
+  readonly headers?: readonly string[];
+  /**
+   * A 2xx body (with the headers `headers` names) → the answer, or UpstreamInvalidResponseError saying
+   * what is wrong with it.
+   */
+  parse(text: string, call: Call, headers?: AnswerHeaders): Answer;
   /** How long an answer to `call`, fetched at `now`, may be served again. */
   ttlMs(call: Call, now: number, policy: TtlPolicy): number;
   readonly coalescing?: Coalescing<Call, Answer>;

@@ -1,9 +1,9 @@
-import type { BrazeClient } from '../braze/client.js';
+import type { BrazeClient, ResponseHeaders } from '../braze/client.js';
 import { callDeadline } from '../braze/deadline.js';
 import type { Logger } from '../observability/logger.js';
 import type { AttemptTracer } from '../observability/tracing/requestTrace.js';
 import { bodyCodec, type AnswerCache, type CallCodec, type Cached } from './cache.js';
-import type { Endpoint, TtlPolicy } from './endpoint.js';
+import type { AnswerHeaders, Endpoint, TtlPolicy } from './endpoint.js';
 import { InflightCalls } from './inflight.js';
 import type { FlightResult, FlightTask, SharedFlight } from './sharedFlight.js';
 import type { SharedStoreStatus } from '../redis/health.js';
@@ -58,7 +58,7 @@ export class DataService {
 
   async get<Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call, { signal, bypassCache = false, trace }: LoadOptions = {}): Promise<Loaded<Answer>> {
     const key = `${endpoint.name}:${endpoint.key(call)}`;
-    const codec = bodyCodec(endpoint.parse, call);
+    const codec = bodyCodec(endpoint.parse, call, endpoint.headers);
     const started = this.now();
     if (this.cache && !bypassCache) {
       const cached = await this.#firstRead(this.cache, key, codec, signal);
@@ -73,12 +73,14 @@ export class DataService {
         lookup: this.cache && !bypassCache ? () => this.#read(key, codec, patience?.signal ?? NEVER) : undefined,
         call: async (callSignal) => {
           let body: string | undefined;
-          const parse = (text: string): Answer => {
+          let headers: AnswerHeaders | undefined;
+          const parse = (text: string, received: ResponseHeaders = {}): Answer => {
             body = text;
-            return endpoint.parse(text, call);
+            headers = endpoint.headers ? answerHeaders(received, endpoint.headers) : undefined;
+            return endpoint.parse(text, call, headers);
           };
-          const answer = await this.client.call({ path: endpoint.path, params: endpoint.searchParams(call), bucket: endpoint.bucket, parse, trace }, callSignal);
-          return { answer, fetchedAt: new Date(this.now()), body };
+          const answer = await this.client.call({ path: endpoint.path, params: endpoint.searchParams(call), bucket: endpoint.bucket, permission: endpoint.permission, parse, trace }, callSignal);
+          return { answer, fetchedAt: new Date(this.now()), body, headers };
         },
         store: (fetched) => this.#store(key, endpoint, call, codec, fetched),
         patience: patience?.signal ?? NEVER,
@@ -152,4 +154,14 @@ export class DataService {
   async close(): Promise<void> {
     await Promise.all([this.cache?.close(), this.flight?.close()]);
   }
+}
+
+/** The headers named in `names` of those Braze sent; one sent more than once is its values joined by ", " (RFC 9110 §5.3). */
+function answerHeaders(received: ResponseHeaders, names: readonly string[]): AnswerHeaders {
+  const kept: Record<string, string> = {};
+  for (const name of names) {
+    const value = received[name];
+    if (value !== undefined) kept[name] = typeof value === 'string' ? value : value.join(', ');
+  }
+  return kept;
 }

@@ -5,6 +5,8 @@ import { campaignSeriesEndpoint } from './campaignSeries.js';
 import { canvasDetailsEndpoint } from './canvasDetails.js';
 import { canvasListEndpoint } from './canvasList.js';
 import { canvasSeriesEndpoint, canvasSummaryEndpoint } from './canvasSeries.js';
+import { customAttributeExportEndpoint } from './customAttributeExport.js';
+import { eventExportEndpoint } from './eventExport.js';
 import { eventListEndpoint } from './eventList.js';
 import { eventSeriesEndpoint } from './eventSeries.js';
 import { KPI_SERIES_ENDPOINTS } from './kpiSeries.js';
@@ -13,6 +15,7 @@ import { PURCHASE_SERIES_ENDPOINTS } from './purchaseSeries.js';
 import { segmentDetailsEndpoint } from './segmentDetails.js';
 import { segmentListEndpoint } from './segmentList.js';
 import { segmentSizeEndpoint } from './segmentSize.js';
+import { sendSeriesEndpoint } from './sendSeries.js';
 import { sessionSeriesEndpoint } from './sessionSeries.js';
 
 /** Every endpoint the gateway describes: what the simulator answers. Each spends a bucket of the table (a unit test checks). */
@@ -33,4 +36,7 @@ export const ENDPOINTS: readonly AnyEndpoint[] = [
   canvasDetailsEndpoint,
   canvasSeriesEndpoint,
   canvasSummaryEndpoint,
+  sendSeriesEndpoint,
+  eventExportEndpoint,
+  customAttributeExportEndpoint,
 ];

@@ -239,11 +239,32 @@ export abstract class UpstreamError extends GatewayError {
 export class UpstreamBadRequestError extends UpstreamError {
   readonly code = 'UPSTREAM_BAD_REQUEST';
 }
+/**
+ * Braze answered 401: by Braze's errors page, a key it does not know (wrong, deleted, quoted, or another
+ * instance's). Not a missing permission (that is 403), so it names none.
+ */
 export class UpstreamUnauthorizedError extends UpstreamError {
   readonly code = 'UPSTREAM_UNAUTHORIZED';
 }
+
+/**
+ * Braze answered 403: by Braze's errors page, the key lacks the endpoint's permission ("Access
+ * Denied"), or the plan does not include it or the account is inactive ("Forbidden"). `permission` is
+ * the one Braze's page names for the endpoint that was called, so a client can say which to grant.
+ */
 export class UpstreamForbiddenError extends UpstreamError {
   readonly code = 'UPSTREAM_FORBIDDEN';
+  constructor(
+    message: string,
+    status: number,
+    /** The API key permission the refused endpoint needs (`kpi.dau.data_series`). */
+    readonly permission: string,
+  ) {
+    super(message, status);
+  }
+  override details(): Record<string, ExtensionValue> {
+    return { ...super.details(), permission: this.permission };
+  }
 }
 export class UpstreamNotFoundError extends UpstreamError {
   readonly code = 'UPSTREAM_NOT_FOUND';

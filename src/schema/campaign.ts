@@ -6,6 +6,7 @@ import { builder } from './builder.js';
 import { asKeyedEntity } from './entityRepresentations.js';
 import { campaignSeries, CampaignSeriesRef } from './campaignSeries.js';
 import { seriesEntityField } from './seriesField.js';
+import { sendSeriesField } from './sendSeries.js';
 import { connectionArgs, connectionOf, pagedConnection } from './connection.js';
 import { sortDirectionArg } from './sortDirection.js';
 
@@ -123,6 +124,7 @@ export const CampaignRef = builder.objectRef<CampaignView>('Campaign').implement
       resolve: async (c, _a, context) => (await details(c, context)).conversionBehaviors,
     }),
     series: series(t),
+    sendSeries: sendSeriesField(t),
   }),
 });
 

@@ -3,6 +3,15 @@ import { asKeyedEntity } from './entityRepresentations.js';
 import { eventSeries, EventSeriesRef, eventWindowArgs } from './eventSeries.js';
 import { checkName, MAX_NAME_LENGTH } from './arguments.js';
 import { resolveSeries } from './seriesField.js';
+import { eventExportEndpoint } from '../endpoints/eventExport.js';
+import { byNameIn } from './cursorList.js';
+
+/** The event's entry in `GET /events`, found once per request (see byNameIn). */
+const exported = byNameIn(eventExportEndpoint);
+
+const FROM_EVENTS =
+  'from Braze `GET /events`, read page by page (50 a page, list bucket) only when a field of it is asked, until the event is found; once per request, cached by the list rule';
+const UNLISTED = 'when `GET /events` does not list this event';
 
 /** A custom event, known by its name: the entity other subgraphs point at. */
 export interface CustomEvent {
@@ -14,6 +23,26 @@ export const CustomEventRef = builder.objectRef<CustomEvent>('CustomEvent').impl
     'A Braze custom event, identified by its name. A federation entity keyed by `name`: other subgraphs reference it by name and get its series from here.',
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The custom event name, exactly as tracked in Braze.' }),
+    description: t.string({
+      nullable: true,
+      description: `The event's description (Braze \`description\`, ${FROM_EVENTS}); null when it has none, or ${UNLISTED}.`,
+      resolve: async ({ name }, _args, context) => (await exported(context.loader, name))?.description ?? null,
+    }),
+    tags: t.stringList({
+      nullable: true,
+      description: `The tag names of the event (Braze \`tag_names\`, ${FROM_EVENTS}); null ${UNLISTED}.`,
+      resolve: async ({ name }, _args, context) => (await exported(context.loader, name))?.tags ?? null,
+    }),
+    includedInAnalyticsReport: t.boolean({
+      nullable: true,
+      description: `Whether the event is included in analytics reports (Braze \`included_in_analytics_report\`, ${FROM_EVENTS}); null ${UNLISTED}, or when Braze does not say.`,
+      resolve: async ({ name }, _args, context) => (await exported(context.loader, name))?.includedInAnalyticsReport ?? null,
+    }),
+    status: t.string({
+      nullable: true,
+      description: `The event's status as Braze words it, e.g. "Active" (Braze \`status\`, ${FROM_EVENTS}); null ${UNLISTED}, or when Braze does not say.`,
+      resolve: async ({ name }, _args, context) => (await exported(context.loader, name))?.status ?? null,
+    }),
     series: t.field({
       type: EventSeriesRef,
       nullable: true,

@@ -9,6 +9,7 @@ import './sessionSeries.js';
 import './purchaseSeries.js';
 import './customEvent.js';
 import './customEventList.js';
+import './customAttribute.js';
 import './product.js';
 import './channelStats.js';
 import './segment.js';

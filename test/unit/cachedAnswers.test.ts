@@ -16,6 +16,7 @@ import { segmentDetailsEndpoint } from '../../src/endpoints/segmentDetails.js';
 import { segmentListEndpoint } from '../../src/endpoints/segmentList.js';
 import { segmentSizeEndpoint } from '../../src/endpoints/segmentSize.js';
 import { sessionSeriesEndpoint } from '../../src/endpoints/sessionSeries.js';
+import { sendSeriesEndpoint } from '../../src/endpoints/sendSeries.js';
 import { SIMULATED_CAMPAIGNS } from '../../src/endpoints/simulated/campaigns.js';
 import { SIMULATED_CANVASES } from '../../src/endpoints/simulated/canvases.js';
 import { SIMULATED_SEGMENTS } from '../../src/endpoints/simulated/lists.js';
@@ -56,6 +57,7 @@ const CASES: readonly Case[] = [
   one('canvasDetails', canvasDetailsEndpoint, { canvasId: canvas.id }),
   one('canvasSeries', canvasSeriesEndpoint, canvasCall),
   one('canvasSummary', canvasSummaryEndpoint, canvasCall),
+  one('sendSeries', sendSeriesEndpoint, { campaignId: SIMULATED_CAMPAIGNS.find((campaign) => campaign.isApiCampaign && campaign.enabled)!.id, sendId: 'send-1', length: 5, unit: 'day', endingAt: ENDING_AT }),
 ];
 
 /** Braze's (the simulator's) body for `call`, and the answer the endpoint parses from it. */

@@ -24,9 +24,23 @@ describe('the catalogue', () => {
   });
 });
 
+/**
+ * Where Braze's page names another permission than the path's segments joined by dots: its cursor-paged
+ * collections read with `.get` (braze-inc/braze-docs, newest pages: `_docs/_api/endpoints/export/`
+ * `custom_events/get_custom_events_data.md` at 7d3d9477, `custom_attributes/get_custom_attributes.md` at
+ * 56eba09a). Every page of the endpoints described so far follows the rule (checked against each page's
+ * "Prerequisites" and the permission table of `_docs/_api/basics.md` at 46939b97).
+ */
+const DOCUMENTED_DEPARTURES: Readonly<Record<string, string>> = {
+  '/events': 'events.get',
+  '/custom_attributes': 'custom_attributes.get',
+};
+
 describe("each endpoint's key permission", () => {
-  it('is the one Braze names for its path (segments joined by dots), one per endpoint', () => {
-    for (const endpoint of ENDPOINTS) expect(endpoint.permission, endpoint.name).toBe(endpoint.path.slice(1).replaceAll('/', '.'));
+  it("is the one Braze's page names for its path (its segments joined by dots, but where Braze departs), one per endpoint", () => {
+    for (const endpoint of ENDPOINTS) {
+      expect(endpoint.permission, endpoint.name).toBe(DOCUMENTED_DEPARTURES[endpoint.path] ?? endpoint.path.slice(1).replaceAll('/', '.'));
+    }
     expect(new Set(ENDPOINTS.map((endpoint) => endpoint.permission)).size).toBe(ENDPOINTS.length);
   });
 });

@@ -18,7 +18,7 @@ describe('error classes', () => {
     new errors.TooManySubscriptionsError(20, 'client'),
     new errors.UpstreamBadRequestError('400', 400),
     new errors.UpstreamUnauthorizedError('401', 401),
-    new errors.UpstreamForbiddenError('403', 403),
+    new errors.UpstreamForbiddenError('403', 403, 'kpi.dau.data_series'),
     new errors.UpstreamNotFoundError('404', 404),
     new errors.UpstreamUnavailableError('503', 503),
     new errors.CircuitOpenError(new Date(0)),

@@ -1,7 +1,9 @@
 import type { SimulatedAnswer, SimulationInput } from '../../src/data/endpoint.js';
 import { CAMPAIGN_ANSWERS } from './campaigns.js';
 import { CANVAS_ANSWERS } from './canvases.js';
+import { EXPORT_ANSWERS } from './exports.js';
 import { LIST_ANSWERS } from './lists.js';
+import { SEND_ANSWERS } from './sends.js';
 import { SERIES_ANSWERS } from './series.js';
 
 /**
@@ -15,4 +17,6 @@ export const TEST_ANSWERS: Readonly<Record<string, (input: SimulationInput) => S
   ...LIST_ANSWERS,
   ...CAMPAIGN_ANSWERS,
   ...CANVAS_ANSWERS,
+  ...SEND_ANSWERS,
+  ...EXPORT_ANSWERS,
 };
