@@ -32,7 +32,7 @@ function camelCase(name: string): string {
 const STAT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   sent: 'The number of sends.',
   delivered: 'The number of messages delivered.',
-  undelivered: 'The number of messages not delivered (named on an older Braze page).',
+  undelivered: 'The number of messages not delivered (named on an older campaign page for SMS, and on the sends page for push).',
   opens: 'The number of opens.',
   unique_opens: 'The number of unique opens (people, per day).',
   clicks: 'The number of clicks (for SMS: clicks on shortened links).',

@@ -20,6 +20,10 @@ import { SEGMENT_DETAILS_SHAPE, segmentDetailsEndpoint } from '../../src/endpoin
 import { SEGMENT_LIST_SHAPE, segmentListEndpoint } from '../../src/endpoints/segmentList.js';
 import { segmentSizeEndpoint } from '../../src/endpoints/segmentSize.js';
 import { sessionSeriesEndpoint } from '../../src/endpoints/sessionSeries.js';
+import { sendSeriesEndpoint } from '../../src/endpoints/sendSeries.js';
+import { EVENT_EXPORT, eventExportEndpoint } from '../../src/endpoints/eventExport.js';
+import { ATTRIBUTE_EXPORT, customAttributeExportEndpoint } from '../../src/endpoints/customAttributeExport.js';
+import { cursorPageShape } from '../../src/endpoints/answers/cursorPages.js';
 import { loadBrazeDocsExamples, type BrazeDocsExample } from '../helpers/brazeDocs.js';
 
 /** The call an example's request stands for, as the endpoint's parser reads it (only its window and flags matter). */
@@ -37,6 +41,7 @@ const canvasCall: CallOf = (query) => ({
   deletedSteps: query['include_deleted_step_data'] === 'true',
 });
 const detailsCall: CallOf = () => ({});
+const cursorCall: CallOf = (query) => ({ cursor: query['cursor'] ?? null });
 
 /** Each descriptor this file knows: its endpoint, the shape its answers are checked against, and its calls. */
 const DESCRIPTORS: Readonly<Record<string, { endpoint: Endpoint<never, unknown>; shape: Shape; call: CallOf }>> = {
@@ -60,6 +65,9 @@ const DESCRIPTORS: Readonly<Record<string, { endpoint: Endpoint<never, unknown>;
   canvasDetails: { endpoint: canvasDetailsEndpoint as never, shape: CANVAS_DETAILS_SHAPE, call: detailsCall },
   canvasSeries: { endpoint: canvasSeriesEndpoint as never, shape: CANVAS_SERIES_SHAPE, call: canvasCall },
   canvasSummary: { endpoint: canvasSummaryEndpoint as never, shape: CANVAS_SUMMARY_SHAPE, call: canvasCall },
+  sendSeries: { endpoint: sendSeriesEndpoint as never, shape: CAMPAIGN_SERIES_SHAPE, call: seriesCall },
+  eventExport: { endpoint: eventExportEndpoint as never, shape: cursorPageShape(EVENT_EXPORT), call: cursorCall },
+  customAttributeExport: { endpoint: customAttributeExportEndpoint as never, shape: cursorPageShape(ATTRIBUTE_EXPORT), call: cursorCall },
 };
 
 const EXAMPLES = loadBrazeDocsExamples().filter((example) => example.descriptor in DESCRIPTORS);

@@ -21,12 +21,13 @@ import { decimalFromNumber, sumDecimals } from './decimal.js';
 /**
  * The stats each family has, by Braze name, from Braze's pages (`/campaigns/data_series`,
  * `/canvas/data_series`, `/canvas/data_summary`). Some are named on one page only (SMS `undelivered`
- * on an older campaign page, push `opens` and `influenced_opens` on Canvas summaries): all are kept,
+ * on an older campaign page, push `opens` and `influenced_opens` on Canvas summaries, push `delivered`,
+ * `undelivered` and `delivery_failed` on `/sends/data_series`'s): all are kept,
  * and a stat Braze did not send for an entry is null.
  */
 export const FAMILY_STATS = {
   email: ['sent', 'delivered', 'opens', 'unique_opens', 'clicks', 'unique_clicks', 'bounces', 'unsubscribes', 'reported_spam'],
-  push: ['sent', 'direct_opens', 'total_opens', 'opens', 'influenced_opens', 'bounces', 'body_clicks'],
+  push: ['sent', 'delivered', 'undelivered', 'delivery_failed', 'direct_opens', 'total_opens', 'opens', 'influenced_opens', 'bounces', 'body_clicks'],
   inApp: ['impressions', 'clicks', 'first_button_clicks', 'second_button_clicks'],
   contentCards: ['sent', 'total_impressions', 'unique_impressions', 'total_clicks', 'unique_clicks', 'total_dismissals', 'unique_dismissals'],
   sms: ['sent', 'sent_to_carrier', 'delivered', 'undelivered', 'rejected', 'delivery_failed', 'clicks', 'opt_out', 'help'],
