@@ -13,6 +13,7 @@ import { toGraphQLError } from './plugins/graphqlErrors.js';
 import { graphiqlRenderer } from './yoga/graphiqlPage.js';
 import type { Logger } from './observability/logger.js';
 import type { GatewayMetrics } from './observability/metrics.js';
+import { createUnknownKeysReporter } from './observability/unknownKeys.js';
 import { useAcceptableAnswers } from './plugins/useAcceptableAnswers.js';
 import { useAuth } from './plugins/useAuth.js';
 import { useBrazeCacheExtension } from './plugins/useBrazeCacheExtension.js';
@@ -91,8 +92,11 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
         maxCallsPerRequest: config.upstream.maxCallsPerRequest,
         seriesMaxLength: config.upstream.seriesMaxLength,
         requestTimeGranularityMs: config.cache.requestTimeGranularityMs,
+        reportUnknownKeys,
       }),
   };
+  // One per gateway: its debug lines are rate-limited per endpoint across requests and polls.
+  const reportUnknownKeys = createUnknownKeysReporter({ metrics: deps.metrics, logger: deps.logger });
   const logging = quietExpectedErrors(deps.logger);
   const { tracing } = deps;
   if (tracing) traceResolvers(schema);
@@ -113,6 +117,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
         requestTimeGranularityMs: config.cache.requestTimeGranularityMs,
         live,
         trace: tracing?.startRequest(request.headers),
+        reportUnknownKeys,
       }),
     maskedErrors: {
       // Never attach original errors to responses, whatever NODE_ENV says: they may carry internals.

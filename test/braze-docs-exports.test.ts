@@ -47,7 +47,7 @@ describe('the documented answers of the endpoints added in issue 21', () => {
           date uniqueRecipients revenue conversions conversionsBySendTime conversions1 conversions1BySendTime conversions2 conversions2BySendTime conversions3 conversions3BySendTime
           channels {
             channel variationId variationName revenue uniqueRecipients conversions conversionsBySendTime conversions1 conversions1BySendTime conversions2 conversions2BySendTime conversions3 conversions3BySendTime
-            ... on PushStats { sent directOpens totalOpens bounces bodyClicks }
+            ... on PushStats { sent delivered undelivered deliveryFailed directOpens totalOpens bounces bodyClicks }
             stats { name value }
           }
         }
@@ -88,6 +88,9 @@ describe('the documented answers of the endpoints added in issue 21', () => {
                     conversions3: 0,
                     conversions3BySendTime: 0,
                     sent: 120,
+                    delivered: 115,
+                    undelivered: 5,
+                    deliveryFailed: 2,
                     directOpens: 14,
                     totalOpens: 31,
                     bounces: 3,

@@ -40,6 +40,25 @@ describe('campaigns: /campaigns/list, 100 a page', () => {
     ]);
   });
 
+  it('lastEditedAfter is sent to the second, cut down (as Braze documents and as Canvases send it), never with milliseconds', async () => {
+    const result = await gateway.query('{ campaigns(first: 1, lastEditedAfter: "2024-01-01T01:00:00.750+01:00") { nodes { id } } }');
+    expect(result.errors).toEqual([]);
+    expect(calls()).toEqual([{ path: '/campaigns/list', query: { page: '0', include_archived: 'false', 'last_edit.time[gt]': '2024-01-01T00:00:00Z' } }]);
+  });
+
+  it('sortDirection: DESC sends sort_direction=desc and pages newest first; it is part of the page identity', async () => {
+    const result = await gateway.query<{ a: { nodes: { id: string }[] }; b: { nodes: { id: string }[] } }>(
+      '{ a: campaigns(first: 2, includeArchived: true, sortDirection: DESC) { nodes { id } } b: campaigns(first: 2, includeArchived: true, sortDirection: ASC) { nodes { id } } }',
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.data?.a.nodes.map((n) => n.id)).toEqual(['campaign-149', 'campaign-148']);
+    expect(result.data?.b.nodes.map((n) => n.id)).toEqual(['campaign-000', 'campaign-001']);
+    expect(calls().map((c) => c.query).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual([
+      { page: '0', include_archived: 'true', sort_direction: 'desc' },
+      { page: '0', include_archived: 'true' },
+    ]);
+  });
+
   it('fields only details carry cost one details call per campaign, however many fields', async () => {
     const result = await gateway.query('{ campaigns(first: 2) { nodes { id archived draft enabled channels scheduleType firstSentAt lastSentAt description variations { id channel name control } } } }');
     expect(result.errors).toEqual([]);
@@ -147,6 +166,68 @@ describe('campaign series: /campaigns/data_series', () => {
     expect(result.errors.map((e) => [e.path, e.extensions?.['code'], e.message])).toEqual([
       [['campaign', 'series'], 'UPSTREAM_INVALID_RESPONSE', expect.stringContaining('data[0].messages.email[0].sent is not a non-negative integer')],
     ]);
+  });
+
+  it('a negative revenue (refunds) is read, as Canvas stats and purchase series read it, and summed exactly', async () => {
+    braze.respond((call) =>
+      call.path === '/campaigns/data_series'
+        ? {
+            body: {
+              message: 'success',
+              data: [
+                { time: '2024-03-09', unique_recipients: 1, revenue: 10.5, messages: { email: [{ variation_api_id: 'v', revenue: 10.5 }] } },
+                { time: '2024-03-10', unique_recipients: 1, revenue: -20.25, messages: { email: [{ variation_api_id: 'v', revenue: -20.25 }] } },
+              ],
+            },
+          }
+        : defaultResponder(call),
+    );
+    const result = await gateway.query(`{ campaign(id: "c-refund") { series(length: 2, endingAt: "${AT}") { points { revenue channels { revenue } } totals { revenue channels { revenue } } } } }`);
+    expect(result.errors).toEqual([]);
+    expect(result.data).toEqual({
+      campaign: {
+        series: {
+          points: [
+            { revenue: '10.5', channels: [{ revenue: '10.5' }] },
+            { revenue: '-20.25', channels: [{ revenue: '-20.25' }] },
+          ],
+          totals: { revenue: '-9.75', channels: [{ revenue: '-9.75' }] },
+        },
+      },
+    });
+  });
+
+  it('conversions of every conversion event, past the fourth too, as lists by index on points, channel entries and totals', async () => {
+    const counts = (n: number) => ({ conversions: 8 * n, conversions_by_send_time: 7 * n, conversions1: 4 * n, conversions3_by_send_time: n, conversions4: n, conversions4_by_send_time: n });
+    const events = (n: number) => [
+      { index: 0, conversions: 8 * n, bySendTime: 7 * n },
+      { index: 1, conversions: 4 * n, bySendTime: null },
+      { index: 3, conversions: null, bySendTime: n },
+      { index: 4, conversions: n, bySendTime: n },
+    ];
+    braze.respond((call) =>
+      call.path === '/campaigns/data_series'
+        ? {
+            body: {
+              message: 'success',
+              data: [1, 2].map((n) => ({ time: `2024-03-0${7 + n}`, unique_recipients: 1, ...counts(n), messages: { email: [{ variation_api_id: 'v', ...counts(n) }] } })),
+            },
+          }
+        : defaultResponder(call),
+    );
+    const FIELDS = 'conversionEvents { index conversions bySendTime }';
+    const result = await gateway.query(
+      `{ campaign(id: "c-conversions") { series(length: 2, endingAt: "${AT}") { points { conversions3BySendTime ${FIELDS} channels { ${FIELDS} } } totals { ${FIELDS} channels { ${FIELDS} } } } } }`,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.data).toEqual({
+      campaign: {
+        series: {
+          points: [1, 2].map((n) => ({ conversions3BySendTime: n, conversionEvents: events(n), channels: [{ conversionEvents: events(n) }] })),
+          totals: { conversionEvents: events(3), channels: [{ conversionEvents: events(3) }] },
+        },
+      },
+    });
   });
 
   it('a channel Braze added later is kept, its stats by name, and does not fail the answer', async () => {

@@ -57,6 +57,13 @@ describe('canvases: /canvas/list, 100 a page', () => {
     expect(braze.calls.map(queryString)).toEqual(['page=0&include_archived=true&last_edit.time%5Bgt%5D=2024-05-01T08%3A00%3A00Z']);
   });
 
+  it('sortDirection: DESC sends sort_direction=desc and pages newest first', async () => {
+    const result = await gateway.query<{ canvases: { nodes: { id: string }[] } }>('{ canvases(first: 2, sortDirection: DESC) { nodes { id } } }');
+    expect(result.errors).toEqual([]);
+    expect(result.data?.canvases.nodes.map((node) => node.id)).toEqual(['canvas-149', 'canvas-148']);
+    expect(callsTo('/canvas/list')).toEqual([{ page: '0', sort_direction: 'desc' }]);
+  });
+
   it('a window over two pages reads both; the short last page ends the list', async () => {
     const result = await gateway.execute(CanvasesDocument, { first: 100, after: encodeCursor(79) });
     expect(result.data?.canvases?.edges.map((edge) => edge.node.id)).toEqual(FAKE_CANVAS_IDS.slice(80, 150));
@@ -140,6 +147,66 @@ describe('canvas(id): details once, /canvas/data_series and /canvas/data_summary
       points: [{ date: '2024-03-08' }, { date: '2024-03-09' }, { date: '2024-03-10' }],
     });
     expect(braze.calls.map(queryString)).toEqual(['canvas_id=c1&starting_at=2024-03-08T05%3A00%3A00Z&ending_at=2024-03-10T12%3A00%3A00Z']);
+  });
+});
+
+describe('conversion events past the first: conversions1..N and their _by_entry_time twins', () => {
+  // The shape of Braze's newest summary page (braze.com/docs, "Conversion event fields": "fifth and later
+  // events follow the same pattern"), in total, variant and step stats, here with five events.
+  const stats = (n: number) => ({
+    revenue: 1.5,
+    conversions: 10 * n,
+    conversions_by_entry_time: 9 * n,
+    conversions1: 5 * n,
+    conversions1_by_entry_time: 4 * n,
+    conversions2: 3 * n,
+    conversions3: 2 * n,
+    conversions3_by_entry_time: n,
+    conversions4: n,
+    conversions4_by_entry_time: n,
+  });
+  const events = (n: number) => [
+    { index: 0, conversions: 10 * n, byEntryTime: 9 * n },
+    { index: 1, conversions: 5 * n, byEntryTime: 4 * n },
+    { index: 2, conversions: 3 * n, byEntryTime: null },
+    { index: 3, conversions: 2 * n, byEntryTime: n },
+    { index: 4, conversions: n, byEntryTime: n },
+  ];
+  const day = (time: string, n: number) => ({
+    time,
+    total_stats: { ...stats(n), entries: 100 },
+    variant_stats: { v1: { name: 'A', ...stats(n), entries: 60 } },
+    step_stats: { s1: { name: 'Email', ...stats(n), messages: {} } },
+  });
+  const FIELDS = 'conversionEvents { index conversions byEntryTime }';
+  const BREAKDOWNS = `total { conversions conversionsByEntryTime ${FIELDS} } variants { variantId ${FIELDS} } steps { stepId ${FIELDS} }`;
+
+  it('are listed by index on total, variant and step stats of summaries and series, and summed per event over a series', async () => {
+    braze.respond((call) => {
+      if (call.path === '/canvas/data_summary') return { body: { message: 'success', data: { name: 'C', ...day('2024-03-10', 1) } } };
+      if (call.path === '/canvas/data_series') return { body: { message: 'success', data: { name: 'C', stats: [day('2024-03-09', 1), day('2024-03-10', 2)] } } };
+      return defaultResponder(call);
+    });
+    try {
+      const result = await gateway.query<{ _entities: { summary: unknown; series: { points: unknown[]; totals: unknown } }[] }>(
+        onCanvas('c-conversions', `summary(length: 1, endingAt: "${AT}") { ${BREAKDOWNS} } series(length: 2, endingAt: "${AT}") { points { ${BREAKDOWNS} } totals { conversions ${FIELDS} } }`),
+      );
+      expect(result.errors).toEqual([]);
+      const [canvas] = result.data?._entities ?? [];
+      expect(canvas?.summary).toEqual({
+        total: { conversions: 10, conversionsByEntryTime: 9, conversionEvents: events(1) },
+        variants: [{ variantId: 'v1', conversionEvents: events(1) }],
+        steps: [{ stepId: 's1', conversionEvents: events(1) }],
+      });
+      expect(canvas?.series.points[1]).toEqual({
+        total: { conversions: 20, conversionsByEntryTime: 18, conversionEvents: events(2) },
+        variants: [{ variantId: 'v1', conversionEvents: events(2) }],
+        steps: [{ stepId: 's1', conversionEvents: events(2) }],
+      });
+      expect(canvas?.series.totals).toEqual({ conversions: 30, conversionEvents: events(3) });
+    } finally {
+      braze.respond(defaultResponder);
+    }
   });
 });
 

@@ -62,6 +62,8 @@ const ALLOWED: Readonly<Record<string, Readonly<Record<string, readonly string[]
   },
   braze_gateway_upstream_attempt_duration_seconds_sum: {},
   braze_gateway_upstream_attempt_duration_seconds_count: {},
+  // Keys of Braze's answers the gateway does not know: labelled by the descriptor's path, never by the key.
+  braze_gateway_upstream_unknown_keys_total: { endpoint: ['/events/data_series'] },
   braze_gateway_upstream_calls_saved_total: { reason: ['deduplication', 'coalescing', 'cache', 'sharing', 'response-cache'] },
   braze_gateway_document_cache_lookups_total: { result: ['hit', 'miss'] },
   braze_gateway_document_cache_too_large_total: {},
@@ -162,7 +164,8 @@ describe('/metrics under hostile clients and a hostile Braze', () => {
     let statusTurn = 0;
     braze.respond((call) => {
       const status = BRAZE_STATUSES[statusTurn++ % BRAZE_STATUSES.length]!;
-      return status === 200 ? { body: defaultSeries(call.query) } : { status, body: { message: `${MARK} says ${call.query['event']}` } };
+      // A 200 carries a key the gateway does not know, named with hostile text: counted, never a label.
+      return status === 200 ? { body: { ...defaultSeries(call.query), [hostile(statusTurn)]: 1 } } : { status, body: { message: `${MARK} says ${call.query['event']}` } };
     });
     const N = 300;
     const tasks: (() => Promise<unknown>)[] = [];
@@ -222,6 +225,10 @@ describe('/metrics under hostile clients and a hostile Braze', () => {
     const sum = (name: string): number => samples.filter((s) => s.name === name).reduce((total, s) => total + s.value, 0);
     expect(sum('braze_gateway_graphql_requests_total')).toBe(graphqlRequests);
     expect(sum('braze_gateway_upstream_attempts_total')).toBe(braze.calls.length);
+    // Each 200 that reached a parse (some are shared with a request asking the same) named one new key.
+    const parsed = samples.find((s) => s.name === 'braze_gateway_upstream_attempts_total' && s.labels['status'] === '200' && s.labels['outcome'] === 'ok')?.value ?? 0;
+    expect(parsed).toBeGreaterThan(0);
+    expect(sum('braze_gateway_upstream_unknown_keys_total')).toBe(parsed);
     // A handful of series, whatever came in: the bound is the product of ALLOWED, not of the input.
     expect(samples.length).toBeLessThanOrEqual(80);
   }, 60_000);

@@ -58,12 +58,20 @@ describe('purchaseSeries: GET /purchases/quantity_series and /purchases/revenue_
     braze.respond((call) => ({ body: defaultSeries(call.query, call.path) }));
   });
 
-  it('a negative or non-numeric revenue is UPSTREAM_INVALID_RESPONSE', async () => {
+  it('a non-numeric revenue is UPSTREAM_INVALID_RESPONSE', async () => {
     braze.respond(() => ({ body: { message: 'success', data: [{ time: '2024-03-10', revenue: '12.50' }] } }));
     const result = await gateway.query(`{ purchaseSeries(measure: REVENUE, length: 1, endingAt: "${AT}") { measure } }`);
     expect(result.data).toEqual({ purchaseSeries: null });
     expect(result.errors[0]?.extensions?.['code']).toBe('UPSTREAM_INVALID_RESPONSE');
-    expect(result.errors[0]?.message).toContain('data[0].revenue is not a non-negative number');
+    expect(result.errors[0]?.message).toContain('data[0].revenue is not a finite number');
+    braze.respond((call) => ({ body: defaultSeries(call.query, call.path) }));
+  });
+
+  it('a negative revenue (refunds) is read, as Canvas and campaign stats read it, and totals exactly', async () => {
+    braze.respond(() => ({ body: { message: 'success', data: [{ time: '2024-03-09', revenue: 20.1 }, { time: '2024-03-10', revenue: -30.25 }] } }));
+    const result = await gateway.query(`{ purchaseSeries(measure: REVENUE, length: 2, endingAt: "${AT}") { ... on PurchaseRevenueSeries { total points { value } } } }`);
+    expect(result.errors).toEqual([]);
+    expect(result.data).toEqual({ purchaseSeries: { total: '-10.15', points: [{ value: '20.1' }, { value: '-30.25' }] } });
     braze.respond((call) => ({ body: defaultSeries(call.query, call.path) }));
   });
 

@@ -49,6 +49,16 @@ describe('segments: /segments/list, 100 a page', () => {
     expect(callsTo('/segments/list')).toEqual([{ page: '0' }, { page: '1' }, { page: '2' }]);
   });
 
+  it('sortDirection: DESC sends sort_direction=desc and pages newest first; ASC is Braze\'s default, not sent', async () => {
+    const result = await gateway.query<{ desc: { nodes: { id: string }[] }; asc: { nodes: { id: string }[] } }>(
+      `{ desc: segments(first: 2, after: "${encodeCursor(99)}", sortDirection: DESC) { nodes { id } } asc: segments(first: 1, sortDirection: ASC) { nodes { id } } }`,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.data?.desc.nodes.map((node) => node.id)).toEqual(['segment-149', 'segment-148']);
+    expect(result.data?.asc.nodes.map((node) => node.id)).toEqual(['segment-000']);
+    expect(callsTo('/segments/list').sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual([{ page: '0' }, { page: '1', sort_direction: 'desc' }]);
+  });
+
   it('the short last page ends the list', async () => {
     const result = await gateway.execute(SegmentsDocument, { first: 100, after: encodeCursor(199) });
     expect(result.data?.segments?.edges.map((edge) => edge.node)).toEqual(FAKE_SEGMENT_IDS.slice(200).map((id) => ({ ...listed(id) })));

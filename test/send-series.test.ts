@@ -13,7 +13,7 @@ const { braze, gateway } = useGatewayWithFakeBraze(LIVE_TEST_ENV);
 
 const AT = '2024-03-10T00:00:00Z';
 const POINT_FIELDS = `date time uniqueRecipients revenue conversions conversionsBySendTime conversions1 conversions2
-  channels { channel variationId variationName revenue uniqueRecipients conversions ... on PushStats { sent directOpens totalOpens bounces bodyClicks } stats { name value } }`;
+  channels { channel variationId variationName revenue uniqueRecipients conversions ... on PushStats { sent delivered undelivered deliveryFailed directOpens totalOpens bounces bodyClicks } stats { name value } }`;
 
 /** Day i of the fake's send series, as the graph gives it. */
 function expectedPoint(date: string, i: number, sendId: string) {
@@ -35,6 +35,9 @@ function expectedPoint(date: string, i: number, sendId: string) {
         uniqueRecipients: 2 * i,
         conversions: i,
         sent: 3 * i,
+        delivered: 3 * i,
+        undelivered: 0,
+        deliveryFailed: 0,
         directOpens: i,
         totalOpens: 2 * i,
         bounces: 0,

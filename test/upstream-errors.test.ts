@@ -170,7 +170,7 @@ describe("Braze's answer is validated before it is trusted", () => {
     ['an empty 200 body', { body: '' }],
     ['JSON that is not an object', { body: '[1,2]' }],
     ['message other than "success"', { body: { message: 'error', data: [] } }],
-    ['no message', { body: { data: [] } }],
+    ['a message that is not a string', { body: { message: null, data: [] } }],
     ['data missing', { body: { message: 'success' } }],
     ['data not a list', { body: { message: 'success', data: { time: '2024-03-08', count: 1 } } }],
     ['a point that is not an object', { body: { message: 'success', data: [5] } }],
@@ -180,7 +180,7 @@ describe("Braze's answer is validated before it is trusted", () => {
     ['a negative count', { body: { message: 'success', data: [{ time: '2024-03-08', count: -1 }] } }],
     ['a fractional count', { body: { message: 'success', data: [{ time: '2024-03-08', count: 1.5 }] } }],
     ['a count given as a string', { body: { message: 'success', data: [{ time: '2024-03-08', count: '1' }] } }],
-    ['a count beyond GraphQL Int', { body: { message: 'success', data: [{ time: '2024-03-08', count: 2_147_483_648 }] } }],
+    ['a count beyond 2^53 - 1', { body: { message: 'success', data: [{ time: '2024-03-08', count: 2 ** 53 }] } }],
     ['a 3xx redirect', { status: 302, headers: { location: 'https://example.invalid/' }, body: '' }],
   ];
   it.each(invalidBodies)('%s is UPSTREAM_INVALID_RESPONSE', async (_name, answer) => {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { TooManyUpstreamCallsError } from '../errors/gatewayErrors.js';
 import type { RequestTrace } from '../observability/tracing/requestTrace.js';
+import { unknownKeysOf } from './answerNotes.js';
 import { planChunks, stitchChunks, type SeriesWindow } from './chunks.js';
 import type { Endpoint } from './endpoint.js';
 import type { AnswerSource, DataService, Loaded } from './service.js';
@@ -42,6 +43,13 @@ export interface RequestLoaderOptions {
   stats?: LoadStats;
   /** The request's spans, when it is traced: a span per load, the Braze attempts below the first load of each call. */
   trace?: RequestTrace | undefined;
+  /**
+   * Told the keys an answer fresh from Braze carried that its endpoint does not know (noted by the
+   * endpoint's parse, data/answerNotes.ts), with the endpoint's path. Answers from a cache or shared
+   * with another request are not told again: each answer Braze gave is reported by the load that made
+   * its call.
+   */
+  reportUnknownKeys?: ((endpoint: string, keys: readonly string[]) => void) | undefined;
 }
 
 /** Loads any endpoint's answer for the resolvers of one GraphQL request. */
@@ -57,7 +65,7 @@ export interface RequestLoader {
  * counts the calls made, whatever the endpoint. Created per request so that nothing, failures
  * included, outlives the request here.
  */
-export function createRequestLoader(service: DataService, { signal, maxCalls, bypassCache = false, stats = createLoadStats(), trace }: RequestLoaderOptions): RequestLoader {
+export function createRequestLoader(service: DataService, { signal, maxCalls, bypassCache = false, stats = createLoadStats(), trace, reportUnknownKeys }: RequestLoaderOptions): RequestLoader {
   let made = 0;
   /** `askedBy`: the field's call whose load span the attempts go under (the covering call may be no field's). */
   const fetch = <Call, Answer>(endpoint: Endpoint<Call, Answer>, call: Call, askedBy: Call = call): Promise<Served<Answer>> => {
@@ -67,6 +75,10 @@ export function createRequestLoader(service: DataService, { signal, maxCalls, by
     const attempts = trace?.attemptsOf(endpoint, endpoint.key(askedBy));
     return service.get(endpoint, call, { signal, bypassCache, trace: attempts }).then((loaded) => {
       stats.sources[loaded.source]++;
+      if (loaded.source === 'braze' && reportUnknownKeys) {
+        const keys = unknownKeysOf(loaded.answer);
+        if (keys.length > 0) reportUnknownKeys(endpoint.path, keys);
+      }
       const fetchedAt = loaded.fetchedAt.getTime();
       if (stats.oldestFetchedAt === undefined || fetchedAt < stats.oldestFetchedAt) stats.oldestFetchedAt = fetchedAt;
       freshAtMostUntil(stats, loaded.expiresAt);

@@ -2,6 +2,7 @@ import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCampaignDetails } from './simulated/campaigns.js';
 import { isRecord, optionalInstant, optionalString, requiredBoolean, stringList } from './answers/answerFields.js';
 import type { Endpoint } from '../data/endpoint.js';
+import { keyedBy, keys, leaves, listOf, record, withUnknownKeys } from './answers/shape.js';
 import { listTtlMs, parseSuccessBody } from './answers/lists.js';
 
 export interface CampaignDetailsCall {
@@ -83,6 +84,26 @@ function parseConversionBehaviors(value: unknown): ConversionBehavior[] {
 }
 
 /**
+ * A message's fields, as /campaigns/details documents them per channel ("Messages by channel": push,
+ * email, in-app, Content Cards, webhook, SMS, WhatsApp, control) and /canvas/details's example adds
+ * (`header`, `created_at`, `updated_at`). Only `channel`, `name` and `type` are read; the contents
+ * (bodies, extras, survey pages) are not looked into.
+ */
+export const MESSAGE_SHAPE = keys([
+  'channel', 'name', 'type', 'alert', 'extras', 'title', 'action', 'image_url', 'large_image_url', 'subject', 'body', 'from', 'reply_to', 'amp_body',
+  'preheader', 'custom_plain_text', 'should_inline_css', 'should_whitespace_header', 'email_headers', 'data', 'url', 'headers', 'method',
+  'subscription_group_id', 'template_name', 'template_language_code', 'header_variables', 'body_variables', 'button_variables', 'layout',
+  'header_text', 'body_text', 'footer_text', 'buttons', 'header', 'created_at', 'updated_at',
+]);
+
+/** What Braze documents of a /campaigns/details answer. */
+export const CAMPAIGN_DETAILS_SHAPE = record({
+  ...leaves(['message', 'created_at', 'updated_at', 'archived', 'draft', 'enabled', 'has_post_launch_draft', 'name', 'description', 'schedule_type', 'channels', 'first_sent', 'last_sent', 'tags', 'teams']),
+  messages: keyedBy(MESSAGE_SHAPE),
+  conversion_behaviors: listOf(keys(['type', 'window', 'custom_event_name', 'product', 'app_ids'])),
+});
+
+/**
  * GET /campaigns/details: one campaign's settings, dates, channels and variations. Only what a
  * dashboard uses is kept (message bodies, subjects and headers are dropped). Braze does not document
  * its answer for an unknown id; whatever it is, the field asking gets that error.
@@ -99,24 +120,28 @@ export const campaignDetailsEndpoint: Endpoint<CampaignDetailsCall, CampaignDeta
     if (typeof body['name'] !== 'string') throw new UpstreamInvalidResponseError('Braze answered campaign details without a "name" string');
     const hasDraft = body['has_post_launch_draft'];
     if (hasDraft !== undefined && hasDraft !== null && typeof hasDraft !== 'boolean') throw new UpstreamInvalidResponseError('has_post_launch_draft is not a boolean');
-    return {
-      name: body['name'],
-      description: optionalString(body['description'], 'description'),
-      archived: requiredBoolean(body['archived'], 'archived'),
-      draft: requiredBoolean(body['draft'], 'draft'),
-      enabled: requiredBoolean(body['enabled'], 'enabled'),
-      hasPostLaunchDraft: hasDraft ?? null,
-      scheduleType: optionalString(body['schedule_type'], 'schedule_type'),
-      channels: stringList(body['channels'], 'channels'),
-      tags: stringList(body['tags'], 'tags'),
-      teams: stringList(body['teams'], 'teams'),
-      createdAt: optionalInstant(body['created_at'], 'created_at'),
-      updatedAt: optionalInstant(body['updated_at'], 'updated_at'),
-      firstSentAt: optionalInstant(body['first_sent'], 'first_sent'),
-      lastSentAt: optionalInstant(body['last_sent'], 'last_sent'),
-      variations: parseVariations(body['messages']),
-      conversionBehaviors: parseConversionBehaviors(body['conversion_behaviors']),
-    };
+    return withUnknownKeys(
+      {
+        name: body['name'],
+        description: optionalString(body['description'], 'description'),
+        archived: requiredBoolean(body['archived'], 'archived'),
+        draft: requiredBoolean(body['draft'], 'draft'),
+        enabled: requiredBoolean(body['enabled'], 'enabled'),
+        hasPostLaunchDraft: hasDraft ?? null,
+        scheduleType: optionalString(body['schedule_type'], 'schedule_type'),
+        channels: stringList(body['channels'], 'channels'),
+        tags: stringList(body['tags'], 'tags'),
+        teams: stringList(body['teams'], 'teams'),
+        createdAt: optionalInstant(body['created_at'], 'created_at'),
+        updatedAt: optionalInstant(body['updated_at'], 'updated_at'),
+        firstSentAt: optionalInstant(body['first_sent'], 'first_sent'),
+        lastSentAt: optionalInstant(body['last_sent'], 'last_sent'),
+        variations: parseVariations(body['messages']),
+        conversionBehaviors: parseConversionBehaviors(body['conversion_behaviors']),
+      },
+      body,
+      CAMPAIGN_DETAILS_SHAPE,
+    );
   },
   // A campaign's settings change rarely: kept as long as a list page.
   ttlMs: listTtlMs,

@@ -1,15 +1,15 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCampaignList } from './simulated/campaigns.js';
 import { isRecord, isStringList, optionalInstant } from './answers/answerFields.js';
-import { formatInstant } from './answers/brazeTime.js';
 import type { Endpoint } from '../data/endpoint.js';
-import { listTtlMs, parseSuccessBody, type PageCall } from './answers/lists.js';
+import { ANY, keys, listOf, record, withUnknownKeys } from './answers/shape.js';
+import { formatEditedAfter, listTtlMs, parseSuccessBody, setSortDirection, type SortedPageCall } from './answers/lists.js';
 
 /** Braze returns campaigns "in groups of 100 sorted by time of creation", pages numbered from 0. */
 export const CAMPAIGN_LIST_PAGE_SIZE = 100;
 
 /** One page of GET /campaigns/list, with its filters (part of the key: each filter is another list). */
-export interface CampaignListCall extends PageCall {
+export interface CampaignListCall extends SortedPageCall {
   readonly includeArchived: boolean;
   /** Only campaigns edited after this instant (Braze `last_edit.time[gt]`). */
   readonly lastEditedAfter: Date | undefined;
@@ -36,28 +36,33 @@ function parseEntry(entry: unknown, index: number): CampaignListEntry {
   return { id, name, isApiCampaign: api ?? null, tags: tags ?? [], lastEditedAt: optionalInstant(lastEdited, `${at}.last_edited`) };
 }
 
+/** What Braze documents of a /campaigns/list answer. */
+export const CAMPAIGN_LIST_SHAPE = record({ message: ANY, campaigns: listOf(keys(['id', 'last_edited', 'name', 'is_api_campaign', 'tags'])) });
+
 /**
- * GET /campaigns/list: one page of campaigns, oldest first (Braze's default order; `sort_direction` is
- * not sent). `last_edit.time[gt]` is sent as a UTC instant with `Z`: Braze's page gives the format
- * `yyyy-MM-DDTHH:mm:ss` but its own example carries an offset, so an explicit one is what it reads
- * unambiguously.
+ * GET /campaigns/list: one page of campaigns, oldest first (Braze's default order) or newest first.
+ * `last_edit.time[gt]` is sent to the second as a UTC instant with `Z` (formatEditedAfter): Braze's
+ * page gives the format `yyyy-MM-DDTHH:mm:ss` but its own example carries an offset, so an explicit
+ * one is what it reads unambiguously.
  */
 export const campaignListEndpoint: Endpoint<CampaignListCall, readonly CampaignListEntry[]> = {
   name: 'campaignList',
   path: '/campaigns/list',
   permission: 'campaigns.list',
   bucket: 'export',
-  key: (call) => JSON.stringify([call.page, call.includeArchived, call.lastEditedAfter?.getTime() ?? null]),
+  key: (call) => JSON.stringify([call.page, call.includeArchived, call.lastEditedAfter?.getTime() ?? null, call.sortDirection]),
   searchParams(call) {
     const params = new URLSearchParams({ page: String(call.page), include_archived: String(call.includeArchived) });
-    if (call.lastEditedAfter !== undefined) params.set('last_edit.time[gt]', formatInstant(call.lastEditedAfter));
+    setSortDirection(params, call.sortDirection);
+    if (call.lastEditedAfter !== undefined) params.set('last_edit.time[gt]', formatEditedAfter(call.lastEditedAfter));
     return params;
   },
   parse(text) {
-    const campaigns = parseSuccessBody(text)['campaigns'];
+    const body = parseSuccessBody(text);
+    const campaigns = body['campaigns'];
     if (!Array.isArray(campaigns)) throw new UpstreamInvalidResponseError('Braze answered without a "campaigns" list');
     if (campaigns.length > CAMPAIGN_LIST_PAGE_SIZE) throw new UpstreamInvalidResponseError(`Braze answered ${campaigns.length} campaigns on one page; pages hold ${CAMPAIGN_LIST_PAGE_SIZE}`);
-    return campaigns.map(parseEntry);
+    return withUnknownKeys(campaigns.map(parseEntry), body, CAMPAIGN_LIST_SHAPE);
   },
   ttlMs: listTtlMs,
   simulate: simulateCampaignList,

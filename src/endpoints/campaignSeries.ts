@@ -1,7 +1,9 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCampaignSeries } from './simulated/campaigns.js';
-import { brazeDay, count, isRecord, optionalCount } from './answers/answerFields.js';
-import { CONVERSION_COUNTS, parseChannelMessages, type ChannelStats } from './answers/channelStats.js';
+import { brazeDay, count, isRecord, optionalAmount, optionalCount } from './answers/answerFields.js';
+import { CHANNEL_MESSAGES_SHAPE, CONVERSION_COUNTS, parseChannelMessages, type ChannelStats } from './answers/channelStats.js';
+import { isConversionKey, parseConversionEvents, type ConversionEventCounts } from './answers/conversions.js';
+import { ANY, leaves, listOf, record, withUnknownKeys } from './answers/shape.js';
 import { decimalFromNumber } from './answers/decimal.js';
 import type { Coalescing, Endpoint } from '../data/endpoint.js';
 import { parseSuccessBody } from './answers/lists.js';
@@ -26,6 +28,8 @@ export interface CampaignSeriesPoint {
   /** Exact decimal; null when Braze leaves it out (it is optional on Braze's page). */
   readonly revenue: string | null;
   readonly counts: Readonly<Record<CampaignPointCount, number | null>>;
+  /** Conversions per conversion event, by index (by send time as the twin), however many the campaign has. */
+  readonly conversionEvents: readonly ConversionEventCounts[];
   readonly channels: readonly ChannelStats[];
 }
 
@@ -33,19 +37,23 @@ function parsePoint(entry: unknown, index: number): CampaignSeriesPoint {
   const at = `data[${index}]`;
   if (!isRecord(entry)) throw new UpstreamInvalidResponseError(`${at} is not an object`);
   const uniqueRecipients = count(entry['unique_recipients'], `${at}.unique_recipients`);
-  const revenue = entry['revenue'];
-  if (revenue !== undefined && revenue !== null && (typeof revenue !== 'number' || !Number.isFinite(revenue) || revenue < 0)) {
-    throw new UpstreamInvalidResponseError(`${at}.revenue is not a non-negative number`);
-  }
+  const revenue = optionalAmount(entry['revenue'], `${at}.revenue`);
   const counts = Object.fromEntries(CAMPAIGN_POINT_COUNTS.map((name) => [name, optionalCount(entry[name], `${at}.${name}`)])) as Record<CampaignPointCount, number | null>;
   return {
     time: brazeDay(entry['time'], `${at}.time`),
     uniqueRecipients,
-    revenue: typeof revenue === 'number' ? decimalFromNumber(revenue) : null,
+    revenue: revenue === null ? null : decimalFromNumber(revenue),
     counts,
+    conversionEvents: parseConversionEvents(entry, at, 'send'),
     channels: parseChannelMessages(entry['messages'], `${at}.messages`),
   };
 }
+
+/** What Braze documents of a /campaigns/data_series answer (multichannel and multivariate alike). */
+export const CAMPAIGN_SERIES_SHAPE = record({
+  message: ANY,
+  data: listOf(record({ ...leaves(['time', 'unique_recipients', 'revenue']), messages: CHANNEL_MESSAGES_SHAPE }, (name) => isConversionKey(name, 'send'))),
+});
 
 /**
  * Calls that differ only in `length` share one: the longest answer holds the others as its last
@@ -69,11 +77,12 @@ export const campaignSeriesEndpoint: Endpoint<CampaignSeriesCall, readonly Campa
   key: (call) => JSON.stringify([call.campaignId, call.length, call.endingAt.getTime()]),
   searchParams: (call) => seriesSearchParams(call, { withUnit: false }, { campaign_id: call.campaignId }),
   parse(text, call) {
-    const data = parseSuccessBody(text)['data'];
+    const body = parseSuccessBody(text);
+    const data = body['data'];
     if (!Array.isArray(data)) throw new UpstreamInvalidResponseError('Braze answered without a "data" list');
     // Fewer points than asked is normal (a young campaign); more cannot be a series of `length`.
     if (data.length > call.length) throw new UpstreamInvalidResponseError(`Braze answered ${data.length} points for a series of length ${call.length}`);
-    return data.map(parsePoint);
+    return withUnknownKeys(data.map(parsePoint), body, CAMPAIGN_SERIES_SHAPE);
   },
   ttlMs: seriesTtlMs,
   coalescing,

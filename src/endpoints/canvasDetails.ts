@@ -2,6 +2,8 @@ import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCanvasDetails } from './simulated/canvases.js';
 import { isRecord, optionalBoolean, optionalInstant, optionalString, stringList } from './answers/answerFields.js';
 import type { Endpoint } from '../data/endpoint.js';
+import { keyedBy, keys, leaves, listOf, record, withUnknownKeys } from './answers/shape.js';
+import { MESSAGE_SHAPE } from './campaignDetails.js';
 import { listTtlMs, parseSuccessBody } from './answers/lists.js';
 
 export interface CanvasDetailsCall {
@@ -83,6 +85,19 @@ function parseStep(entry: Record<string, unknown>, at: string): CanvasStep {
   };
 }
 
+/** What Braze documents of a /canvas/details answer (step messages as /campaigns/details documents them). */
+export const CANVAS_DETAILS_SHAPE = record({
+  ...leaves(['message', 'created_at', 'updated_at', 'name', 'description', 'archived', 'draft', 'enabled', 'has_post_launch_draft', 'schedule_type', 'first_entry', 'last_entry', 'channels', 'tags', 'teams']),
+  variants: listOf(keys(['name', 'id', 'first_step_ids', 'first_step_id'])),
+  steps: listOf(
+    record({
+      ...leaves(['name', 'type', 'id', 'next_step_ids', 'channels']),
+      next_paths: listOf(keys(['name', 'next_step_id'])),
+      messages: keyedBy(MESSAGE_SHAPE),
+    }),
+  ),
+});
+
 /**
  * GET /canvas/details: one Canvas's metadata, variants and steps. Braze does not document its answer
  * for an id it does not know; whatever it is (a 4xx, a body without success), the field asking gets
@@ -98,24 +113,28 @@ export const canvasDetailsEndpoint: Endpoint<CanvasDetailsCall, CanvasDetails> =
   parse(text) {
     const body = parseSuccessBody(text);
     if (typeof body['name'] !== 'string') throw new UpstreamInvalidResponseError('Braze answered Canvas details without a "name" string');
-    return {
-      name: body['name'],
-      description: optionalString(body['description'], 'description'),
-      createdAt: optionalInstant(body['created_at'], 'created_at'),
-      updatedAt: optionalInstant(body['updated_at'], 'updated_at'),
-      archived: optionalBoolean(body['archived'], 'archived'),
-      draft: optionalBoolean(body['draft'], 'draft'),
-      enabled: optionalBoolean(body['enabled'], 'enabled'),
-      hasPostLaunchDraft: optionalBoolean(body['has_post_launch_draft'], 'has_post_launch_draft'),
-      scheduleType: optionalString(body['schedule_type'], 'schedule_type'),
-      firstEntry: optionalInstant(body['first_entry'], 'first_entry'),
-      lastEntry: optionalInstant(body['last_entry'], 'last_entry'),
-      channels: stringList(body['channels'], 'channels'),
-      tags: stringList(body['tags'], 'tags'),
-      teams: stringList(body['teams'], 'teams'),
-      variants: list(body['variants'], 'variants', parseVariant),
-      steps: list(body['steps'], 'steps', parseStep),
-    };
+    return withUnknownKeys(
+      {
+        name: body['name'],
+        description: optionalString(body['description'], 'description'),
+        createdAt: optionalInstant(body['created_at'], 'created_at'),
+        updatedAt: optionalInstant(body['updated_at'], 'updated_at'),
+        archived: optionalBoolean(body['archived'], 'archived'),
+        draft: optionalBoolean(body['draft'], 'draft'),
+        enabled: optionalBoolean(body['enabled'], 'enabled'),
+        hasPostLaunchDraft: optionalBoolean(body['has_post_launch_draft'], 'has_post_launch_draft'),
+        scheduleType: optionalString(body['schedule_type'], 'schedule_type'),
+        firstEntry: optionalInstant(body['first_entry'], 'first_entry'),
+        lastEntry: optionalInstant(body['last_entry'], 'last_entry'),
+        channels: stringList(body['channels'], 'channels'),
+        tags: stringList(body['tags'], 'tags'),
+        teams: stringList(body['teams'], 'teams'),
+        variants: list(body['variants'], 'variants', parseVariant),
+        steps: list(body['steps'], 'steps', parseStep),
+      },
+      body,
+      CANVAS_DETAILS_SHAPE,
+    );
   },
   // A Canvas's shape changes rarely: kept as long as a list page.
   ttlMs: listTtlMs,

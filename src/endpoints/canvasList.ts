@@ -1,16 +1,15 @@
 import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateCanvasList } from './simulated/canvases.js';
 import { isRecord, isStringList, parseInstantText } from './answers/answerFields.js';
-import { formatInstant } from './answers/brazeTime.js';
 import type { Endpoint } from '../data/endpoint.js';
-import { listTtlMs, parseSuccessBody } from './answers/lists.js';
+import { ANY, keys, listOf, record, withUnknownKeys } from './answers/shape.js';
+import { formatEditedAfter, listTtlMs, parseSuccessBody, setSortDirection, type SortedPageCall } from './answers/lists.js';
 
 /** Braze returns Canvases "in groups of 100 sorted by time of creation (oldest to newest by default)". */
 export const CANVAS_LIST_PAGE_SIZE = 100;
 
 /** One page of GET /canvas/list, with its filters: pages of different filters are different lists. */
-export interface CanvasListCall {
-  readonly page: number;
+export interface CanvasListCall extends SortedPageCall {
   readonly includeArchived: boolean;
   /** Braze `last_edit.time[gt]`: only Canvases edited after this instant. */
   readonly lastEditedAfter: Date | undefined;
@@ -41,33 +40,30 @@ function parseEntry(entry: unknown, index: number): CanvasListEntry {
   return { id, name, lastEdited: edited, tags: tags ?? [] };
 }
 
-/**
- * `last_edit.time[gt]` to the second: Braze's page gives the format `yyyy-MM-DDTHH:mm:ss` (its example
- * adds an offset); sent in UTC with `Z`. Cut down, never up, so nothing edited after the instant is lost.
- */
-export function formatEditedAfter(date: Date): string {
-  return formatInstant(new Date(Math.floor(date.getTime() / 1000) * 1000));
-}
+/** What Braze documents of a /canvas/list answer. */
+export const CANVAS_LIST_SHAPE = record({ message: ANY, canvases: listOf(keys(['id', 'last_edited', 'name', 'tags'])) });
 
-/** GET /canvas/list: one page of Canvases, oldest first; archived ones only when asked for. */
+/** GET /canvas/list: one page of Canvases, oldest first (Braze's default) or newest first; archived ones only when asked for. */
 export const canvasListEndpoint: Endpoint<CanvasListCall, readonly CanvasListEntry[]> = {
   name: 'canvasList',
   path: '/canvas/list',
   permission: 'canvas.list',
   bucket: 'export',
-  key: (call) => JSON.stringify([call.page, call.includeArchived, call.lastEditedAfter?.getTime() ?? null]),
+  key: (call) => JSON.stringify([call.page, call.includeArchived, call.lastEditedAfter?.getTime() ?? null, call.sortDirection]),
   searchParams(call) {
     const params = new URLSearchParams({ page: String(call.page) });
     // Braze's default is false: the flag is sent only to change it.
     if (call.includeArchived) params.set('include_archived', 'true');
+    setSortDirection(params, call.sortDirection);
     if (call.lastEditedAfter !== undefined) params.set('last_edit.time[gt]', formatEditedAfter(call.lastEditedAfter));
     return params;
   },
   parse(text) {
-    const canvases = parseSuccessBody(text)['canvases'];
+    const body = parseSuccessBody(text);
+    const canvases = body['canvases'];
     if (!Array.isArray(canvases)) throw new UpstreamInvalidResponseError('Braze answered without a "canvases" list');
     if (canvases.length > CANVAS_LIST_PAGE_SIZE) throw new UpstreamInvalidResponseError(`Braze answered ${canvases.length} Canvases on one page; pages hold ${CANVAS_LIST_PAGE_SIZE}`);
-    return canvases.map(parseEntry);
+    return withUnknownKeys(canvases.map(parseEntry), body, CANVAS_LIST_SHAPE);
   },
   ttlMs: listTtlMs,
   simulate: simulateCanvasList,

@@ -32,7 +32,7 @@ function parseAttribute(value: unknown, path: string): ExportedAttribute {
   };
 }
 
-export const ATTRIBUTE_EXPORT: CursorList<ExportedAttribute> = { path: '/custom_attributes', field: 'attributes', pageSize: EXPORT_PAGE_SIZE, entry: parseAttribute };
+export const ATTRIBUTE_EXPORT: CursorList<ExportedAttribute> = { path: '/custom_attributes', field: 'attributes', pageSize: EXPORT_PAGE_SIZE, entry: parseAttribute, entryKeys: ['name', 'data_type', 'description', 'status', 'tag_names', 'array_length'] };
 
 /**
  * GET /custom_attributes: one page of custom attributes with their data type, description, tags,

@@ -29,7 +29,7 @@ function parseEvent(value: unknown, path: string): ExportedEvent {
   };
 }
 
-export const EVENT_EXPORT: CursorList<ExportedEvent> = { path: '/events', field: 'events', pageSize: EXPORT_PAGE_SIZE, entry: parseEvent };
+export const EVENT_EXPORT: CursorList<ExportedEvent> = { path: '/events', field: 'events', pageSize: EXPORT_PAGE_SIZE, entry: parseEvent, entryKeys: ['name', 'description', 'included_in_analytics_report', 'status', 'tag_names'] };
 
 /**
  * GET /events: one page of custom events with their descriptions, tags, analytics-report inclusion and

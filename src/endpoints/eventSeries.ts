@@ -1,4 +1,3 @@
-import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { simulateSeries } from './simulated/series.js';
 import type { Endpoint } from '../data/endpoint.js';
 import { parseSeriesBody, seriesCoalescing, seriesSearchParams, seriesTtlMs, type SeriesPoint } from './answers/series.js';
@@ -11,7 +10,7 @@ export interface EventSeriesCall extends SeriesWindow {
   readonly segmentId: string | undefined;
 }
 
-/** GraphQL Int is a signed 32-bit integer; `count` is an Int, so larger counts cannot be carried. */
+/** GraphQL Int is a signed 32-bit integer: the legacy `count` and `total` (Int) cannot carry more; `value` and `sum` (SafeInt) can. */
 export const GRAPHQL_INT_MAX = 2_147_483_647;
 
 /**
@@ -36,12 +35,8 @@ export const eventSeriesEndpoint: Endpoint<EventSeriesCall, readonly SeriesPoint
     if (call.segmentId !== undefined) params.set('segment_id', call.segmentId);
     return params;
   },
-  parse(text, call) {
-    const points = parseSeriesBody(text, call, 'count', 'count');
-    const index = points.findIndex((point) => point.value > GRAPHQL_INT_MAX);
-    if (index >= 0) throw new UpstreamInvalidResponseError(`data[${index}].count ${points[index]?.value} exceeds the 32-bit range a GraphQL Int can carry`);
-    return points;
-  },
+  // Counts are safe integers, as in every series: one past GraphQL Int fails only the Int fields asking for it.
+  parse: (text, call) => parseSeriesBody(text, call, 'count', 'count'),
   ttlMs: seriesTtlMs,
   coalescing: seriesCoalescing(windowKey),
   simulate: (input) => simulateSeries(input, { required: ['event'], measure: 'count', withUnit: true, seededBy: ['event', 'app_id', 'segment_id'] }),

@@ -2,7 +2,8 @@ import { UpstreamInvalidResponseError } from '../errors/gatewayErrors.js';
 import { SIMULATED_SEGMENTS, simulatePage } from './simulated/lists.js';
 import { isRecord, isStringList } from './answers/answerFields.js';
 import type { Endpoint } from '../data/endpoint.js';
-import { listTtlMs, pageKey, pageSearchParams, parseSuccessBody, type PageCall } from './answers/lists.js';
+import { ANY, keys, listOf, record, withUnknownKeys } from './answers/shape.js';
+import { listTtlMs, pageSearchParams, parseSuccessBody, setSortDirection, type SortedPageCall } from './answers/lists.js';
 
 /** Braze returns segments "in groups of 100 sorted by time of creation", pages numbered from 0. */
 export const SEGMENT_LIST_PAGE_SIZE = 100;
@@ -26,19 +27,27 @@ function parseEntry(entry: unknown, index: number): SegmentListEntry {
   return { id, name, analyticsTrackingEnabled: tracking, tags: tags ?? [] };
 }
 
-/** GET /segments/list: one page of segments, oldest first (Braze's default; archived ones are left out by Braze). */
-export const segmentListEndpoint: Endpoint<PageCall, readonly SegmentListEntry[]> = {
+/** What Braze documents of a /segments/list answer. */
+export const SEGMENT_LIST_SHAPE = record({ message: ANY, segments: listOf(keys(['id', 'name', 'analytics_tracking_enabled', 'tags'])) });
+
+/** GET /segments/list: one page of segments, oldest first (Braze's default) or newest first; archived ones are left out by Braze. */
+export const segmentListEndpoint: Endpoint<SortedPageCall, readonly SegmentListEntry[]> = {
   name: 'segmentList',
   path: '/segments/list',
   permission: 'segments.list',
   bucket: 'export',
-  key: pageKey,
-  searchParams: pageSearchParams,
+  key: (call) => JSON.stringify([call.page, call.sortDirection]),
+  searchParams(call) {
+    const params = pageSearchParams(call);
+    setSortDirection(params, call.sortDirection);
+    return params;
+  },
   parse(text) {
-    const segments = parseSuccessBody(text)['segments'];
+    const body = parseSuccessBody(text);
+    const segments = body['segments'];
     if (!Array.isArray(segments)) throw new UpstreamInvalidResponseError('Braze answered without a "segments" list');
     if (segments.length > SEGMENT_LIST_PAGE_SIZE) throw new UpstreamInvalidResponseError(`Braze answered ${segments.length} segments on one page; pages hold ${SEGMENT_LIST_PAGE_SIZE}`);
-    return segments.map(parseEntry);
+    return withUnknownKeys(segments.map(parseEntry), body, SEGMENT_LIST_SHAPE);
   },
   ttlMs: listTtlMs,
   simulate: (input) =>
@@ -47,5 +56,5 @@ export const segmentListEndpoint: Endpoint<PageCall, readonly SegmentListEntry[]
       name,
       analytics_tracking_enabled: analyticsTrackingEnabled,
       tags,
-    })),
+    }), { sorted: true }),
 };

@@ -89,6 +89,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly #unknownKeys = new Counter({
+    name: 'braze_gateway_upstream_unknown_keys_total',
+    help: "Keys in Braze's answers that the gateway does not know (Braze's API drifting from its docs), by endpoint path: each key path once per answer; answers read back from a cache are not counted again.",
+    labelNames: ['endpoint'] as const,
+    registers: [this.registry],
+  });
+
   readonly #documentLookups = new Counter({
     name: 'braze_gateway_document_cache_lookups_total',
     help: 'GraphQL documents looked up in the parsed-document cache, by result: hit (not parsed again) or miss.',
@@ -168,6 +175,11 @@ export class GatewayMetrics {
   attempt({ path, status, code, seconds }: AttemptRecord): void {
     this.#attempts.inc({ endpoint: path, status: statusLabel(status), outcome: code ?? 'ok' });
     this.#attemptSeconds.observe(seconds);
+  }
+
+  /** `keys` unknown keys in an answer of `endpoint` (a descriptor's path, as the attempts are labelled): observability/unknownKeys.ts. */
+  unknownKeys(endpoint: string, keys: number): void {
+    this.#unknownKeys.inc({ endpoint }, keys);
   }
 
   documentLookup(hit: boolean): void {

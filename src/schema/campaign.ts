@@ -8,6 +8,7 @@ import { campaignSeries, CampaignSeriesRef } from './campaignSeries.js';
 import { seriesEntityField } from './seriesField.js';
 import { sendSeriesField } from './sendSeries.js';
 import { connectionArgs, connectionOf, pagedConnection } from './connection.js';
+import { sortDirectionArg } from './sortDirection.js';
 
 /**
  * A campaign as resolved: its id, and what /campaigns/list said of it when it came from the list.
@@ -132,7 +133,7 @@ asKeyedEntity(CampaignRef, 'id', MAX_ID_LENGTH);
 const CampaignConnectionRef = connectionOf<CampaignView>(
   'Campaign',
   CampaignRef,
-  'Campaigns, oldest first as Braze lists them (Braze `GET /campaigns/list`).',
+  'Campaigns, oldest or newest first as Braze lists them (Braze `GET /campaigns/list`).',
 );
 
 builder.queryFields((t) => ({
@@ -140,20 +141,22 @@ builder.queryFields((t) => ({
     type: CampaignConnectionRef,
     nullable: true,
     description:
-      "The workspace's campaigns (Braze `GET /campaigns/list`, 100 a page, oldest first). Reads only the Braze pages this page needs. Null, with an error for this field only, when the arguments are invalid or Braze fails.",
+      "The workspace's campaigns (Braze `GET /campaigns/list`, 100 a page, oldest first unless `sortDirection` says newest). Reads only the Braze pages this page needs. Null, with an error for this field only, when the arguments are invalid or Braze fails.",
     args: {
       ...connectionArgs,
       includeArchived: t.arg.boolean({ defaultValue: false, description: 'Whether to include archived campaigns (Braze `include_archived`); defaults to false.' }),
       lastEditedAfter: t.arg({
         type: 'DateTime',
-        description: 'Only campaigns edited after this instant (Braze `last_edit.time[gt]`, sent in UTC).',
+        description: 'Only campaigns edited after this instant. Braze `last_edit.time[gt]`, sent in UTC to the second (cut down, so nothing edited after the instant is left out).',
       }),
+      ...sortDirectionArg,
     },
     resolve: (_root, args, context) => {
       const includeArchived = args.includeArchived ?? false;
       const lastEditedAfter = args.lastEditedAfter ?? undefined;
+      const sortDirection = args.sortDirection ?? 'asc';
       return pagedConnection(args, CAMPAIGN_LIST_PAGE_SIZE, async (page) =>
-        (await context.loader.load(campaignListEndpoint, { page, includeArchived, lastEditedAfter })).answer.map((listed): CampaignView => ({ id: listed.id, listed })),
+        (await context.loader.load(campaignListEndpoint, { page, includeArchived, lastEditedAfter, sortDirection })).answer.map((listed): CampaignView => ({ id: listed.id, listed })),
       );
     },
   }),

@@ -6,6 +6,8 @@ import { ResultOutOfRangeError } from '../errors/gatewayErrors.js';
 import { toDayWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { channelStatsField } from './channelStats.js';
+import { CampaignConversionEventRef, CONVERSION_EVENTS_DESCRIPTION } from './conversionEvents.js';
+import { sumConversionEvents } from '../endpoints/answers/conversions.js';
 import { dayWindowArgs } from './seriesArgs.js';
 import { defineSeries, loadCallSeries } from './seriesField.js';
 import { seriesWindowFields, type SeriesResult } from './seriesFields.js';
@@ -56,6 +58,7 @@ export const CampaignSeriesPointRef = builder.objectRef<CampaignSeriesPoint>('Ca
         t.field({ type: 'SafeInt', nullable: true, description: `${COUNT_DESCRIPTIONS[name]} Braze \`${name}\`; null when Braze leaves it out.`, resolve: (point) => point.counts[name] }),
       ]),
     ),
+    conversionEvents: t.field({ type: [CampaignConversionEventRef], description: `${CONVERSION_EVENTS_DESCRIPTION} Campaign-wide, the day's.`, resolve: (point) => point.conversionEvents }),
     channels: channelStatsField(t, 'The day per channel × variation (Braze `messages`). Select a family with a fragment: `... on EmailStats { opens }`.', (point) => point.channels),
   }),
 });
@@ -96,6 +99,11 @@ export const CampaignSeriesTotalsRef = builder.objectRef<CampaignTotalsView>('Ca
         }),
       ]),
     ),
+    conversionEvents: t.field({
+      type: [CampaignConversionEventRef],
+      description: `${CONVERSION_EVENTS_DESCRIPTION} Summed over the points per event; RESULT_OUT_OF_RANGE past 2^53 - 1.`,
+      resolve: ({ points }) => sumConversionEvents(points.map((point) => point.conversionEvents)),
+    }),
     channels: channelStatsField(
       t,
       'Per channel × variation, the sums of its stats over the points; unique counts are null (not summable over days).',

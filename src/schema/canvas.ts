@@ -6,6 +6,7 @@ import { builder } from './builder.js';
 import { asKeyedEntity } from './entityRepresentations.js';
 import { canvasSeries, CanvasSeriesRef, canvasStatsArgs, CanvasStatsRef, resolveCanvasSummary, toBreakdowns, toCanvasWindow } from './canvasStats.js';
 import { connectionArgs, connectionOf, pagedConnection } from './connection.js';
+import { sortDirectionArg } from './sortDirection.js';
 import { seriesEntityField } from './seriesField.js';
 
 /**
@@ -122,7 +123,7 @@ asKeyedEntity(CanvasRef, 'id', MAX_ID_LENGTH);
 const CanvasConnectionRef = connectionOf<CanvasView>(
   'Canvas',
   CanvasRef,
-  'Canvases, oldest first as Braze lists them (Braze `GET /canvas/list`).',
+  'Canvases, oldest or newest first as Braze lists them (Braze `GET /canvas/list`).',
 );
 
 builder.queryFields((t) => ({
@@ -130,7 +131,7 @@ builder.queryFields((t) => ({
     type: CanvasConnectionRef,
     nullable: true,
     description:
-      "The workspace's Canvases (Braze `GET /canvas/list`, 100 a page, oldest first). Reads only the Braze pages this page needs. Null, with an error for this field only, when the arguments are invalid or Braze fails.",
+      "The workspace's Canvases (Braze `GET /canvas/list`, 100 a page, oldest first unless `sortDirection` says newest). Reads only the Braze pages this page needs. Null, with an error for this field only, when the arguments are invalid or Braze fails.",
     args: {
       ...connectionArgs,
       includeArchived: t.arg.boolean({
@@ -141,12 +142,14 @@ builder.queryFields((t) => ({
         type: 'DateTime',
         description: 'Only Canvases edited after this instant. Braze `last_edit.time[gt]`, sent in UTC to the second (cut down, so nothing edited after the instant is left out).',
       }),
+      ...sortDirectionArg,
     },
     resolve: (_root, args, context) => {
       const includeArchived = args.includeArchived ?? false;
       const lastEditedAfter = args.lastEditedAfter ?? undefined;
+      const sortDirection = args.sortDirection ?? 'asc';
       return pagedConnection(args, CANVAS_LIST_PAGE_SIZE, async (page) =>
-        (await context.loader.load(canvasListEndpoint, { page, includeArchived, lastEditedAfter })).answer.map((listed) => ({ id: listed.id, listed })),
+        (await context.loader.load(canvasListEndpoint, { page, includeArchived, lastEditedAfter, sortDirection })).answer.map((listed) => ({ id: listed.id, listed })),
       );
     },
   }),

@@ -7,6 +7,8 @@ import { canvasSeriesEndpoint, canvasSummaryEndpoint } from '../endpoints/canvas
 import { BadUserInputError } from '../errors/gatewayErrors.js';
 import { builder } from './builder.js';
 import { channelStatsField } from './channelStats.js';
+import { CanvasConversionEventRef, CONVERSION_EVENTS_DESCRIPTION } from './conversionEvents.js';
+import { sumConversionEvents, type ConversionEventCounts } from '../endpoints/answers/conversions.js';
 import { selectedFieldNames } from './selection.js';
 import { defineSeries } from './seriesField.js';
 import { countTotal, SERIES_CALL_FIELD_DESCRIPTIONS } from './seriesFields.js';
@@ -179,6 +181,7 @@ export const CanvasTotalStatsRef = builder.objectRef<CanvasTotals>('CanvasTotalS
       resolve: (stats) => stats.conversionsByEntryTime,
     }),
     entries: t.field({ type: 'SafeInt', description: 'Entries into the Canvas (Braze `entries`).', resolve: (stats) => stats.entries }),
+    conversionEvents: t.field({ type: [CanvasConversionEventRef], description: CONVERSION_EVENTS_DESCRIPTION, resolve: (stats) => stats.conversionEvents }),
   }),
 });
 
@@ -196,6 +199,7 @@ export const CanvasVariantStatsRef = builder.objectRef<CanvasVariantStats>('Canv
       resolve: (stats) => stats.conversionsByEntryTime,
     }),
     entries: t.field({ type: 'SafeInt', description: 'Entries into this variant.', resolve: (stats) => stats.entries }),
+    conversionEvents: t.field({ type: [CanvasConversionEventRef], description: CONVERSION_EVENTS_DESCRIPTION, resolve: (stats) => stats.conversionEvents }),
   }),
 });
 
@@ -212,6 +216,7 @@ export const CanvasStepStatsRef = builder.objectRef<CanvasStepStats>('CanvasStep
       description: 'Conversions by entry time; null where Braze does not report it.',
       resolve: (stats) => stats.conversionsByEntryTime,
     }),
+    conversionEvents: t.field({ type: [CanvasConversionEventRef], description: CONVERSION_EVENTS_DESCRIPTION, resolve: (stats) => stats.conversionEvents }),
     channels: channelStatsField(
       t,
       "The step's message stats (Braze `messages`): one entry per channel and message variation, in Braze's order, each typed by channel family (`... on EmailStats { opens }`).",
@@ -263,6 +268,7 @@ interface CanvasSeriesTotals {
   readonly conversions: number;
   readonly conversionsByEntryTime: number;
   readonly entries: number;
+  readonly conversionEvents: readonly ConversionEventCounts[];
 }
 
 /** The sum of the days' totals: counts exact up to 2^53 - 1 (RESULT_OUT_OF_RANGE beyond), revenue exact in decimal. */
@@ -273,6 +279,7 @@ function sumTotals(points: readonly CanvasStatsPoint[]): CanvasSeriesTotals {
     conversions: count((totals) => totals.conversions),
     conversionsByEntryTime: count((totals) => totals.conversionsByEntryTime),
     entries: count((totals) => totals.entries),
+    conversionEvents: sumConversionEvents(points.map((point) => point.total.conversionEvents)),
   };
 }
 
@@ -283,6 +290,7 @@ const CanvasSeriesTotalsRef = builder.objectRef<CanvasSeriesTotals>('CanvasSerie
     conversions: t.field({ type: 'SafeInt', description: 'Sum of the days\' conversions.', resolve: (totals) => totals.conversions }),
     conversionsByEntryTime: t.field({ type: 'SafeInt', description: 'Sum of the days\' conversions by entry time.', resolve: (totals) => totals.conversionsByEntryTime }),
     entries: t.field({ type: 'SafeInt', description: 'Sum of the days\' entries.', resolve: (totals) => totals.entries }),
+    conversionEvents: t.field({ type: [CanvasConversionEventRef], description: `${CONVERSION_EVENTS_DESCRIPTION} Summed over the days per event.`, resolve: (totals) => totals.conversionEvents }),
   }),
 });
 

@@ -1,6 +1,7 @@
 import type { SchemaTypes } from '@pothos/core';
 import { FAMILY_STATS, OUTCOME_COUNTS, type ChannelFamily, type ChannelStats, type NamedStat, type OutcomeName } from '../endpoints/answers/channelStats.js';
 import { builder } from './builder.js';
+import { CampaignConversionEventRef, CONVERSION_EVENTS_DESCRIPTION } from './conversionEvents.js';
 
 /**
  * Per-channel message statistics (campaign series points, Canvas step stats) as GraphQL types: an
@@ -31,7 +32,7 @@ function camelCase(name: string): string {
 const STAT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   sent: 'The number of sends.',
   delivered: 'The number of messages delivered.',
-  undelivered: 'The number of messages not delivered (named on an older Braze page).',
+  undelivered: 'The number of messages not delivered (named on an older campaign page for SMS, and on the sends page for push).',
   opens: 'The number of opens.',
   unique_opens: 'The number of unique opens (people, per day).',
   clicks: 'The number of clicks (for SMS: clicks on shortened links).',
@@ -122,6 +123,11 @@ export const ChannelStatsRef = builder.interfaceRef<ChannelStats>('ChannelStats'
       resolve: (entry) => entry.revenue,
     }),
     ...outcomeFields(t),
+    conversionEvents: t.field({
+      type: [CampaignConversionEventRef],
+      description: `${CONVERSION_EVENTS_DESCRIPTION} By send time as campaign series report it (Braze \`conversions<n>_by_send_time\`). In a total: the sums.`,
+      resolve: (entry) => entry.conversionEvents,
+    }),
     stats: t.field({
       type: [ChannelStatRef],
       description: 'Every numeric stat Braze sent for this entry, by its Braze name (including button and carousel clicks). In a total: the sums, without unique counts.',

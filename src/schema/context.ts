@@ -69,12 +69,14 @@ export interface ContextOptions {
   now?: number;
   live?: LiveContext | undefined;
   trace?: RequestTrace | undefined;
+  /** Told the keys of Braze's answers their endpoints do not know (see RequestLoaderOptions). */
+  reportUnknownKeys?: ((endpoint: string, keys: readonly string[]) => void) | undefined;
 }
 
 export function createContext(
   client: BrazeClient,
   data: DataService,
-  { signal, maxCallsPerRequest, seriesMaxLength, bypassCache = false, requestTimeGranularityMs = 1000, now = Date.now(), live, trace }: ContextOptions,
+  { signal, maxCallsPerRequest, seriesMaxLength, bypassCache = false, requestTimeGranularityMs = 1000, now = Date.now(), live, trace, reportUnknownKeys }: ContextOptions,
 ): GatewayContext {
   const loadStats = createLoadStats();
   const sliceStart = timeSliceOf(now, requestTimeGranularityMs);
@@ -86,7 +88,7 @@ export function createContext(
       return requestTime;
     },
     seriesMaxLength,
-    loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats, trace }),
+    loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats, trace, reportUnknownKeys }),
     loadStats,
     braze: client,
     live,
@@ -98,6 +100,7 @@ export interface PollScopeOptions {
   readonly maxCallsPerRequest: number;
   readonly seriesMaxLength: number;
   readonly requestTimeGranularityMs: number;
+  readonly reportUnknownKeys?: ((endpoint: string, keys: readonly string[]) => void) | undefined;
 }
 
 /**
@@ -106,12 +109,12 @@ export interface PollScopeOptions {
  * `signal` (the poll's) for its calls. Nothing of a request's response (stats, trace) goes with it.
  */
 export function createPollScope(data: DataService, instant: Date, signal: AbortSignal, options: PollScopeOptions): SeriesScope {
-  const { maxCallsPerRequest, seriesMaxLength, requestTimeGranularityMs } = options;
+  const { maxCallsPerRequest, seriesMaxLength, requestTimeGranularityMs, reportUnknownKeys } = options;
   // Each of the poll's calls listens to its signal while it runs (its wait and its deadline): a long
   // window's chunks are more than Node's default of 10, which is no leak; the cap bounds them.
   setMaxListeners(2 * maxCallsPerRequest + 2, signal);
   const requestTime = new Date(timeSliceOf(instant.getTime(), requestTimeGranularityMs));
-  return { requestNow: () => requestTime, seriesMaxLength, loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest }) };
+  return { requestNow: () => requestTime, seriesMaxLength, loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, reportUnknownKeys }) };
 }
 
 /** The start of the time slice `now` falls in: requests (and polls) within one slice share "now". */

@@ -1,11 +1,12 @@
 import { eventSeriesEndpoint, GRAPHQL_INT_MAX, type EventSeriesCall } from '../endpoints/eventSeries.js';
+import { dateOf } from '../endpoints/answers/brazeTime.js';
 import type { SeriesPoint } from '../endpoints/answers/series.js';
 import { ResultOutOfRangeError } from '../errors/gatewayErrors.js';
 import { checkName, optionalFilter, toSeriesWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { hourWindowArgs } from './seriesArgs.js';
 import { defineSeries, loadCallSeries, seriesQueryField } from './seriesField.js';
-import { seriesCallFields, type SeriesResult } from './seriesFields.js';
+import { countTotal, seriesCallFields, type SeriesResult } from './seriesFields.js';
 import { TimeUnit } from './timeUnit.js';
 
 /** A series as resolved: the call Braze was asked, what it answered, and when. */
@@ -38,15 +39,40 @@ export const eventSeries = defineSeries({
   load: loadCallSeries,
 });
 
-export const EventSeriesPointRef = builder.objectRef<SeriesPoint>('EventSeriesPoint').implement({
+/** An event's point as handed out: the point, and whether its series is daily (then it has a date). */
+interface EventPointView {
+  readonly point: SeriesPoint;
+  readonly daily: boolean;
+}
+
+/** A value of the legacy Int fields, or RESULT_OUT_OF_RANGE for that field alone past GraphQL Int. */
+function asGraphQLInt(value: number, what: string): number {
+  if (value > GRAPHQL_INT_MAX) throw new ResultOutOfRangeError(`${what} ${value} exceeds the 32-bit range a GraphQL Int can carry: read it as a SafeInt (\`value\`, \`sum\`)`);
+  return value;
+}
+
+const INT_DEPRECATION = 'A GraphQL Int (32-bit): fails with RESULT_OUT_OF_RANGE past 2,147,483,647.';
+
+export const EventSeriesPointRef = builder.objectRef<EventPointView>('EventSeriesPoint').implement({
   description: 'Occurrences of the event in one bucket.',
   fields: (t) => ({
     time: t.field({
       type: 'DateTime',
       description: 'Start of the bucket, in UTC. For `DAY` series, midnight UTC of the date Braze reported.',
-      resolve: (point) => point.time,
+      resolve: ({ point }) => point.time,
     }),
-    count: t.int({ description: 'Number of occurrences of the event in the bucket.', resolve: (point) => point.value }),
+    date: t.field({
+      type: 'Date',
+      nullable: true,
+      description: "The day, exactly as Braze reported it (a day in the workspace's time zone); null for HOUR series.",
+      resolve: ({ point, daily }) => (daily ? dateOf(point.time) : null),
+    }),
+    value: t.field({ type: 'SafeInt', description: 'Number of occurrences of the event in the bucket, exact up to 2^53 - 1 (as every count series).', resolve: ({ point }) => point.value }),
+    count: t.int({
+      description: `Number of occurrences of the event in the bucket. ${INT_DEPRECATION}`,
+      deprecationReason: `${INT_DEPRECATION} Use \`value\` (SafeInt).`,
+      resolve: ({ point }) => asGraphQLInt(point.value, 'count'),
+    }),
   }),
 });
 
@@ -64,17 +90,17 @@ export const EventSeriesRef = builder.objectRef<EventSeriesResult>('EventSeries'
     points: t.field({
       type: [EventSeriesPointRef],
       description: "Braze's data points, in Braze's order (oldest first).",
-      resolve: ({ points }) => points,
+      resolve: ({ call, points }): EventPointView[] => points.map((point) => ({ point, daily: call.unit === 'day' })),
+    }),
+    sum: t.field({
+      type: 'SafeInt',
+      description: 'Sum of the values of all points. Fails with RESULT_OUT_OF_RANGE past 2^53 - 1.',
+      resolve: ({ points }) => countTotal(points),
     }),
     total: t.int({
-      description: 'Sum of the counts of all points.',
-      resolve: ({ points }) => {
-        const total = points.reduce((sum, point) => sum + point.value, 0);
-        if (total > GRAPHQL_INT_MAX) {
-          throw new ResultOutOfRangeError(`total ${total} exceeds the 32-bit range a GraphQL Int can carry`);
-        }
-        return total;
-      },
+      description: `Sum of the counts of all points. ${INT_DEPRECATION}`,
+      deprecationReason: `${INT_DEPRECATION} Use \`sum\` (SafeInt).`,
+      resolve: ({ points }) => asGraphQLInt(countTotal(points), 'total'),
     }),
   }),
 });

@@ -52,7 +52,7 @@ export const purchaseSeries = defineSeries({
 });
 
 const TIME_DESCRIPTION =
-  "DAY points have `time` at midnight UTC of the `date` Braze reported (a day in the workspace's time zone); HOUR points have the hour's start.";
+  "DAY points have `time` at midnight UTC of the `date` Braze reported (a day in the workspace's time zone); HOUR points have the hour's start. Braze's purchase pages describe an hour's `time` as a date: such a point is the UTC hour of its place in the window (the last point the hour holding `endingAt`).";
 
 export const PurchaseSeriesRef = builder.interfaceRef<PurchaseSeriesResult>('PurchaseSeries').implement({
   description:

@@ -5,6 +5,7 @@ import { checkId, MAX_ID_LENGTH } from './arguments.js';
 import { builder } from './builder.js';
 import { asKeyedEntity } from './entityRepresentations.js';
 import { connectionArgs, connectionOf, pagedConnection } from './connection.js';
+import { sortDirectionArg } from './sortDirection.js';
 import { segmentSizeSeries, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
 import { seriesEntityField } from './seriesField.js';
 
@@ -90,7 +91,7 @@ asKeyedEntity(SegmentRef, 'id', MAX_ID_LENGTH);
 const SegmentConnectionRef = connectionOf<SegmentView>(
   'Segment',
   SegmentRef,
-  'Segments, oldest first as Braze lists them (Braze `GET /segments/list`; archived segments are not included).',
+  'Segments, oldest or newest first as Braze lists them (Braze `GET /segments/list`; archived segments are not included).',
 );
 
 builder.queryFields((t) => ({
@@ -98,10 +99,14 @@ builder.queryFields((t) => ({
     type: SegmentConnectionRef,
     nullable: true,
     description:
-      "The workspace's segments, to pick from (Braze `GET /segments/list`, 100 a page, oldest first; archived segments are not included). Reads only the Braze pages this page needs. Null, with an error for this field only, when the arguments are invalid or Braze fails.",
-    args: connectionArgs,
-    resolve: (_root, args, context) =>
-      pagedConnection(args, SEGMENT_LIST_PAGE_SIZE, async (page) => (await context.loader.load(segmentListEndpoint, { page })).answer.map((listed) => ({ id: listed.id, listed }))),
+      "The workspace's segments, to pick from (Braze `GET /segments/list`, 100 a page, oldest first unless `sortDirection` says newest; archived segments are not included). Reads only the Braze pages this page needs. Null, with an error for this field only, when the arguments are invalid or Braze fails.",
+    args: { ...connectionArgs, ...sortDirectionArg },
+    resolve: (_root, args, context) => {
+      const sortDirection = args.sortDirection ?? 'asc';
+      return pagedConnection(args, SEGMENT_LIST_PAGE_SIZE, async (page) =>
+        (await context.loader.load(segmentListEndpoint, { page, sortDirection })).answer.map((listed) => ({ id: listed.id, listed })),
+      );
+    },
   }),
   segment: t.field({
     type: SegmentRef,

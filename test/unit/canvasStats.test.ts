@@ -48,7 +48,7 @@ describe('Canvas stats parameters and keys', () => {
   });
 
   it('list and details parameters', () => {
-    expect(canvasListEndpoint.searchParams({ page: 2, includeArchived: false, lastEditedAfter: undefined }).toString()).toBe('page=2');
+    expect(canvasListEndpoint.searchParams({ page: 2, includeArchived: false, lastEditedAfter: undefined, sortDirection: 'asc' }).toString()).toBe('page=2');
     expect(canvasDetailsEndpoint.searchParams({ canvasId: 'x y' }).toString()).toBe('canvas_id=x+y');
   });
 });
@@ -59,8 +59,8 @@ describe('parsing /canvas/data_series and /canvas/data_summary', () => {
     const [first, second] = parseCanvasSeries(text, call({ variants: true }));
     expect(first).toEqual({
       time: new Date('2024-03-09T00:00:00Z'),
-      total: { revenue: 1.25, conversions: 1, conversionsByEntryTime: 1, entries: 10 },
-      variants: [{ id: 'v1', name: 'A', revenue: 1.5, conversions: 1, conversionsByEntryTime: null, entries: 5 }],
+      total: { revenue: 1.25, conversions: 1, conversionsByEntryTime: 1, entries: 10, conversionEvents: [{ index: 0, conversions: 1, byTime: 1 }] },
+      variants: [{ id: 'v1', name: 'A', revenue: 1.5, conversions: 1, conversionsByEntryTime: null, entries: 5, conversionEvents: [{ index: 0, conversions: 1, byTime: null }] }],
       steps: [],
     });
     expect(second?.time).toEqual(new Date('2024-03-10T00:00:00Z'));

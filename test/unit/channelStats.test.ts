@@ -81,10 +81,19 @@ describe('parseChannelMessages', () => {
     [{ sms: [{ sent: 1, delivered: 1.5 }] }, 'data[2].messages.sms[0].delivered is not a non-negative integer'],
     [{ ios_push: [{ sent: 1 }, { sent: '2' }] }, 'data[2].messages.ios_push[1].sent is not a non-negative integer'],
     [{ email: [{ conversions: 2 ** 53 }] }, 'data[2].messages.email[0].conversions is not a non-negative integer'],
-    [{ email: [{ revenue: -1 }] }, 'data[2].messages.email[0].revenue is not a non-negative number'],
+    [{ email: [{ revenue: '1' }] }, 'data[2].messages.email[0].revenue is not a finite number'],
     [{ email: [{ variation_api_id: 5 }] }, 'data[2].messages.email[0].variation_api_id is not a string'],
   ])('refuses %j naming the path', (value, message) => {
     expect(() => parseChannelMessages(value, 'data[2].messages')).toThrow(new UpstreamInvalidResponseError(message));
+  });
+});
+
+describe('revenue', () => {
+  it('is an amount of either sign, as in Canvas stats and purchase series (a refund is negative revenue)', () => {
+    const [entry] = parseChannelMessages({ email: [{ variation_api_id: 'v', revenue: -12.5 }] }, 'data[0].messages');
+    expect(entry?.revenue).toBe('-12.5');
+    const day2 = parseChannelMessages({ email: [{ variation_api_id: 'v', revenue: 2.25 }] }, 'data[1].messages');
+    expect(sumChannelStats([[entry!], day2])[0]?.revenue).toBe('-10.25');
   });
 });
 
@@ -104,6 +113,37 @@ describe('sumChannelStats', () => {
       { name: 'revenue', value: '0.3' },
     ]);
     expect(b?.counts).toMatchObject({ sent: 1 });
+  });
+
+  it('tells variations apart by id, else by name (Braze multivariate answers), else by position: never one sum under one label', () => {
+    // Braze's multivariate example: variations named only by `variation_name`, the control with `enrolled`.
+    const day = (a: number, b: number) =>
+      parseChannelMessages(
+        {
+          trigger_in_app_message: [
+            { variation_name: 'Variant A', impressions: a },
+            { variation_name: 'Variant B', impressions: b },
+            { variation_name: 'Control', enrolled: 40 },
+          ],
+        },
+        'd',
+      );
+    const totals = sumChannelStats([day(50, 60), day(5, 6)]);
+    expect(totals.map((entry) => [entry.variationName, entry.family === 'inApp' ? entry.counts.impressions : undefined, entry.outcomes.enrolled])).toEqual([
+      ['Variant A', 55, null],
+      ['Variant B', 66, null],
+      ['Control', null, 80],
+    ]);
+    // Neither id nor name: each day's first entry of a channel is summed with the other days' first, and so on.
+    const unnamed = (first: number, second: number) => parseChannelMessages({ email: [{ sent: first }, { sent: second }] }, 'd');
+    expect(sumChannelStats([unnamed(1, 10), unnamed(2, 20)]).map((entry) => entry.family === 'email' && entry.counts.sent)).toEqual([3, 30]);
+    // An id wins over a name: the same id under two names is one variation (renamed), two ids under one name two.
+    const named = parseChannelMessages({ email: [{ variation_api_id: 'v1', variation_name: 'Old', sent: 1 }, { variation_api_id: 'v2', variation_name: 'Old', sent: 2 }] }, 'd');
+    const renamed = parseChannelMessages({ email: [{ variation_api_id: 'v1', variation_name: 'New', sent: 4 }] }, 'd');
+    expect(sumChannelStats([named, renamed]).map((entry) => [entry.variationId, entry.family === 'email' && entry.counts.sent])).toEqual([
+      ['v1', 5],
+      ['v2', 2],
+    ]);
   });
 });
 

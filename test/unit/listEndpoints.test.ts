@@ -13,10 +13,11 @@ describe('list pages', () => {
   it('ask for their page by number, page 0 included, and are cached as long as settled series', () => {
     expect(eventListEndpoint.searchParams({ page: 0 }).toString()).toBe('page=0');
     expect(productListEndpoint.searchParams({ page: 3 }).toString()).toBe('page=3');
-    expect(segmentListEndpoint.searchParams({ page: 1 }).toString()).toBe('page=1');
-    for (const endpoint of [eventListEndpoint, productListEndpoint, segmentListEndpoint]) {
+    expect(segmentListEndpoint.searchParams({ page: 1, sortDirection: 'asc' }).toString()).toBe('page=1');
+    for (const endpoint of [eventListEndpoint, productListEndpoint]) {
       expect(endpoint.ttlMs({ page: 0 }, Date.now(), POLICY)).toBe(900_000);
     }
+    expect(segmentListEndpoint.ttlMs({ page: 0, sortDirection: 'asc' }, Date.now(), POLICY)).toBe(900_000);
     expect(segmentDetailsEndpoint.ttlMs({ segmentId: 'x' }, Date.now(), POLICY)).toBe(900_000);
   });
 
@@ -33,10 +34,14 @@ describe('list pages', () => {
   it('parse names, and refuse what is not a page of names', () => {
     expect(eventListEndpoint.parse(body({ message: 'success', events: ['a', 'b'] }), { page: 0 })).toEqual(['a', 'b']);
     expect(productListEndpoint.parse(body({ message: 'success', products: [] }), { page: 9 })).toEqual([]);
+    // Without "message", the rest of the answer decides; an explicit other message is a failure.
+    expect(eventListEndpoint.parse(body({ events: ['a'] }), { page: 0 })).toEqual(['a']);
     const refused: [string, string][] = [
       [body({ message: 'success', events: Array.from({ length: 251 }, (_, i) => `e${i}`) }), 'Braze answered 251 events on one page; pages hold 250'],
       [body({ message: 'success' }), 'Braze answered without a "events" list'],
       [body({ message: 'error', events: [] }), 'Braze answered without success (message: "error")'],
+      [body({ message: null, events: [] }), 'Braze answered without success (message: null)'],
+      [body({}), 'Braze answered without a "events" list'],
       [body({ message: 'success', events: [null] }), 'events[0] is not a string'],
       ['<html>', 'Braze answered with a body that is not JSON (starts with "<html>")'],
     ];
@@ -50,7 +55,7 @@ describe('/segments/list entries', () => {
   const entry = { id: 's1', name: 'VIP', analytics_tracking_enabled: true, tags: ['a'] };
 
   it('parse to id, name, tracking and tags; tags may be absent', () => {
-    expect(segmentListEndpoint.parse(body({ message: 'success', segments: [entry, { ...entry, id: 's2', tags: undefined }] }), { page: 0 })).toEqual([
+    expect(segmentListEndpoint.parse(body({ message: 'success', segments: [entry, { ...entry, id: 's2', tags: undefined }] }), { page: 0, sortDirection: 'asc' })).toEqual([
       { id: 's1', name: 'VIP', analyticsTrackingEnabled: true, tags: ['a'] },
       { id: 's2', name: 'VIP', analyticsTrackingEnabled: true, tags: [] },
     ]);
@@ -65,7 +70,7 @@ describe('/segments/list entries', () => {
       ['s1', 'segments[0] is not an object'],
     ];
     for (const [bad, message] of refused) {
-      expect(() => segmentListEndpoint.parse(body({ message: 'success', segments: [bad] }), { page: 0 })).toThrow(new UpstreamInvalidResponseError(message));
+      expect(() => segmentListEndpoint.parse(body({ message: 'success', segments: [bad] }), { page: 0, sortDirection: 'asc' })).toThrow(new UpstreamInvalidResponseError(message));
     }
   });
 });
@@ -147,6 +152,15 @@ describe('simulated answers', () => {
     expect(simulate(eventListEndpoint, 'page=2').body).toEqual({ message: 'success', events: [] });
     expect(simulate(productListEndpoint, 'page=-1').status).toBe(400);
     expect(simulate(segmentListEndpoint, 'page=x').status).toBe(400);
+  });
+
+  it('sorted lists take sort_direction as Braze does: desc is newest first, anything but asc or desc is 400', () => {
+    const ids = (query: string) => (simulate(segmentListEndpoint, query).body as { segments: { id: string }[] }).segments.map((segment) => segment.id);
+    expect(ids('page=0&sort_direction=desc').slice(0, 3)).toEqual([...ids('page=1')].reverse().slice(0, 3));
+    expect(ids('page=0&sort_direction=asc')).toEqual(ids('page=0'));
+    expect(simulate(segmentListEndpoint, 'sort_direction=newest').status).toBe(400);
+    expect(segmentListEndpoint.searchParams({ page: 0, sortDirection: 'desc' }).toString()).toBe('page=0&sort_direction=desc');
+    expect(segmentListEndpoint.key({ page: 0, sortDirection: 'desc' })).not.toBe(segmentListEndpoint.key({ page: 0, sortDirection: 'asc' }));
   });
 
   it('details for listed segments only; sizes need a segment_id', () => {

@@ -6,7 +6,7 @@ import { simulatePage } from '../../src/endpoints/simulated/lists.js';
  * The fake Braze's default answers for the campaign endpoints, values chosen so totals are easy to
  * assert:
  * - /campaigns/list: 150 campaigns `campaign-000` … `campaign-149`, 100 a page; every 10th (…009, …019)
- *   archived and listed only with `include_archived=true`;
+ *   archived and listed only with `include_archived=true`; `sort_direction=desc` reverses them;
  * - /campaigns/details: any id, named `Details of <id>`, two variations, channels email and ios_push;
  * - /campaigns/data_series: `length` days ending with the day of `ending_at`; day i (from 1) has
  *   unique_recipients 10·i, revenue i + 0.1, conversions i, conversions_by_send_time i, and messages
@@ -73,7 +73,7 @@ export function fakeCampaignSeries(query: Readonly<Record<string, string>>): Rec
 export const CAMPAIGN_ANSWERS: Readonly<Record<string, (input: SimulationInput) => SimulatedAnswer>> = {
   '/campaigns/list': (input) => {
     const ids = input.params.get('include_archived') === 'true' ? FAKE_CAMPAIGN_IDS : FAKE_CAMPAIGN_IDS.filter((id) => !isArchived(id));
-    return simulatePage(input, ids, CAMPAIGN_LIST_PAGE_SIZE, 'campaigns', fakeListedCampaign);
+    return simulatePage(input, ids, CAMPAIGN_LIST_PAGE_SIZE, 'campaigns', fakeListedCampaign, { sorted: true });
   },
   '/campaigns/details': ({ params }) => ({ status: 200, body: fakeCampaignDetails(params.get('campaign_id') ?? '') }),
   '/campaigns/data_series': ({ params }) => ({ status: 200, body: fakeCampaignSeries(Object.fromEntries(params)) }),

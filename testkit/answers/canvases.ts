@@ -4,7 +4,7 @@ import { simulatePage } from '../../src/endpoints/simulated/lists.js';
 
 /**
  * The fake Braze's default answers for the Canvas endpoints, with numbers a test can assert exactly:
- * - /canvas/list: 150 Canvases `canvas-000` … `canvas-149`, 100 a page (filters are recorded, not applied);
+ * - /canvas/list: 150 Canvases `canvas-000` … `canvas-149`, 100 a page (filters are recorded, not applied; `sort_direction=desc` reverses them);
  * - /canvas/details: any id, with two variants (`<id>-v1`, `<id>-v2`) and two steps (`<id>-s1` email, `<id>-s2` push);
  * - /canvas/data_series: `length` days ending with the date of `ending_at` (or the dates from `starting_at`),
  *   day n (1 = oldest) with revenue n + 0.1, conversions n, conversions by entry time n, entries 10n;
@@ -96,7 +96,7 @@ function stats(id: string, query: Readonly<Record<string, string>>, n: number, r
 
 /** The default answer of each Canvas path. */
 export const CANVAS_ANSWERS: Readonly<Record<string, (input: SimulationInput) => SimulatedAnswer>> = {
-  '/canvas/list': (input) => simulatePage(input, FAKE_CANVAS_IDS, CANVAS_LIST_PAGE_SIZE, 'canvases', fakeListedCanvas),
+  '/canvas/list': (input) => simulatePage(input, FAKE_CANVAS_IDS, CANVAS_LIST_PAGE_SIZE, 'canvases', fakeListedCanvas, { sorted: true }),
   '/canvas/details': ({ params }) => ({ status: 200, body: fakeCanvasDetails(params.get('canvas_id') ?? '') }),
   '/canvas/data_series': ({ params }) => {
     const query = Object.fromEntries(params);

@@ -9,7 +9,7 @@ import { simulatePage } from '../../src/endpoints/simulated/lists.js';
  * Sizes are chosen so that every list has a short last page:
  * - /events/list: 600 names `event_000` … `event_599`, 250 a page (pages 0 and 1 full, 2 short);
  * - /purchases/product_list: 120 names `product_000` … `product_119`, 50 a page (Braze documents no size);
- * - /segments/list: 250 segments `segment-000` … `segment-249`, 100 a page;
+ * - /segments/list: 250 segments `segment-000` … `segment-249`, 100 a page (`sort_direction=desc`: from segment-249 down);
  * - /segments/details: any id, with tags and dates that differ from the list's, so a test can tell which answered.
  */
 export const FAKE_EVENTS = names('event_', 600);
@@ -45,6 +45,6 @@ export function fakeSegmentDetails(id: string): Record<string, unknown> {
 export const LIST_ANSWERS: Readonly<Record<string, (input: SimulationInput) => SimulatedAnswer>> = {
   '/events/list': (input) => simulatePage(input, FAKE_EVENTS, EVENT_LIST_PAGE_SIZE, 'events'),
   '/purchases/product_list': (input) => simulatePage(input, FAKE_PRODUCTS, FAKE_PRODUCT_PAGE_SIZE, 'products'),
-  '/segments/list': (input) => simulatePage(input, FAKE_SEGMENT_IDS, SEGMENT_LIST_PAGE_SIZE, 'segments', fakeListedSegment),
+  '/segments/list': (input) => simulatePage(input, FAKE_SEGMENT_IDS, SEGMENT_LIST_PAGE_SIZE, 'segments', fakeListedSegment, { sorted: true }),
   '/segments/details': ({ params }) => ({ status: 200, body: fakeSegmentDetails(params.get('segment_id') ?? '') }),
 };

@@ -77,7 +77,7 @@ function showKpi(series: KpiPanelFragment): void {
 }
 
 function showEvents(series: EventPanelFragment, target = panels.events): void {
-  target.show(`${series.total} ${series.event} events, ${freshness(series.fetchedAt)}`, series.points.map((p) => p.time), [{ label: series.event, values: series.points.map((p) => p.count) }]);
+  target.show(`${series.sum} ${series.event} events, ${freshness(series.fetchedAt)}`, series.points.map((p) => p.time), [{ label: series.event, values: series.points.map((p) => p.value) }]);
 }
 
 /** Messages sent by one channel × variation; families without a `sent` count (in-app, other) send none. */

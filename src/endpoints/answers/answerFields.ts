@@ -50,6 +50,21 @@ export function count(value: unknown, path: string): number {
   return value;
 }
 
+/**
+ * An amount of money (revenue): a finite number, cents allowed, either sign. Braze types revenue as a
+ * plain int or float on every page that has it, with no sign; the purchase object's `price` is "(required,
+ * float)" with no minimum, and revenue is quantity × price: a refund logged as a negative price comes
+ * back as negative revenue, in Canvas stats, campaign series and purchase series alike.
+ */
+export function amount(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidAnswer(`${path} is not a finite number`);
+  return value;
+}
+
+export function optionalAmount(value: unknown, path: string): number | null {
+  return value === undefined || value === null ? null : amount(value, path);
+}
+
 export function optionalCount(value: unknown, path: string): number | null {
   return value === undefined || value === null ? null : count(value, path);
 }

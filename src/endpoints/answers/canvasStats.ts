@@ -1,7 +1,9 @@
 import { truncate } from '../../observability/redact.js';
-import { brazeDay, count, invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
+import { amount, brazeDay, count, invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
 import { formatInstant } from './brazeTime.js';
-import { parseChannelMessages, type ChannelStats } from './channelStats.js';
+import { CHANNEL_MESSAGES_SHAPE, parseChannelMessages, type ChannelStats } from './channelStats.js';
+import { isConversionKey, parseConversionEvents, type ConversionEventCounts } from './conversions.js';
+import { ANY, keyedBy as keyedShape, keys, leaves, listOf, record, withUnknownKeys } from './shape.js';
 import type { Coalescing, TtlPolicy } from '../../data/endpoint.js';
 import { parseSuccessBody } from './lists.js';
 import { seriesTtlMs } from './series.js';
@@ -40,6 +42,8 @@ export interface CanvasTotals {
   readonly conversions: number;
   readonly conversionsByEntryTime: number;
   readonly entries: number;
+  /** Conversions per conversion event, by index (by entry time as the twin): `conversions`, `conversions1`, … however many. */
+  readonly conversionEvents: readonly ConversionEventCounts[];
 }
 
 /** One variant's numbers (Braze `variant_stats[id]`); the summary's variants carry no `conversions_by_entry_time`. */
@@ -50,6 +54,7 @@ export interface CanvasVariantStats {
   readonly conversions: number;
   readonly conversionsByEntryTime: number | null;
   readonly entries: number;
+  readonly conversionEvents: readonly ConversionEventCounts[];
 }
 
 /** One step's numbers (Braze `step_stats[id]`). */
@@ -59,6 +64,7 @@ export interface CanvasStepStats {
   readonly revenue: number;
   readonly conversions: number;
   readonly conversionsByEntryTime: number | null;
+  readonly conversionEvents: readonly ConversionEventCounts[];
   /** Braze `messages`: one entry per channel × message variation, typed by channel family. */
   readonly channels: readonly ChannelStats[];
 }
@@ -169,29 +175,47 @@ export const canvasSummaryCoalescing: Coalescing<CanvasStatsCall, CanvasStats> =
 
 // ---- Parsing Braze's answers ------------------------------------------------------------------------
 
-/** The `data` object of a successful answer; Canvas endpoints answer an object here, not a list. */
-export function parseCanvasData(text: string): Record<string, unknown> {
-  const data = parseSuccessBody(text)['data'];
+/** Whole-Canvas, variant and step stats as Braze documents them, conversions of every event included. */
+const isEntryConversion = (name: string): boolean => isConversionKey(name, 'entry');
+const STATS_SHAPE = {
+  total_stats: keys(['revenue', 'conversions', 'conversions_by_entry_time', 'entries'], isEntryConversion),
+  variant_stats: keyedShape(keys(['name', 'revenue', 'conversions', 'conversions_by_entry_time', 'entries'], isEntryConversion)),
+  step_stats: keyedShape(record({ ...leaves(['name', 'revenue', 'conversions', 'conversions_by_entry_time']), messages: CHANNEL_MESSAGES_SHAPE }, isEntryConversion)),
+};
+
+/** What Braze documents of a /canvas/data_series answer. */
+export const CANVAS_SERIES_SHAPE = record({ message: ANY, data: record({ name: ANY, stats: listOf(record({ time: ANY, ...STATS_SHAPE })) }) });
+
+/** What Braze documents of a /canvas/data_summary answer. */
+export const CANVAS_SUMMARY_SHAPE = record({ message: ANY, data: record({ name: ANY, ...STATS_SHAPE }) });
+
+/** The `data` object of a successful answer (Canvas endpoints answer an object here, not a list), and the body it is in. */
+export function parseCanvasData(text: string): { readonly body: Record<string, unknown>; readonly data: Record<string, unknown> } {
+  const body = parseSuccessBody(text);
+  const data = body['data'];
   if (!isRecord(data)) throw invalidAnswer('Braze answered without a "data" object');
-  return data;
+  return { body, data };
 }
 
 /** GET /canvas/data_series: one point per day, oldest first, no more than the window holds. */
 export function parseCanvasSeries(text: string, call: CanvasStatsCall): CanvasStatsPoint[] {
-  const stats = parseCanvasData(text)['stats'];
+  const { body, data } = parseCanvasData(text);
+  const stats = data['stats'];
   if (!Array.isArray(stats)) throw invalidAnswer('Braze answered without a "data.stats" list');
   const most = mostDaysOf(call);
   if (stats.length > most) throw invalidAnswer(`Braze answered ${stats.length} days for a window of at most ${most}`);
-  return stats.map((entry: unknown, index) => {
+  const points = stats.map((entry: unknown, index) => {
     const at = `data.stats[${index}]`;
     if (!isRecord(entry)) throw invalidAnswer(`${at} is not an object`);
     return { time: brazeDay(entry['time'], `${at}.time`), ...parseStats(entry, at, call) };
   });
+  return withUnknownKeys(points, body, CANVAS_SERIES_SHAPE);
 }
 
 /** GET /canvas/data_summary: the window's roll-up. */
 export function parseCanvasSummary(text: string, call: CanvasStatsCall): CanvasStats {
-  return parseStats(parseCanvasData(text), 'data', call);
+  const { body, data } = parseCanvasData(text);
+  return withUnknownKeys(parseStats(data, 'data', call), body, CANVAS_SUMMARY_SHAPE);
 }
 
 /**
@@ -207,6 +231,7 @@ function parseStats(entry: Record<string, unknown>, at: string, call: Pick<Canva
       conversions: count(totals['conversions'], `${at}.total_stats.conversions`),
       conversionsByEntryTime: count(totals['conversions_by_entry_time'], `${at}.total_stats.conversions_by_entry_time`),
       entries: count(totals['entries'], `${at}.total_stats.entries`),
+      conversionEvents: parseConversionEvents(totals, `${at}.total_stats`, 'entry'),
     },
     variants: call.variants ? keyedBy(entry['variant_stats'], `${at}.variant_stats`, parseVariant) : [],
     steps: call.steps ? keyedBy(entry['step_stats'], `${at}.step_stats`, parseStep) : [],
@@ -220,6 +245,7 @@ function parseResults(value: Record<string, unknown>, at: string) {
     revenue: amount(value['revenue'], `${at}.revenue`),
     conversions: count(value['conversions'], `${at}.conversions`),
     conversionsByEntryTime: optionalCount(value['conversions_by_entry_time'], `${at}.conversions_by_entry_time`),
+    conversionEvents: parseConversionEvents(value, at, 'entry'),
   };
 }
 
@@ -240,11 +266,5 @@ function keyedBy<T>(value: unknown, at: string, parse: (id: string, value: Recor
     if (!isRecord(entry)) throw invalidAnswer(`${here} is not an object`);
     return parse(id, entry, here);
   });
-}
-
-/** Revenue may have cents and, with refunds, be negative; it must be a finite number. */
-function amount(value: unknown, at: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidAnswer(`${at} is not a finite number`);
-  return value;
 }
 

@@ -1,5 +1,7 @@
 import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
-import { invalidAnswer, isRecord, optionalCount, optionalString } from './answerFields.js';
+import { invalidAnswer, isRecord, optionalAmount, optionalCount, optionalString } from './answerFields.js';
+import { isConversionKey, parseConversionEvents, sumConversionEvents, type ConversionEventCounts } from './conversions.js';
+import { keyedBy, keys, listOf, type Shape } from './shape.js';
 import { decimalFromNumber, sumDecimals } from './decimal.js';
 
 /**
@@ -19,12 +21,13 @@ import { decimalFromNumber, sumDecimals } from './decimal.js';
 /**
  * The stats each family has, by Braze name, from Braze's pages (`/campaigns/data_series`,
  * `/canvas/data_series`, `/canvas/data_summary`). Some are named on one page only (SMS `undelivered`
- * on an older campaign page, push `opens` and `influenced_opens` on Canvas summaries): all are kept,
+ * on an older campaign page, push `opens` and `influenced_opens` on Canvas summaries, push `delivered`,
+ * `undelivered` and `delivery_failed` on `/sends/data_series`'s): all are kept,
  * and a stat Braze did not send for an entry is null.
  */
 export const FAMILY_STATS = {
   email: ['sent', 'delivered', 'opens', 'unique_opens', 'clicks', 'unique_clicks', 'bounces', 'unsubscribes', 'reported_spam'],
-  push: ['sent', 'direct_opens', 'total_opens', 'opens', 'influenced_opens', 'bounces', 'body_clicks'],
+  push: ['sent', 'delivered', 'undelivered', 'delivery_failed', 'direct_opens', 'total_opens', 'opens', 'influenced_opens', 'bounces', 'body_clicks'],
   inApp: ['impressions', 'clicks', 'first_button_clicks', 'second_button_clicks'],
   contentCards: ['sent', 'total_impressions', 'unique_impressions', 'total_clicks', 'unique_clicks', 'total_dismissals', 'unique_dismissals'],
   sms: ['sent', 'sent_to_carrier', 'delivered', 'undelivered', 'rejected', 'delivery_failed', 'clicks', 'opt_out', 'help'],
@@ -90,6 +93,8 @@ interface ChannelEntryOf<F extends ChannelFamily> {
   readonly variationName: string | null;
   readonly revenue: string | null;
   readonly outcomes: Readonly<Record<OutcomeName, number | null>>;
+  /** Conversions per conversion event, by index, by send time as the twin (`conversions<n>`, however many). */
+  readonly conversionEvents: readonly ConversionEventCounts[];
   /** This family's stats; null for one Braze did not send (or, in totals, one that cannot be summed). */
   readonly counts: Readonly<Record<FamilyStatName<F>, number | null>>;
   /** Every numeric value of the entry by its Braze name, known or not (carousel and button clicks too). */
@@ -98,6 +103,17 @@ interface ChannelEntryOf<F extends ChannelFamily> {
 
 /** One channel × variation entry: a discriminated union on `family`. */
 export type ChannelStats = { [F in ChannelFamily]: ChannelEntryOf<F> }[ChannelFamily];
+
+/** Button and carousel clicks an older campaign page names: `carousel_slide_[NUM]_[TITLE]_click`, `notif_button_[NUM]_[TITLE]_click`. */
+const CLICK_STAT = /^(?:carousel_slide|notif_button)_\d+_.*_click$/;
+
+/** What Braze documents of one entry of a `channel`: who it is, its results, and its family's stats. */
+export function channelEntryShape(channel: string): Shape {
+  return keys(['variation_api_id', 'variation_name', 'revenue', ...OUTCOME_COUNTS, ...FAMILY_STATS[channelFamily(channel)]], (name) => isConversionKey(name, 'send') || CLICK_STAT.test(name));
+}
+
+/** What Braze documents of a `messages` object: channels, each a list of entries. */
+export const CHANNEL_MESSAGES_SHAPE: Shape = keyedBy((channel) => listOf(channelEntryShape(channel)));
 
 /** Fields of an entry that are not stats; anything else numeric is one. */
 const IDENTITY_FIELDS = new Set(['variation_api_id', 'variation_name']);
@@ -126,8 +142,7 @@ function parseEntry(channel: string, entry: unknown, path: string): ChannelStats
   for (const name of FAMILY_STATS[family]) counts[name] = optionalCount(entry[name], `${path}.${name}`);
   const outcomes: Record<string, number | null> = {};
   for (const name of OUTCOME_COUNTS) outcomes[name] = optionalCount(entry[name], `${path}.${name}`);
-  const revenue = entry['revenue'];
-  if (revenue !== undefined && revenue !== null && !isAmount(revenue)) throw invalidAnswer(`${path}.revenue is not a non-negative number`);
+  const revenue = optionalAmount(entry['revenue'], `${path}.revenue`);
   const stats: NamedStat[] = [];
   for (const [name, stat] of Object.entries(entry)) {
     if (IDENTITY_FIELDS.has(name) || typeof stat !== 'number') continue;
@@ -139,8 +154,9 @@ function parseEntry(channel: string, entry: unknown, path: string): ChannelStats
     channel,
     variationId: optionalString(entry['variation_api_id'], `${path}.variation_api_id`),
     variationName: optionalString(entry['variation_name'], `${path}.variation_name`),
-    revenue: typeof revenue === 'number' ? decimalFromNumber(revenue) : null,
+    revenue: revenue === null ? null : decimalFromNumber(revenue),
     outcomes: outcomes as Record<OutcomeName, number | null>,
+    conversionEvents: parseConversionEvents(entry, path, 'send'),
     counts,
     stats,
     // `counts` was built from FAMILY_STATS[family]: exactly this family's names, which TypeScript cannot follow.
@@ -153,15 +169,30 @@ export function isUniqueStat(name: string): boolean {
 }
 
 /**
- * Sums entries over points, one entry per channel × variation (first-seen order). Counts that may be
- * summed are (sends, opens, clicks, conversions, revenue exactly); counts of unique people are null
- * in a total (see isUniqueStat), and so is a stat no point reported.
+ * Who an entry is within its channel, to sum it with the same variation of other days and never with
+ * another: its variation id; else, as Braze's multivariate answers name variations only by
+ * `variation_name`, its name; else its position among the channel's entries of its day.
+ */
+function variationKey(entry: ChannelStats, position: number): string {
+  if (entry.variationId !== null) return JSON.stringify([entry.channel, 'id', entry.variationId]);
+  if (entry.variationName !== null) return JSON.stringify([entry.channel, 'name', entry.variationName]);
+  return JSON.stringify([entry.channel, 'position', position]);
+}
+
+/**
+ * Sums entries over points, one entry per channel × variation (first-seen order), variations told
+ * apart as variationKey says. Counts that may be summed are (sends, opens, clicks, conversions,
+ * revenue exactly); counts of unique people are null in a total (see isUniqueStat), and so is a stat
+ * no point reported.
  */
 export function sumChannelStats(lists: readonly (readonly ChannelStats[])[]): ChannelStats[] {
   const groups = new Map<string, ChannelStats[]>();
   for (const list of lists) {
+    const positions = new Map<string, number>();
     for (const entry of list) {
-      const key = JSON.stringify([entry.channel, entry.variationId]);
+      const position = positions.get(entry.channel) ?? 0;
+      positions.set(entry.channel, position + 1);
+      const key = variationKey(entry, position);
       const group = groups.get(key);
       if (group) group.push(entry);
       else groups.set(key, [entry]);
@@ -191,6 +222,7 @@ function sumGroup(group: readonly ChannelStats[]): ChannelStats {
     variationName: group.find((entry) => entry.variationName !== null)?.variationName ?? null,
     revenue: revenues.length === 0 ? null : sumDecimals(revenues),
     outcomes: outcomes as Record<OutcomeName, number | null>,
+    conversionEvents: sumConversionEvents(group.map((entry) => entry.conversionEvents)),
     counts,
     stats: [...statSums].map(([name, values]) => ({ name, value: sumDecimals(values) })),
   } as ChannelStats;
@@ -205,10 +237,6 @@ function sumNullable(values: readonly (number | null)[]): number | null {
     if (!Number.isSafeInteger(total)) throw new UpstreamInvalidResponseError(`a total exceeds ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`);
   }
   return total;
-}
-
-function isAmount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 

@@ -5,6 +5,7 @@ import { nextPageCursor } from './linkHeader.js';
 import { parseSuccessBody } from './lists.js';
 import type { ListSlice, ListWindow } from './pages.js';
 import { truncate } from '../../observability/redact.js';
+import { ANY, keys, listOf, record, withUnknownKeys, type Shape } from './shape.js';
 
 /**
  * Braze's cursor-paged lists (`/events`, `/custom_attributes`): the first page is asked with no
@@ -42,12 +43,22 @@ export interface CursorList<T> {
   readonly field: string;
   readonly pageSize: number;
   readonly entry: (value: unknown, path: string) => T;
+  /** The keys Braze documents for one entry: others are noted as unknown (shape.ts), never an error. */
+  readonly entryKeys: readonly string[];
+}
+
+/** What Braze documents of one page's body: `message` and the list of entries. */
+export function cursorPageShape({ field, entryKeys }: Pick<CursorList<unknown>, 'field' | 'entryKeys'>): Shape {
+  return record({ message: ANY, [field]: listOf(keys(entryKeys)) });
 }
 
 /** A page's body and Link header → the page, or UpstreamInvalidResponseError saying what is wrong. */
-export function parseCursorPage<T>(text: string, headers: AnswerHeaders | undefined, { path, field, pageSize, entry }: CursorList<T>): CursorPage<T> {
-  const entries = list(parseSuccessBody(text)[field], field, pageSize);
-  return { items: entries.map((value, index) => entry(value, `${field}[${index}]`)), next: nextPageCursor(headers?.['link'], path) };
+export function parseCursorPage<T>(text: string, headers: AnswerHeaders | undefined, pages: CursorList<T>): CursorPage<T> {
+  const { path, field, pageSize, entry } = pages;
+  const body = parseSuccessBody(text);
+  const entries = list(body[field], field, pageSize);
+  const page = { items: entries.map((value, index) => entry(value, `${field}[${index}]`)), next: nextPageCursor(headers?.['link'], path) };
+  return withUnknownKeys(page, body, cursorPageShape(pages));
 }
 
 /**

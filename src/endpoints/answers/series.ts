@@ -1,7 +1,10 @@
 import { UpstreamInvalidResponseError } from '../../errors/gatewayErrors.js';
 import { truncate } from '../../observability/redact.js';
-import { formatInstant, parseBrazeDate, parseBrazeDateTime } from './brazeTime.js';
-import { isWindowClosed, type SeriesWindow, type TimeUnit } from '../../data/chunks.js';
+import { dateOf, formatInstant, parseBrazeDate, parseBrazeDateTime } from './brazeTime.js';
+import { amount, count, isRecord } from './answerFields.js';
+import { parseSuccessBody } from './lists.js';
+import { ANY, keys, listOf, record, withUnknownKeys, type Shape } from './shape.js';
+import { isWindowClosed, UNIT_MS, type SeriesWindow } from '../../data/chunks.js';
 import type { Coalescing, TtlPolicy } from '../../data/endpoint.js';
 
 /*
@@ -16,10 +19,12 @@ export interface SeriesPoint {
   readonly value: number;
 }
 
+const HOUR_MS = UNIT_MS.hour;
+
 export const MIN_LENGTH = 1;
 export const MAX_LENGTH = 100;
 
-/** How a measure's value is checked: counts are non-negative integers; revenue may have cents. */
+/** How a measure's value is checked: counts are non-negative integers; revenue may have cents, and a sign (refunds). */
 export type MeasureKind = 'count' | 'amount';
 
 /**
@@ -27,42 +32,61 @@ export type MeasureKind = 'count' | 'amount';
  * not trusted: a proxy, a partial deploy or an API change must not become a crash. Messages quote the
  * body, cut short: callers that must hide a secret pass the body redacted.
  */
-export function parseSeriesBody(text: string, window: Pick<SeriesWindow, 'unit' | 'length'>, measure: string, kind: MeasureKind): SeriesPoint[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw invalid(`Braze answered with a body that is not JSON (${describeSnippet(text)})`);
-  }
-  if (!isRecord(body)) throw invalid('Braze answered with JSON that is not an object');
-  if (body['message'] !== 'success') {
-    const message = typeof body['message'] === 'string' ? `"${truncate(body['message'], 120)}"` : 'missing';
-    throw invalid(`Braze answered without success (message: ${message})`);
-  }
+export function parseSeriesBody(text: string, window: Pick<SeriesWindow, 'unit' | 'length' | 'endingAt'>, measure: string, kind: MeasureKind): SeriesPoint[] {
+  const body = parseSuccessBody(text);
   const data = body['data'];
   if (!Array.isArray(data)) throw invalid('Braze answered without a "data" list');
   // Fewer points than asked is normal (a new event, a young app); more cannot be a series of `length`.
   if (data.length > window.length) throw invalid(`Braze answered ${data.length} points for a series of length ${window.length}`);
-  return data.map((entry: unknown, index) => parsePoint(entry, index, window.unit, measure, kind));
+  const points = data.map((entry: unknown, index) => {
+    if (!isRecord(entry)) throw invalid(`data[${index}] is not an object`);
+    const at = `data[${index}]`;
+    const time = window.unit === 'day' ? dayStart(entry['time'], at) : hourStart(entry['time'], at, window, data.length - 1 - index);
+    return { time, value: measureValue(entry[measure], kind, `${at}.${measure}`) };
+  });
+  return withUnknownKeys(points, body, seriesShape(measure));
 }
 
-function parsePoint(entry: unknown, index: number, unit: TimeUnit, measure: string, kind: MeasureKind): SeriesPoint {
-  if (!isRecord(entry)) throw invalid(`data[${index}] is not an object`);
-  const time = entry['time'];
-  if (typeof time !== 'string') throw invalid(`data[${index}].time is not a string`);
-  const parsed = unit === 'day' ? parseBrazeDate(time) : parseBrazeDateTime(time);
-  if (parsed === undefined) {
-    const expected = unit === 'day' ? 'a date (YYYY-MM-DD)' : 'an ISO-8601 date-time';
-    throw invalid(`data[${index}].time "${truncate(time, 40)}" is not ${expected}`);
+/** What Braze documents of a `…/data_series` answer: `message`, and `data` points of `time` and the measure. */
+export function seriesShape(measure: string): Shape {
+  return record({ message: ANY, data: listOf(keys(['time', measure])) });
+}
+
+/** A DAY point's `time`: "the date as ISO 8601 date", kept as midnight UTC of that date. */
+function dayStart(time: unknown, at: string): Date {
+  if (typeof time !== 'string') throw invalid(`${at}.time is not a string`);
+  const date = parseBrazeDate(time);
+  if (date === undefined) throw invalid(`${at}.time "${truncate(time, 40)}" is not a date (YYYY-MM-DD)`);
+  return date;
+}
+
+/**
+ * An HOUR point's `time`: an ISO-8601 date-time, as the event and session pages say, is the hour it
+ * names. The purchase pages describe `time` as "the date as ISO 8601 date" whatever the unit, and
+ * nobody here knows what Braze sends: a date alone is neither refused nor taken as one instant (24
+ * points on one time), but read as the hour of the point's place in the window, counted from its end
+ * (Braze may send fewer points than asked, the oldest missing): the last point is the UTC hour that
+ * holds `ending_at`, the one before it the hour before, and so on. That date must be a date the hour
+ * falls on in some time zone (UTC−12 to UTC+14), else the points are not where their places say.
+ */
+function hourStart(time: unknown, at: string, window: Pick<SeriesWindow, 'endingAt'>, fromEnd: number): Date {
+  if (typeof time !== 'string') throw invalid(`${at}.time is not a string`);
+  const instant = parseBrazeDateTime(time);
+  if (instant !== undefined) return instant;
+  const date = parseBrazeDate(time);
+  if (date === undefined) throw invalid(`${at}.time "${truncate(time, 40)}" is not an ISO-8601 date-time (or a date)`);
+  const hour = Math.floor(window.endingAt.getTime() / HOUR_MS) * HOUR_MS - fromEnd * HOUR_MS;
+  const earliest = dateOf(new Date(hour - 12 * HOUR_MS));
+  const latest = dateOf(new Date(hour + 15 * HOUR_MS - 1));
+  if (time < earliest || time > latest) {
+    throw invalid(`${at}.time "${truncate(time, 40)}" is a date the hour of its place in the window (${formatInstant(new Date(hour))}) does not fall on in any time zone`);
   }
-  return { time: parsed, value: measureValue(entry[measure], kind, `data[${index}].${measure}`) };
+  return new Date(hour);
 }
 
-/** A point's value as Braze's parser takes it: counts are non-negative safe integers, amounts non-negative finite numbers. */
+/** A point's value as Braze's parser takes it: counts are non-negative safe integers, amounts finite numbers of either sign (refunds). */
 function measureValue(value: unknown, kind: MeasureKind, path: string): number {
-  if (kind === 'count' && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) throw invalid(`${path} is not a non-negative integer`);
-  if (kind === 'amount' && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) throw invalid(`${path} is not a non-negative number`);
-  return value as number;
+  return kind === 'count' ? count(value, path) : amount(value, path);
 }
 
 /**
@@ -109,12 +133,3 @@ function invalid(message: string): UpstreamInvalidResponseError {
   return new UpstreamInvalidResponseError(message);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeSnippet(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed === '') return 'empty body';
-  return `starts with "${truncate(trimmed.replace(/\s+/g, ' '), 60)}"`;
-}

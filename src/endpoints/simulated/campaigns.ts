@@ -98,7 +98,7 @@ function invalid(errors: string[]): SimulatedAnswer {
   return { status: 400, body: { message: 'Invalid request', errors } };
 }
 
-/** GET /campaigns/list: `include_archived` and `last_edit.time[gt]` filter, as Braze does. */
+/** GET /campaigns/list: `include_archived` and `last_edit.time[gt]` filter and `sort_direction` orders, as Braze does. */
 export function simulateCampaignList(input: SimulationInput): SimulatedAnswer {
   const { params } = input;
   const includeArchived = params.get('include_archived') ?? 'false';
@@ -107,13 +107,20 @@ export function simulateCampaignList(input: SimulationInput): SimulatedAnswer {
   const after = afterRaw === null ? Number.NEGATIVE_INFINITY : Date.parse(afterRaw);
   if (Number.isNaN(after)) return invalid(['last_edit.time[gt] must be a time']);
   const campaigns = SIMULATED_CAMPAIGNS.filter((campaign) => (includeArchived === 'true' || !campaign.archived) && campaign.lastEditedAt > after);
-  return simulatePage(input, campaigns, PAGE_SIZE, 'campaigns', (campaign) => ({
-    id: campaign.id,
-    last_edited: iso(campaign.lastEditedAt),
-    name: campaign.name,
-    is_api_campaign: campaign.isApiCampaign,
-    tags: campaign.tags,
-  }));
+  return simulatePage(
+    input,
+    campaigns,
+    PAGE_SIZE,
+    'campaigns',
+    (campaign) => ({
+      id: campaign.id,
+      last_edited: iso(campaign.lastEditedAt),
+      name: campaign.name,
+      is_api_campaign: campaign.isApiCampaign,
+      tags: campaign.tags,
+    }),
+    { sorted: true },
+  );
 }
 
 function findCampaign(params: URLSearchParams): SimulatedCampaign | SimulatedAnswer {

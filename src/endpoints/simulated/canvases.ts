@@ -1,6 +1,6 @@
 import type { SimulatedAnswer, SimulationInput } from '../../data/endpoint.js';
 import { bucketStarts, fnv1a, formatBucket, rhythmicValue } from './rhythm.js';
-import { simulatedUuid } from './lists.js';
+import { inRequestedOrder, simulatedUuid } from './lists.js';
 
 /**
  * Demo mode's Canvases: a fixed set with variants and steps (ids, names and dates derived from the
@@ -118,7 +118,7 @@ function flag(params: URLSearchParams, name: string): boolean | undefined {
   return undefined;
 }
 
-/** GET /canvas/list: 100 a page, oldest first; archived ones only with `include_archived`; `last_edit.time[gt]` filters. */
+/** GET /canvas/list: 100 a page, oldest first unless `sort_direction=desc`; archived ones only with `include_archived`; `last_edit.time[gt]` filters. */
 export function simulateCanvasList({ params }: SimulationInput): SimulatedAnswer {
   const page = params.get('page') ?? '0';
   const includeArchived = flag(params, 'include_archived');
@@ -129,7 +129,11 @@ export function simulateCanvasList({ params }: SimulationInput): SimulatedAnswer
   if (includeArchived === undefined) problems.push('include_archived must be true or false');
   if (editedAfter !== undefined && Number.isNaN(editedAfter)) problems.push('last_edit.time[gt] must be a time');
   if (problems.length > 0) return invalidRequest(...problems);
-  const listed = SIMULATED_CANVASES.filter((canvas) => (includeArchived || !canvas.archived) && (editedAfter === undefined || Date.parse(canvas.lastEdited) > editedAfter));
+  const listed = inRequestedOrder(
+    params,
+    SIMULATED_CANVASES.filter((canvas) => (includeArchived || !canvas.archived) && (editedAfter === undefined || Date.parse(canvas.lastEdited) > editedAfter)),
+  );
+  if (listed === undefined) return invalidRequest('sort_direction must be asc or desc');
   const start = Number(page) * PAGE_SIZE;
   const canvases = listed.slice(start, start + PAGE_SIZE).map(({ id, name, lastEdited, tags }) => ({ id, last_edited: lastEdited, name, tags }));
   return { status: 200, body: { message: 'success', canvases } };

@@ -59,13 +59,30 @@ export function simulatedUuid(name: string): string {
 
 /**
  * One page of `items`: `page` as Braze takes it (absent is 0), 400 for one that is not a non-negative
- * integer, an empty list past the end.
+ * integer, an empty list past the end. A list Braze sorts by creation time (`sorted`, its items kept
+ * oldest first) takes `sort_direction` too: `desc` pages it newest first.
  */
-export function simulatePage<T>({ params }: SimulationInput, items: readonly T[], pageSize: number, field: string, toBody: (item: T) => unknown = (item) => item): SimulatedAnswer {
+export function simulatePage<T>(
+  { params }: SimulationInput,
+  items: readonly T[],
+  pageSize: number,
+  field: string,
+  toBody: (item: T) => unknown = (item) => item,
+  { sorted = false }: { readonly sorted?: boolean } = {},
+): SimulatedAnswer {
   const raw = params.get('page') ?? '0';
   if (!/^\d{1,6}$/.test(raw)) return { status: 400, body: { message: 'Invalid request', errors: ['page must be a non-negative integer'] } };
+  const ordered = sorted ? inRequestedOrder(params, items) : items;
+  if (ordered === undefined) return { status: 400, body: { message: 'Invalid request', errors: ['sort_direction must be asc or desc'] } };
   const start = Number(raw) * pageSize;
-  return { status: 200, body: { message: 'success', [field]: items.slice(start, start + pageSize).map(toBody) } };
+  return { status: 200, body: { message: 'success', [field]: ordered.slice(start, start + pageSize).map(toBody) } };
+}
+
+/** Items kept oldest first, in the order `sort_direction` asks (absent is `asc`); undefined for another value. */
+export function inRequestedOrder<T>(params: URLSearchParams, items: readonly T[]): readonly T[] | undefined {
+  const direction = params.get('sort_direction') ?? 'asc';
+  if (direction === 'asc') return items;
+  return direction === 'desc' ? [...items].reverse() : undefined;
 }
 
 /** GET /segments/details as the simulator answers it: the segment, or 400 for an id it does not know. */

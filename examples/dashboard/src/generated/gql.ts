@@ -16,14 +16,14 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "query Dashboard($length: Int!, $event: String!, $campaignId: ID!) {\n  dau: kpiSeries(kpi: DAILY_ACTIVE_USERS, length: $length) {\n    ...KpiPanel\n  }\n  events: eventSeries(event: $event, length: $length) {\n    ...EventPanel\n  }\n  ... @defer(label: \"campaign\") {\n    campaign(id: $campaignId) {\n      ...CampaignPanel\n    }\n  }\n}\n\nquery CampaignChoices {\n  campaigns(first: 20) {\n    nodes {\n      id\n      name\n    }\n  }\n}": typeof types.DashboardDocument,
     "fragment CampaignPanel on Campaign {\n  id\n  name\n  channels\n  series(length: $length) {\n    brazeCalls\n    fetchedAt\n    points {\n      time\n      channels {\n        channel\n        ...SentByChannel\n      }\n    }\n  }\n}\n\nfragment SentByChannel on ChannelStats {\n  ... on EmailStats {\n    sent\n  }\n  ... on PushStats {\n    sent\n  }\n  ... on SmsStats {\n    sent\n  }\n  ... on MessagingStats {\n    sent\n  }\n  ... on ContentCardStats {\n    sent\n  }\n  ... on WebhookStats {\n    sent\n  }\n}": typeof types.CampaignPanelFragmentDoc,
-    "fragment EventPanel on EventSeries {\n  event\n  brazeCalls\n  fetchedAt\n  total\n  points {\n    time\n    count\n  }\n}": typeof types.EventPanelFragmentDoc,
+    "fragment EventPanel on EventSeries {\n  event\n  brazeCalls\n  fetchedAt\n  sum\n  points {\n    time\n    value\n  }\n}": typeof types.EventPanelFragmentDoc,
     "fragment KpiPanel on KpiSeries {\n  kpi\n  brazeCalls\n  fetchedAt\n  total\n  points {\n    time\n    value\n  }\n}": typeof types.KpiPanelFragmentDoc,
     "subscription LiveEvents($event: String!, $length: Int!) {\n  eventSeries(event: $event, length: $length) {\n    series {\n      ...EventPanel\n    }\n    status {\n      state\n      reason\n      code\n      retryAt\n    }\n  }\n}": typeof types.LiveEventsDocument,
 };
 const documents: Documents = {
     "query Dashboard($length: Int!, $event: String!, $campaignId: ID!) {\n  dau: kpiSeries(kpi: DAILY_ACTIVE_USERS, length: $length) {\n    ...KpiPanel\n  }\n  events: eventSeries(event: $event, length: $length) {\n    ...EventPanel\n  }\n  ... @defer(label: \"campaign\") {\n    campaign(id: $campaignId) {\n      ...CampaignPanel\n    }\n  }\n}\n\nquery CampaignChoices {\n  campaigns(first: 20) {\n    nodes {\n      id\n      name\n    }\n  }\n}": types.DashboardDocument,
     "fragment CampaignPanel on Campaign {\n  id\n  name\n  channels\n  series(length: $length) {\n    brazeCalls\n    fetchedAt\n    points {\n      time\n      channels {\n        channel\n        ...SentByChannel\n      }\n    }\n  }\n}\n\nfragment SentByChannel on ChannelStats {\n  ... on EmailStats {\n    sent\n  }\n  ... on PushStats {\n    sent\n  }\n  ... on SmsStats {\n    sent\n  }\n  ... on MessagingStats {\n    sent\n  }\n  ... on ContentCardStats {\n    sent\n  }\n  ... on WebhookStats {\n    sent\n  }\n}": types.CampaignPanelFragmentDoc,
-    "fragment EventPanel on EventSeries {\n  event\n  brazeCalls\n  fetchedAt\n  total\n  points {\n    time\n    count\n  }\n}": types.EventPanelFragmentDoc,
+    "fragment EventPanel on EventSeries {\n  event\n  brazeCalls\n  fetchedAt\n  sum\n  points {\n    time\n    value\n  }\n}": types.EventPanelFragmentDoc,
     "fragment KpiPanel on KpiSeries {\n  kpi\n  brazeCalls\n  fetchedAt\n  total\n  points {\n    time\n    value\n  }\n}": types.KpiPanelFragmentDoc,
     "subscription LiveEvents($event: String!, $length: Int!) {\n  eventSeries(event: $event, length: $length) {\n    series {\n      ...EventPanel\n    }\n    status {\n      state\n      reason\n      code\n      retryAt\n    }\n  }\n}": types.LiveEventsDocument,
 };
@@ -53,7 +53,7 @@ export function graphql(source: "fragment CampaignPanel on Campaign {\n  id\n  n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "fragment EventPanel on EventSeries {\n  event\n  brazeCalls\n  fetchedAt\n  total\n  points {\n    time\n    count\n  }\n}"): (typeof documents)["fragment EventPanel on EventSeries {\n  event\n  brazeCalls\n  fetchedAt\n  total\n  points {\n    time\n    count\n  }\n}"];
+export function graphql(source: "fragment EventPanel on EventSeries {\n  event\n  brazeCalls\n  fetchedAt\n  sum\n  points {\n    time\n    value\n  }\n}"): (typeof documents)["fragment EventPanel on EventSeries {\n  event\n  brazeCalls\n  fetchedAt\n  sum\n  points {\n    time\n    value\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
