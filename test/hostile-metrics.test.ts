@@ -165,7 +165,7 @@ describe('/metrics under hostile clients and a hostile Braze', () => {
     braze.respond((call) => {
       const status = BRAZE_STATUSES[statusTurn++ % BRAZE_STATUSES.length]!;
       // A 200 carries a key the gateway does not know, named with hostile text: counted, never a label.
-      return status === 200 ? { body: { ...defaultSeries(call.query), [hostile(statusTurn)]: 1 } } : { status, body: { message: `${MARK} says ${call.query['event']}` } };
+      return status === 200 ? { body: { ...(defaultSeries(call.query) as Record<string, unknown>), [hostile(statusTurn)]: 1 } } : { status, body: { message: `${MARK} says ${call.query['event']}` } };
     });
     const N = 300;
     const tasks: (() => Promise<unknown>)[] = [];
