@@ -50,7 +50,7 @@ describe('parseChannelMessages', () => {
 
   it('keeps stats a family lacks as null, revenue as an exact decimal, and every number by name', () => {
     const push = parsed[1] as Extract<ChannelStats, { family: 'push' }>;
-    expect(push.counts).toEqual({ sent: 7, direct_opens: 2, total_opens: 3, opens: null, influenced_opens: null, bounces: 0, body_clicks: 1 });
+    expect(push.counts).toEqual({ sent: 7, delivered: null, undelivered: null, delivery_failed: null, direct_opens: 2, total_opens: 3, opens: null, influenced_opens: null, bounces: 0, body_clicks: 1 });
     expect(push.revenue).toBe('10.1');
     expect(push.variationName).toBe('iOS_Push');
     expect(push.outcomes.unique_recipients).toBe(5);
