@@ -47,6 +47,7 @@ function watchServerSockets(gateway: TestGateway): { sockets: Socket[]; pendingA
   const closedAt = new Map<Socket, number>();
   const onConnection = (socket: Socket): void => {
     sockets.push(socket);
+    // 'close' comes a tick after `destroyed` is set: waits for closedAt, not for `destroyed` alone.
     socket.once('close', () => closedAt.set(socket, Date.now()));
   };
   gateway.running.server.on('connection', onConnection);
@@ -137,7 +138,7 @@ describe('live subscriptions whose readers stop reading', () => {
           forgetReceived();
           most = Math.max(most, heldAfterGc() - base);
         }
-        return watched.sockets.filter((socket) => socket.destroyed).length === N;
+        return watched.sockets.filter((socket) => socket.destroyed && watched.closedAt.has(socket)).length === N;
       },
       60_000,
       'every stalled reader closed',
@@ -185,7 +186,7 @@ describe('@defer answers whose readers stop reading', () => {
       await until(
         () => {
           most = Math.max(most, heldAfterGc() - base);
-          return watched.sockets.filter((socket) => socket.destroyed).length === N;
+          return watched.sockets.filter((socket) => socket.destroyed && watched.closedAt.has(socket)).length === N;
         },
         30_000,
         'every stalled reader closed',
@@ -217,7 +218,7 @@ describe('@defer answers whose readers stop reading', () => {
       await until(
         () => {
           if (watched.pendingAt.size > 0) most = Math.max(most, heldAfterGc() - base);
-          return watched.sockets.filter((socket) => socket.destroyed).length === N;
+          return watched.sockets.filter((socket) => socket.destroyed && watched.closedAt.has(socket)).length === N;
         },
         60_000,
         'every stalled reader closed',

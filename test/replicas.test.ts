@@ -108,9 +108,10 @@ describe.skipIf(!here && !isCI())('replicas behind a load balancer sharing Redis
     expect(perReplica).toEqual({ r0: 20, r1: 20, r2: 20 });
     console.info(`replicas: 60 concurrent requests over 3 replicas (${JSON.stringify(perReplica)}) made ${callsFor('together')} Braze call(s)`);
     expect(callsFor('together')).toBe(1);
-    // One request made the call; the other 59 were told theirs was shared (in its process or from another).
+    // One request made the call; the other 59 were told theirs was shared (in its process or from
+    // another), or, arriving after the call had ended (a loaded machine), found its answer cached.
     expect(answers.filter((a) => a.cache?.misses === 1)).toHaveLength(1);
-    expect(answers.filter((a) => a.cache?.shared === 1)).toHaveLength(59);
+    expect(answers.filter((a) => a.cache?.shared === 1 || a.cache?.hits === 1)).toHaveLength(59);
   }, 30_000);
 
   it('Redis killed while a replica holds the lock: no request fails', async () => {
