@@ -162,7 +162,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       ...(config.persistedOperations
         ? [usePersistedOperationsOnly({ operations: config.persistedOperations })]
         : config.apq
-          ? useAutomaticPersistedQueries(config.apq)
+          ? useAutomaticPersistedQueries(config.apq, deps.metrics)
           : [useNoAutomaticPersistedQueries()]),
       // After persisted operations (a hit must not skip their check) and after the extension plugins
       // above (their extensions are on the result it stores, and it rewrites them on a hit).

@@ -68,6 +68,8 @@ const ALLOWED: Readonly<Record<string, Readonly<Record<string, readonly string[]
   braze_gateway_upstream_unknown_keys_total: { endpoint: ['/events/data_series'] },
   braze_gateway_upstream_calls_saved_total: { reason: ['deduplication', 'coalescing', 'cache', 'sharing', 'response-cache'] },
   braze_gateway_document_cache_lookups_total: { result: ['hit', 'miss'] },
+  braze_gateway_apq_lookups_total: { result: ['hit', 'miss'] },
+  braze_gateway_apq_bytes: {},
   braze_gateway_document_cache_too_large_total: {},
   braze_gateway_document_cache_bytes: {},
   braze_gateway_live_subscriptions: {},

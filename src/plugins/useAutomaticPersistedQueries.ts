@@ -11,6 +11,12 @@ export interface AutomaticPersistedQueriesPolicy {
   readonly maxBytes: number;
 }
 
+/** Told of each lookup by hash alone and where the store's size is read (GatewayMetrics is one). */
+export interface AutomaticPersistedQueriesObserver {
+  apqLookup(hit: boolean): void;
+  watchApq(bytes: () => number): void;
+}
+
 /** What Apollo Client, urql and Relay send: SHA-256 as 64 lowercase hex digits, protocol version 1. */
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -24,7 +30,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * lookup, which makes clients send their documents in full from then on. The gateway installs it unless
  * APQ_MAX_BYTES=0 or PERSISTED_OPERATIONS_FILE is set; without it, `useNoAutomaticPersistedQueries`.
  */
-export function useAutomaticPersistedQueries(policy: AutomaticPersistedQueriesPolicy): Plugin[] {
+export function useAutomaticPersistedQueries(policy: AutomaticPersistedQueriesPolicy, observer?: AutomaticPersistedQueriesObserver): Plugin[] {
   return [
     {
       onParams({ params }) {
@@ -32,7 +38,7 @@ export function useAutomaticPersistedQueries(policy: AutomaticPersistedQueriesPo
         if (extension !== undefined && !isWellFormed(extension)) throw notSupported();
       },
     },
-    useAPQ({ store: createStore(policy) }),
+    useAPQ({ store: createStore(policy, observer) }),
   ];
 }
 
@@ -61,14 +67,20 @@ function notSupported(): PersistedOperationError {
 }
 
 /** Documents by hash, bounded in entries and in bytes of text. The plugin only stores a checked hash. */
-function createStore({ maxEntries, maxBytes }: AutomaticPersistedQueriesPolicy): APQStore {
+function createStore({ maxEntries, maxBytes }: AutomaticPersistedQueriesPolicy, observer: AutomaticPersistedQueriesObserver | undefined): APQStore {
   const documents = new LRUCache<string, string>({
     max: maxEntries,
     maxSize: maxBytes,
     sizeCalculation: (document, hash) => Buffer.byteLength(document) + hash.length,
   });
+  observer?.watchApq(() => documents.calculatedSize);
   return {
-    get: (hash) => documents.get(hash),
+    // The plugin reads the store only for a hash sent without its document.
+    get: (hash) => {
+      const document = documents.get(hash);
+      observer?.apqLookup(document !== undefined);
+      return document;
+    },
     // lru-cache refuses an entry larger than maxSize by itself: such a document runs and is not kept.
     set: (hash, document) => void documents.set(hash, document),
   };

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { startFakeBraze, type FakeBraze } from '../../testkit/fakeBraze.js';
 import { EventSeriesDocument } from '../generated/graphql.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { sampleValue } from '../helpers/prometheus.js';
 
 const TOKEN = 'tok-apq-clients-0a1b2c3d4e5f6a7b';
 const VARIABLES = { event: 'purchase', length: 2, endingAt: '2024-03-10T00:00:00Z' };
@@ -138,6 +139,11 @@ describe('hostile hashes and sizes', () => {
     expect(await raw(twoEntries, first!)).toMatchObject({ status: 404, code: 'PERSISTED_QUERY_NOT_FOUND', calls: 0 });
     expect(await raw(twoEntries, second!)).toMatchObject({ status: 200, calls: 1 });
     expect(await raw(twoEntries, third!)).toMatchObject({ status: 200, calls: 1 });
+    // Registrations are not lookups: one miss and two hits, and the two documents kept, with their hashes.
+    const metrics = await (await fetch(new URL('/metrics', twoEntries.url))).text();
+    expect(sampleValue(metrics, 'braze_gateway_apq_lookups_total', { result: 'miss' })).toBe(1);
+    expect(sampleValue(metrics, 'braze_gateway_apq_lookups_total', { result: 'hit' })).toBe(2);
+    expect(sampleValue(metrics, 'braze_gateway_apq_bytes')).toBe(Buffer.byteLength(documents[1]!) + Buffer.byteLength(documents[2]!) + 2 * 64);
   });
 
   it('a document larger than APQ_MAX_BYTES runs but is not kept; smaller ones are', async () => {
