@@ -54,9 +54,11 @@ export const PERSISTED_OPERATIONS_FILE = parsed<ReadonlyMap<string, string> | un
 );
 
 /**
- * Automatic persisted queries: documents clients registered by hash, per process. 4 MiB of text holds
- * about a thousand dashboard-sized documents (a 50-chart one is about 4 KB); APQ_MAX_BYTES=0 turns
- * APQ off (a hash alone is answered PERSISTED_QUERY_NOT_SUPPORTED, and clients send documents).
+ * Automatic persisted queries: documents clients registered by hash, per process. The operations in
+ * test/operations print to 260 B-2.3 KB (450 B median) and a 50-chart dashboard to about 8 KB, so the
+ * 1,000 entries bind before the 4 MiB for most frontends, and 4 MiB still holds 500 of the largest.
+ * APQ_MAX_BYTES=0 turns APQ off (a hash alone is answered PERSISTED_QUERY_NOT_SUPPORTED, and clients
+ * send documents).
  */
 export const APQ_VARIABLES: VariableTable<AutomaticPersistedQueriesPolicy> = {
   maxBytes: integer('APQ_MAX_BYTES', { min: 0, max: 1024 ** 3, default: 4 * 1024 * 1024 }),
