@@ -1,4 +1,5 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { addTypenameSelectionDocumentTransform } from '@graphql-codegen/client-preset';
 
 /** How the client SDL's scalars arrive in a browser or in Node: the same for every target. */
 const scalarsAsTheyTravel = {
@@ -24,11 +25,17 @@ const config: CodegenConfig = {
     'test/generated/': {
       documents: ['test/operations/*.graphql'],
       preset: 'client',
+      // Every selection set asks for __typename, as Apollo Client and urql add it to what they send:
+      // so the manifest's documents are the ones clients send, and answers carry the type names
+      // their normalized caches need to match type-conditioned fragments.
+      documentTransforms: [addTypenameSelectionDocumentTransform],
       presetConfig: {
         fragmentMasking: false,
         gqlTagName: 'graphql',
         // Also writes persisted-documents.json ({ sha256 of the document: document }), the manifest a
         // gateway with PERSISTED_OPERATIONS_FILE accepts; each document carries its hash in __meta__.
+        // scripts/persisted-manifest.ts then writes persisted-manifest.json: the same operations also
+        // under the hashes Apollo Client and urql compute themselves.
         persistedDocuments: { hashAlgorithm: 'sha256' },
       },
       config: scalarsAsTheyTravel,

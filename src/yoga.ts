@@ -15,6 +15,7 @@ import type { Logger } from './observability/logger.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import { createUnknownKeysReporter } from './observability/unknownKeys.js';
 import { useAcceptableAnswers } from './plugins/useAcceptableAnswers.js';
+import { useAutomaticPersistedQueries, useNoAutomaticPersistedQueries } from './plugins/useAutomaticPersistedQueries.js';
 import { useAuth } from './plugins/useAuth.js';
 import { useBrazeCacheExtension } from './plugins/useBrazeCacheExtension.js';
 import { rateLimitExtension, useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension.js';
@@ -158,7 +159,11 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       useBrazeRateLimitExtension({ buckets: () => deps.client.status().buckets }),
       useBrazeCacheExtension(),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
-      ...(config.persistedOperations ? [usePersistedOperationsOnly({ operations: config.persistedOperations })] : []),
+      ...(config.persistedOperations
+        ? [usePersistedOperationsOnly({ operations: config.persistedOperations })]
+        : config.apq
+          ? useAutomaticPersistedQueries(config.apq, deps.metrics)
+          : [useNoAutomaticPersistedQueries()]),
       // After persisted operations (a hit must not skip their check) and after the extension plugins
       // above (their extensions are on the result it stores, and it rewrites them on a hit).
       ...(config.responseCache.enabled

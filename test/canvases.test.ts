@@ -4,6 +4,7 @@ import { CanvasDocument, CanvasesDocument } from './generated/graphql.js';
 import { defaultResponder, type RecordedCall } from '../testkit/fakeBraze.js';
 import { FAKE_CANVAS_IDS, fakeListedCanvas } from '../testkit/answers/canvases.js';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
+import { withoutTypenames } from './helpers/typenames.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze();
 
@@ -41,7 +42,7 @@ describe('canvases: /canvas/list, 100 a page', () => {
   it('list fields come from the list alone: one call, page 0, no filters sent by default', async () => {
     const result = await gateway.execute(CanvasesDocument, { first: 2 });
     expect(result.errors).toEqual([]);
-    expect(result.data?.canvases).toEqual({
+    expect(withoutTypenames(result.data?.canvases)).toEqual({
       edges: [
         { cursor: encodeCursor(0), node: { id: 'canvas-000', name: 'Canvas 0', tags: ['from-list'], lastEditedAt: '2024-05-06T07:08:09.000Z' } },
         { cursor: encodeCursor(1), node: { id: 'canvas-001', name: 'Canvas 1', tags: ['from-list'], lastEditedAt: '2024-05-06T07:08:09.000Z' } },
@@ -89,7 +90,7 @@ describe('canvas(id): details once, /canvas/data_series and /canvas/data_summary
     expect(result.errors).toEqual([]);
     const window = { canvasId: 'c1', length: 3, startingAt: null, endingAt: '2024-03-10T10:00:00.000Z', includesVariants: true, includesSteps: true };
     const days = [fakeDay('c1', '2024-03-08', 1), fakeDay('c1', '2024-03-09', 2), fakeDay('c1', '2024-03-10', 3)];
-    expect(result.data?.canvas).toEqual({
+    expect(withoutTypenames(result.data?.canvas)).toEqual({
       id: 'c1',
       name: 'Details of c1',
       tags: ['from-details'],

@@ -66,6 +66,7 @@ describe('loadConfig', () => {
       live: { minIntervalMs: 15_000, maxSubscriptions: 500, maxSubscriptionsPerClient: 20 },
       shutdownGraceMs: 10_000,
       persistedOperations: undefined,
+      apq: { maxBytes: 4 * 1024 * 1024, maxEntries: 1_000 },
       graphiql: true,
       introspection: true,
       metricsEnabled: true,

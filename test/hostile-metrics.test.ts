@@ -30,6 +30,8 @@ const ALLOWED: Readonly<Record<string, Readonly<Record<string, readonly string[]
       'BAD_USER_INPUT',
       'QUERY_TOO_COMPLEX',
       'PERSISTED_QUERY_NOT_IN_LIST',
+      // A hostile persisted-query extension, with automatic persisted queries on.
+      'PERSISTED_QUERY_NOT_SUPPORTED',
       'UPSTREAM_BAD_REQUEST',
       'UPSTREAM_UNAUTHORIZED',
       'UPSTREAM_FORBIDDEN',
@@ -66,6 +68,8 @@ const ALLOWED: Readonly<Record<string, Readonly<Record<string, readonly string[]
   braze_gateway_upstream_unknown_keys_total: { endpoint: ['/events/data_series'] },
   braze_gateway_upstream_calls_saved_total: { reason: ['deduplication', 'coalescing', 'cache', 'sharing', 'response-cache'] },
   braze_gateway_document_cache_lookups_total: { result: ['hit', 'miss'] },
+  braze_gateway_apq_lookups_total: { result: ['hit', 'miss'] },
+  braze_gateway_apq_bytes: {},
   braze_gateway_document_cache_too_large_total: {},
   braze_gateway_document_cache_bytes: {},
   braze_gateway_live_subscriptions: {},
@@ -181,7 +185,8 @@ describe('/metrics under hostile clients and a hostile Braze', () => {
       tasks.push(() => post({ query: text }));
       tasks.push(() => post({ query: `{ ${MARK}${i} }` }));
       tasks.push(() => post({ query: 'query($x: Int) { __typename }', variables: { x: text } }));
-      // Persisted ids (no manifest: yoga ignores them or refuses the request) and a body that is not JSON.
+      // Persisted ids (no manifest: yoga ignores them or refuses the request; a hostile APQ hash is
+      // PERSISTED_QUERY_NOT_SUPPORTED) and a body that is not JSON.
       tasks.push(() => post({ documentId: text }));
       tasks.push(() => post({ extensions: { persistedQuery: { version: 1, sha256Hash: text } } }));
       tasks.push(() => post(`{"query": ${JSON.stringify(text)}`));
@@ -210,6 +215,7 @@ describe('/metrics under hostile clients and a hostile Braze', () => {
         'GRAPHQL_PARSE_FAILED',
         'GRAPHQL_VALIDATION_FAILED',
         'OPERATION_RESOLUTION_FAILURE',
+        'PERSISTED_QUERY_NOT_SUPPORTED',
         'UNAUTHENTICATED',
         'UPSTREAM_BAD_REQUEST',
         'UPSTREAM_FORBIDDEN',

@@ -4,6 +4,7 @@ import { CustomEventsDocument, ProductsDocument } from './generated/graphql.js';
 import { defaultResponder, startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { FAKE_EVENTS, FAKE_PRODUCTS } from '../testkit/answers/lists.js';
 import { startTestGateway, useGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
+import { withoutTypenames } from './helpers/typenames.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze();
 
@@ -17,7 +18,7 @@ describe('customEvents: /events/list, 250 names a page, pages read only as neede
   it('first: 10 → one call for page 0; names, cursors and pageInfo exact', async () => {
     const result = await gateway.execute(CustomEventsDocument, { first: 10 });
     expect(result.errors).toEqual([]);
-    expect(result.data?.customEvents).toEqual({
+    expect(withoutTypenames(result.data?.customEvents)).toEqual({
       edges: edgesOf(FAKE_EVENTS.slice(0, 10), 0),
       pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: encodeCursor(0), endCursor: encodeCursor(9) },
     });
@@ -33,14 +34,14 @@ describe('customEvents: /events/list, 250 names a page, pages read only as neede
   it('a window across a page boundary reads both pages, in order', async () => {
     const result = await gateway.execute(CustomEventsDocument, { first: 250, after: encodeCursor(239) });
     expect(result.errors).toEqual([]);
-    expect(result.data?.customEvents?.edges).toEqual(edgesOf(FAKE_EVENTS.slice(240, 490), 240));
-    expect(result.data?.customEvents?.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true, startCursor: encodeCursor(240), endCursor: encodeCursor(489) });
+    expect(withoutTypenames(result.data?.customEvents?.edges)).toEqual(edgesOf(FAKE_EVENTS.slice(240, 490), 240));
+    expect(withoutTypenames(result.data?.customEvents?.pageInfo)).toEqual({ hasNextPage: true, hasPreviousPage: true, startCursor: encodeCursor(240), endCursor: encodeCursor(489) });
     expect(pagesOf('/events/list')).toEqual(['0', '1']);
   });
 
   it('the short last page ends the list: hasNextPage false, no page after it asked for', async () => {
     const result = await gateway.execute(CustomEventsDocument, { first: 250, after: encodeCursor(489) });
-    expect(result.data?.customEvents?.edges).toEqual(edgesOf(FAKE_EVENTS.slice(490, 600), 490));
+    expect(withoutTypenames(result.data?.customEvents?.edges)).toEqual(edgesOf(FAKE_EVENTS.slice(490, 600), 490));
     expect(result.data?.customEvents?.pageInfo.hasNextPage).toBe(false);
     expect(pagesOf('/events/list')).toEqual(['1', '2']);
   });
@@ -76,7 +77,7 @@ describe('customEvents: /events/list, 250 names a page, pages read only as neede
 
   it('a cursor past the end: an empty page, null cursors, one call', async () => {
     const result = await gateway.execute(CustomEventsDocument, { first: 10, after: encodeCursor(999) });
-    expect(result.data?.customEvents).toEqual({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null } });
+    expect(withoutTypenames(result.data?.customEvents)).toEqual({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null } });
     expect(pagesOf('/events/list')).toEqual(['4']);
   });
 
@@ -132,7 +133,7 @@ describe('products: /purchases/product_list, page size undocumented: pages from 
   it('first: 60 reads pages 0 and 1 (50 a page at the fake), exact names', async () => {
     const result = await gateway.execute(ProductsDocument, { first: 60 });
     expect(result.errors).toEqual([]);
-    expect(result.data?.products).toEqual({
+    expect(withoutTypenames(result.data?.products)).toEqual({
       nodes: FAKE_PRODUCTS.slice(0, 60).map((name) => ({ name })),
       pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: encodeCursor(0), endCursor: encodeCursor(59) },
     });
@@ -144,7 +145,7 @@ describe('products: /purchases/product_list, page size undocumented: pages from 
 
   it('the end of the list is the first empty page', async () => {
     const result = await gateway.execute(ProductsDocument, { first: 50, after: encodeCursor(99) });
-    expect(result.data?.products?.nodes).toEqual(FAKE_PRODUCTS.slice(100).map((name) => ({ name })));
+    expect(withoutTypenames(result.data?.products?.nodes)).toEqual(FAKE_PRODUCTS.slice(100).map((name) => ({ name })));
     expect(result.data?.products?.pageInfo.hasNextPage).toBe(false);
     expect(pagesOf('/purchases/product_list')).toEqual(['0', '1', '2', '3']);
   });
@@ -155,7 +156,7 @@ describe('products: /purchases/product_list, page size undocumented: pages from 
     braze.respond((call) => ({ body: { message: 'success', products: pages[call.query['page'] ?? ''] ?? [] } }));
     try {
       const result = await gateway.execute(ProductsDocument, { first: 10 });
-      expect(result.data?.products?.nodes).toEqual([{ name: 'Mug' }, { name: 'Tea Set' }]);
+      expect(withoutTypenames(result.data?.products?.nodes)).toEqual([{ name: 'Mug' }, { name: 'Tea Set' }]);
       expect(result.data?.products?.pageInfo.hasNextPage).toBe(false);
       expect(pagesOf('/purchases/product_list')).toEqual(['0', '1']);
     } finally {
@@ -180,7 +181,7 @@ describe('upstream failures are typed per field; the rest of the response arrive
     braze.respond(() => ({ body: { message: 'success', events: ['ok', 5] } }));
     try {
       const result = await gateway.execute(CustomEventsDocument, { first: 1 });
-      expect(result.data).toEqual({ customEvents: null });
+      expect(withoutTypenames(result.data)).toEqual({ customEvents: null });
       expect(result.errors[0]?.extensions?.['code']).toBe('UPSTREAM_INVALID_RESPONSE');
       expect(result.errors[0]?.message).toContain('events[1] is not a string');
     } finally {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PurchaseSeriesDocument } from './generated/graphql.js';
 import { defaultSeries } from '../testkit/fakeBraze.js';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
+import { withoutTypenames } from './helpers/typenames.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze({ BRAZE_RETRY_BASE_MS: '5', BRAZE_RETRY_MAX_MS: '10' });
 
@@ -12,7 +13,7 @@ describe('purchaseSeries: GET /purchases/quantity_series and /purchases/revenue_
     const result = await gateway.execute(PurchaseSeriesDocument, { measure: 'QUANTITY', length: 3, endingAt: AT });
     expect(result.errors).toEqual([]);
     expect(braze.calls.map((c) => [c.method, c.path, c.query])).toEqual([['GET', '/purchases/quantity_series', { length: '3', unit: 'day', ending_at: AT }]]);
-    expect(result.data?.purchaseSeries).toEqual({
+    expect(withoutTypenames(result.data?.purchaseSeries)).toEqual({
       measure: 'QUANTITY',
       unit: 'DAY',
       length: 3,
@@ -43,7 +44,7 @@ describe('purchaseSeries: GET /purchases/quantity_series and /purchases/revenue_
     // The float sum of these drifts; the exact one does not.
     expect([1.1, 2.1, 3.1, 4.1, 5.1, 6.1, 7.1].reduce((a, b) => a + b, 0)).not.toBe(28.7);
     expect(revenue?.revenueTotal).toBe('28.7');
-    expect(revenue?.revenuePoints[6]).toEqual({ time: '2024-03-10T00:00:00.000Z', date: '2024-03-10', value: '7.1' });
+    expect(withoutTypenames(revenue?.revenuePoints[6])).toEqual({ time: '2024-03-10T00:00:00.000Z', date: '2024-03-10', value: '7.1' });
   });
 
   it('revenue as Braze may write it: integers, cents, exponent forms, all as plain decimals', async () => {

@@ -4,6 +4,7 @@ import { SegmentDocument, SegmentsDocument } from './generated/graphql.js';
 import { defaultResponder } from '../testkit/fakeBraze.js';
 import { FAKE_SEGMENT_IDS, fakeListedSegment } from '../testkit/answers/lists.js';
 import { startTestGateway, useGatewayWithFakeBraze, type TestGateway } from './helpers/gateway.js';
+import { withoutTypenames } from './helpers/typenames.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze();
 
@@ -20,7 +21,7 @@ describe('segments: /segments/list, 100 a page', () => {
   it('list fields come from the list alone: one call, page 0, exact values', async () => {
     const result = await gateway.execute(SegmentsDocument, { first: 2 });
     expect(result.errors).toEqual([]);
-    expect(result.data?.segments).toEqual({
+    expect(withoutTypenames(result.data?.segments)).toEqual({
       edges: [
         { cursor: encodeCursor(0), node: { id: 'segment-000', name: 'Segment 0', analyticsTrackingEnabled: true, tags: ['from-list'] } },
         { cursor: encodeCursor(1), node: { id: 'segment-001', name: 'Segment 1', analyticsTrackingEnabled: false, tags: ['from-list'] } },
@@ -45,7 +46,7 @@ describe('segments: /segments/list, 100 a page', () => {
   it('a window over two pages, ending with a full page: hasNextPage reads the next page', async () => {
     const result = await gateway.execute(SegmentsDocument, { first: 150, after: encodeCursor(49) });
     expect(result.data?.segments?.edges.map((edge) => edge.node.id)).toEqual(FAKE_SEGMENT_IDS.slice(50, 200));
-    expect(result.data?.segments?.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true, startCursor: encodeCursor(50), endCursor: encodeCursor(199) });
+    expect(withoutTypenames(result.data?.segments?.pageInfo)).toEqual({ hasNextPage: true, hasPreviousPage: true, startCursor: encodeCursor(50), endCursor: encodeCursor(199) });
     expect(callsTo('/segments/list')).toEqual([{ page: '0' }, { page: '1' }, { page: '2' }]);
   });
 
@@ -61,7 +62,7 @@ describe('segments: /segments/list, 100 a page', () => {
 
   it('the short last page ends the list', async () => {
     const result = await gateway.execute(SegmentsDocument, { first: 100, after: encodeCursor(199) });
-    expect(result.data?.segments?.edges.map((edge) => edge.node)).toEqual(FAKE_SEGMENT_IDS.slice(200).map((id) => ({ ...listed(id) })));
+    expect(withoutTypenames(result.data?.segments?.edges.map((edge) => edge.node))).toEqual(FAKE_SEGMENT_IDS.slice(200).map((id) => ({ ...listed(id) })));
     expect(result.data?.segments?.pageInfo.hasNextPage).toBe(false);
     expect(callsTo('/segments/list')).toEqual([{ page: '2' }]);
   });
@@ -77,7 +78,7 @@ describe('segment(id): /segments/details once, and /segments/data_series', () =>
   it('every field, exact upstream calls and parsed values', async () => {
     const result = await gateway.execute(SegmentDocument, { id: 'seg-a', length: 3, endingAt: '2024-03-10T12:00:00+02:00' });
     expect(result.errors).toEqual([]);
-    expect(result.data?.segment).toEqual({
+    expect(withoutTypenames(result.data?.segment)).toEqual({
       id: 'seg-a',
       name: 'Details of seg-a',
       analyticsTrackingEnabled: null,
@@ -229,10 +230,10 @@ describe('demo mode: segment(id) and the entities answer from the simulator, det
     expect(segment).toMatchObject({ id, name: 'Active users', analyticsTrackingEnabled: null, createdAt: '2022-01-03T09:30:00.000Z' });
     expect(segment?.sizeSeries?.points).toHaveLength(7);
     expect(segment?.sizeSeries?.points.every((point) => point.value > 1_000)).toBe(true);
-    expect(segment?.sizeSeries?.latest).toEqual({ date: '2024-03-10', value: segment?.sizeSeries?.points[6]?.value });
+    expect(withoutTypenames(segment?.sizeSeries?.latest)).toEqual({ date: '2024-03-10', value: segment?.sizeSeries?.points[6]?.value });
 
     const unknown = await demo.execute(SegmentDocument, { ...variables, id: 'not-a-segment' });
-    expect(unknown.data).toEqual({ segment: null });
+    expect(withoutTypenames(unknown.data)).toEqual({ segment: null });
     expect(unknown.errors[0]?.extensions?.['code']).toBe('UPSTREAM_BAD_REQUEST');
 
     const entities = await demo.query(ENTITIES, { representations: [{ __typename: 'Segment', id }, { __typename: 'Product', name: 'Classic Mug' }] });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventSeriesDocument } from './generated/graphql.js';
 import { TEST_API_KEY, startTestGateway, useGatewayWithFakeBraze } from './helpers/gateway.js';
+import { withoutTypenames } from './helpers/typenames.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze();
 beforeEach(() => {
@@ -94,7 +95,7 @@ describe('the upstream call', () => {
       endingAt: '2014-12-10T23:59:59-05:00',
       appId: 'app',
     });
-    expect(result.data?.eventSeries).toEqual({
+    expect(withoutTypenames(result.data?.eventSeries)).toEqual({
       event: 'purchase',
       unit: 'DAY',
       length: 2,
@@ -116,7 +117,7 @@ describe('the upstream call', () => {
       unit: 'HOUR',
       endingAt: '2014-12-10T23:00:00Z',
     });
-    expect(result.data?.eventSeries?.points).toEqual([
+    expect(withoutTypenames(result.data?.eventSeries?.points)).toEqual([
       { time: '2014-12-10T21:00:00.000Z', count: 3 },
       { time: '2014-12-10T21:00:00.000Z', count: 0 },
       { time: '2014-12-10T23:00:00.000Z', count: 9 },

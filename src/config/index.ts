@@ -5,7 +5,7 @@ import { CACHE_VARIABLES, readCache, type CachePolicy } from './cache.js';
 import { CORS_ORIGINS, readCorsOrigins, type CorsOrigins } from './cors.js';
 import { DOCUMENT_CACHE_VARIABLES, QUERY_LIMIT_VARIABLES, readDocumentCache, readQueryLimits, type DocumentCachePolicy, type QueryLimits } from './limits.js';
 import { LIVE_VARIABLES, readLive, type LivePolicy } from './live.js';
-import { PERSISTED_OPERATIONS_FILE } from './persisted.js';
+import { APQ_VARIABLES, PERSISTED_OPERATIONS_FILE, readApq, type AutomaticPersistedQueriesPolicy } from './persisted.js';
 import { readResponseCache, RESPONSE_CACHE_VARIABLES, type ResponseCachePolicy } from './responseCache.js';
 import { VariableReader, type Env, type Variable } from './read.js';
 import { readServerLimits, SERVER_VARIABLES, type HostFacts, type ServerLimits } from './server.js';
@@ -55,6 +55,8 @@ export interface Config {
    * undefined: any document is accepted.
    */
   readonly persistedOperations: ReadonlyMap<string, string> | undefined;
+  /** Automatic persisted queries (APQ_*); undefined: off (APQ_MAX_BYTES=0, or a persisted-operations manifest). */
+  readonly apq: AutomaticPersistedQueriesPolicy | undefined;
   /** On SIGTERM, how long in-flight requests may take before their sockets are closed. */
   readonly shutdownGraceMs: number;
   readonly graphiql: boolean;
@@ -79,6 +81,7 @@ export const VARIABLES: readonly Variable<unknown>[] = Object.freeze([
   ...Object.values<Variable<unknown>>(QUERY_LIMIT_VARIABLES),
   ...Object.values<Variable<unknown>>(DOCUMENT_CACHE_VARIABLES),
   PERSISTED_OPERATIONS_FILE,
+  ...Object.values<Variable<unknown>>(APQ_VARIABLES),
   METRICS_ENABLED,
   ...Object.values<Variable<unknown>>(TRACING_VARIABLES),
   SHUTDOWN_GRACE_MS,
@@ -115,6 +118,7 @@ export function loadConfig(env: Env, host: HostFacts = { descriptorLimit: readDe
   const server = readServerLimits(vars, upstream, host);
   const live = readLive(vars, server);
   const persistedOperations = vars.read(PERSISTED_OPERATIONS_FILE);
+  const apq = readApq(vars, persistedOperations);
   const graphiql = vars.read(GRAPHIQL_ENABLED, GRAPHIQL_ENABLED.default && persistedOperations === undefined);
   checkUpstream(vars, upstream);
   const cache = readCache(vars);
@@ -140,6 +144,7 @@ export function loadConfig(env: Env, host: HostFacts = { descriptorLimit: readDe
     server,
     live,
     persistedOperations,
+    apq,
     shutdownGraceMs,
     graphiql,
     introspection,

@@ -8,6 +8,10 @@ export type ErrorCode =
   | 'QUERY_TOO_COMPLEX'
   | 'PERSISTED_QUERY_ID_REQUIRED'
   | 'PERSISTED_QUERY_NOT_IN_LIST'
+  | 'PERSISTED_QUERY_NOT_SUPPORTED'
+  // Automatic persisted queries: written by @graphql-yoga/plugin-apq itself (src/plugins/useAutomaticPersistedQueries.ts).
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  | 'PERSISTED_QUERY_MISMATCH'
   | 'INCREMENTAL_DELIVERY_NOT_ACCEPTED'
   | 'SUBSCRIPTION_NOT_ACCEPTED'
   | 'MEDIA_TYPE_NOT_ACCEPTED'
@@ -108,11 +112,13 @@ export class QueryTooComplexError extends GatewayError {
 
 /**
  * With PERSISTED_OPERATIONS_FILE, a request sent a document instead of an id (ID_REQUIRED), or an id
- * the manifest lacks (NOT_IN_LIST). The codes are the ones Apollo Router and yoga use.
+ * the manifest lacks (NOT_IN_LIST). The codes are the ones Apollo Router and yoga use. NOT_SUPPORTED:
+ * a persisted-query extension the gateway cannot use (APQ off, or malformed), on which Apollo Client
+ * and urql send documents instead.
  */
 export class PersistedOperationError extends GatewayError {
   constructor(
-    readonly code: 'PERSISTED_QUERY_ID_REQUIRED' | 'PERSISTED_QUERY_NOT_IN_LIST',
+    readonly code: 'PERSISTED_QUERY_ID_REQUIRED' | 'PERSISTED_QUERY_NOT_IN_LIST' | 'PERSISTED_QUERY_NOT_SUPPORTED',
     message: string,
   ) {
     super(message);

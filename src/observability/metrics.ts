@@ -107,8 +107,16 @@ export class GatewayMetrics {
     help: 'Parsed documents not kept because their estimated size exceeds DOCUMENT_CACHE_MAX_DOCUMENT_BYTES.',
     registers: [this.registry],
   });
+  readonly #apqLookups = new Counter({
+    name: 'braze_gateway_apq_lookups_total',
+    help: 'Automatic persisted queries named by hash alone, by result: hit (the document was known) or miss (PERSISTED_QUERY_NOT_FOUND: the client sends it).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   /** Read when scraped; none until a gateway says where (watchDocumentCache). */
   #documentCacheBytes: (() => number) | undefined;
+  /** Read when scraped; none until a gateway says where (watchApq). */
+  #apqBytes: (() => number) | undefined;
   /** Read when scraped; none until a gateway says where (watchLive). */
   #live: (() => LiveReading) | undefined;
 
@@ -116,6 +124,17 @@ export class GatewayMetrics {
     // Both results from zero, so rate() and a hit ratio work from the first scrape.
     this.#documentLookups.inc({ result: 'hit' }, 0);
     this.#documentLookups.inc({ result: 'miss' }, 0);
+    this.#apqLookups.inc({ result: 'hit' }, 0);
+    this.#apqLookups.inc({ result: 'miss' }, 0);
+    const apqBytes = (): number => this.#apqBytes?.() ?? 0;
+    new Gauge({
+      name: 'braze_gateway_apq_bytes',
+      help: 'Bytes of document text held by the automatic-persisted-query store (bounded by APQ_MAX_BYTES).',
+      registers: [this.registry],
+      collect() {
+        this.set(apqBytes());
+      },
+    });
     const documentCacheBytes = (): number => this.#documentCacheBytes?.() ?? 0;
     new Gauge({
       name: 'braze_gateway_document_cache_bytes',
@@ -188,6 +207,16 @@ export class GatewayMetrics {
 
   documentTooLarge(): void {
     this.#documentsTooLarge.inc();
+  }
+
+  /** A request named its document by an automatic-persisted-query hash alone: known (hit) or not. */
+  apqLookup(hit: boolean): void {
+    this.#apqLookups.inc({ result: hit ? 'hit' : 'miss' });
+  }
+
+  /** Where braze_gateway_apq_bytes is read from. */
+  watchApq(bytes: () => number): void {
+    this.#apqBytes = bytes;
   }
 
   /** Where braze_gateway_document_cache_bytes is read from. */

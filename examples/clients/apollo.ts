@@ -1,0 +1,12 @@
+import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
+
+/**
+ * Apollo Client with its default HttpLink: JSON POSTs, or GETs for queries with `useGETForQueries`.
+ * The bearer credential goes on every request.
+ */
+export function createApolloClient(url: string, token: string, { useGETForQueries = false } = {}): ApolloClient {
+  return new ApolloClient({
+    cache: new InMemoryCache(),
+    link: new HttpLink({ uri: url, headers: { authorization: `Bearer ${token}` }, useGETForQueries }),
+  });
+}

@@ -1,0 +1,17 @@
+import { Client, fetchExchange } from '@urql/core';
+import { cacheExchange } from '@urql/exchange-graphcache';
+import { persistedExchange } from '@urql/exchange-persisted';
+
+/**
+ * urql with graphcache (a normalized cache) sending a hash instead of the document (GET within the
+ * URL limit). With automatic persisted queries (the gateway's default), an unknown hash is answered
+ * PersistedQueryNotFound and urql sends the document once; with PERSISTED_OPERATIONS_FILE, urql's own
+ * hash must be in the manifest (test/generated/persisted-manifest.json holds it).
+ */
+export function createPersistedUrqlClient(url: string, token: string): Client {
+  return new Client({
+    url,
+    exchanges: [cacheExchange({}), persistedExchange(), fetchExchange],
+    fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+  });
+}
