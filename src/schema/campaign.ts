@@ -81,7 +81,7 @@ const series = seriesEntityField(campaignSeries, {
 
 export const CampaignRef = builder.objectRef<CampaignView>('Campaign').implement({
   description:
-    'A Braze campaign, identified by its campaign API identifier. A federation entity keyed by `id`: other subgraphs (a CRM, a content system) reference it by id and get its details and results from here. Each field has one value whatever the path (`campaigns`, `campaign`, `_entities`): fields that `GET /campaigns/list` does not carry are loaded from `GET /campaigns/details`, and those only the list carries are looked up in the list, once per campaign per request.',
+    'A Braze campaign, identified by its campaign API identifier. A federation entity keyed by `id`: other subgraphs (a CRM, a content system) reference it by id and get its details and results from here. Each field has one value whatever the path (`campaigns`, `campaign`, a federation reference): fields that `GET /campaigns/list` does not carry are loaded from `GET /campaigns/details`, and those only the list carries are looked up in the list, once per campaign per request.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Campaign API identifier (Braze `id`, `campaign_id`).' }),
     name: t.string({ description: 'Campaign name.', resolve: async (campaign, _args, context) => campaign.listed?.name ?? (await details(campaign, context)).name }),

@@ -76,7 +76,7 @@ const series = seriesEntityField(canvasSeries, {
 
 export const CanvasRef = builder.objectRef<CanvasView>('Canvas').implement({
   description:
-    "A Braze Canvas, identified by its Canvas API identifier. A federation entity keyed by `id`: other subgraphs reference it by id and get its details and stats from here. Each field has one value whatever the path (`canvases`, `canvas`, `_entities`): fields that `GET /canvas/list` does not carry are loaded from `GET /canvas/details`, and the one only the list carries (`lastEditedAt`) is looked up in the list, once per Canvas per request.",
+    "A Braze Canvas, identified by its Canvas API identifier. A federation entity keyed by `id`: other subgraphs reference it by id and get its details and stats from here. Each field has one value whatever the path (`canvases`, `canvas`, a federation reference): fields that `GET /canvas/list` does not carry are loaded from `GET /canvas/details`, and the one only the list carries (`lastEditedAt`) is looked up in the list, once per Canvas per request.",
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Canvas API identifier (Braze `id`, `canvas_id`).' }),
     name: t.string({ description: 'Canvas name.', resolve: async (canvas, _args, context) => canvas.listed?.name ?? (await details(canvas, context)).name }),

@@ -49,7 +49,7 @@ const sizeSeries = seriesEntityField(segmentSizeSeries, {
 
 export const SegmentRef = builder.objectRef<SegmentView>('Segment').implement({
   description:
-    'A Braze segment, identified by its segment API identifier. A federation entity keyed by `id`: other subgraphs reference it by id and get its details and sizes from here. Each field has one value whatever the path (`segments`, `segment`, `_entities`): fields that `GET /segments/list` does not carry are loaded from `GET /segments/details`, and the one only the list carries is looked up in the list, once per segment per request.',
+    'A Braze segment, identified by its segment API identifier. A federation entity keyed by `id`: other subgraphs reference it by id and get its details and sizes from here. Each field has one value whatever the path (`segments`, `segment`, a federation reference): fields that `GET /segments/list` does not carry are loaded from `GET /segments/details`, and the one only the list carries is looked up in the list, once per segment per request.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Segment API identifier (Braze `id`, `segment_id`).' }),
     name: t.string({
