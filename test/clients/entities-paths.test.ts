@@ -229,3 +229,73 @@ describe('list-only fields of entities reached by id: the lookup', () => {
     expect(calls()).toEqual([{ path: '/campaigns/details', query: { campaign_id: 'campaign-001' } }]);
   });
 });
+
+/** The entities Braze knows by name (the second node of their list, by name at their root field, as an entity, by node(id:)). */
+interface NamedCase {
+  readonly type: string;
+  readonly name: string;
+  /** Each field, and the Braze paths it adds on a path that did not list the entity with it (its lookup). */
+  readonly fields: Readonly<Record<string, readonly string[]>>;
+  /** The path whose list already carries what a looked-up field needs (no lookup there). */
+  readonly listCarries?: string;
+}
+
+const nodes = (field: string) => (data: Json) => (data[field] as { nodes: Json[] }).nodes[1];
+const first = (field: string) => (data: Json) => (data[field] as Json[])[0];
+const named = (type: string, name: string, selection: string): Record<string, { query: string; pick: (data: Json) => unknown; cost: string[] }> => ({
+  entities: {
+    query: `{ _entities(representations: [{ __typename: "${type}", name: "${name}" }]) { ... on ${type} { ${selection} } } }`,
+    pick: first('_entities'),
+    cost: [],
+  },
+  node: { query: `{ node(id: "${type}:${name}") { ... on ${type} { ${selection} } } }`, pick: (data) => data['node'], cost: [] },
+});
+
+const NAMED: readonly NamedCase[] = [
+  {
+    type: 'CustomEvent',
+    name: 'event_001',
+    fields: { id: [], name: [], description: ['/events'], tags: ['/events'], includedInAnalyticsReport: ['/events'], status: ['/events'] },
+  },
+  {
+    type: 'CustomAttribute',
+    name: 'attribute_01',
+    fields: { id: [], name: [], dataType: ['/custom_attributes'], description: ['/custom_attributes'], tags: ['/custom_attributes'], status: ['/custom_attributes'], arrayLength: ['/custom_attributes'] },
+    listCarries: 'list',
+  },
+  { type: 'Product', name: 'product_001', fields: { id: [], name: [] } },
+];
+
+function pathsOf(entity: NamedCase, selection: string): Record<string, { query: string; pick: (data: Json) => unknown; cost: readonly string[] }> {
+  const byType: Record<string, Record<string, { query: string; pick: (data: Json) => unknown; cost: string[] }>> = {
+    CustomEvent: {
+      list: { query: `{ customEvents(first: 2) { nodes { ${selection} } } }`, pick: nodes('customEvents'), cost: ['/events/list'] },
+      root: { query: `{ customEvent(name: "${entity.name}") { ${selection} } }`, pick: (data) => data['customEvent'], cost: [] },
+    },
+    CustomAttribute: { list: { query: `{ customAttributes(first: 2) { nodes { ${selection} } } }`, pick: nodes('customAttributes'), cost: ['/custom_attributes'] } },
+    Product: { list: { query: `{ products(first: 2) { nodes { ${selection} } } }`, pick: nodes('products'), cost: ['/purchases/product_list'] } },
+  };
+  return { ...byType[entity.type], ...named(entity.type, entity.name, selection) };
+}
+
+describe('entities known by name: each field × each path (list, root field, _entities, node) gives one value, at an exact Braze cost', () => {
+  for (const entity of NAMED) {
+    for (const [field, lookup] of Object.entries(entity.fields)) {
+      it(`${entity.type}.${field}`, async () => {
+        const values: Record<string, unknown> = {};
+        for (const [path, { query, pick, cost }] of Object.entries(pathsOf(entity, field))) {
+          braze.calls.length = 0;
+          const result = await gateway.query<Json>(query);
+          expect(result.errors, path).toEqual([]);
+          values[path] = pick(result.data!);
+          const expected = path === entity.listCarries ? cost : [...cost, ...lookup];
+          expect(braze.calls.map((call) => call.path), `${path}: Braze calls`).toEqual(expected);
+        }
+        const [firstValue, ...others] = Object.values(values);
+        expect(firstValue).toBeDefined();
+        for (const value of others) expect(value).toEqual(firstValue);
+        expect(Object.keys(values).sort()).toEqual(entity.type === 'CustomEvent' ? ['entities', 'list', 'node', 'root'] : ['entities', 'list', 'node']);
+      });
+    }
+  }
+});
