@@ -40,6 +40,24 @@ const config: CodegenConfig = {
       },
       config: scalarsAsTheyTravel,
     },
+    // The fragment matcher: which object types each interface (and union) stands for. Apollo Client's
+    // InMemoryCache needs it as `possibleTypes` to match `... on PushStats` under a `ChannelStats`
+    // (without it, it drops the fragment's fields); graphcache takes the same map. Clients import it.
+    'schema/possibleTypes.json': {
+      plugins: ['fragment-matcher'],
+      config: { apolloClientVersion: 3 },
+    },
+    // The schema as urql's graphcache takes it (`cacheExchange({ schema })`): minified introspection, for
+    // exact fragment matching on interfaces (with possibleTypes alone it still writes every fragment).
+    'schema/introspection.urql.json': {
+      plugins: ['urql-introspection'],
+      config: { includeScalars: true },
+    },
+    // The object types without an `id` (series, points, stats, connections): values, not entities.
+    // Clients' cache setups import the list (docs/clients.md#caches) so no cache warns about them.
+    'schema/valueTypes.json': {
+      plugins: ['./scripts/codegen-value-types.cjs'],
+    },
     'examples/dashboard/src/generated/': {
       documents: ['examples/dashboard/src/**/*.graphql'],
       preset: 'client',

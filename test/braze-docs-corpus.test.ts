@@ -95,6 +95,13 @@ const answerWith =
     return { status: 404, body: { message: 'not a documented request' } };
   };
 
+/** The entry of `id` in a list example's `field`. */
+function listed(example: string, field: string, id: unknown): Json {
+  const entry = (body(brazeDocsExample(example))[field] as Json[]).find((item) => item['id'] === id);
+  if (!entry) throw new Error(`${example} has no ${String(id)}`);
+  return entry;
+}
+
 /** A DAY count series (KPIs, sessions, segment sizes, purchase quantities): every point's date and count. */
 function dayCounts(series: Json, example: BrazeDocsExample, measure: string): void {
   expect(series['points']).toEqual(pointsOf(example).map((point) => ({ time: midnight(point['time']), date: point['time'], value: point[measure] })));
@@ -239,13 +246,15 @@ const CASES: Readonly<Record<string, Case>> = {
   // Every key exposed.
   'segmentDetails.segment': {
     query: '{ segment(id: "1d6f1bd5-6b7a-4e0d-9a3f-0f1d8c2b7e40") { id name description textDescription tags teams createdAt updatedAt analyticsTrackingEnabled } }',
+    // The list example's first entry is this segment.
+    otherwise: answerWith('segmentList.page'),
     check: (data, example) => {
       const segment = body(example);
       expect(data['segment']).toEqual({
         id: '1d6f1bd5-6b7a-4e0d-9a3f-0f1d8c2b7e40', name: segment['name'], description: segment['description'], textDescription: segment['text_description'],
         tags: segment['tags'], teams: segment['teams'], createdAt: instant(segment['created_at']), updatedAt: instant(segment['updated_at']),
-        // /segments/details does not carry it; only the list does.
-        analyticsTrackingEnabled: null,
+        // /segments/details does not carry it: looked up in the list, as `segments` gives it.
+        analyticsTrackingEnabled: listed('segmentList.page', 'segments', '1d6f1bd5-6b7a-4e0d-9a3f-0f1d8c2b7e40')['analytics_tracking_enabled'],
       });
     },
   },
@@ -276,6 +285,8 @@ const CASES: Readonly<Record<string, Case>> = {
     query: `{ campaign(id: "3bbc4555-8fa0-4c9b-a5c0-4505edf3e064") {
       id name description archived draft enabled hasPostLaunchDraft scheduleType channels tags teams createdAt updatedAt firstSentAt lastSentAt lastEditedAt isApiCampaign
       variations { id channel name control } conversionBehaviors { type windowSeconds customEventName product } } }`,
+    // The list example's first entry is this campaign.
+    otherwise: answerWith('campaignList.page'),
     check: (data, example) => {
       const campaign = body(example);
       expect(data['campaign']).toEqual({
@@ -283,8 +294,9 @@ const CASES: Readonly<Record<string, Case>> = {
         archived: campaign['archived'], draft: campaign['draft'], enabled: campaign['enabled'], hasPostLaunchDraft: campaign['has_post_launch_draft'],
         scheduleType: campaign['schedule_type'], channels: campaign['channels'], tags: campaign['tags'], teams: campaign['teams'],
         createdAt: instant(campaign['created_at']), updatedAt: instant(campaign['updated_at']), firstSentAt: instant(campaign['first_sent']), lastSentAt: instant(campaign['last_sent']),
-        // Reached by id: /campaigns/details's `updated_at`; whether it is an API campaign only the list says.
-        lastEditedAt: instant(campaign['updated_at']), isApiCampaign: null,
+        // Only the list says these: looked up in it, as `campaigns` gives them.
+        lastEditedAt: instant(listed('campaignList.page', 'campaigns', '3bbc4555-8fa0-4c9b-a5c0-4505edf3e064')['last_edited']),
+        isApiCampaign: listed('campaignList.page', 'campaigns', '3bbc4555-8fa0-4c9b-a5c0-4505edf3e064')['is_api_campaign'],
         variations: Object.entries(campaign['messages'] as Record<string, Json>).map(([id, message]) => ({
           id, channel: message['channel'] ?? null, name: message['name'] ?? null, control: message['type'] === 'control',
         })),
@@ -405,11 +417,15 @@ function canvasDetailsCase(): Case {
     query: `{ canvas(id: "0d7c7f3e-2b1a-4c5d-8e9f-a0b1c2d3e4f5") {
       id name description createdAt updatedAt archived draft enabled hasPostLaunchDraft scheduleType firstEntryAt lastEntryAt lastEditedAt channels tags teams
       variants { id name firstStepIds } steps { id name type channels nextStepIds } } }`,
+    // The list example's first entry is this Canvas.
+    otherwise: answerWith('canvasList.page'),
     check: (data, example) => {
       const canvas = body(example);
       expect(data['canvas']).toEqual({
         id: '0d7c7f3e-2b1a-4c5d-8e9f-a0b1c2d3e4f5', name: canvas['name'], description: canvas['description'],
-        createdAt: instant(canvas['created_at']), updatedAt: instant(canvas['updated_at']), lastEditedAt: instant(canvas['updated_at']),
+        createdAt: instant(canvas['created_at']), updatedAt: instant(canvas['updated_at']),
+        // Braze `last_edited`: only the list says it; looked up in it, as `canvases` gives it.
+        lastEditedAt: instant(listed('canvasList.page', 'canvases', '0d7c7f3e-2b1a-4c5d-8e9f-a0b1c2d3e4f5')['last_edited']),
         archived: canvas['archived'], draft: canvas['draft'], enabled: canvas['enabled'], hasPostLaunchDraft: canvas['has_post_launch_draft'], scheduleType: canvas['schedule_type'],
         firstEntryAt: instant(canvas['first_entry']), lastEntryAt: instant(canvas['last_entry']), channels: canvas['channels'], tags: canvas['tags'], teams: canvas['teams'],
         variants: (canvas['variants'] as Json[]).map((variant) => ({ id: variant['id'], name: variant['name'], firstStepIds: variant['first_step_ids'] })),

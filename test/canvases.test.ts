@@ -94,7 +94,8 @@ describe('canvas(id): details once, /canvas/data_series and /canvas/data_summary
       id: 'c1',
       name: 'Details of c1',
       tags: ['from-details'],
-      lastEditedAt: '2024-02-03T04:05:06.000Z',
+      // Braze `last_edited`, from /canvas/list whatever the path: c1 is on none of its pages.
+      lastEditedAt: null,
       description: 'About c1',
       archived: false,
       draft: false,
@@ -134,6 +135,8 @@ describe('canvas(id): details once, /canvas/data_series and /canvas/data_summary
       `/canvas/data_series?${stats}`,
       `/canvas/data_summary?${stats}`,
       '/canvas/details?canvas_id=c1',
+      '/canvas/list?page=0&include_archived=true',
+      '/canvas/list?page=1&include_archived=true',
     ]);
   });
 

@@ -29,7 +29,7 @@ describe('composition of the committed subgraph SDL with another subgraph', () =
     expect(result.supergraphSdl).toContain('type Segment');
     expect(result.supergraphSdl).toContain('@join__type(graph: BRAZE, key: "id")');
     expect(result.supergraphSdl).toContain('@join__type(graph: CRM, key: "id", resolvable: false)');
-    expect(result.supergraphSdl).toMatch(/type Product\s+@join__type\(graph: BRAZE, key: "name"\)/);
+    expect(result.supergraphSdl).toMatch(/type Product implements Node\s+@join__type\(graph: BRAZE, key: "name"\)\s+@join__implements\(graph: BRAZE, interface: "Node"\)/);
     expect(result.supergraphSdl).toMatch(/type Canvas\s+@join__type\(graph: BRAZE, key: "id"\)\s+@join__type\(graph: CRM, key: "id", resolvable: false\)/);
   });
 

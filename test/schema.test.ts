@@ -13,7 +13,7 @@ describe('the committed SDL', () => {
     const sdl = readFileSync(SUBGRAPH_FILE, 'utf8');
     expect(sdl).toBe(printSubgraphSdl());
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])');
-    expect(sdl).toMatch(/type CustomEvent\s+@key\(fields: "name"\)/);
+    expect(sdl).toMatch(/type CustomEvent implements Node\s+@key\(fields: "name"\)/);
   });
 
   it('declares @defer and @stream, so a frontend\'s codegen accepts deferred documents', () => {

@@ -100,11 +100,17 @@ describe('segment(id): /segments/details once, and /segments/data_series', () =>
         latest: { date: '2024-03-10', value: 3 },
       },
     });
-    // No unit and no app_id: Braze takes neither on this endpoint.
-    expect(braze.calls.map(({ path, query }) => ({ path, query }))).toEqual([
-      { path: '/segments/details', query: { segment_id: 'seg-a' } },
-      { path: '/segments/data_series', query: { segment_id: 'seg-a', length: '3', ending_at: '2024-03-10T10:00:00Z' } },
-    ]);
+    // No unit and no app_id: Braze takes neither on this endpoint. analyticsTrackingEnabled is looked up
+    // in /segments/list whatever the path: seg-a is on none of its three pages, so it is null.
+    const calls = braze.calls.map(({ path, query }) => ({ path, query }));
+    expect(calls).toHaveLength(5);
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        { path: '/segments/details', query: { segment_id: 'seg-a' } },
+        { path: '/segments/data_series', query: { segment_id: 'seg-a', length: '3', ending_at: '2024-03-10T10:00:00Z' } },
+        ...['0', '1', '2'].map((page) => ({ path: '/segments/list', query: { page } })),
+      ]),
+    );
   });
 
   it('aliases, _entities and segment(id) for the same id share one details call; series differing only in length share one', async () => {
@@ -219,15 +225,16 @@ describe('demo mode: segment(id) and the entities answer from the simulator, det
   afterAll(() => demo.close());
 
   it('a listed segment has details and sizes; an unknown id is an error, not a made-up segment', async () => {
-    const listedIds = await demo.query<{ segments: { nodes: { id: string }[] } }>('{ segments(first: 1) { nodes { id } } }');
+    const listedIds = await demo.query<{ segments: { nodes: { id: string; analyticsTrackingEnabled: boolean }[] } }>('{ segments(first: 1) { nodes { id analyticsTrackingEnabled } } }');
     const id = listedIds.data?.segments.nodes[0]?.id ?? '';
+    const analyticsTrackingEnabled = listedIds.data?.segments.nodes[0]?.analyticsTrackingEnabled;
     const variables = { id, length: 7, endingAt: '2024-03-10T00:00:00Z' };
     const first = await demo.execute(SegmentDocument, variables);
     const second = await demo.execute(SegmentDocument, variables);
     expect(first.errors).toEqual([]);
     expect(second.data).toEqual(first.data);
     const segment = first.data?.segment;
-    expect(segment).toMatchObject({ id, name: 'Active users', analyticsTrackingEnabled: null, createdAt: '2022-01-03T09:30:00.000Z' });
+    expect(segment).toMatchObject({ id, name: 'Active users', analyticsTrackingEnabled, createdAt: '2022-01-03T09:30:00.000Z' });
     expect(segment?.sizeSeries?.points).toHaveLength(7);
     expect(segment?.sizeSeries?.points.every((point) => point.value > 1_000)).toBe(true);
     expect(withoutTypenames(segment?.sizeSeries?.latest)).toEqual({ date: '2024-03-10', value: segment?.sizeSeries?.points[6]?.value });

@@ -1,6 +1,7 @@
-import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloClient, HttpLink } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import type { DocumentNode } from 'graphql';
+import { createApolloCache } from './apolloCache.js';
 
 /** SHA-256 as hex, with Web Crypto: in browsers and in Node alike. */
 async function sha256(text: string): Promise<string> {
@@ -27,7 +28,7 @@ export function createPersistedApolloClient(
     codegenIds ? { generateHash: codegenId, useGETForHashedQueries } : { sha256, useGETForHashedQueries },
   );
   return new ApolloClient({
-    cache: new InMemoryCache(),
+    cache: createApolloCache(),
     link: persisted.concat(new HttpLink({ uri: url, headers: { authorization: `Bearer ${token}` } })),
   });
 }

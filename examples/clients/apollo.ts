@@ -1,4 +1,5 @@
-import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloClient, HttpLink } from '@apollo/client';
+import { createApolloCache } from './apolloCache.js';
 
 /**
  * Apollo Client with its default HttpLink: JSON POSTs, or GETs for queries with `useGETForQueries`.
@@ -6,7 +7,7 @@ import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
  */
 export function createApolloClient(url: string, token: string, { useGETForQueries = false } = {}): ApolloClient {
   return new ApolloClient({
-    cache: new InMemoryCache(),
+    cache: createApolloCache(),
     link: new HttpLink({ uri: url, headers: { authorization: `Bearer ${token}` }, useGETForQueries }),
   });
 }

@@ -4,6 +4,7 @@ import { CAMPAIGN_LIST_PAGE_SIZE, campaignListEndpoint, type CampaignListEntry }
 import { checkId, MAX_ID_LENGTH } from './arguments.js';
 import { builder } from './builder.js';
 import { asKeyedEntity } from './entityRepresentations.js';
+import { byIdIn } from './listedById.js';
 import { campaignSeries, CampaignSeriesRef } from './campaignSeries.js';
 import { seriesEntityField } from './seriesField.js';
 import { sendSeriesField } from './sendSeries.js';
@@ -22,6 +23,23 @@ export interface CampaignView {
 async function details({ id }: CampaignView, context: GatewayContext): Promise<CampaignDetails> {
   return (await context.loader.load(campaignDetailsEndpoint, { campaignId: id })).answer;
 }
+
+// Archived campaigns included, so every campaign `campaigns` can list is found.
+const lookup = byIdIn(
+  async (loader, page) => (await loader.load(campaignListEndpoint, { page, includeArchived: true, lastEditedAfter: undefined, sortDirection: 'asc' })).answer,
+  CAMPAIGN_LIST_PAGE_SIZE,
+);
+
+/**
+ * The campaign's entry in /campaigns/list: the one it was listed with, else looked up in the list
+ * (only when a field only the list carries is asked), so such a field has one value whatever the path.
+ */
+async function listEntry({ id, listed }: CampaignView, context: GatewayContext): Promise<CampaignListEntry | undefined> {
+  return listed ?? (await lookup(context.loader, id));
+}
+
+const FROM_LIST =
+  'from `GET /campaigns/list` whatever the path: a campaign reached by id or as an entity is looked up in the list (archived ones included, oldest first, 100 a page), once per request and only when a field of the list is asked; the pages are cached by the list rule';
 
 const CampaignVariationRef = builder.objectRef<CampaignVariation>('CampaignVariation').implement({
   description: 'One message variation of a campaign (an entry of `messages` in Braze `GET /campaigns/details`).',
@@ -63,7 +81,7 @@ const series = seriesEntityField(campaignSeries, {
 
 export const CampaignRef = builder.objectRef<CampaignView>('Campaign').implement({
   description:
-    'A Braze campaign, identified by its campaign API identifier. A federation entity keyed by `id`: other subgraphs (a CRM, a content system) reference it by id and get its details and results from here. Fields that `GET /campaigns/list` does not carry are loaded from `GET /campaigns/details`, once per campaign per request.',
+    'A Braze campaign, identified by its campaign API identifier. A federation entity keyed by `id`: other subgraphs (a CRM, a content system) reference it by id and get its details and results from here. Each field has one value whatever the path (`campaigns`, `campaign`, a federation reference): fields that `GET /campaigns/list` does not carry are loaded from `GET /campaigns/details`, and those only the list carries are looked up in the list, once per campaign per request.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Campaign API identifier (Braze `id`, `campaign_id`).' }),
     name: t.string({ description: 'Campaign name.', resolve: async (campaign, _args, context) => campaign.listed?.name ?? (await details(campaign, context)).name }),
@@ -74,14 +92,13 @@ export const CampaignRef = builder.objectRef<CampaignView>('Campaign').implement
     lastEditedAt: t.field({
       type: 'DateTime',
       nullable: true,
-      description: `When the campaign was last edited (Braze \`last_edited\` in the list; reached by id, \`updated_at\` ${FROM_DETAILS}).`,
-      resolve: async (campaign, _args, context) => (campaign.listed ? campaign.listed.lastEditedAt : (await details(campaign, context)).updatedAt),
+      description: `When the campaign was last edited (Braze \`last_edited\`, ${FROM_LIST}). Null when Braze does not say, or the list does not have the campaign. \`updatedAt\` is the details' own date.`,
+      resolve: async (campaign, _args, context) => (await listEntry(campaign, context))?.lastEditedAt ?? null,
     }),
     isApiCampaign: t.boolean({
       nullable: true,
-      description:
-        'Whether the campaign is an API campaign (Braze `is_api_campaign`, from `GET /campaigns/list`). Null when the campaign was not reached through `campaigns`: `GET /campaigns/details` does not say.',
-      resolve: ({ listed }) => listed?.isApiCampaign ?? null,
+      description: `Whether the campaign is an API campaign (Braze \`is_api_campaign\`, ${FROM_LIST}). Null when Braze does not say, or the list does not have the campaign.`,
+      resolve: async (campaign, _args, context) => (await listEntry(campaign, context))?.isApiCampaign ?? null,
     }),
     archived: t.boolean({ description: `Whether the campaign is archived (${FROM_DETAILS}).`, resolve: async (c, _a, context) => (await details(c, context)).archived }),
     draft: t.boolean({ description: `Whether the campaign is a draft (${FROM_DETAILS}).`, resolve: async (c, _a, context) => (await details(c, context)).draft }),

@@ -4,6 +4,7 @@ import { CANVAS_LIST_PAGE_SIZE, canvasListEndpoint, type CanvasListEntry } from 
 import { checkId, MAX_ID_LENGTH } from './arguments.js';
 import { builder } from './builder.js';
 import { asKeyedEntity } from './entityRepresentations.js';
+import { byIdIn } from './listedById.js';
 import { canvasSeries, CanvasSeriesRef, canvasStatsArgs, CanvasStatsRef, resolveCanvasSummary, toBreakdowns, toCanvasWindow } from './canvasStats.js';
 import { connectionArgs, connectionOf, pagedConnection } from './connection.js';
 import { sortDirectionArg } from './sortDirection.js';
@@ -20,6 +21,17 @@ export interface CanvasView {
 
 async function details({ id }: CanvasView, context: GatewayContext): Promise<CanvasDetails> {
   return (await context.loader.load(canvasDetailsEndpoint, { canvasId: id })).answer;
+}
+
+// Archived Canvases included, so every Canvas `canvases` can list is found.
+const lookup = byIdIn(
+  async (loader, page) => (await loader.load(canvasListEndpoint, { page, includeArchived: true, lastEditedAfter: undefined, sortDirection: 'asc' })).answer,
+  CANVAS_LIST_PAGE_SIZE,
+);
+
+/** The Canvas's entry in /canvas/list: the one it was listed with, else looked up in the list (only when `lastEditedAt` is asked). */
+async function listEntry({ id, listed }: CanvasView, context: GatewayContext): Promise<CanvasListEntry | undefined> {
+  return listed ?? (await lookup(context.loader, id));
 }
 
 const CanvasVariantRef = builder.objectRef<CanvasVariant>('CanvasVariant').implement({
@@ -64,7 +76,7 @@ const series = seriesEntityField(canvasSeries, {
 
 export const CanvasRef = builder.objectRef<CanvasView>('Canvas').implement({
   description:
-    "A Braze Canvas, identified by its Canvas API identifier. A federation entity keyed by `id`: other subgraphs reference it by id and get its details and stats from here. Fields that `GET /canvas/list` does not carry are loaded from `GET /canvas/details`, once per Canvas per request.",
+    "A Braze Canvas, identified by its Canvas API identifier. A federation entity keyed by `id`: other subgraphs reference it by id and get its details and stats from here. Each field has one value whatever the path (`canvases`, `canvas`, a federation reference): fields that `GET /canvas/list` does not carry are loaded from `GET /canvas/details`, and the one only the list carries (`lastEditedAt`) is looked up in the list, once per Canvas per request.",
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Canvas API identifier (Braze `id`, `canvas_id`).' }),
     name: t.string({ description: 'Canvas name.', resolve: async (canvas, _args, context) => canvas.listed?.name ?? (await details(canvas, context)).name }),
@@ -75,8 +87,9 @@ export const CanvasRef = builder.objectRef<CanvasView>('Canvas').implement({
     lastEditedAt: t.field({
       type: 'DateTime',
       nullable: true,
-      description: 'When the Canvas was last edited: Braze `last_edited` from `GET /canvas/list`, or `updated_at` from `GET /canvas/details` when the Canvas was not reached through `canvases`.',
-      resolve: async (canvas, _args, context) => (canvas.listed ? canvas.listed.lastEdited : (await details(canvas, context)).updatedAt),
+      description:
+        'When the Canvas was last edited (Braze `last_edited`, from `GET /canvas/list` whatever the path: a Canvas reached by id or as an entity is looked up in the list, archived ones included, oldest first, 100 a page, once per request and only when this field is asked; the pages are cached by the list rule). Null when Braze does not say, or the list does not have the Canvas. `updatedAt` is the details\' own date.',
+      resolve: async (canvas, _args, context) => (await listEntry(canvas, context))?.lastEdited ?? null,
     }),
     description: t.string({ nullable: true, description: `Canvas description (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).description }),
     archived: t.boolean({ nullable: true, description: `Whether the Canvas is archived (${DETAILS}).`, resolve: async (canvas, _args, context) => (await details(canvas, context)).archived }),

@@ -5,6 +5,8 @@ import { connectionArgs, connectionOf } from './connection.js';
 import type { GatewayContext } from './context.js';
 import { byNameIn, cursorConnection, MAX_CURSOR_PAGES } from './cursorList.js';
 import { asKeyedEntity } from './entityRepresentations.js';
+import { nameId, nameIdDescription } from './nameIds.js';
+import { NodeRef } from './node.js';
 
 /**
  * A custom attribute, known by its name; what `GET /custom_attributes` said of it when it came from
@@ -27,7 +29,9 @@ const UNLISTED = 'when `GET /custom_attributes` does not list this name (an attr
 export const CustomAttributeRef = builder.objectRef<CustomAttributeView>('CustomAttribute').implement({
   description:
     'A Braze custom attribute, identified by its name, as `GET /custom_attributes` describes it: what a picker needs to offer it (type, description, tags, status). A federation entity keyed by `name`: other subgraphs reference it by name; its other fields are then looked up in the list (once per request).',
+  interfaces: [NodeRef],
   fields: (t) => ({
+    id: t.id({ description: nameIdDescription('CustomAttribute'), resolve: ({ name }) => nameId('CustomAttribute', name) }),
     name: t.exposeString('name', { description: 'The custom attribute name, exactly as set in Braze (Braze `name`).' }),
     dataType: t.string({
       nullable: true,

@@ -5,6 +5,8 @@ import { checkName, MAX_NAME_LENGTH } from './arguments.js';
 import { resolveSeries } from './seriesField.js';
 import { eventExportEndpoint } from '../endpoints/eventExport.js';
 import { byNameIn } from './cursorList.js';
+import { nameId, nameIdDescription } from './nameIds.js';
+import { NodeRef } from './node.js';
 
 /** The event's entry in `GET /events`, found once per request (see byNameIn). */
 const exported = byNameIn(eventExportEndpoint);
@@ -21,7 +23,9 @@ export interface CustomEvent {
 export const CustomEventRef = builder.objectRef<CustomEvent>('CustomEvent').implement({
   description:
     'A Braze custom event, identified by its name. A federation entity keyed by `name`: other subgraphs reference it by name and get its series from here.',
+  interfaces: [NodeRef],
   fields: (t) => ({
+    id: t.id({ description: nameIdDescription('CustomEvent'), resolve: ({ name }) => nameId('CustomEvent', name) }),
     name: t.exposeString('name', { description: 'The custom event name, exactly as tracked in Braze.' }),
     description: t.string({
       nullable: true,

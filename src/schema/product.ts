@@ -6,6 +6,8 @@ import { asKeyedEntity } from './entityRepresentations.js';
 import { connectionArgs, connectionOf } from './connection.js';
 import { PurchaseQuantitySeriesRef, PurchaseRevenueSeriesRef, purchaseSeries, purchaseWindowArgs } from './purchaseSeries.js';
 import { resolveSeries } from './seriesField.js';
+import { nameId, nameIdDescription } from './nameIds.js';
+import { NodeRef } from './node.js';
 
 /** A product, known by its name (Braze's `product_id`). */
 export interface Product {
@@ -18,7 +20,9 @@ export const MAX_PRODUCT_PAGES = 20;
 export const ProductRef = builder.objectRef<Product>('Product').implement({
   description:
     'A product purchases are logged for, identified by its name (Braze `product_id`). A federation entity keyed by `name`: other subgraphs reference it by name.',
+  interfaces: [NodeRef],
   fields: (t) => ({
+    id: t.id({ description: nameIdDescription('Product'), resolve: ({ name }) => nameId('Product', name) }),
     name: t.exposeString('name', { description: 'The product name (Braze `product_id`), exactly as logged in Braze.' }),
     // The same call as purchaseSeries(product: name, …), so a root field and an entity share it.
     quantitySeries: t.field({

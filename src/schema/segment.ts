@@ -4,6 +4,7 @@ import { SEGMENT_LIST_PAGE_SIZE, segmentListEndpoint, type SegmentListEntry } fr
 import { checkId, MAX_ID_LENGTH } from './arguments.js';
 import { builder } from './builder.js';
 import { asKeyedEntity } from './entityRepresentations.js';
+import { byIdIn } from './listedById.js';
 import { connectionArgs, connectionOf, pagedConnection } from './connection.js';
 import { sortDirectionArg } from './sortDirection.js';
 import { segmentSizeSeries, SegmentSizeSeriesRef } from './segmentSizeSeries.js';
@@ -22,6 +23,16 @@ async function details({ id }: SegmentView, context: GatewayContext): Promise<Se
   return (await context.loader.load(segmentDetailsEndpoint, { segmentId: id })).answer;
 }
 
+const lookup = byIdIn(async (loader, page) => (await loader.load(segmentListEndpoint, { page, sortDirection: 'asc' })).answer, SEGMENT_LIST_PAGE_SIZE);
+
+/**
+ * The segment's entry in /segments/list: the one it was listed with, else looked up in the list (only
+ * when a field that only the list carries is asked), so such a field has one value whatever the path.
+ */
+async function listEntry({ id, listed }: SegmentView, context: GatewayContext): Promise<SegmentListEntry | undefined> {
+  return listed ?? (await lookup(context.loader, id));
+}
+
 /** `Segment.sizeSeries`, and its live twin `segmentSize(segmentId, …)`. */
 const sizeSeries = seriesEntityField(segmentSizeSeries, {
   type: SegmentSizeSeriesRef,
@@ -38,7 +49,7 @@ const sizeSeries = seriesEntityField(segmentSizeSeries, {
 
 export const SegmentRef = builder.objectRef<SegmentView>('Segment').implement({
   description:
-    'A Braze segment, identified by its segment API identifier. A federation entity keyed by `id`: other subgraphs reference it by id and get its details and sizes from here. Fields that `GET /segments/list` does not carry are loaded from `GET /segments/details`, once per segment per request.',
+    'A Braze segment, identified by its segment API identifier. A federation entity keyed by `id`: other subgraphs reference it by id and get its details and sizes from here. Each field has one value whatever the path (`segments`, `segment`, a federation reference): fields that `GET /segments/list` does not carry are loaded from `GET /segments/details`, and the one only the list carries is looked up in the list, once per segment per request.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Segment API identifier (Braze `id`, `segment_id`).' }),
     name: t.string({
@@ -48,8 +59,8 @@ export const SegmentRef = builder.objectRef<SegmentView>('Segment').implement({
     analyticsTrackingEnabled: t.boolean({
       nullable: true,
       description:
-        'Whether the segment has analytics tracking enabled (Braze `analytics_tracking_enabled`, from `GET /segments/list`). Null when the segment was not reached through `segments`: `GET /segments/details` does not say.',
-      resolve: ({ listed }) => listed?.analyticsTrackingEnabled ?? null,
+        'Whether the segment has analytics tracking enabled (Braze `analytics_tracking_enabled`, from `GET /segments/list` whatever the path: a segment reached by id or as an entity is looked up in the list, oldest first, 100 a page, once per request and only when this field is asked; the pages are cached by the list rule and shared with `segments`). Null when the list does not have the segment (Braze leaves archived segments out).',
+      resolve: async (segment, _args, context) => (await listEntry(segment, context))?.analyticsTrackingEnabled ?? null,
     }),
     tags: t.stringList({
       description: 'Tag names associated with the segment, formatted as strings.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pagesCovering, readSizedList, readUnsizedList } from '../../src/endpoints/answers/pages.js';
+import { findInSizedList, pagesCovering, readSizedList, readUnsizedList } from '../../src/endpoints/answers/pages.js';
 import { TooManyUpstreamCallsError } from '../../src/errors/gatewayErrors.js';
 
 /** A list of `total` items `i0, i1, …` served in pages of `pageSize`, recording which pages were read. */
@@ -156,5 +156,31 @@ describe('readUnsizedList', () => {
     const list = pagedList(1_000, 1);
     await expect(readUnsizedList(list.loadPage, { offset: 0, limit: 10 }, 5)).rejects.toBeInstanceOf(TooManyUpstreamCallsError);
     expect(list.read).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('findInSizedList', () => {
+  it('reads pages from the first only up to the one holding the entry', async () => {
+    const list = pagedList(250, 100);
+    expect(await findInSizedList(list.loadPage, 100, (item) => item === 'i120', 40)).toBe('i120');
+    expect(list.read).toEqual([0, 1]);
+  });
+
+  it('undefined when no page has it: the short last page ends the list', async () => {
+    const list = pagedList(250, 100);
+    expect(await findInSizedList(list.loadPage, 100, (item) => item === 'nope', 40)).toBeUndefined();
+    expect(list.read).toEqual([0, 1, 2]);
+  });
+
+  it('an empty page after full ones ends the list too', async () => {
+    const list = pagedList(200, 100);
+    expect(await findInSizedList(list.loadPage, 100, (item) => item === 'nope', 40)).toBeUndefined();
+    expect(list.read).toEqual([0, 1, 2]);
+  });
+
+  it('more than maxPages pages: TOO_MANY_UPSTREAM_CALLS, the page past the cap never read', async () => {
+    const list = pagedList(1_000, 100);
+    await expect(findInSizedList(list.loadPage, 100, (item) => item === 'i950', 3)).rejects.toBeInstanceOf(TooManyUpstreamCallsError);
+    expect(list.read).toEqual([0, 1, 2]);
   });
 });

@@ -98,3 +98,18 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
   let result: Promise<T> | undefined;
   return () => (result ??= fn());
 }
+
+/**
+ * The first entry `matches` accepts in a list of known page size, reading pages 0, 1, 2, … until it
+ * is found or a short page ends the list; undefined when no page has it. Needing more than `maxPages`
+ * pages fails with TOO_MANY_UPSTREAM_CALLS rather than walk a list that may not end.
+ */
+export async function findInSizedList<T>(loadPage: LoadPage<T>, pageSize: number, matches: (item: T) => boolean, maxPages: number): Promise<T | undefined> {
+  for (let page = 0; ; page++) {
+    if (page >= maxPages) throw new TooManyUpstreamCallsError(maxPages);
+    const items = await loadPage(page);
+    const found = items.find(matches);
+    if (found !== undefined) return found;
+    if (items.length < pageSize) return undefined;
+  }
+}
