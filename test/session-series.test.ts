@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SessionSeriesDocument } from './generated/graphql.js';
 import { defaultSeries } from '../testkit/fakeBraze.js';
 import { useGatewayWithFakeBraze } from './helpers/gateway.js';
+import { withoutTypenames } from './helpers/typenames.js';
 
 const { braze, gateway } = useGatewayWithFakeBraze({ BRAZE_RETRY_BASE_MS: '5', BRAZE_RETRY_MAX_MS: '10' });
 
@@ -13,7 +14,7 @@ describe('sessionSeries: GET /sessions/data_series', () => {
     expect(result.errors).toEqual([]);
     expect(braze.calls.map((c) => [c.method, c.path, c.query])).toEqual([['GET', '/sessions/data_series', { length: '3', unit: 'day', ending_at: AT }]]);
     expect(result.data?.sessionSeries).toMatchObject({ unit: 'DAY', length: 3, appId: null, segmentId: null, endingAt: '2024-03-10T12:00:00.000Z', total: 6 });
-    expect(result.data?.sessionSeries?.points).toEqual([
+    expect(withoutTypenames(result.data?.sessionSeries?.points)).toEqual([
       { time: '2024-03-08T00:00:00.000Z', date: '2024-03-08', value: 1 },
       { time: '2024-03-09T00:00:00.000Z', date: '2024-03-09', value: 2 },
       { time: '2024-03-10T00:00:00.000Z', date: '2024-03-10', value: 3 },
@@ -25,7 +26,7 @@ describe('sessionSeries: GET /sessions/data_series', () => {
     expect(result.errors).toEqual([]);
     expect(braze.calls.map((c) => c.query)).toEqual([{ length: '2', unit: 'hour', ending_at: AT, app_id: 'app-1', segment_id: 'seg-1' }]);
     expect(result.data?.sessionSeries).toMatchObject({ unit: 'HOUR', appId: 'app-1', segmentId: 'seg-1', total: 3 });
-    expect(result.data?.sessionSeries?.points).toEqual([
+    expect(withoutTypenames(result.data?.sessionSeries?.points)).toEqual([
       { time: '2024-03-10T11:00:00.000Z', date: null, value: 1 },
       { time: '2024-03-10T12:00:00.000Z', date: null, value: 2 },
     ]);
