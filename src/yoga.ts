@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
-import { createAuthenticator } from './auth/authenticator.js';
-import { createCallers } from './auth/callers.js';
+import { createAuthenticator, type Authenticate } from './auth/authenticator.js';
+import { createCallers, type Callers } from './auth/callers.js';
 import type { BrazeClient } from './braze/client.js';
 import type { RedisStatus } from './redis/health.js';
 import { authRequired, type Config } from './config/index.js';
@@ -38,6 +38,7 @@ import { useWholeResponseCache } from './plugins/useWholeResponseCache.js';
 import type { LiveContext } from './schema/context.js';
 import { LiveSeries } from './live/liveSeries.js';
 import { schema } from './schema/index.js';
+import { isWebSocketOperation } from './server/websocketOperations.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -66,6 +67,9 @@ export interface GatewayDeps {
   readonly tracing?: Tracing | undefined;
   /** With REDIS_URL: whether the cache, single flight and shared state can use Redis, for `/health`. */
   readonly redisStatus?: (() => RedisStatus) | undefined;
+  /** The credential check and caller identities, when another transport (WebSocket) shares them; made here when not given. */
+  readonly authenticate?: Authenticate | undefined;
+  readonly callers?: Callers | undefined;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -82,7 +86,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   if (documents) deps.metrics?.watchDocumentCache(() => documents.bytes);
   const needsCredential = authRequired(config.auth);
   // One caller identity, from the credential the check accepted, for everything keyed on a caller.
-  const callers = needsCredential ? createCallers() : undefined;
+  const callers = needsCredential ? (deps.callers ?? createCallers()) : undefined;
   const live: LiveContext = {
     series: deps.live ?? new LiveSeries({ policy: config.live, logger: deps.logger }),
     callerOf: callers ? (request) => callers.keyOf(request) : undefined,
@@ -144,7 +148,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       // Counts every GraphQL request, so it goes before the hooks below that may refuse one.
       ...(deps.metrics ? [useMetrics({ metrics: deps.metrics })] : []),
       // First of the refusing onRequestParse hooks: an anonymous request is told 401 before anything else.
-      ...(needsCredential ? [useAuth({ authenticate: createAuthenticator(config.auth), logger: deps.logger, callers })] : []),
+      ...(needsCredential ? [useAuth({ authenticate: deps.authenticate ?? createAuthenticator(config.auth), logger: deps.logger, callers })] : []),
       useCsrfPrevention(),
       useRequestBodyLimit({ maxBytes: config.limits.maxRequestBodyBytes }),
       useCorsPolicy({ origins: config.corsOrigins }),
@@ -183,7 +187,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       // A document that failed validation is not kept: its cached errors would cost three times it.
       ...(documents ? [useForgetInvalidDocuments(documents)] : []),
       ...useIncrementalDelivery(),
-      useSubscriptionsOverSse(),
+      useSubscriptionsOverSse({ streamedElsewhere: isWebSocketOperation }),
       useAcceptableAnswers(),
       useMaskedIncrementalErrors({ maskError: maskGatewayError, onMasked: (error) => logging.error(error) }),
     ],

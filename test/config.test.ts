@@ -63,7 +63,15 @@ describe('loadConfig', () => {
       limits: { maxDepth: 6, maxAliases: 50, maxTokens: 2_000, maxCost: 5_000, maxDirectives: 50, maxRequestBodyBytes: 102_400 },
       documentCache: { maxBytes: 67_108_864, maxDocumentBytes: 2_097_152 },
       server: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 5_000, maxConnections: 1_000 },
-      live: { minIntervalMs: 15_000, maxSubscriptions: 500, maxSubscriptionsPerClient: 20 },
+      live: {
+        minIntervalMs: 15_000,
+        maxSubscriptions: 500,
+        maxSubscriptionsPerClient: 20,
+        wsMaxConnections: 250,
+        wsMaxOperationsPerConnection: 100,
+        wsConnectionInitTimeoutMs: 3_000,
+        wsKeepAliveMs: 12_000,
+      },
       shutdownGraceMs: 10_000,
       persistedOperations: undefined,
       graphiql: true,
@@ -397,7 +405,7 @@ describe('loadConfig', () => {
   });
 
   it('live series: reads the poll floor and the caps; unset, the total fits half the client connections', () => {
-    expect(loadConfig({ LIVE_MIN_INTERVAL_MS: '1000', LIVE_MAX_SUBSCRIPTIONS: '50', LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '5' }, NO_LIMIT).live).toEqual({
+    expect(loadConfig({ LIVE_MIN_INTERVAL_MS: '1000', LIVE_MAX_SUBSCRIPTIONS: '50', LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '5' }, NO_LIMIT).live).toMatchObject({
       minIntervalMs: 1_000,
       maxSubscriptions: 50,
       maxSubscriptionsPerClient: 5,

@@ -200,13 +200,18 @@ export class TooManySubscriptionsError extends GatewayError {
   readonly code = 'TOO_MANY_SUBSCRIPTIONS';
   constructor(
     readonly limit: number,
-    /** Whose cap: this client's (LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT) or the process's (LIVE_MAX_SUBSCRIPTIONS). */
-    readonly scope: 'client' | 'total',
+    /**
+     * Whose cap: this client's (LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT), the process's (LIVE_MAX_SUBSCRIPTIONS),
+     * or one WebSocket's operations (WS_MAX_OPERATIONS_PER_CONNECTION).
+     */
+    readonly scope: 'client' | 'total' | 'connection',
   ) {
     super(
       scope === 'client'
         ? `This client already has ${limit} live series open, the most it may; close one first`
-        : limit === 0
+        : scope === 'connection'
+          ? `This connection already has ${limit} operations open, the most it may; complete one first or open another connection`
+          : limit === 0
           ? 'Live series are turned off on this gateway (LIVE_MAX_SUBSCRIPTIONS=0); query the series instead'
           : `The gateway already serves ${limit} live series, the most it may; try again later or query the series instead`,
     );
