@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { Client as UrqlClient, fetchExchange, subscriptionExchange } from '@urql/core';
-import { createClient } from 'graphql-ws';
+import { createClient, type Sink } from 'graphql-ws';
 import WebSocket from 'ws';
 import { useGatewayWithFakeBraze } from '../helpers/gateway.js';
 import { expectNothingHeld, LIVE_TEST_ENV, until } from '../helpers/live.js';
@@ -71,7 +71,8 @@ describe('subscriptions from the real clients', () => {
         fetchExchange,
         subscriptionExchange({
           forwardSubscription: (request) => ({
-            subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+            // The cast: urql's and graphql-ws's result types part only under exactOptionalPropertyTypes.
+            subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink as Sink) }),
           }),
         }),
       ],
