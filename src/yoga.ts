@@ -29,6 +29,7 @@ import { useQueryLimits } from './plugins/useQueryLimits.js';
 import { useRequestBodyLimit } from './plugins/useRequestBodyLimit.js';
 import { useNoOriginalErrors } from './plugins/useNoOriginalErrors.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
+import { useSseStreamCap } from './plugins/useSseStreamCap.js';
 import { useSubscriptionsOverSse } from './plugins/useSubscriptionsOverSse.js';
 import { useTracing } from './plugins/useTracing.js';
 import { traceResolvers } from './observability/tracing/resolvers.js';
@@ -188,6 +189,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       ...(documents ? [useForgetInvalidDocuments(documents)] : []),
       ...useIncrementalDelivery(),
       useSubscriptionsOverSse({ streamedElsewhere: isWebSocketOperation }),
+      useSseStreamCap({ maxStreams: config.live.maxSseStreams }),
       useAcceptableAnswers(),
       useMaskedIncrementalErrors({ maskError: maskGatewayError, onMasked: (error) => logging.error(error) }),
     ],

@@ -173,6 +173,45 @@ describe('credentials', () => {
   });
 });
 
+describe('SSE streams hold connections, WebSocket operations do not', () => {
+  const { braze, start } = useFakeBrazeWithGatewaysPerTest();
+
+  it('LIVE_MAX_SSE_STREAMS refuses the next SSE stream (scope sse) while WebSocket subscriptions go on; a closed stream frees its slot', async () => {
+    const gateway = await start({ ...ENV, SERVER_MAX_CONNECTIONS: '20', LIVE_MAX_SSE_STREAMS: '2', LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '10' });
+    const sse = liveClient(gateway);
+    const streams = [subscribe(sse, SUBSCRIPTION, { event: 'sse-a' }), subscribe(sse, SUBSCRIPTION, { event: 'sse-b' })];
+    await Promise.all(streams.map((stream) => stream.waitFor(1)));
+    const third = subscribe(sse, SUBSCRIPTION, { event: 'sse-c' });
+    await third.done;
+    expect(third.results).toEqual([
+      {
+        errors: [
+          expect.objectContaining({
+            message: 'The gateway already streams 2 live series over SSE, the most it may; subscribe over WebSocket (graphql-ws), which carries many on one connection, or try again later',
+            extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 2, scope: 'sse' },
+          }),
+        ],
+      },
+    ]);
+    expect(callsFor(braze, 'sse-c')).toBe(0);
+    // Over WebSocket, five more on one connection.
+    const raw = track(await openAcknowledged(gateway));
+    for (let i = 0; i < 5; i++) raw.send(subscribeMessage(`w${i}`, `ws-${i}`));
+    await until(() => raw.messages.filter((message) => message['type'] === 'next').length === 5, 10_000, 'five over WebSocket');
+    expect(await liveGauges(gateway)).toEqual({ subscriptions: 7, polls: 7 });
+    // One SSE stream ends: its slot is free for the next.
+    streams[0]!.close();
+    await until(() => gateway.running.live.stats().subscriptions === 6, 5_000, 'the stream released');
+    const again = subscribe(sse, SUBSCRIPTION, { event: 'sse-d' });
+    await again.waitFor(1);
+    expect(again.results[0]).toEqual(first('sse-d'));
+    again.close();
+    streams[1]!.close();
+    raw.socket.close();
+    await expectNothingHeld(gateway);
+  });
+});
+
 describe('Origin: cross-site WebSocket hijacking', () => {
   const { start } = useFakeBrazeWithGatewaysPerTest();
 

@@ -26,6 +26,9 @@ describe('GraphQL over WebSocket configuration', () => {
     expect(problemsOf({ SERVER_MAX_CONNECTIONS: '100', WS_MAX_CONNECTIONS: '100' })).toEqual([
       'WS_MAX_CONNECTIONS=100 must be below SERVER_MAX_CONNECTIONS (100): each WebSocket holds a connection, and the rest must stay free for queries and /health',
     ]);
+    expect(problemsOf({ SERVER_MAX_CONNECTIONS: '100', LIVE_MAX_SSE_STREAMS: '60', WS_MAX_CONNECTIONS: '40' })).toEqual([
+      'LIVE_MAX_SSE_STREAMS (60) and WS_MAX_CONNECTIONS (40) together must be below SERVER_MAX_CONNECTIONS (100): the rest must stay free for queries and /health',
+    ]);
     expect(problemsOf({ WS_MAX_OPERATIONS_PER_CONNECTION: '0' })).toEqual(['WS_MAX_OPERATIONS_PER_CONNECTION must be a whole number from 1 to 100000 (got "0")']);
     expect(problemsOf({ WS_CONNECTION_INIT_TIMEOUT_MS: '3s' })).toEqual(['WS_CONNECTION_INIT_TIMEOUT_MS must be a whole number from 100 to 60000 (got "3s")']);
     expect(problemsOf({ WS_KEEPALIVE_MS: '-1' })).toEqual(['WS_KEEPALIVE_MS must be a whole number from 100 to 600000 (got "-1")']);
