@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GraphQLError, Kind, OperationTypeNode, type DocumentNode, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { CloseCode, makeServer, type Context as ProtocolContext, type SubscribePayload } from 'graphql-ws';
+import { CloseCode, makeServer, type SubscribePayload } from 'graphql-ws';
 import { isAsyncIterable, type GraphQLParams } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Accepted, Authenticate } from '../auth/authenticator.js';
@@ -61,6 +61,7 @@ interface SocketExtra {
   readonly operations: Map<string, AbortController>;
 }
 
+/** graphql-ws types `extra` as a record; ours is SocketExtra. */
 type Extra = Record<PropertyKey, unknown> & SocketExtra;
 
 /**
@@ -93,6 +94,8 @@ export function attachGraphQLWebSocket(server: Server, options: GraphQLWebSocket
     handleProtocols: (protocols) => (protocols.has(PROTOCOL) ? PROTOCOL : false),
   });
   let closing = false;
+  // What graphql-ws is handed with each operation; it never executes against it (yoga has, already).
+  const { schema } = yoga.getEnveloped();
   /** Every open socket's operations: shutdown lets their `complete` go out before the close frame. */
   const open = new Set<Map<string, AbortController>>();
   /** Yoga's result for each operation graphql-ws is about to "execute", keyed by the stand-in context. */
@@ -158,7 +161,7 @@ export function attachGraphQLWebSocket(server: Server, options: GraphQLWebSocket
       }
       const standIn = {};
       results.set(standIn, result);
-      return { schema: yoga.getEnveloped().schema, document: isAsyncIterable(result) ? STREAMED : SINGLE, contextValue: standIn };
+      return { schema, document: isAsyncIterable(result) ? STREAMED : SINGLE, contextValue: standIn };
     },
     onNext: (_context, _id, _payload, _args, result) => sendable(result as Sent, metrics),
     onError: (_context, _id, _payload, errors) => formatted(errors, metrics),
@@ -375,4 +378,3 @@ function formatted(errors: readonly GraphQLError[], metrics: GatewayMetrics | un
   });
 }
 
-export type { ProtocolContext };
