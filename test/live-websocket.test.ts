@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import type { FakeBraze } from '../testkit/fakeBraze.js';
 import { TEST_AUTH_TOKEN, useFakeBrazeWithGatewaysPerTest, type TestGateway } from './helpers/gateway.js';
 import { expectNothingHeld, LIVE_TEST_ENV, liveClient, liveGauges, sleep, subscribe, until, type LiveStream } from './helpers/live.js';
+import { startOtlpReceiver } from './helpers/otlpReceiver.js';
 import { sampleValue } from './helpers/prometheus.js';
 import { openAcknowledged, openRawWebSocket, UpgradeRefused, wsClient, wsSubscribe, wsUrl, type RawWebSocket } from './helpers/websocket.js';
 
@@ -91,6 +93,58 @@ describe('live series over one WebSocket', () => {
     await expectNothingHeld(gateway);
     expect(callsFor(braze, 'free')).toBe(0);
   });
+});
+
+describe('what applies to HTTP requests applies over the socket', () => {
+  const { braze, start } = useFakeBrazeWithGatewaysPerTest();
+
+  it("errors: Braze's failure reaches the client as over HTTP (the same masked message and code, no internal extensions)", async () => {
+    const gateway = await start({ ...ENV, BRAZE_RETRY_BASE_MS: '10', BRAZE_RETRY_MAX_MS: '20' });
+    braze.respond(() => ({ status: 500, body: { message: 'internal-detail-7f3a of the upstream' } }));
+    const raw = track(await openAcknowledged(gateway));
+    raw.send({ id: 'q', type: 'subscribe', payload: { query: '{ eventSeries(event: "failing", length: 2) { total } }' } });
+    const answer = await raw.next((message) => message['id'] === 'q' && message['type'] === 'next');
+    const overHttp = await gateway.query('{ eventSeries(event: "failing", length: 2) { total } }');
+    expect(overHttp.errors[0]?.extensions?.['code']).toMatch(/^UPSTREAM_/);
+    expect(answer).toMatchObject({ payload: { data: { eventSeries: null }, errors: [{ message: overHttp.errors[0]?.message, extensions: { code: overHttp.errors[0]?.extensions?.['code'] } }] } });
+    // Everything but the attempts (the breaker's state differs between the two calls).
+    const withoutAttempts = (errors: readonly { extensions?: Record<string, unknown> }[]) =>
+      errors.map(({ extensions: { attempts: _attempts, ...extensions } = {}, ...error }) => ({ ...error, extensions }));
+    expect(withoutAttempts((answer['payload'] as { errors: { extensions?: Record<string, unknown> }[] }).errors)).toEqual(withoutAttempts(overHttp.errors));
+  });
+
+  it('tracing: an operation over the socket is a span like one over HTTP', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const gateway = await start({ ...ENV, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.href });
+      const raw = track(await openAcknowledged(gateway));
+      raw.send({ id: 'q', type: 'subscribe', payload: { query: 'query OverTheSocket { eventSeries(event: "traced", length: 2) { total } }' } });
+      await raw.next((message) => message['id'] === 'q' && message['type'] === 'complete');
+      // Spans are exported at shutdown.
+      await gateway.close();
+      const operation = receiver.spans.find((span) => span.name === 'query OverTheSocket');
+      expect(operation).toMatchObject({ kind: 2, attributes: expect.objectContaining({ 'graphql.operation.name': 'OverTheSocket' }) });
+      expect(receiver.spans.some((span) => span.traceId === operation!.traceId && span.spanId !== operation!.spanId)).toBe(true);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a JWT that expires while the socket is open opens nothing more: the next subscribe closes it with 4403', async () => {
+    const secret = 'ws-test-hs256-secret-0123456789abcdef';
+    const gateway = await start({ ...ENV, AUTH_JWT_SECRET: secret });
+    // The check allows 5 s of clock skew: expired for it once exp + 5 s has passed.
+    const exp = Math.floor(Date.now() / 1000) + 1;
+    const token = await new SignJWT({ sub: 'panel-user' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(exp).sign(new TextEncoder().encode(secret));
+    const raw = track(await openAcknowledged(gateway, `Bearer ${token}`));
+    raw.send(subscribeMessage('before', 'jwt-before'));
+    await raw.next((message) => message['id'] === 'before' && message['type'] === 'next');
+    await until(() => Date.now() > (exp + 6) * 1000, 15_000, 'the token expired');
+    raw.send(subscribeMessage('after', 'jwt-after'));
+    expect((await raw.closed).code).toBe(4403);
+    expect(callsFor(braze, 'jwt-after')).toBe(0);
+    await expectNothingHeld(gateway);
+  }, 30_000);
 });
 
 describe('credentials', () => {
