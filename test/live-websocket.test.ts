@@ -6,6 +6,7 @@ import { TEST_AUTH_TOKEN, useFakeBrazeWithGatewaysPerTest, type TestGateway } fr
 import { expectNothingHeld, LIVE_TEST_ENV, liveClient, liveGauges, sleep, subscribe, until, type LiveStream } from './helpers/live.js';
 import { startOtlpReceiver } from './helpers/otlpReceiver.js';
 import { sampleValue } from './helpers/prometheus.js';
+import { openRaw } from './helpers/rawSocket.js';
 import { openAcknowledged, openRawWebSocket, UpgradeRefused, wsClient, wsSubscribe, wsUrl, type RawWebSocket } from './helpers/websocket.js';
 
 /**
@@ -443,6 +444,20 @@ describe('hostile frames: closed or refused, never a leak', () => {
     raw.socket.close();
     await expectNothingHeld(gateway);
   }, 90_000);
+
+  it('SERVER_MAX_CONNECTIONS: a crowd of idle connections evicts each other, never an open WebSocket', async () => {
+    const gateway = await start({ ...ENV, SERVER_MAX_CONNECTIONS: '6', WS_MAX_CONNECTIONS: '2', LIVE_MAX_SSE_STREAMS: '2', SERVER_IDLE_TIMEOUT_MS: '60000' });
+    const sockets = [track(await openAcknowledged(gateway)), track(await openAcknowledged(gateway))];
+    sockets.forEach((raw, i) => raw.send(subscribeMessage('1', `kept-${i}`)));
+    await Promise.all(sockets.map((raw) => raw.next((message) => message['type'] === 'next')));
+    // Twice the cap of silent connections: each newcomer past it closes the oldest idle one.
+    const idle = [];
+    for (let i = 0; i < 12; i++) idle.push(await openRaw(gateway.url));
+    await until(() => idle.filter((connection) => connection.closed()).length >= 8, 10_000, 'idle connections evicted');
+    expect(sockets.map((raw) => raw.socket.readyState)).toEqual([WebSocket.OPEN, WebSocket.OPEN]);
+    expect(await liveGauges(gateway)).toEqual({ subscriptions: 2, polls: 2 });
+    idle.forEach((connection) => connection.socket.destroy());
+  });
 
   it('WS_MAX_CONNECTIONS: the next upgrade is refused with 503, queries still answered', async () => {
     const gateway = await start({ ...ENV, WS_MAX_CONNECTIONS: '2' });
