@@ -114,6 +114,19 @@ describe('what applies to HTTP requests applies over the socket', () => {
     expect(withoutAttempts((answer['payload'] as { errors: { extensions?: Record<string, unknown> }[] }).errors)).toEqual(withoutAttempts(overHttp.errors));
   });
 
+  it('with the caches on, a repeated query over the socket is answered from them: no second Braze call, the same data', async () => {
+    const gateway = await start({ ...ENV, CACHE_ENABLED: 'true', RESPONSE_CACHE_ENABLED: 'true' });
+    const raw = track(await openAcknowledged(gateway));
+    const query = '{ eventSeries(event: "cached", length: 2, endingAt: "2024-03-10T00:00:00Z") { total points { time count } } }';
+    raw.send({ id: 'a', type: 'subscribe', payload: { query } });
+    const first = await raw.next((message) => message['id'] === 'a' && message['type'] === 'next');
+    raw.send({ id: 'b', type: 'subscribe', payload: { query } });
+    const second = await raw.next((message) => message['id'] === 'b' && message['type'] === 'next');
+    expect((second['payload'] as { data: unknown }).data).toEqual((first['payload'] as { data: unknown }).data);
+    expect(JSON.stringify(second)).not.toMatch(/"http"/);
+    expect(callsFor(braze, 'cached')).toBe(1);
+  });
+
   it('tracing: an operation over the socket is a span like one over HTTP', async () => {
     const receiver = await startOtlpReceiver();
     try {
