@@ -6,7 +6,7 @@ import { TEST_AUTH_TOKEN, useFakeBrazeWithGatewaysPerTest, type TestGateway } fr
 import { expectNothingHeld, LIVE_TEST_ENV, liveClient, liveGauges, sleep, subscribe, until, type LiveStream } from './helpers/live.js';
 import { startOtlpReceiver } from './helpers/otlpReceiver.js';
 import { sampleValue } from './helpers/prometheus.js';
-import { openRaw } from './helpers/rawSocket.js';
+import { openRaw, type RawConnection } from './helpers/rawSocket.js';
 import { openAcknowledged, openRawWebSocket, UpgradeRefused, wsClient, wsSubscribe, wsUrl, type RawWebSocket } from './helpers/websocket.js';
 
 /**
@@ -464,7 +464,7 @@ describe('hostile frames: closed or refused, never a leak', () => {
     sockets.forEach((raw, i) => raw.send(subscribeMessage('1', `kept-${i}`)));
     await Promise.all(sockets.map((raw) => raw.next((message) => message['type'] === 'next')));
     // Twice the cap of silent connections: each newcomer past it closes the oldest idle one.
-    const idle = [];
+    const idle: RawConnection[] = [];
     for (let i = 0; i < 12; i++) idle.push(await openRaw(gateway.url));
     await until(() => idle.filter((connection) => connection.closed()).length >= 8, 10_000, 'idle connections evicted');
     expect(sockets.map((raw) => raw.socket.readyState)).toEqual([WebSocket.OPEN, WebSocket.OPEN]);
