@@ -10,7 +10,11 @@ import type { CachePolicy, Config, UpstreamPolicy } from './config/index.js';
 import type { AnswerCache } from './data/cache.js';
 import type { SharedFlight } from './data/sharedFlight.js';
 import { DataService } from './data/service.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import { createCallers } from './auth/callers.js';
+import { authRequired } from './config/index.js';
 import { guardConnections, httpServerOptions } from './server/connections.js';
+import { attachGraphQLWebSocket, type GraphQLWebSocketServer } from './server/websocket.js';
 import { withErrorBoundary } from './server/errorBoundary.js';
 import { createGatewayYoga, GRAPHQL_ENDPOINT, SERVED_PATHS } from './yoga.js';
 import type { Logger } from './observability/logger.js';
@@ -57,6 +61,8 @@ export interface RunningGateway {
   readonly simulated: boolean;
   /** The live series' polls and subscriptions (what is open, for tests and shutdown). */
   readonly live: LiveSeries;
+  /** GraphQL over WebSocket on the same listener (its open sockets, for tests). */
+  readonly websockets: GraphQLWebSocketServer;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then releases every socket. */
   close(graceMs?: number): Promise<void>;
 }
@@ -87,9 +93,24 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     : undefined;
   // For `/health`: each part that uses Redis, whether it can (absent without REDIS_URL).
   const redisStatus = config.cache.redisUrl ? (): RedisStatus => ({ ...data.sharedStoreStatus(), ...(shared ? { sharedState: shared.status() } : {}) }) : undefined;
-  const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live, tracing, redisStatus });
+  // One credential check and one caller identity for both transports: the per-client live cap counts a
+  // credential's SSE and WebSocket subscriptions together.
+  const authenticate = authRequired(config.auth) ? createAuthenticator(config.auth) : undefined;
+  const callers = authenticate ? createCallers() : undefined;
+  const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live, tracing, redisStatus, authenticate, callers });
   const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, withErrorBoundary(yoga, logger))));
   guardConnections(server, config.server);
+  const websockets = attachGraphQLWebSocket(server, {
+    yoga,
+    path: GRAPHQL_ENDPOINT,
+    limits: config.live,
+    maxMessageBytes: config.limits.maxRequestBodyBytes,
+    corsOrigins: config.corsOrigins,
+    authenticate,
+    callers,
+    logger,
+    metrics,
+  });
   let draining = false;
   server.on('request', (_request, response) => {
     // While draining, a keep-alive socket must not outlive its last response: close it once idle.
@@ -134,12 +155,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const close = (graceMs = config.shutdownGraceMs): Promise<void> => {
     closing ??= (async () => {
       draining = true;
-      // Live streams never finish on their own: ended first, so their connections drain like the rest.
+      // Live streams never finish on their own: ended first (SSE streams end, WebSocket subscriptions
+      // get `complete`), so their connections drain like the rest; then every WebSocket is closed with
+      // 1001 (going away), which graphql-ws clients take as "reconnect elsewhere".
       live.close();
+      const socketsClosed = websockets.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-      await drained;
+      await Promise.all([drained, socketsClosed]);
       clearTimeout(timer);
       await yoga.dispose();
       // Every request has finished: its spans are ended, and go to the collector before the process does.
@@ -152,5 +176,5 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     return closing;
   };
 
-  return { url, server, simulated: simulator !== undefined, live, close };
+  return { url, server, simulated: simulator !== undefined, live, websockets, close };
 }

@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
-import { createAuthenticator } from './auth/authenticator.js';
-import { createCallers } from './auth/callers.js';
+import { createAuthenticator, type Authenticate } from './auth/authenticator.js';
+import { createCallers, type Callers } from './auth/callers.js';
 import type { BrazeClient } from './braze/client.js';
 import type { RedisStatus } from './redis/health.js';
 import { authRequired, type Config } from './config/index.js';
@@ -30,6 +30,7 @@ import { useQueryLimits } from './plugins/useQueryLimits.js';
 import { useRequestBodyLimit } from './plugins/useRequestBodyLimit.js';
 import { useNoOriginalErrors } from './plugins/useNoOriginalErrors.js';
 import { useServiceRoutes } from './plugins/useServiceRoutes.js';
+import { useSseStreamCap } from './plugins/useSseStreamCap.js';
 import { useSubscriptionsOverSse } from './plugins/useSubscriptionsOverSse.js';
 import { useTracing } from './plugins/useTracing.js';
 import { traceResolvers } from './observability/tracing/resolvers.js';
@@ -39,6 +40,7 @@ import { useWholeResponseCache } from './plugins/useWholeResponseCache.js';
 import type { LiveContext } from './schema/context.js';
 import { LiveSeries } from './live/liveSeries.js';
 import { schema } from './schema/index.js';
+import { isWebSocketOperation } from './server/websocketOperations.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -67,6 +69,9 @@ export interface GatewayDeps {
   readonly tracing?: Tracing | undefined;
   /** With REDIS_URL: whether the cache, single flight and shared state can use Redis, for `/health`. */
   readonly redisStatus?: (() => RedisStatus) | undefined;
+  /** The credential check and caller identities, when another transport (WebSocket) shares them; made here when not given. */
+  readonly authenticate?: Authenticate | undefined;
+  readonly callers?: Callers | undefined;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -83,7 +88,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   if (documents) deps.metrics?.watchDocumentCache(() => documents.bytes);
   const needsCredential = authRequired(config.auth);
   // One caller identity, from the credential the check accepted, for everything keyed on a caller.
-  const callers = needsCredential ? createCallers() : undefined;
+  const callers = needsCredential ? (deps.callers ?? createCallers()) : undefined;
   const live: LiveContext = {
     series: deps.live ?? new LiveSeries({ policy: config.live, logger: deps.logger }),
     callerOf: callers ? (request) => callers.keyOf(request) : undefined,
@@ -145,7 +150,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       // Counts every GraphQL request, so it goes before the hooks below that may refuse one.
       ...(deps.metrics ? [useMetrics({ metrics: deps.metrics })] : []),
       // First of the refusing onRequestParse hooks: an anonymous request is told 401 before anything else.
-      ...(needsCredential ? [useAuth({ authenticate: createAuthenticator(config.auth), logger: deps.logger, callers })] : []),
+      ...(needsCredential ? [useAuth({ authenticate: deps.authenticate ?? createAuthenticator(config.auth), logger: deps.logger, callers })] : []),
       useCsrfPrevention(),
       useRequestBodyLimit({ maxBytes: config.limits.maxRequestBodyBytes }),
       useCorsPolicy({ origins: config.corsOrigins }),
@@ -188,7 +193,8 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       // A document that failed validation is not kept: its cached errors would cost three times it.
       ...(documents ? [useForgetInvalidDocuments(documents)] : []),
       ...useIncrementalDelivery(),
-      useSubscriptionsOverSse(),
+      useSubscriptionsOverSse({ streamedElsewhere: isWebSocketOperation }),
+      useSseStreamCap({ maxStreams: config.live.maxSseStreams }),
       useAcceptableAnswers(),
       useMaskedIncrementalErrors({ maskError: maskGatewayError, onMasked: (error) => logging.error(error) }),
     ],

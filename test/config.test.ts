@@ -63,7 +63,16 @@ describe('loadConfig', () => {
       limits: { maxDepth: 6, maxAliases: 50, maxTokens: 2_000, maxCost: 5_000, maxDirectives: 50, maxRequestBodyBytes: 102_400 },
       documentCache: { maxBytes: 67_108_864, maxDocumentBytes: 2_097_152 },
       server: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 5_000, maxConnections: 1_000 },
-      live: { minIntervalMs: 15_000, maxSubscriptions: 500, maxSubscriptionsPerClient: 20 },
+      live: {
+        minIntervalMs: 15_000,
+        maxSubscriptions: 10_000,
+        maxSubscriptionsPerClient: 20,
+        maxSseStreams: 500,
+        wsMaxConnections: 250,
+        wsMaxOperationsPerConnection: 100,
+        wsConnectionInitTimeoutMs: 3_000,
+        wsKeepAliveMs: 12_000,
+      },
       shutdownGraceMs: 10_000,
       persistedOperations: undefined,
       apq: { maxBytes: 4 * 1024 * 1024, maxEntries: 1_000 },
@@ -397,21 +406,22 @@ describe('loadConfig', () => {
     expect(config.braze.mode === 'live' && config.braze.endpoint.href).toBe('https://proxy.example.com/braze');
   });
 
-  it('live series: reads the poll floor and the caps; unset, the total fits half the client connections', () => {
-    expect(loadConfig({ LIVE_MIN_INTERVAL_MS: '1000', LIVE_MAX_SUBSCRIPTIONS: '50', LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '5' }, NO_LIMIT).live).toEqual({
+  it('live series: reads the poll floor and the caps; unset, SSE streams fit half the client connections, the total is not tied to them', () => {
+    expect(loadConfig({ LIVE_MIN_INTERVAL_MS: '1000', LIVE_MAX_SUBSCRIPTIONS: '50', LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '5' }, NO_LIMIT).live).toMatchObject({
       minIntervalMs: 1_000,
       maxSubscriptions: 50,
       maxSubscriptionsPerClient: 5,
     });
-    expect(loadConfig({ SERVER_MAX_CONNECTIONS: '100' }, NO_LIMIT).live.maxSubscriptions).toBe(50);
+    expect(loadConfig({ SERVER_MAX_CONNECTIONS: '100' }, NO_LIMIT).live).toMatchObject({ maxSubscriptions: 10_000, maxSseStreams: 50 });
+    expect(loadConfig({ SERVER_MAX_CONNECTIONS: '100', LIVE_MAX_SUBSCRIPTIONS: '5000' }, NO_LIMIT).live.maxSubscriptions).toBe(5_000);
     expect(loadConfig({ LIVE_MAX_SUBSCRIPTIONS: '0' }, NO_LIMIT).live.maxSubscriptions).toBe(0);
   });
 
   it('live series: refuses what cannot hold, naming the bound', () => {
     expect(problemsOf({ LIVE_MIN_INTERVAL_MS: '50' })).toEqual(['LIVE_MIN_INTERVAL_MS must be a whole number from 100 to 3600000 (got "50")']);
     expect(problemsOf({ LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '0' })).toEqual(['LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT must be a whole number from 1 to 1000000 (got "0")']);
-    expect(problemsOf({ SERVER_MAX_CONNECTIONS: '100', LIVE_MAX_SUBSCRIPTIONS: '100' })).toEqual([
-      'LIVE_MAX_SUBSCRIPTIONS=100 must be below SERVER_MAX_CONNECTIONS (100): each subscription holds a connection, and the rest must stay free for queries and /health',
+    expect(problemsOf({ SERVER_MAX_CONNECTIONS: '100', LIVE_MAX_SSE_STREAMS: '100' })).toEqual([
+      'LIVE_MAX_SSE_STREAMS=100 must be below SERVER_MAX_CONNECTIONS (100): each SSE subscription holds a connection, and the rest must stay free for queries and /health',
     ]);
     expect(problemsOf({ LIVE_MAX_SUBSCRIPTIONS: '10', LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '11' })).toEqual([
       'LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT=11 must not exceed LIVE_MAX_SUBSCRIPTIONS (10)',

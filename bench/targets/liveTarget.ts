@@ -1,19 +1,33 @@
 // The system under test for npm run bench:live (bench/scenarios/live.ts), in its own process so that its memory
-// is the gateway's alone: the fake Braze (testkit/fakeBraze.ts, fixed latency, counting calls at
-// GET /__calls) and one gateway with live series. Prints one JSON line { url, upstream, pid }, answers
+// is the gateway's alone (over SSE or WebSocket): the fake Braze (testkit/fakeBraze.ts, fixed latency, counting calls at
+// GET /__calls, and the time of each series' calls, counted per series in a window on IPC) and one gateway with live series. Prints one JSON line { url, upstream, pid }, answers
 // IPC "memory" with process.memoryUsage() after a full GC (run with --expose-gc), and stops when the
 // parent's IPC channel closes or on SIGTERM/SIGINT.
 import { startServer } from '../../src/startServer.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { startFakeBraze } from '../../testkit/fakeBraze.js';
+import { defaultResponder, startFakeBraze } from '../../testkit/fakeBraze.js';
 import { BENCH_TOKEN } from '../lib/protocol.js';
 import { exitWhenAsked } from '../lib/process.js';
 
 const SUBSCRIBERS = Number(process.env['BENCH_LIVE_SUBSCRIBERS'] ?? 1000);
 const INTERVAL_MS = Number(process.env['BENCH_LIVE_INTERVAL_MS'] ?? 1000);
+/** WebSockets the subscribers share (bench:live over WebSocket); 0 over SSE. */
+const SOCKETS = Number(process.env['BENCH_LIVE_SOCKETS'] ?? 0);
 
 const braze = await startFakeBraze({ latencyMs: 20, record: false });
+/** When each event series was called (this process's clock): counted per series in a window on IPC "window". */
+const callTimes = new Map<string, number[]>();
+braze.respond((call) => {
+  const event = call.query['event'];
+  if (call.path === '/events/data_series' && event !== undefined) {
+    const times = callTimes.get(event) ?? [];
+    times.push(Date.now());
+    callTimes.set(event, times);
+  }
+  return defaultResponder(call);
+});
+let windowStart = 0;
 const gateway = await startServer(
   loadConfig({
     PORT: '0',
@@ -25,9 +39,13 @@ const gateway = await startServer(
     CACHE_ENABLED: 'true',
     CACHE_TTL_LIVE_MS: String(INTERVAL_MS),
     LIVE_MIN_INTERVAL_MS: String(Math.min(INTERVAL_MS, 1000)),
-    SERVER_MAX_CONNECTIONS: String(SUBSCRIBERS * 2 + 100),
-    LIVE_MAX_SUBSCRIPTIONS: String(SUBSCRIBERS),
-    LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: String(SUBSCRIBERS),
+    // Over SSE each subscriber holds a connection; over WebSocket only the sockets do.
+    SERVER_MAX_CONNECTIONS: String((SOCKETS > 0 ? SOCKETS : SUBSCRIBERS) * 2 + 100),
+    LIVE_MAX_SSE_STREAMS: String(SOCKETS > 0 ? 1 : SUBSCRIBERS),
+    WS_MAX_CONNECTIONS: String(Math.max(SOCKETS, 1)),
+    WS_MAX_OPERATIONS_PER_CONNECTION: String(SOCKETS > 0 ? Math.ceil(SUBSCRIBERS / SOCKETS) + 1 : 1),
+    LIVE_MAX_SUBSCRIPTIONS: String(SUBSCRIBERS + 1),
+    LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: String(SUBSCRIBERS + 1),
   }),
   createLogger({ level: 'silent' }),
 );
@@ -38,6 +56,24 @@ exitWhenAsked(async () => {
 });
 
 process.on('message', (message) => {
+  // "mark": a counting window starts now; { window: ms }: each series' calls in [mark, mark + ms).
+  if (message === 'mark') {
+    windowStart = Date.now();
+    process.send?.({ marked: windowStart });
+    return;
+  }
+  if (typeof message === 'object' && message !== null && 'window' in message) {
+    const end = windowStart + Number((message as { window: number }).window);
+    const perSeries: Record<string, number> = {};
+    const gaps: number[] = [];
+    for (const [event, times] of callTimes) {
+      const inside = times.filter((time) => time >= windowStart && time < end);
+      perSeries[event] = inside.length;
+      gaps.push(...inside.slice(1).map((time, i) => time - inside[i]!));
+    }
+    process.send?.({ perSeries, gaps: { min: Math.min(...gaps), max: Math.max(...gaps), mean: gaps.reduce((a, b) => a + b, 0) / gaps.length } });
+    return;
+  }
   if (message !== 'memory') return;
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();

@@ -206,13 +206,21 @@ export class TooManySubscriptionsError extends GatewayError {
   readonly code = 'TOO_MANY_SUBSCRIPTIONS';
   constructor(
     readonly limit: number,
-    /** Whose cap: this client's (LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT) or the process's (LIVE_MAX_SUBSCRIPTIONS). */
-    readonly scope: 'client' | 'total',
+    /**
+     * Whose cap: this client's (LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT), the process's (LIVE_MAX_SUBSCRIPTIONS),
+     * one WebSocket's operations (WS_MAX_OPERATIONS_PER_CONNECTION) or the process's SSE streams
+     * (LIVE_MAX_SSE_STREAMS).
+     */
+    readonly scope: 'client' | 'total' | 'connection' | 'sse',
   ) {
     super(
       scope === 'client'
         ? `This client already has ${limit} live series open, the most it may; close one first`
-        : limit === 0
+        : scope === 'connection'
+          ? `This connection already has ${limit} operations open, the most it may; complete one first or open another connection`
+          : scope === 'sse'
+            ? `The gateway already streams ${limit} live series over SSE, the most it may; subscribe over WebSocket (graphql-ws), which carries many on one connection, or try again later`
+            : limit === 0
           ? 'Live series are turned off on this gateway (LIVE_MAX_SUBSCRIPTIONS=0); query the series instead'
           : `The gateway already serves ${limit} live series, the most it may; try again later or query the series instead`,
     );

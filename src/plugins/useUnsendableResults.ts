@@ -1,6 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, processRegularResult, type Plugin } from 'graphql-yoga';
 import { IncrementalDeliveryNotAcceptedError, MediaTypeNotAcceptedError, SubscriptionNotAcceptedError } from '../errors/gatewayErrors.js';
+import { acceptsMediaType } from './acceptHeader.js';
 import { toGraphQLError } from './graphqlErrors.js';
 
 /**
@@ -16,7 +17,9 @@ import { toGraphQLError } from './graphqlErrors.js';
  *   written as application/json with its status, so that a client whose Accept names no type yoga
  *   writes (text/html, image/png, garbage) still learns why. Yoga alone answers an empty 406. A 406
  *   (the request's Accept is what is refused) is always written as application/json: yoga would
- *   write it as an event stream to a client that refused text/event-stream with `q=0`.
+ *   write it as an event stream to a client that refused text/event-stream with `q=0`. It is written as
+ *   application/graphql-response+json when the client names that type (Apollo Client 4's HttpLink
+ *   does), so the client reads the body and shows the code instead of a bare status.
  * Must come after yoga's own result processors (every plugin of the gateway does) and before the
  * plugins that count or rewrite results (useMetrics): they then see the refusal. No options.
  */
@@ -41,7 +44,7 @@ export function useUnsendableResults(): Plugin {
         setResult(sent);
       }
       const status = refusalStatus(sent);
-      if (status !== undefined && (!resultProcessor || status === NOT_ACCEPTABLE)) setResultProcessor(processRegularResult, 'application/json');
+      if (status !== undefined && (!resultProcessor || status === NOT_ACCEPTABLE)) setResultProcessor(processRegularResult, refusalMediaType(request));
     },
   };
 }
@@ -52,6 +55,19 @@ function closeStream(stream: AsyncIterable<unknown>): void {
 }
 
 const NOT_ACCEPTABLE = 406;
+
+const GRAPHQL_RESPONSE = 'application/graphql-response+json';
+
+/**
+ * A refusal is written as application/graphql-response+json when the client names that type and
+ * accepts it, else as application/json. Clients read a GraphQL-over-HTTP response's body whatever its
+ * status (Apollo Client's HttpLink then shows the errors and their codes), while an application/json
+ * answer with an error status is to them a server error with an unread body.
+ */
+function refusalMediaType(request: Request): string {
+  const accept = request.headers.get('accept');
+  return accept !== null && accept.toLowerCase().includes(GRAPHQL_RESPONSE) && acceptsMediaType(accept, GRAPHQL_RESPONSE) ? GRAPHQL_RESPONSE : 'application/json';
+}
 
 /**
  * The highest status a single result's errors refuse the request with (yoga answers with it), or

@@ -46,10 +46,13 @@ export function httpServerOptions(limits: ServerLimits): ServerOptions {
 interface ConnectionState {
   request: IncomingMessage | undefined;
   response: ServerResponse | undefined;
+  /** Upgraded to a WebSocket: serving operations for as long as it is open (its keep-alive drops dead ones). */
+  upgraded?: boolean;
 }
 
 /** The request has fully arrived and the answer is not finished: closing would throw work away. */
-function isBeingAnswered({ request, response }: ConnectionState): boolean {
+function isBeingAnswered({ request, response, upgraded }: ConnectionState): boolean {
+  if (upgraded) return true;
   return request !== undefined && response !== undefined && request.complete && !response.writableFinished;
 }
 
@@ -128,6 +131,13 @@ export function guardConnections(server: Server, limits: ServerLimits): void {
       }
     }
     close(socket);
+  });
+
+  // A WebSocket counts as a connection (it holds a descriptor) but is never evicted for a newcomer:
+  // WS_MAX_CONNECTIONS keeps them below the cap. An upgrade refused is destroyed, and leaves the map.
+  server.on('upgrade', (request: IncomingMessage) => {
+    const state = connections.get(request.socket as Socket);
+    if (state !== undefined) state.upgraded = true;
   });
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
