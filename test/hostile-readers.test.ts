@@ -94,11 +94,17 @@ const deferredDashboard = (length: number): string =>
   `fragment F on Query { eventSeries(event: "big", length: ${length}, unit: HOUR, endingAt: "${AT}") { points { time count } } } { ${Array.from({ length: 50 }, () => '...F @defer').join(' ')} }`;
 
 /** Size of the whole answer to `query` in `accept`, read by a client that does read; and the calls it took. */
-async function answerSize(gateway: TestGateway, accept: string, query: string): Promise<{ bytes: number; calls: number }> {
+/**
+ * One whole answer read by a reader that reads: its bytes, its Braze calls, and how long it took (`ms`).
+ * Stalled answers are built on the same busy process, so a deadline that includes building N of them
+ * allows N × `ms` more: on a loaded machine building slows, while a socket never closed still fails.
+ */
+async function answerSize(gateway: TestGateway, accept: string, query: string): Promise<{ bytes: number; calls: number; ms: number }> {
   const before = braze.calls.length;
+  const started = performance.now();
   const response = await gateway.post(query, { headers: { accept } });
   const bytes = (await response.arrayBuffer()).byteLength;
-  return { bytes, calls: braze.calls.length - before };
+  return { bytes, calls: braze.calls.length - before, ms: performance.now() - started };
 }
 
 describe('live subscriptions whose readers stop reading', () => {
@@ -175,7 +181,7 @@ describe('@defer answers whose readers stop reading', () => {
       braze.respond(changingSeries);
       const gateway = await start({ SERVER_IDLE_TIMEOUT_MS: String(IDLE_MS), SERVER_KEEP_ALIVE_TIMEOUT_MS: String(IDLE_MS) });
       const query = deferredDashboard(1_000);
-      const { bytes, calls } = await answerSize(gateway, accept, query);
+      const { bytes, calls, ms } = await answerSize(gateway, accept, query);
       expect(bytes).toBeGreaterThan(2_300_000);
       const watched = watchServerSockets(gateway);
       const base = heldAfterGc();
@@ -193,7 +199,7 @@ describe('@defer answers whose readers stop reading', () => {
       );
       watched.stop();
       // Closed by the keep-alive timeout (its +1 s included) once the answer was handed over.
-      expect(Date.now() - opened).toBeLessThan(2 * IDLE_MS + 1_000 + MARGIN_MS);
+      expect(Date.now() - opened).toBeLessThan(2 * IDLE_MS + 1_000 + MARGIN_MS + N * ms);
       // At the peak, while the answers are built (measured: 0.7 MiB each for 2.45 MB answers).
       expect(most / N).toBeLessThan(1.5 * MiB);
       // Never more calls than answers asked for (concurrent equal calls are shared).
@@ -208,7 +214,7 @@ describe('@defer answers whose readers stop reading', () => {
       braze.respond(changingSeries);
       const gateway = await start({ SERVER_IDLE_TIMEOUT_MS: String(IDLE_MS), SERIES_MAX_LENGTH: '5000', BRAZE_MAX_CALLS_PER_REQUEST: '100' });
       const query = deferredDashboard(5_000);
-      const { bytes } = await answerSize(gateway, accept, query);
+      const { bytes, ms } = await answerSize(gateway, accept, query);
       expect(bytes).toBeGreaterThan(11_000_000);
       const watched = watchServerSockets(gateway);
       const base = heldAfterGc();
@@ -227,7 +233,8 @@ describe('@defer answers whose readers stop reading', () => {
       expect(watched.pendingAt.size).toBe(N);
       // About the answer each, its text and its bytes (measured: 13.05 MiB for a 12.25 MB answer).
       expect(most / N).toBeLessThan(2 * bytes);
-      for (const socket of watched.sockets) expect(watched.closedAt.get(socket)! - watched.pendingAt.get(socket)!).toBeLessThan(IDLE_MS + MARGIN_MS);
+      // The idle timer fires on a process still building the other answers: N × ms more on a loaded machine.
+      for (const socket of watched.sockets) expect(watched.closedAt.get(socket)! - watched.pendingAt.get(socket)!).toBeLessThan(IDLE_MS + MARGIN_MS + N * ms);
       expect(heldAfterGc() - base).toBeLessThan(4 * MiB);
     },
     90_000,
