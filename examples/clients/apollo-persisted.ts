@@ -1,4 +1,5 @@
 import { ApolloClient, HttpLink } from '@apollo/client';
+import { Defer20220824Handler } from '@apollo/client/incremental';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import type { DocumentNode } from 'graphql';
 import { createApolloCache } from './apolloCache.js';
@@ -29,6 +30,9 @@ export function createPersistedApolloClient(
   );
   return new ApolloClient({
     cache: createApolloCache(),
+    // @defer: Apollo Client 4 reads incremental answers only with a handler; the gateway (yoga) writes
+    // the 2022-08-24 format (`incremental: [{ data, path, label }]`).
+    incrementalHandler: new Defer20220824Handler(),
     link: persisted.concat(new HttpLink({ uri: url, headers: { authorization: `Bearer ${token}` } })),
   });
 }

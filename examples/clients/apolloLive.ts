@@ -1,4 +1,5 @@
 import { ApolloClient, HttpLink, split } from '@apollo/client';
+import { Defer20220824Handler } from '@apollo/client/incremental';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { createClient } from 'graphql-ws';
@@ -17,5 +18,10 @@ export function createApolloLiveClient(url: string, wsUrl: string, token: string
     const definition = getMainDefinition(query);
     return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
   };
-  return new ApolloClient({ cache: createApolloCache(), link: split(isSubscription, ws, http) });
+  return new ApolloClient({
+    cache: createApolloCache(),
+    // @defer: see apollo.ts.
+    incrementalHandler: new Defer20220824Handler(),
+    link: split(isSubscription, ws, http),
+  });
 }
