@@ -14,7 +14,7 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { createCallers } from './auth/callers.js';
 import { authRequired } from './config/index.js';
 import { guardConnections, httpServerOptions } from './server/connections.js';
-import { attachGraphQLWebSocket, type GraphQLWebSocketServer } from './server/websocket.js';
+import { attachGraphQLWebSocket, type GraphQLWebSocketServer } from './websocket/graphqlOverWebSocket.js';
 import { withErrorBoundary } from './server/errorBoundary.js';
 import { createGatewayYoga, GRAPHQL_ENDPOINT, SERVED_PATHS } from './yoga.js';
 import type { Logger } from './observability/logger.js';

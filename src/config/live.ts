@@ -1,7 +1,7 @@
 import { defaultsOf, integer, type VariableReader, type VariableTable } from './read.js';
 import type { ServerLimits } from './server.js';
 import type { LivePolicy as SeriesPolicy } from '../live/liveSeries.js';
-import type { WebSocketLimits } from '../server/websocket.js';
+import type { WebSocketLimits } from '../server/websocketLimits.js';
 
 /** Live series (shared polls and their caps), and what each transport may hold of the client connections. */
 export type LivePolicy = SeriesPolicy &

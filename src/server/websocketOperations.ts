@@ -1,5 +1,5 @@
 /**
- * The stand-in Requests of operations that arrived over WebSocket (src/server/websocket.ts): their
+ * The stand-in Requests of operations that arrived over WebSocket (src/websocket/graphqlOverWebSocket.ts): their
  * results are sent as graphql-ws messages, not by yoga's HTTP result processors, so a plugin that
  * refuses what HTTP cannot stream (useSubscriptionsOverSse) lets them through.
  */

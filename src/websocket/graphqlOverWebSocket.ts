@@ -12,19 +12,8 @@ import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Gateway } from '../yoga.js';
 import { isAllowedOrigin } from './upgradeOrigin.js';
-import { markWebSocketOperation } from './websocketOperations.js';
-
-/** What one process allows of GraphQL over WebSocket (the graphql-ws protocol). */
-export interface WebSocketLimits {
-  /** Open WebSockets in the whole process; 0 turns the transport off (upgrades refused with 503). */
-  readonly wsMaxConnections: number;
-  /** Operations (subscriptions and queries) open at once on one socket. */
-  readonly wsMaxOperationsPerConnection: number;
-  /** A socket that has not sent `connection_init` this long after opening is closed (4408). */
-  readonly wsConnectionInitTimeoutMs: number;
-  /** A ping every this long; a socket whose pong has not come by the next one is dropped. */
-  readonly wsKeepAliveMs: number;
-}
+import { markWebSocketOperation } from '../server/websocketOperations.js';
+import type { WebSocketLimits } from '../server/websocketLimits.js';
 
 export interface GraphQLWebSocketOptions {
   /** The gateway's yoga: every operation runs through it (its params, parse, validate and execute hooks). */
