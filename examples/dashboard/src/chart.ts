@@ -31,7 +31,7 @@ export function drawChart(host: HTMLElement, times: readonly string[], lines: re
     height: size.height,
     legend: { show: size.legend },
     series: [{}, ...lines.map((line, index) => ({ label: line.label, stroke: COLOURS[index % COLOURS.length] ?? '#000', width: 2 }))],
-    axes: [{}, { size: 60 }],
+    axes: [{}, { size: 70 }],
     hooks: {
       draw: [
         (plot) => {
