@@ -3,7 +3,8 @@ import { friendlyStatus, type GatewayError } from './errors.js';
 import { CampaignChoicesDocument, DashboardDocument, type CampaignPanelFragment, type EventPanelFragment, type KpiPanelFragment } from './generated/graphql.js';
 import { fetchInParts, RefusedError } from './incremental.js';
 import { connectLive, type LiveConnection } from './live.js';
-import { goLive, livePanels, mountLivePanels } from './livePanels.js';
+import { goLive, livePanels } from './livePanels.js';
+import { mountLiveViews } from './liveView.js';
 import { element, freshness, panel } from './panel.js';
 import { authHeaders, readSettings } from './settings.js';
 import './style.css';
@@ -16,7 +17,7 @@ const headers = authHeaders(settings);
 
 const panels = { kpi: panel(element('#kpi')), events: panel(element('#events')), campaign: panel(element('#campaign')) };
 const live = livePanels(settings);
-const liveViews = mountLivePanels(element('#live'), live);
+const liveViews = mountLiveViews(element('#live'), live);
 
 function showKpi(series: KpiPanelFragment): void {
   countBrazeCalls(series.brazeCalls);
@@ -119,8 +120,6 @@ function startLive(length: Range): void {
   goLive(connection, live, liveViews, length);
 }
 
-addEventListener('pagehide', stopLive);
-
 let currentRange: Range = 30;
 
 function selectRange(length: Range): void {
@@ -148,6 +147,11 @@ async function start(): Promise<void> {
     button.addEventListener('click', () => selectRange(length));
     picker.append(button);
   }
+  // Leaving the page disposes the live connection; back from the back/forward cache, it goes live again.
+  addEventListener('pagehide', stopLive);
+  addEventListener('pageshow', (event) => {
+    if (event.persisted) selectRange(currentRange);
+  });
   try {
     for await (const { data, errors } of fetchInParts(settings.gatewayUrl, headers, CampaignChoicesDocument, {})) {
       if (data.campaigns) countBrazeCalls(1);
