@@ -1,7 +1,8 @@
 /**
  * `npm run dashboard`: the example dashboard (examples/dashboard) against a local gateway in demo mode,
  * with one command. Starts the gateway (simulated Braze, no credential needed) on GATEWAY_PORT (4000),
- * allowing the dashboard's origin in CORS, then Vite's dev server on DASHBOARD_PORT (5173) pointed at it.
+ * allowing the dashboard's origin in CORS (its queries, and its live panels' WebSocket, whose Origin is
+ * checked against the same list), then Vite's dev server on DASHBOARD_PORT (5173) pointed at it.
  * Ctrl-C stops both.
  */
 import { fileURLToPath } from 'node:url';

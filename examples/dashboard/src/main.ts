@@ -1,15 +1,11 @@
-import { drawChart, type Line } from './chart.js';
-import { friendlyMessage, friendlyStatus, type GatewayError } from './errors.js';
-import {
-  CampaignChoicesDocument,
-  DashboardDocument,
-  type CampaignPanelFragment,
-  type EventPanelFragment,
-  type KpiPanelFragment,
-  type LiveEventsSubscription,
-} from './generated/graphql.js';
+import { countBrazeCalls } from './brazeCalls.js';
+import { friendlyStatus, type GatewayError } from './errors.js';
+import { CampaignChoicesDocument, DashboardDocument, type CampaignPanelFragment, type EventPanelFragment, type KpiPanelFragment } from './generated/graphql.js';
 import { fetchInParts, RefusedError } from './incremental.js';
-import { subscribeLiveEvents } from './live.js';
+import { connectLive, type LiveConnection } from './live.js';
+import { goLive, livePanels } from './livePanels.js';
+import { mountLiveViews } from './liveView.js';
+import { element, freshness, panel } from './panel.js';
 import { authHeaders, readSettings } from './settings.js';
 import './style.css';
 
@@ -19,65 +15,26 @@ type Range = (typeof RANGES)[number];
 const settings = readSettings();
 const headers = authHeaders(settings);
 
-function element<T extends HTMLElement = HTMLElement>(selector: string): T {
-  const found = document.querySelector<T>(selector);
-  if (!found) throw new Error(`index.html has no ${selector}`);
-  return found;
-}
-
-/** One panel of index.html: a note (total, freshness), a chart and an error line. */
-function panel(id: string) {
-  const root = element(`#${id}`);
-  const note = element(`#${id} .note`);
-  const chart = element(`#${id} .chart`);
-  const error = element(`#${id} .error`);
-  return {
-    loading(): void {
-      root.dataset['state'] = 'loading';
-      note.textContent = 'loading…';
-      error.textContent = '';
-    },
-    show(text: string, times: readonly string[], lines: readonly Line[]): void {
-      root.dataset['state'] = 'ready';
-      note.textContent = text;
-      error.textContent = '';
-      drawChart(chart, times, lines);
-    },
-    fail(errors: readonly GatewayError[]): void {
-      root.dataset['state'] = 'error';
-      note.textContent = '';
-      error.textContent = [...new Set(errors.map((e) => friendlyMessage(e)))].join(' ');
-      error.dataset['codes'] = errors.map((e) => String(e.extensions?.['code'] ?? '')).join(',');
-    },
-  };
-}
-
-const panels = { kpi: panel('kpi'), events: panel('events'), campaign: panel('campaign'), live: panel('live') };
-const liveState = element('#live .state');
-const callCounter = element('#braze-calls');
-
-/**
- * What the page asked Braze for, from the answers' own `brazeCalls` (a long window is several calls)
- * plus the campaign list and details calls. The cache can only make the real count lower.
- */
-let brazeCallsAskedFor = 0;
-function countBrazeCalls(calls: number): void {
-  brazeCallsAskedFor += calls;
-  callCounter.textContent = String(brazeCallsAskedFor);
-  callCounter.dataset['count'] = String(brazeCallsAskedFor);
-}
-
-function freshness(fetchedAt: string): string {
-  return `as of ${new Date(fetchedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`;
-}
+const panels = { kpi: panel(element('#kpi')), events: panel(element('#events')), campaign: panel(element('#campaign')) };
+const live = livePanels(settings);
+const liveViews = mountLiveViews(element('#live'), live);
 
 function showKpi(series: KpiPanelFragment): void {
   countBrazeCalls(series.brazeCalls);
-  panels.kpi.show(`${series.total ?? '–'} user-days, ${freshness(series.fetchedAt)}`, series.points.map((p) => p.time), [{ label: 'daily active users', values: series.points.map((p) => p.value) }]);
+  panels.kpi.show({
+    note: `${series.total ?? '–'} user-days, ${freshness(series.fetchedAt)}`,
+    times: series.points.map((p) => p.time),
+    lines: [{ label: 'daily active users', values: series.points.map((p) => p.value) }],
+  });
 }
 
-function showEvents(series: EventPanelFragment, target = panels.events): void {
-  target.show(`${series.sum} ${series.event} events, ${freshness(series.fetchedAt)}`, series.points.map((p) => p.time), [{ label: series.event, values: series.points.map((p) => p.value) }]);
+function showEvents(series: EventPanelFragment): void {
+  countBrazeCalls(series.brazeCalls);
+  panels.events.show({
+    note: `${series.sum} ${series.event} events, ${freshness(series.fetchedAt)}`,
+    times: series.points.map((p) => p.time),
+    lines: [{ label: series.event, values: series.points.map((p) => p.value) }],
+  });
 }
 
 /** Messages sent by one channel × variation; families without a `sent` count (in-app, other) send none. */
@@ -99,11 +56,10 @@ function showCampaign(campaign: CampaignPanelFragment, errors: readonly GatewayE
     label: channel,
     values: series.points.map((p) => p.channels.filter((c) => c.channel === channel).reduce((sum, c) => sum + sentBy(c), 0)),
   }));
-  panels.campaign.show(`${campaign.name}, ${freshness(series.fetchedAt)}`, times, lines);
+  panels.campaign.show({ note: `${campaign.name}, ${freshness(series.fetchedAt)}`, times, lines });
 }
 
 let campaignId: string | undefined;
-let stopLive: (() => void) | undefined;
 let inFlight: AbortController | undefined;
 
 function errorsOf(error: unknown): readonly GatewayError[] {
@@ -116,7 +72,7 @@ function errorsFor(errors: readonly GatewayError[], field: string): GatewayError
   return errors.filter((error) => (error as { path?: readonly (string | number)[] }).path?.[0] === field);
 }
 
-/** Loads the query panels; false when a newer range replaced this load before it ended. */
+/** Loads the query panels; false when a newer range replaced this load, or the credential was refused. */
 async function loadDashboard(length: Range): Promise<boolean> {
   inFlight?.abort();
   const controller = new AbortController();
@@ -132,45 +88,36 @@ async function loadDashboard(length: Range): Promise<boolean> {
     for await (const part of fetchInParts(settings.gatewayUrl, headers, DashboardDocument, variables, controller.signal)) {
       const { data, errors } = part;
       if ('dau' in data) data.dau ? showKpi(data.dau) : panels.kpi.fail(errorsFor(errors, 'dau'));
-      if ('events' in data) {
-        if (data.events) {
-          countBrazeCalls(data.events.brazeCalls);
-          showEvents(data.events);
-        } else panels.events.fail(errorsFor(errors, 'events'));
-      }
+      if ('events' in data) data.events ? showEvents(data.events) : panels.events.fail(errorsFor(errors, 'events'));
       if ('campaign' in data && campaignId !== undefined) data.campaign ? showCampaign(data.campaign, errors) : panels.campaign.fail(errorsFor(errors, 'campaign'));
     }
   } catch (error) {
     if (controller.signal.aborted) return false;
     for (const each of [panels.kpi, panels.events, panels.campaign]) each.fail(errorsOf(error));
-    // Refused for the credential: the live panel would be refused too, so it is not opened.
+    // Refused for the credential: the live panels would be refused too, so no socket is opened.
     if (error instanceof RefusedError && (error.status === 401 || error.status === 403)) {
-      panels.live.fail(errorsOf(error));
-      liveState.textContent = 'off';
+      for (const view of liveViews.values()) view.off(errorsOf(error));
       return false;
     }
   }
   return !controller.signal.aborted;
 }
 
-function showLive(value: LiveEventsSubscription['eventSeries']): void {
-  const { series, status } = value;
-  liveState.textContent = status.state;
-  liveState.dataset['state'] = status.state;
-  element('#live').dataset['pushes'] = String(Number(element('#live').dataset['pushes'] ?? '0') + 1);
-  if (series) {
-    countBrazeCalls(series.brazeCalls);
-    showEvents(series, panels.live);
-  }
-  if (status.code) panels.live.fail([{ message: status.reason ?? '', extensions: { code: status.code, retryAt: status.retryAt } }]);
+/**
+ * The page's one live connection, for the range on screen. Changing the range or the campaign disposes
+ * it (the gateway releases every subscription at once) and opens a new one; so does leaving the page.
+ */
+let connection: LiveConnection | undefined;
+
+function stopLive(): void {
+  connection?.dispose();
+  connection = undefined;
 }
 
-function goLive(length: Range): void {
-  stopLive?.();
-  panels.live.loading();
-  element('#live').dataset['pushes'] = '0';
-  liveState.textContent = 'connecting';
-  stopLive = subscribeLiveEvents(settings.gatewayUrl, headers, { event: settings.event, length }, { onPush: showLive, onError: (errors) => panels.live.fail(errors) });
+function startLive(length: Range): void {
+  stopLive();
+  connection = connectLive(settings);
+  goLive(connection, live, liveViews, length);
 }
 
 let currentRange: Range = 30;
@@ -178,11 +125,10 @@ let currentRange: Range = 30;
 function selectRange(length: Range): void {
   currentRange = length;
   for (const button of document.querySelectorAll<HTMLButtonElement>('#range button')) button.setAttribute('aria-pressed', String(button.value === String(length)));
-  stopLive?.();
-  stopLive = undefined;
-  // The live panel subscribes once the query has been answered: its first poll then finds the chunks
-  // the query just fetched in the cache instead of racing it to Braze.
-  void loadDashboard(length).then((current) => current && goLive(length));
+  stopLive();
+  // The live panels subscribe once the query has been answered: with the gateway's cache on, their first
+  // polls then find the settled chunks of a long window the query just fetched, instead of racing it.
+  void loadDashboard(length).then((current) => current && startLive(length));
 }
 
 async function start(): Promise<void> {
@@ -201,6 +147,11 @@ async function start(): Promise<void> {
     button.addEventListener('click', () => selectRange(length));
     picker.append(button);
   }
+  // Leaving the page disposes the live connection; back from the back/forward cache, it goes live again.
+  addEventListener('pagehide', stopLive);
+  addEventListener('pageshow', (event) => {
+    if (event.persisted) selectRange(currentRange);
+  });
   try {
     for await (const { data, errors } of fetchInParts(settings.gatewayUrl, headers, CampaignChoicesDocument, {})) {
       if (data.campaigns) countBrazeCalls(1);

@@ -6,8 +6,10 @@
 export interface Settings {
   readonly gatewayUrl: string;
   readonly token: string | undefined;
-  /** The custom event the event and live panels chart. */
+  /** The custom event the event panel and the first live event panel chart (`?event=`, default `purchase`). */
   readonly event: string;
+  /** The custom event the second live event panel charts (`?second-event=`, default `added_cart`). */
+  readonly secondEvent: string;
   /** The campaign to chart (`?campaign=`); the first of the workspace's campaigns when absent. */
   readonly campaignId: string | undefined;
 }
@@ -19,6 +21,7 @@ export function readSettings(search: string = location.search): Settings {
     gatewayUrl: params.get('gateway') ?? import.meta.env.VITE_GATEWAY_URL ?? 'http://localhost:4000/graphql',
     token: token === undefined || token === '' ? undefined : token,
     event: params.get('event') ?? 'purchase',
+    secondEvent: params.get('second-event') ?? 'added_cart',
     campaignId: params.get('campaign') ?? undefined,
   };
 }
