@@ -14,32 +14,45 @@ import type { ExecutionResult } from 'graphql';
  * share objects with the executor's later payloads, and its stream ends by itself.
  */
 export function forgettingSent<Result extends ExecutionResult>(stream: AsyncIterable<Result>): AsyncIterableIterator<Result> {
-  const iterator = stream[Symbol.asyncIterator]();
-  let sent: Result | undefined;
-  const forgetSent = (): void => {
-    if (sent !== undefined) empty(sent);
-    sent = undefined;
-  };
-  return {
-    async next() {
-      forgetSent();
-      const step = await iterator.next();
-      if (!step.done && isWholeResult(step.value)) sent = step.value;
-      return step;
-    },
-    async return(value?: unknown) {
-      forgetSent();
-      return (await iterator.return?.(value)) ?? { done: true, value: undefined };
-    },
-    async throw(error?: unknown) {
-      forgetSent();
-      if (iterator.throw) return iterator.throw(error);
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  return new ForgettingSent(stream[Symbol.asyncIterator]());
+}
+
+/** A class rather than closures: its methods cost nothing per subscription. */
+class ForgettingSent<Result extends ExecutionResult> implements AsyncIterableIterator<Result> {
+  readonly #iterator: AsyncIterator<Result>;
+  /** The whole result last handed out: being sent until the next is asked for. */
+  #sent: Result | undefined;
+
+  constructor(iterator: AsyncIterator<Result>) {
+    this.#iterator = iterator;
+  }
+
+  async next(): Promise<IteratorResult<Result>> {
+    this.#forgetSent();
+    const step = await this.#iterator.next();
+    if (!step.done && isWholeResult(step.value)) this.#sent = step.value;
+    return step;
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<Result>> {
+    this.#forgetSent();
+    return (await this.#iterator.return?.(value)) ?? { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<Result>> {
+    this.#forgetSent();
+    if (this.#iterator.throw) return this.#iterator.throw(error);
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  #forgetSent(): void {
+    if (this.#sent !== undefined) empty(this.#sent);
+    this.#sent = undefined;
+  }
 }
 
 function isWholeResult(result: ExecutionResult): boolean {
