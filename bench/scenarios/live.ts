@@ -4,7 +4,10 @@
 // BENCH_LIVE_SUBSCRIBERS subscriptions spread over BENCH_LIVE_SERIES series: over WebSocket on
 // BENCH_LIVE_SOCKETS sockets (graphql-ws clients, many operations each), over SSE (BENCH_LIVE_TRANSPORT=sse)
 // one graphql-sse request each. It then counts the fake Braze's calls over BENCH_LIVE_INTERVALS intervals,
-// and reads the child's heap and RSS after a full GC before and with the subscribers.
+// and reads the child's heap and RSS after a full GC before and with the subscribers. With
+// BENCH_LIVE_HEAP_SNAPSHOTS=<dir>, it also has the child write a heap snapshot at both moments (compare them
+// in Chrome DevTools' Memory tab, "Comparison"): where a subscriber's heap goes. Writing one stalls the
+// child for seconds and grows its RSS, so such a run's RSS and calls targets mean nothing; its heap does.
 //
 // Targets (docs/benchmarks.md, "Live series"):
 // - every subscriber gets its first value, none fails;
@@ -16,6 +19,7 @@
 //   them beside the baseline and the caches' default bounds.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient } from 'graphql-ws';
@@ -31,6 +35,8 @@ const SERIES = numberEnv('BENCH_LIVE_SERIES', TRANSPORT === 'ws' ? 100 : 10, 1);
 const INTERVAL_MS = numberEnv('BENCH_LIVE_INTERVAL_MS', 1000, 100);
 const INTERVALS = numberEnv('BENCH_LIVE_INTERVALS', 10, 2);
 const RSS_TARGET_KIB = numberEnv('BENCH_LIVE_RSS_TARGET_KIB', 32, 1);
+/** A directory: the child's heap is also written there as before.heapsnapshot and opened.heapsnapshot (slow: seconds each). */
+const HEAP_SNAPSHOTS = process.env['BENCH_LIVE_HEAP_SNAPSHOTS'];
 
 interface Memory {
   memory: NodeJS.MemoryUsage;
@@ -98,6 +104,7 @@ try {
   );
   await sleep(500);
   const before = await memory();
+  if (HEAP_SNAPSHOTS) await ask({ snapshot: join(HEAP_SNAPSHOTS, 'before.heapsnapshot') }, 'snapshot');
 
   let received = 0;
   let failed = 0;
@@ -131,6 +138,7 @@ try {
   await Promise.all(firsts);
   const openMs = performance.now() - opening;
   const opened = await memory();
+  if (HEAP_SNAPSHOTS) await ask({ snapshot: join(HEAP_SNAPSHOTS, 'opened.heapsnapshot') }, 'snapshot');
   // Calls from here on are the polls only: counted by the child per series in a window of exactly
   // INTERVALS intervals of its own clock, [mark, mark + INTERVALS × interval). A series polled once per
   // interval has INTERVALS calls in it (INTERVALS ± 1 when a late timer moves one across an edge); a

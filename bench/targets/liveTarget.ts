@@ -1,8 +1,10 @@
 // The system under test for npm run bench:live (bench/scenarios/live.ts), in its own process so that its memory
 // is the gateway's alone (over SSE or WebSocket): the fake Braze (testkit/fakeBraze.ts, fixed latency, counting calls at
 // GET /__calls, and the time of each series' calls, counted per series in a window on IPC) and one gateway with live series. Prints one JSON line { url, upstream, pid }, answers
-// IPC "memory" with process.memoryUsage() after a full GC (run with --expose-gc), and stops when the
+// IPC "memory" with process.memoryUsage() after a full GC (run with --expose-gc), { snapshot: path } with a
+// heap snapshot written there, and stops when the
 // parent's IPC channel closes or on SIGTERM/SIGINT.
+import { writeHeapSnapshot } from 'node:v8';
 import { startServer } from '../../src/startServer.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -72,6 +74,13 @@ process.on('message', (message) => {
       gaps.push(...inside.slice(1).map((time, i) => time - inside[i]!));
     }
     process.send?.({ perSeries, gaps: { min: Math.min(...gaps), max: Math.max(...gaps), mean: gaps.reduce((a, b) => a + b, 0) / gaps.length } });
+    return;
+  }
+  // { snapshot: path }: a heap snapshot after a full GC (BENCH_LIVE_HEAP_SNAPSHOTS in bench/scenarios/live.ts).
+  if (typeof message === 'object' && message !== null && 'snapshot' in message) {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    process.send?.({ snapshot: writeHeapSnapshot(String((message as { snapshot: unknown }).snapshot)) });
     return;
   }
   if (message !== 'memory') return;

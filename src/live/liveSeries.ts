@@ -100,12 +100,18 @@ export class LiveSeries {
     this.#perClient.set(client, mine + 1);
 
     let owner: Poll<Value> | undefined;
+    // Needed only until the subscription joins its poll: a source holds its resolver's arguments and
+    // resolve info, and only the poll's first subscriber's is ever polled with.
+    let joining: LiveSource<Value> | undefined = source;
     const onAbort = (): void => void subscription.return();
     const subscription: Subscription<Value> = new Subscription<Value>({
       join: () => {
+        const wanted = joining;
+        joining = undefined;
+        if (wanted === undefined) return;
         this.#unread.delete(subscription);
-        const existing = this.#polls.get(source.key) as Poll<Value> | undefined;
-        owner = existing ?? this.#newPoll(source);
+        const existing = this.#polls.get(wanted.key) as Poll<Value> | undefined;
+        owner = existing ?? this.#newPoll(wanted);
         owner.add(subscription);
         if (!existing) owner.start();
       },

@@ -12,6 +12,7 @@ import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Gateway } from '../yoga.js';
 import { isAllowedOrigin } from './upgradeOrigin.js';
+import { forgettingSent } from './sentResults.js';
 import { markWebSocketOperation } from '../server/websocketOperations.js';
 import type { WebSocketLimits } from '../server/websocketLimits.js';
 
@@ -46,6 +47,8 @@ interface SocketExtra {
   readonly upgrade: IncomingMessage;
   /** The `Authorization` value the connection presented (connectionParams, else the upgrade header). */
   authorization: string | null;
+  /** Its operations' request headers, one copy for all (made at the first subscribe, once `authorization` is known). */
+  headers: Headers | undefined;
   /** Each open operation's end: aborting it ends the operation's request (its loads, its live slot). */
   readonly operations: Map<string, AbortController>;
 }
@@ -83,6 +86,8 @@ export function attachGraphQLWebSocket(server: Server, options: GraphQLWebSocket
     handleProtocols: (protocols) => (protocols.has(PROTOCOL) ? PROTOCOL : false),
   });
   let closing = false;
+  /** The URL every operation's stand-in request carries (the endpoint, on a host that is no real peer). */
+  const url = `http://${WEBSOCKET_HOST}${path}`;
   // What graphql-ws is handed with each operation; it never executes against it (yoga has, already).
   const { schema } = yoga.getEnveloped();
   /** Every open socket's operations: shutdown lets their `complete` go out before the close frame. */
@@ -127,7 +132,8 @@ export function attachGraphQLWebSocket(server: Server, options: GraphQLWebSocket
       }
       const ended = new AbortController();
       extra.operations.set(id, ended);
-      const request = operationRequest(path, extra, ended.signal);
+      extra.headers ??= operationHeaders(extra.authorization);
+      const request = operationRequest(url, extra.headers, ended.signal);
       if (accepted) callers?.remember(request, accepted);
       const params = paramsOf(payload);
       // What yoga's Node adapter gives an HTTP request's operations, less the response: `req` for the
@@ -149,7 +155,7 @@ export function attachGraphQLWebSocket(server: Server, options: GraphQLWebSocket
         return result.errors.map(asGraphQLError);
       }
       const standIn = {};
-      results.set(standIn, result);
+      results.set(standIn, isAsyncIterable(result) ? forgettingSent(result) : result);
       return { schema, document: isAsyncIterable(result) ? STREAMED : SINGLE, contextValue: standIn };
     },
     onNext: (_context, _id, _payload, _args, result) => sendable(result as Sent, metrics),
@@ -188,7 +194,7 @@ export function attachGraphQLWebSocket(server: Server, options: GraphQLWebSocket
     // ws closes a socket itself on a protocol error (a frame over maxPayload: 1009); this only keeps
     // the error from being thrown.
     socket.on('error', (error) => logger.debug('WebSocket error', { reason: error.message }));
-    const extra: Extra = { socket, upgrade, authorization: null, operations: new Map() };
+    const extra: Extra = { socket, upgrade, authorization: null, headers: undefined, operations: new Map() };
     open.add(extra.operations);
     const closed = protocol.opened(
       {
@@ -290,16 +296,33 @@ async function refusalOf(authenticate: Authenticate, authorization: string | nul
   }
 }
 
-/**
- * The Request an operation stands for, as yoga's plugins and the schema read one: its credential, and a
- * signal that aborts when the operation ends (complete, socket closed, shutdown).
- */
-function operationRequest(path: string, extra: SocketExtra, signal: AbortSignal): Request {
+/** What an operation's request carries: its credential, and that it is JSON wanting a GraphQL answer. */
+function operationHeaders(authorization: string | null): Headers {
   const headers = new Headers({ 'content-type': 'application/json', accept: 'application/graphql-response+json' });
-  if (extra.authorization !== null) headers.set('authorization', extra.authorization);
-  const request = new Request(`http://${WEBSOCKET_HOST}${path}`, { method: 'POST', headers, signal });
-  markWebSocketOperation(request);
-  return request;
+  if (authorization !== null) headers.set('authorization', authorization);
+  return headers;
+}
+
+/**
+ * The request an operation stands for, as yoga's plugins and the schema read one: its method, URL and
+ * headers (the socket's, shared by all its operations) and a signal that aborts when the operation ends
+ * (complete, socket closed, shutdown). Not a fetch Request: one of those costs about 2 KiB (its own
+ * AbortSignal following ours, its URL, its header list) for each of up to LIVE_MAX_SUBSCRIPTIONS
+ * operations, and nothing on an operation's path reads more than these four fields (yoga's
+ * getResultForParams never parses a body; the plugins read headers, method, URL and signal).
+ */
+function operationRequest(url: string, headers: Headers, signal: AbortSignal): Request {
+  const request: OperationRequest = { method: 'POST', url, headers, signal };
+  // A structural stand-in: the fields above are all Request's that anything on the path reads.
+  markWebSocketOperation(request as Request);
+  return request as Request;
+}
+
+interface OperationRequest {
+  readonly method: 'POST';
+  readonly url: string;
+  readonly headers: Headers;
+  readonly signal: AbortSignal;
 }
 
 /** The host of the URL of an operation's stand-in Request: a name that can never be a real peer. */
