@@ -19,5 +19,11 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // @urql/core 6 ends a multipart (@defer) fetch by aborting its controller after it stopped reading at
+    // `hasNext: false`; on Node 22 and later that abort surfaces as an unhandled AbortError raised from
+    // urql's own teardown (makeFetchSource), after every value was delivered. It is the client library's,
+    // seen only in Node (test/clients/defer.test.ts), and docs/clients.md says so; any other unhandled
+    // error still fails the run.
+    onUnhandledError: (error) => !(error.name === 'AbortError' && /@urql[\\/]core[\\/]dist[\\/]urql-core-chunk\.mjs/.test(error.stack ?? '')),
   },
 });
