@@ -40,6 +40,21 @@ export function liveClient(gateway: TestGateway, headers: Record<string, string>
 }
 
 export function subscribe<T = Record<string, unknown>>(client: Client, query: string, variables: Record<string, unknown> = {}): LiveStream<T> {
+  return streamOf<T>((sink) => client.subscribe<T>({ query, variables }, sink), (error) => new Error(JSON.stringify(error)));
+}
+
+/** What a graphql-sse or graphql-ws client calls on one operation's results. */
+export interface StreamSink {
+  next(result: unknown): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
+/**
+ * One operation of a client whose `subscribe(payload, sink)` returns its dispose (graphql-sse's and
+ * graphql-ws's alike), collected as a LiveStream; `asError` says what a non-Error failure was.
+ */
+export function streamOf<T>(subscribe: (sink: StreamSink) => () => void, asError: (error: unknown) => Error): LiveStream<T> {
   const results: LiveStream<T>['results'] = [];
   const waiters = new Set<() => void>();
   let ended: LiveStream<T>['ended'];
@@ -48,25 +63,22 @@ export function subscribe<T = Record<string, unknown>>(client: Client, query: st
   const notify = (): void => {
     for (const waiter of [...waiters]) waiter();
   };
-  const dispose = client.subscribe<T>(
-    { query, variables },
-    {
-      next: (result) => {
-        results.push(result as unknown as LiveStream<T>["results"][number]);
-        notify();
-      },
-      error: (error) => {
-        ended = error instanceof Error ? error : new Error(JSON.stringify(error));
-        finish();
-        notify();
-      },
-      complete: () => {
-        ended ??= 'complete';
-        finish();
-        notify();
-      },
+  const dispose = subscribe({
+    next: (result) => {
+      results.push(result as LiveStream<T>['results'][number]);
+      notify();
     },
-  );
+    error: (error) => {
+      ended = error instanceof Error ? error : asError(error);
+      finish();
+      notify();
+    },
+    complete: () => {
+      ended ??= 'complete';
+      finish();
+      notify();
+    },
+  });
   return {
     results,
     get ended() {

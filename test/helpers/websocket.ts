@@ -1,7 +1,8 @@
-import { createClient, type Client } from 'graphql-ws';
+import type { FormattedExecutionResult } from 'graphql';
+import { createClient, type Client, type Sink } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { TestGateway } from './gateway.js';
-import type { LiveStream } from './live.js';
+import { streamOf, type LiveStream } from './live.js';
 
 /** The gateway's GraphQL endpoint as a ws:// URL. */
 export function wsUrl(gateway: TestGateway): string {
@@ -26,62 +27,10 @@ export function wsClient(gateway: TestGateway, authorization: string | undefined
 
 /** One operation on a graphql-ws client, as LiveStream does for graphql-sse. */
 export function wsSubscribe<T = Record<string, unknown>>(client: Client, query: string, variables: Record<string, unknown> = {}): LiveStream<T> {
-  const results: LiveStream<T>['results'] = [];
-  const waiters = new Set<() => void>();
-  let ended: LiveStream<T>['ended'];
-  let finish: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (finish = resolve));
-  const notify = (): void => {
-    for (const waiter of [...waiters]) waiter();
-  };
-  const dispose = client.subscribe<T>(
-    { query, variables },
-    {
-      next: (result) => {
-        results.push(result as unknown as LiveStream<T>['results'][number]);
-        notify();
-      },
-      error: (error) => {
-        ended = error instanceof Error ? error : new Error(JSON.stringify(error instanceof Array ? error : describe(error)));
-        finish();
-        notify();
-      },
-      complete: () => {
-        ended ??= 'complete';
-        finish();
-        notify();
-      },
-    },
+  return streamOf<T>(
+    (sink) => client.subscribe<T>({ query, variables }, sink as Sink<FormattedExecutionResult<T>>),
+    (error) => new Error(JSON.stringify(error instanceof Array ? error : describe(error))),
   );
-  return {
-    results,
-    get ended() {
-      return ended;
-    },
-    done,
-    close: dispose,
-    waitFor(count, timeoutMs = 10_000) {
-      return new Promise<void>((resolve, reject) => {
-        const check = (): void => {
-          if (results.length >= count) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve();
-          } else if (ended !== undefined) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            reject(new Error(`stream ended (${String(ended)}) after ${results.length} results, waiting for ${count}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`timed out with ${results.length} results, waiting for ${count}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-  };
 }
 
 /** A CloseEvent (what graphql-ws's client reports a closed socket with) as text. */
