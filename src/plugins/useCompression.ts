@@ -1,0 +1,71 @@
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import type { Plugin } from 'graphql-yoga';
+import { chooseEncoding, varyOnAcceptEncoding, type ContentCoding } from '../server/acceptEncoding.js';
+
+export interface CompressionOptions {
+  /** Answers of fewer bytes go as they are: below it, compressing costs more CPU than the bytes it saves are worth. */
+  readonly minBytes?: number;
+}
+
+/**
+ * The default threshold: 1 KiB. Below it a JSON answer saves at most a few hundred bytes, less than one
+ * TCP segment, for the same fixed cost per call (bench/scenarios/compression.ts measures that cost).
+ */
+export const COMPRESSION_MIN_BYTES = 1024;
+
+/** Whole answers worth compressing; never `text/event-stream` or `multipart/mixed`, which stream. */
+const COMPRESSIBLE = /^(?:application\/(?:json|graphql-response\+json)|text\/(?:html|plain|css|javascript))\s*(?:;|$)/i;
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/**
+ * Dynamic settings: brotli at quality 4 and gzip at level 6 compress JSON nearly as well as their
+ * maximums at a fraction of the CPU (static files are compressed at the maximum once, by the build).
+ */
+function compress(coding: ContentCoding, body: Uint8Array): Promise<Buffer> {
+  return coding === 'br'
+    ? brotli(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
+    : gzipAsync(body, { level: 6 });
+}
+
+/**
+ * Compresses whole answers (JSON, the GraphiQL page, /metrics) of at least `minBytes` in the coding the
+ * client prefers by Accept-Encoding's weights (brotli, else gzip), on libuv's threads (Node's zlib), and
+ * says `Vary: Accept-Encoding` on every answer it could have compressed, so a shared cache keeps the
+ * codings apart. It leaves alone: HEAD (no body), 1xx/204/304, an answer already encoded (GraphiQL's
+ * files, compressed by the build), one marked `Cache-Control: no-transform`, and streams (SSE,
+ * `multipart/mixed`), whose events must reach the client as they happen. Last of the plugins, so every
+ * other header is set when it runs. whatwg-node's useContentEncoding is not used: it ignores q-values
+ * (`gzip;q=0` is not gzip to it, `br;q=0` not a refusal), has no threshold nor Vary, compresses streams
+ * and also inflates request bodies, past MAX_REQUEST_BODY_BYTES' count.
+ */
+export function useCompression({ minBytes = COMPRESSION_MIN_BYTES }: CompressionOptions = {}): Plugin {
+  return {
+    async onResponse({ request, response, setResponse, fetchAPI }) {
+      if (request.method === 'HEAD' || response.body === null || response.status < 200 || response.status === 204 || response.status === 304) return;
+      if (response.headers.has('content-encoding') || !COMPRESSIBLE.test(response.headers.get('content-type') ?? '')) return;
+      if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(response.headers.get('cache-control') ?? '')) return;
+      const vary = varyOnAcceptEncoding(response.headers.get('vary'));
+      const coding = chooseEncoding(request.headers.get('accept-encoding'), ['br', 'gzip']);
+      const length = Number(response.headers.get('content-length') ?? Number.NaN);
+      if (coding === undefined || length < minBytes) {
+        response.headers.set('vary', vary);
+        return;
+      }
+      const body = new Uint8Array(await response.arrayBuffer());
+      const headers = new fetchAPI.Headers(response.headers);
+      headers.set('vary', vary);
+      if (body.byteLength < minBytes) {
+        setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
+        return;
+      }
+      const compressed = await compress(coding, body);
+      headers.set('content-encoding', coding);
+      headers.set('content-length', String(compressed.byteLength));
+      // zlib's Buffer is over a plain ArrayBuffer; the DOM types want it said to accept it as a body.
+      setResponse(new fetchAPI.Response(new Uint8Array(compressed.buffer as ArrayBuffer, compressed.byteOffset, compressed.byteLength), { status: response.status, statusText: response.statusText, headers }));
+    },
+  };
+}
