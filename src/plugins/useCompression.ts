@@ -43,7 +43,8 @@ function compress(coding: ContentCoding, body: Uint8Array): Promise<Buffer> {
  */
 export function useCompression({ minBytes = COMPRESSION_MIN_BYTES }: CompressionOptions = {}): Plugin {
   return {
-    async onResponse({ request, response, setResponse, fetchAPI }) {
+    // Not async: most answers are left alone, and a promise per response would cost every one of them.
+    onResponse({ request, response, setResponse, fetchAPI }) {
       if (request.method === 'HEAD' || response.body === null || response.status < 200 || response.status === 204 || response.status === 304) return;
       if (response.headers.has('content-encoding') || !COMPRESSIBLE.test(response.headers.get('content-type') ?? '')) return;
       if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(response.headers.get('cache-control') ?? '')) return;
@@ -54,18 +55,20 @@ export function useCompression({ minBytes = COMPRESSION_MIN_BYTES }: Compression
         response.headers.set('vary', vary);
         return;
       }
-      const body = new Uint8Array(await response.arrayBuffer());
-      const headers = new fetchAPI.Headers(response.headers);
-      headers.set('vary', vary);
-      if (body.byteLength < minBytes) {
-        setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
-        return;
-      }
-      const compressed = await compress(coding, body);
-      headers.set('content-encoding', coding);
-      headers.set('content-length', String(compressed.byteLength));
-      // zlib's Buffer is over a plain ArrayBuffer; the DOM types want it said to accept it as a body.
-      setResponse(new fetchAPI.Response(new Uint8Array(compressed.buffer as ArrayBuffer, compressed.byteOffset, compressed.byteLength), { status: response.status, statusText: response.statusText, headers }));
+      return (async () => {
+        const body = new Uint8Array(await response.arrayBuffer());
+        const headers = new fetchAPI.Headers(response.headers);
+        headers.set('vary', vary);
+        if (body.byteLength < minBytes) {
+          setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
+          return;
+        }
+        const compressed = await compress(coding, body);
+        headers.set('content-encoding', coding);
+        headers.set('content-length', String(compressed.byteLength));
+        // zlib's Buffer is over a plain ArrayBuffer; the DOM types want it said to accept it as a body.
+        setResponse(new fetchAPI.Response(new Uint8Array(compressed.buffer as ArrayBuffer, compressed.byteOffset, compressed.byteLength), { status: response.status, statusText: response.statusText, headers }));
+      })();
     },
   };
 }

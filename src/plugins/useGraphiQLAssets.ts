@@ -36,26 +36,28 @@ const EXTENSIONS: Record<ContentCoding, string> = { br: '.br', gzip: '.gz' };
  * other headers, and 304 when the browser's `If-None-Match` names the page it has.
  */
 export function useGraphiQLAssets({ site, graphqlEndpoint, dir = GRAPHIQL_ASSETS_DIR }: GraphiQLAssetsOptions): Plugin {
-  const files = new Set(site.manifest?.files ?? []);
-  // Which compressed forms the build wrote for each file, looked up once.
-  const variants = new Map([...files].map((name) => [name, (['br', 'gzip'] as const).filter((coding) => existsSync(new URL(name + EXTENSIONS[coding], dir)))]));
+  // Each file of the build, with the compressed forms the build wrote for it, looked up once.
+  const variants = new Map((site.manifest?.files ?? []).map((name) => [name, (['br', 'gzip'] as const).filter((coding) => existsSync(new URL(name + EXTENSIONS[coding], dir)))]));
   return {
-    async onRequest({ url, request, endResponse, fetchAPI }) {
+    // Not async: every request passes here, and only GraphiQL's files need to wait for anything.
+    onRequest({ url, request, endResponse, fetchAPI }) {
       if (!url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) return;
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       const name = url.pathname.slice(GRAPHIQL_ASSET_PREFIX.length);
-      if (!files.has(name)) return;
-      const coding = variants.get(name)?.length ? chooseEncoding(request.headers.get('accept-encoding'), variants.get(name) ?? []) : undefined;
-      const body = await readFile(new URL(coding ? name + EXTENSIONS[coding] : name, dir));
-      const headers: Record<string, string> = {
-        'content-type': CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream',
-        'cache-control': IMMUTABLE,
-        vary: 'Accept-Encoding',
-        'x-content-type-options': 'nosniff',
-        'content-length': String(body.byteLength),
-        ...(coding ? { 'content-encoding': coding } : {}),
-      };
-      endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : body, { status: 200, headers }));
+      const offered = variants.get(name);
+      if (offered === undefined) return;
+      const coding = chooseEncoding(request.headers.get('accept-encoding'), offered);
+      return readFile(new URL(coding ? name + EXTENSIONS[coding] : name, dir)).then((body) => {
+        const headers: Record<string, string> = {
+          'content-type': CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream',
+          'cache-control': IMMUTABLE,
+          vary: 'Accept-Encoding',
+          'x-content-type-options': 'nosniff',
+          'content-length': String(body.byteLength),
+          ...(coding ? { 'content-encoding': coding } : {}),
+        };
+        endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : body, { status: 200, headers }));
+      });
     },
     onResponse({ request, response, setResponse, fetchAPI }) {
       if (request.method !== 'GET' || !response.headers.get('content-type')?.startsWith('text/html')) return;
