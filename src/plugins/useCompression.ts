@@ -33,8 +33,8 @@ function compress(coding: ContentCoding, body: Uint8Array): Promise<Buffer> {
 /**
  * Compresses whole answers (JSON, the GraphiQL page, /metrics) of at least `minBytes` in the coding the
  * client prefers by Accept-Encoding's weights (brotli, else gzip), on libuv's threads (Node's zlib), and
- * says `Vary: Accept-Encoding` on every answer it could have compressed, so a shared cache keeps the
- * codings apart. It leaves alone: HEAD (no body), 1xx/204/304, an answer already encoded (GraphiQL's
+ * says `Vary: Accept-Encoding` on every answer of that size, compressed or not, so a shared cache keeps the
+ * codings apart. A smaller answer is the same for every client, so it carries no such Vary. It leaves alone: HEAD (no body), 1xx/204/304, an answer already encoded (GraphiQL's
  * files, compressed by the build), one marked `Cache-Control: no-transform`, and streams (SSE,
  * `multipart/mixed`), whose events must reach the client as they happen. Last of the plugins, so every
  * other header is set when it runs. whatwg-node's useContentEncoding is not used: it ignores q-values
@@ -48,21 +48,23 @@ export function useCompression({ minBytes = COMPRESSION_MIN_BYTES }: Compression
       if (request.method === 'HEAD' || response.body === null || response.status < 200 || response.status === 204 || response.status === 304) return;
       if (response.headers.has('content-encoding') || !COMPRESSIBLE.test(response.headers.get('content-type') ?? '')) return;
       if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(response.headers.get('cache-control') ?? '')) return;
+      const length = Number(response.headers.get('content-length') ?? Number.NaN);
+      if (length < minBytes) return;
       const vary = varyOnAcceptEncoding(response.headers.get('vary'));
       const coding = chooseEncoding(request.headers.get('accept-encoding'), ['br', 'gzip']);
-      const length = Number(response.headers.get('content-length') ?? Number.NaN);
-      if (coding === undefined || length < minBytes) {
-        response.headers.set('vary', vary);
+      if (coding === undefined) {
+        // Another client would have had it compressed: a shared cache must key it by Accept-Encoding too.
+        if (length >= minBytes) response.headers.set('vary', vary);
         return;
       }
       return (async () => {
         const body = new Uint8Array(await response.arrayBuffer());
-        const headers = new fetchAPI.Headers(response.headers);
-        headers.set('vary', vary);
         if (body.byteLength < minBytes) {
-          setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
+          setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }));
           return;
         }
+        const headers = new fetchAPI.Headers(response.headers);
+        headers.set('vary', vary);
         const compressed = await compress(coding, body);
         headers.set('content-encoding', coding);
         headers.set('content-length', String(compressed.byteLength));
