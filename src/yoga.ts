@@ -10,7 +10,7 @@ import { createContext, createPollScope, type GatewayContext } from './schema/co
 import { createDocumentCache, useForgetInvalidDocuments } from './yoga/documentCache.js';
 import { findGatewayError } from './errors/gatewayErrors.js';
 import { toGraphQLError } from './plugins/graphqlErrors.js';
-import { graphiqlAssetPaths, readGraphiQLManifest } from './yoga/graphiqlManifest.js';
+import { BUILT_GRAPHIQL } from './yoga/graphiqlManifest.js';
 import { createGraphiQLSite } from './yoga/graphiqlPage.js';
 import type { Logger } from './observability/logger.js';
 import type { GatewayMetrics } from './observability/metrics.js';
@@ -47,11 +47,8 @@ import { isWebSocketOperation } from './server/websocketOperations.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
-/** GraphiQL's build (dist/graphiql/manifest.json), read once: each of its files is a served path. */
-const GRAPHIQL_MANIFEST = readGraphiQLManifest();
-
 /** Every path the gateway answers (src/server/servedPaths.ts refuses the rest before yoga sees them). */
-export const SERVED_PATHS: ReadonlySet<string> = new Set([GRAPHQL_ENDPOINT, '/', '/health', '/healthz', '/ready', '/metrics', ...graphiqlAssetPaths(GRAPHIQL_MANIFEST)]);
+export const SERVED_PATHS: ReadonlySet<string> = new Set([GRAPHQL_ENDPOINT, '/', '/health', '/healthz', '/ready', '/metrics']);
 
 /**
  * Yoga always installs its own health check, matched with `url.endsWith(endpoint)`, so
@@ -112,7 +109,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   const logging = quietExpectedErrors(deps.logger);
   const { tracing } = deps;
   if (tracing) traceResolvers(schema);
-  const graphiql = createGraphiQLSite(deps.logger, undefined, GRAPHIQL_MANIFEST);
+  const graphiql = createGraphiQLSite(deps.logger, undefined, BUILT_GRAPHIQL);
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     // Yoga's default keeps 1,024 parsed documents whatever their size: bounded in bytes instead.

@@ -40,8 +40,11 @@ describe('compression of answers', () => {
     ['*', 'br'],
   ])('Accept-Encoding %j: a 365-point series goes %s, a fraction of its size, the same answer', async (acceptEncoding, coding) => {
     const plain = await post(YEAR, {});
+    // A year of days is more than one Braze call serves: stitched from chunks, the same ones each time.
+    const perYear = braze.calls.length;
+    expect(perYear).toBe(4);
     const compressed = await post(YEAR, { 'accept-encoding': acceptEncoding });
-    expect(braze.calls).toHaveLength(2);
+    expect(braze.calls).toHaveLength(2 * perYear);
     expect(plain.status).toBe(200);
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body.byteLength).toBeGreaterThan(15_000);
@@ -60,7 +63,7 @@ describe('compression of answers', () => {
     expect(answer.headers['content-encoding']).toBeUndefined();
     expect(answer.headers['vary']).toMatch(/accept-encoding/i);
     expect(JSON.parse(answer.body.toString())).toHaveProperty('data.eventSeries.total');
-    expect(braze.calls).toHaveLength(1);
+    expect(braze.calls).toHaveLength(4);
   });
 
   it('an answer under 1 KiB is not compressed (it would save less than it costs), and is the same for every client: no Vary', async () => {
@@ -77,9 +80,10 @@ describe('compression of answers', () => {
     const answer = await post(YEAR, { accept: 'text/event-stream', 'accept-encoding': 'br, gzip' });
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toMatch(/^text\/event-stream/);
-    expect(answer.headers['content-encoding']).toBeUndefined();
+    // Yoga says `Content-Encoding: none` on its streams, so that no proxy compresses them either.
+    expect(answer.headers['content-encoding']).toBe('none');
     expect(answer.body.toString()).toMatch(/^event: next\r?\ndata: \{"data":\{"eventSeries"/m);
-    expect(braze.calls).toHaveLength(1);
+    expect(braze.calls).toHaveLength(4);
   });
 
   it('a multipart/mixed answer (@defer) is never compressed', async () => {
@@ -89,7 +93,7 @@ describe('compression of answers', () => {
     expect(answer.headers['content-type']).toMatch(/^multipart\/mixed/);
     expect(answer.headers['content-encoding']).toBeUndefined();
     expect(answer.body.toString()).toContain('"hasNext":false');
-    expect(braze.calls).toHaveLength(2);
+    expect(braze.calls).toHaveLength(8);
   });
 
   it('HEAD and a 304 carry no body and no coding', async () => {

@@ -45,6 +45,9 @@ export function readGraphiQLManifest(dir: URL = GRAPHIQL_ASSETS_DIR): GraphiQLMa
   return { script, stylesheet, files: names };
 }
 
+/** The build this process serves, read once at start (`npm run build` writes it before the gateway starts). */
+export const BUILT_GRAPHIQL: GraphiQLManifest | undefined = readGraphiQLManifest();
+
 /** The paths a build's files are served at. */
 export function graphiqlAssetPaths(manifest: GraphiQLManifest | undefined): string[] {
   return manifest ? manifest.files.map((name) => GRAPHIQL_ASSET_PREFIX + name) : [];
