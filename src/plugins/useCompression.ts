@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip } from 'node:zlib';
+import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
 import { chooseEncoding, varyOnAcceptEncoding, type ContentCoding } from '../server/acceptEncoding.js';
 
@@ -21,18 +21,30 @@ const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
 /**
- * Dynamic settings: brotli at quality 4 and gzip at level 6 compress JSON nearly as well as their
- * maximums at a fraction of the CPU (static files are compressed at the maximum once, by the build).
+ * Answers up to this size are compressed on the event loop: about 30 µs for 1.6 KB and 85 µs for 17 KB
+ * of JSON, where handing them to libuv's threads costs some 100 µs more of CPU per answer in dispatch
+ * (measured on the 2-core bench machine: bench/scenarios/wire.ts, docs/benchmarks.md). Larger ones go to
+ * the threads, so that one big answer does not hold up every other request for milliseconds.
  */
-function compress(coding: ContentCoding, body: Uint8Array): Promise<Buffer> {
-  return coding === 'br'
-    ? brotli(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
-    : gzipAsync(body, { level: 6 });
+export const COMPRESS_ON_LOOP_MAX_BYTES = 64 * 1024;
+
+/**
+ * Dynamic settings: brotli at quality 4 (a 2^18-byte window, as big as any answer compressed on the loop)
+ * and gzip at level 6 compress JSON nearly as well as their maximums at a fraction of the CPU (static
+ * files are compressed at the maximum once, by the build).
+ */
+function brotliOptions(body: Uint8Array) {
+  return { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_LGWIN]: 18, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } };
+}
+
+function compress(coding: ContentCoding, body: Uint8Array): Buffer | Promise<Buffer> {
+  if (body.byteLength <= COMPRESS_ON_LOOP_MAX_BYTES) return coding === 'br' ? brotliCompressSync(body, brotliOptions(body)) : gzipSync(body, { level: 6 });
+  return coding === 'br' ? brotli(body, brotliOptions(body)) : gzipAsync(body, { level: 6 });
 }
 
 /**
  * Compresses whole answers (JSON, the GraphiQL page, /metrics) of at least `minBytes` in the coding the
- * client prefers by Accept-Encoding's weights (brotli, else gzip), on libuv's threads (Node's zlib), and
+ * client prefers by Accept-Encoding's weights (brotli, else gzip), with Node's zlib, and
  * says `Vary: Accept-Encoding` on every answer of that size, compressed or not, so a shared cache keeps the
  * codings apart. A smaller answer is the same for every client, so it carries no such Vary. It leaves alone: HEAD (no body), 1xx/204/304, an answer already encoded (GraphiQL's
  * files, compressed by the build), one marked `Cache-Control: no-transform`, and streams (SSE,
