@@ -1,16 +1,13 @@
-import editorWorker from 'inline-worker:editor';
-import graphqlWorker from 'inline-worker:graphql';
-import jsonWorker from 'inline-worker:json';
+import editorWorker from 'worker-url:editor';
+import graphqlWorker from 'worker-url:graphql';
+import jsonWorker from 'worker-url:json';
 
 /**
- * Monaco's workers, bundled into the page as text by scripts/build-graphiql.ts and started from blob
- * URLs: nothing is fetched from anywhere, not even from the gateway.
+ * Monaco's workers, built as files of their own by scripts/build-graphiql.ts and served by the gateway
+ * beside this script: same origin, so the page's Content-Security-Policy (`worker-src 'self'`) allows
+ * them and nothing else, and a browser keeps them cached like the script.
  */
-function blobUrl(source: string): string {
-  return URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-}
-
-const urls: Record<string, string> = { editor: blobUrl(editorWorker), graphql: blobUrl(graphqlWorker), json: blobUrl(jsonWorker) };
+const urls: Record<string, string> = { editor: editorWorker, graphql: graphqlWorker, json: jsonWorker };
 
 (globalThis as { MonacoEnvironment?: unknown }).MonacoEnvironment = {
   getWorker(_workerId: string, label: string): Worker {

@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import { createYoga, maskError, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { createAuthenticator, type Authenticate } from './auth/authenticator.js';
 import { createCallers, type Callers } from './auth/callers.js';
 import type { BrazeClient } from './braze/client.js';
@@ -10,7 +10,8 @@ import { createContext, createPollScope, type GatewayContext } from './schema/co
 import { createDocumentCache, useForgetInvalidDocuments } from './yoga/documentCache.js';
 import { findGatewayError } from './errors/gatewayErrors.js';
 import { toGraphQLError } from './plugins/graphqlErrors.js';
-import { graphiqlRenderer } from './yoga/graphiqlPage.js';
+import { BUILT_GRAPHIQL } from './yoga/graphiqlManifest.js';
+import { createGraphiQLSite } from './yoga/graphiqlPage.js';
 import type { Logger } from './observability/logger.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import { createUnknownKeysReporter } from './observability/unknownKeys.js';
@@ -20,7 +21,9 @@ import { useAuth } from './plugins/useAuth.js';
 import { useBrazeCacheExtension } from './plugins/useBrazeCacheExtension.js';
 import { rateLimitExtension, useBrazeRateLimitExtension } from './plugins/useBrazeRateLimitExtension.js';
 import { useCorsPolicy } from './plugins/useCorsPolicy.js';
+import { useCompression } from './plugins/useCompression.js';
 import { useCsrfPrevention } from './plugins/useCsrfPrevention.js';
+import { useGraphiQLAssets } from './plugins/useGraphiQLAssets.js';
 import { useDisableIntrospection } from './plugins/useDisableIntrospection.js';
 import { useIncrementalDelivery } from './plugins/useIncrementalDelivery.js';
 import { useMaskedIncrementalErrors } from './plugins/useMaskedIncrementalErrors.js';
@@ -106,6 +109,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
   const logging = quietExpectedErrors(deps.logger);
   const { tracing } = deps;
   if (tracing) traceResolvers(schema);
+  const graphiql = createGraphiQLSite(deps.logger, undefined, BUILT_GRAPHIQL);
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     // Yoga's default keeps 1,024 parsed documents whatever their size: bounded in bytes instead.
@@ -136,7 +140,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
           defaultQuery: exampleQuery(deps.simulated, authRequired(config.auth)),
         }
       : false,
-    renderGraphiQL: renderOnce(graphiqlRenderer(deps.logger)),
+    renderGraphiQL: graphiql.render,
     // useRequestBodyLimit below enforces MAX_REQUEST_BODY_BYTES at a fraction of the cost.
     maxRequestBodySize: false,
     ...(config.persistedOperations ? { extraParamNames: PERSISTED_OPERATION_PARAMS } : {}),
@@ -161,6 +165,7 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
         upstreamStatus: () => deps.client.status(),
         redisStatus: deps.redisStatus,
       }),
+      ...(config.graphiql ? [useGraphiQLAssets({ site: graphiql, graphqlEndpoint: GRAPHQL_ENDPOINT })] : []),
       useBrazeRateLimitExtension({ buckets: () => deps.client.status().buckets }),
       useBrazeCacheExtension(),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
@@ -197,6 +202,8 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       useSseStreamCap({ maxStreams: config.live.maxSseStreams }),
       useAcceptableAnswers(),
       useMaskedIncrementalErrors({ maskError: maskGatewayError, onMasked: (error) => logging.error(error) }),
+      // Last: its onResponse sees every header the others set.
+      useCompression(),
     ],
   });
 }
@@ -206,15 +213,6 @@ function maskGatewayError(error: unknown, message: string): Error {
   const gatewayError = findGatewayError(error);
   if (gatewayError) return toGraphQLError(gatewayError, isLocated(error) ? error : undefined);
   return maskError(error, message, false);
-}
-
-/**
- * GraphiQL with its scripts and styles inlined (src/yoga/graphiqlPage.ts), so it works where browsers cannot
- * reach a CDN. The page is several MB and our options never change, so it is built once.
- */
-function renderOnce(render: (options: GraphiQLOptions) => string): (options: GraphiQLOptions) => string {
-  let page: string | undefined;
-  return (options) => (page ??= render(options));
 }
 
 /** `Cache-Control: no-cache` (or `no-store`) on the request: skip the cross-request cache for it. */

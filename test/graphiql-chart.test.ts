@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BROWSER_WAIT_MS, browserTestSupport } from './helpers/browser.js';
+import { GRAPHIQL_CSP } from '../src/yoga/graphiqlPage.js';
 import { expectSelfContained, recordedPage, runExampleQuery, showGraphiQL, useGraphiQLBrowser } from './helpers/graphiql.js';
 
 /**
@@ -108,4 +109,30 @@ describe.skipIf(skip)('the Chart plugin in GraphiQL (Chromium via playwright-cor
 
     expectSelfContained(gateway, opened);
   }, 5 * BROWSER_WAIT_MS);
+
+  it('is served with a CSP that Chromium enforces: the page above reported no violation, an injected inline script is refused and reported', async () => {
+    const { gateway, context } = started();
+    const opened = await recordedPage(context);
+    const { page } = opened;
+    try {
+      const answer = await page.goto(gateway.url.href, { waitUntil: 'domcontentloaded', timeout: BROWSER_WAIT_MS });
+      const headers = answer?.headers() ?? {};
+      expect(headers['content-security-policy']).toBe(GRAPHIQL_CSP);
+      expect(headers['x-content-type-options']).toBe('nosniff');
+      await showGraphiQL(page, gateway);
+      expect(opened.cspViolations).toEqual([]);
+      // What an injection would do: Chromium must refuse it, and say so where the test above looks.
+      const ran = await page.evaluate(() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.__injected = true';
+        document.body.append(script);
+        return (window as { __injected?: boolean }).__injected === true;
+      });
+      expect(ran).toBe(false);
+      await expect.poll(() => opened.cspViolations.length, { timeout: BROWSER_WAIT_MS }).toBeGreaterThan(0);
+      expect(opened.cspViolations[0]).toMatch(/script-src 'self'/);
+    } finally {
+      await page.close();
+    }
+  }, 3 * BROWSER_WAIT_MS);
 });

@@ -125,7 +125,9 @@ describe('HTTP routes and switches', () => {
       // The page with the Chart plugin, built by `npm run build` (src/yoga/graphiqlPage.ts), not yoga's stock one.
       expect(html).toContain('<script type="application/json" id="graphiql-options">');
       expect(html).not.toContain('YogaGraphiQL.renderYogaGraphiQL');
-      expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="?https?:/);
+      // Its script and styles are the gateway's own files (src/plugins/useGraphiQLAssets.ts), never another host's.
+      expect(html).not.toMatch(/<script[^>]+src="?(?:https?:)?\/\/|<link[^>]+href="?(?:https?:)?\/\//);
+      expect(html).toMatch(/<script src="\/graphiql\/app-[\w-]+\.js"><\/script>/);
     } finally {
       await gateway.close();
     }

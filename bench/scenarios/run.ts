@@ -562,3 +562,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+process.stdout.write(await (await import('./wire.js')).runWireBench());

@@ -1,4 +1,12 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { BUILT_GRAPHIQL, graphiqlAssetPaths } from '../yoga/graphiqlManifest.js';
+
+/**
+ * GraphiQL's built files (`/graphiql/<content-hashed name>`, exactly those of dist/graphiql/manifest.json):
+ * served too, but not listed in a 404's `served`, which names the routes. With GRAPHIQL_ENABLED=false yoga
+ * answers them 404 itself.
+ */
+const GRAPHIQL_FILES: ReadonlySet<string> = new Set(graphiqlAssetPaths(BUILT_GRAPHIQL));
 
 /**
  * Answers 404 to any path the gateway does not serve, before yoga sees the request. Yoga matches its
@@ -6,13 +14,15 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
  * GraphQL endpoint and `/graphql?x=/healthz` as the health check. The path is compared byte for byte,
  * never normalised: `//graphql`, `/./graphql` or `/health/../graphql` resolve to `/graphql` for a URL
  * parser, so a proxy rule that lets `/health/*` through would have reached GraphQL with them.
+ * `files` are served as well, unlisted (GraphiQL's built files by default).
  * An absolute-form target (`GET http://host/graphql`, which a server must accept) is handed on in
  * origin form: yoga builds its URL from the Host header and the target, and cannot parse it otherwise.
  */
-export function onlyServedPaths(paths: ReadonlySet<string>, handler: RequestListener): RequestListener {
+export function onlyServedPaths(paths: ReadonlySet<string>, handler: RequestListener, files: ReadonlySet<string> = GRAPHIQL_FILES): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
     const target = originForm(request.url);
-    if (target !== undefined && paths.has(pathOf(target))) {
+    const path = target === undefined ? undefined : pathOf(target);
+    if (target !== undefined && path !== undefined && (paths.has(path) || files.has(path))) {
       request.url = target;
       return void handler(request, response);
     }

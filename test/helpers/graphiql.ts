@@ -14,14 +14,21 @@ export function useGraphiQLBrowser(support: BrowserSupport, viewport: { width: n
   });
 }
 
-/** A page of `context`, with every URL it asks for and every error it throws recorded. */
-export async function recordedPage(context: BrowserContext): Promise<{ page: Page; requested: string[]; pageErrors: string[] }> {
+/** What Chromium writes on the console when the page's Content-Security-Policy refuses something. */
+export const CSP_VIOLATION = /Content Security Policy/i;
+
+/** A page of `context`, with every URL it asks for, every error it throws and every CSP violation it reports recorded. */
+export async function recordedPage(context: BrowserContext): Promise<{ page: Page; requested: string[]; pageErrors: string[]; cspViolations: string[] }> {
   const requested: string[] = [];
   const pageErrors: string[] = [];
+  const cspViolations: string[] = [];
   context.on('request', (request) => requested.push(request.url()));
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  return { page, requested, pageErrors };
+  page.on('console', (message) => {
+    if (CSP_VIOLATION.test(message.text())) cspViolations.push(message.text());
+  });
+  return { page, requested, pageErrors, cspViolations };
 }
 
 /** Opens GraphiQL on `gateway`; resolves once its operation editor (Monaco) shows the default query. */
@@ -52,8 +59,12 @@ export async function runExampleQuery(page: Page, gateway: TestGateway): Promise
   return response;
 }
 
-/** Everything GraphiQL needs is inlined: the page asked nothing of any host but the gateway's, and threw nothing. */
-export function expectSelfContained(gateway: TestGateway, { requested, pageErrors }: { requested: readonly string[]; pageErrors: readonly string[] }): void {
+/** Everything GraphiQL needs is the gateway's: the page asked nothing of any other host, threw nothing, and its CSP refused nothing. */
+export function expectSelfContained(
+  gateway: TestGateway,
+  { requested, pageErrors, cspViolations }: { requested: readonly string[]; pageErrors: readonly string[]; cspViolations: readonly string[] },
+): void {
+  expect(cspViolations).toEqual([]);
   expect(gateway.url.hostname).toBe('127.0.0.1');
   expect(requested.length).toBeGreaterThan(0);
   expect(foreignRequests(requested, '127.0.0.1')).toEqual([]);
