@@ -221,7 +221,7 @@ try {
     `| ${TRANSPORT} | ${SUBSCRIBERS} | ${TRANSPORT === 'ws' ? SOCKETS : SUBSCRIBERS} | ${SERIES} | ${INTERVAL_MS} | ${(openMs / 1000).toFixed(1)} s | ${calls} | ${perInterval.toFixed(2)} | ${received} | ${failed} | ${(heapPer / 1024).toFixed(1)} KiB | ${(rssPer / 1024).toFixed(1)} KiB | ${mib(opened.memory.rss)} MiB |`,
   );
   console.log(
-    `\nchild after GC: heap ${mib(before.memory.heapUsed)} MiB → ${mib(opened.memory.heapUsed)} MiB with ${opened.live.subscriptions} subscriptions on ${opened.live.polls} polls (${mib(during.memory.heapUsed)} MiB after ${INTERVALS} intervals) → ${mib(after.memory.heapUsed)} MiB after all left (${after.live.subscriptions} subscriptions, ${after.live.polls} polls); RSS ${mib(before.memory.rss)} → ${mib(opened.memory.rss)} → ${mib(after.memory.rss)} MiB`,
+    `\nchild after GC: heap ${mib(before.memory.heapUsed)} MiB → ${mib(opened.memory.heapUsed)} MiB with ${opened.live.subscriptions} subscriptions on ${opened.live.polls} polls (${mib(during.memory.heapUsed)} MiB after ${INTERVALS} intervals) → ${mib(after.memory.heapUsed)} MiB after all left (${after.live.subscriptions} subscriptions, ${after.live.polls} polls); RSS ${mib(before.memory.rss)} → ${mib(opened.memory.rss)} → ${mib(after.memory.rss)} MiB; per subscriber, of what RSS grew: V8's heap committed (heapTotal) ${((opened.memory.heapTotal - before.memory.heapTotal) / SUBSCRIBERS / 1024).toFixed(1)} KiB, external ${((opened.memory.external - before.memory.external) / SUBSCRIBERS / 1024).toFixed(1)} KiB`,
   );
   console.log('\n| target | result |\n|---|---|');
   console.log(`| every subscriber gets a first value, none fails (${SUBSCRIBERS}) | ${allMet ? 'MET' : 'MISSED'}: ${opened.live.subscriptions} open, ${failed} failed |`);
