@@ -64,7 +64,7 @@ async function coldStart(env: Record<string, string>, headers: Record<string, st
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     // Nothing of this process's environment: a gateway variable set here must not change the start.
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'error', ...env },
   });
   let exited = false;
   child.once('exit', () => (exited = true));
