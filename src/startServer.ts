@@ -1,10 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BrazeClient, createBrazeDispatcher } from './braze/client.js';
-import { SharedUpstreamState } from './braze/sharedStore.js';
+import type { SharedUpstreamState } from './braze/sharedStore.js';
 import { createMemoryCache } from './cache/memoryCache.js';
-import { createRedisCache } from './cache/redisCache.js';
-import { createRedisFlight, lockTtlFor, patienceFor } from './cache/redisFlight.js';
 import type { RedisStatus } from './redis/health.js';
 import type { CachePolicy, Config, UpstreamPolicy } from './config/index.js';
 import type { AnswerCache } from './data/cache.js';
@@ -27,18 +25,30 @@ import type { Tracing } from './observability/tracing/tracing.js';
 
 const CACHE_CONNECT_WAIT_MS = 2_000;
 
+/**
+ * The modules of what uses Redis (and ioredis under them), loaded only when REDIS_URL is set: without
+ * it they would cost every start their imports (ioredis alone about 50 ms), for nothing.
+ */
+type RedisModules = typeof import('./cache/redisCache.js') & typeof import('./cache/redisFlight.js') & typeof import('./braze/sharedStore.js');
+
+async function redisModules(policy: CachePolicy): Promise<RedisModules | undefined> {
+  if (!policy.redisUrl) return undefined;
+  const [cache, flight, shared] = await Promise.all([import('./cache/redisCache.js'), import('./cache/redisFlight.js'), import('./braze/sharedStore.js')]);
+  return { ...cache, ...flight, ...shared };
+}
+
 /** The cross-request cache the configuration asks for, if any. The Redis URL is never logged (it may hold a password). */
-function createCache(policy: CachePolicy, logger: Logger): AnswerCache | undefined {
+function createCache(policy: CachePolicy, logger: Logger, redis: RedisModules | undefined): AnswerCache | undefined {
   if (!policy.enabled) return undefined;
-  if (policy.redisUrl) return createRedisCache({ url: policy.redisUrl, keyPrefix: policy.redisKeyPrefix, logger });
+  if (policy.redisUrl && redis) return redis.createRedisCache({ url: policy.redisUrl, keyPrefix: policy.redisKeyPrefix, logger });
   return createMemoryCache({ maxEntries: policy.maxEntries, maxBytes: policy.maxBytes });
 }
 
 /** The rate-limit buckets and breaker shared through Redis, when REDIS_URL is set and BRAZE_SHARED_STATE is not off. */
-function createSharedState(config: Config, logger: Logger): SharedUpstreamState | undefined {
+function createSharedState(config: Config, logger: Logger, redis: RedisModules | undefined): SharedUpstreamState | undefined {
   const { redisUrl, redisKeyPrefix } = config.cache;
-  if (!redisUrl || !config.upstream.sharedState) return undefined;
-  return new SharedUpstreamState({
+  if (!redisUrl || !redis || !config.upstream.sharedState) return undefined;
+  return new redis.SharedUpstreamState({
     url: redisUrl,
     keyPrefix: redisKeyPrefix,
     logger,
@@ -49,9 +59,9 @@ function createSharedState(config: Config, logger: Logger): SharedUpstreamState 
 }
 
 /** Single flight across replicas: only with the cache in Redis, where the answers are shared. */
-function createFlight(policy: CachePolicy, upstream: UpstreamPolicy, logger: Logger): SharedFlight | undefined {
-  if (!policy.enabled || !policy.redisUrl || !policy.redisSingleFlight) return undefined;
-  return createRedisFlight({ url: policy.redisUrl, keyPrefix: policy.redisKeyPrefix, logger, lockTtlMs: lockTtlFor(upstream.timeoutMs) });
+function createFlight(policy: CachePolicy, upstream: UpstreamPolicy, logger: Logger, redis: RedisModules | undefined): SharedFlight | undefined {
+  if (!policy.enabled || !policy.redisUrl || !redis || !policy.redisSingleFlight) return undefined;
+  return redis.createRedisFlight({ url: policy.redisUrl, keyPrefix: policy.redisKeyPrefix, logger, lockTtlMs: redis.lockTtlFor(upstream.timeoutMs) });
 }
 
 export interface RunningGateway {
@@ -77,9 +87,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Metrics observe the client's attempts and read its state when scraped (after `client` exists).
   const metrics: GatewayMetrics | undefined = config.metricsEnabled ? new GatewayMetrics(() => client.status()) : undefined;
   // Its own Redis connection, not the answer cache's: a slow cache value must not hold up admissions.
-  const shared = createSharedState(config, logger);
+  const redis = await redisModules(config.cache);
+  const shared = createSharedState(config, logger, redis);
   const client: BrazeClient = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger, observer: metrics, shared });
-  const data = new DataService(client, createCache(config.cache, logger), config.cache, logger, Date.now, createFlight(config.cache, config.upstream, logger), patienceFor(config.upstream.timeoutMs));
+  const flight = createFlight(config.cache, config.upstream, logger, redis);
+  // The patience only matters to a shared flight (DataService waits on nothing else).
+  const data = new DataService(client, createCache(config.cache, logger, redis), config.cache, logger, Date.now, flight, redis?.patienceFor(config.upstream.timeoutMs));
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile, and
   // each replica follows its own rate-limit view and breaker until the shared ones can be read.
   const [cacheReady, sharedReady] = await Promise.all([data.ready(CACHE_CONNECT_WAIT_MS), shared?.ready(CACHE_CONNECT_WAIT_MS) ?? true]);

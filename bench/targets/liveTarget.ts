@@ -1,13 +1,13 @@
 // The system under test for npm run bench:live (bench/scenarios/live.ts), in its own process so that its memory
-// is the gateway's alone (over SSE or WebSocket): the fake Braze (testkit/fakeBraze.ts, fixed latency, counting calls at
+// is the gateway's alone (over SSE or WebSocket), the gateway built (dist/, BENCH_LIVE_FROM=src for the sources): the fake Braze (testkit/fakeBraze.ts, fixed latency, counting calls at
 // GET /__calls, and the time of each series' calls, counted per series in a window on IPC) and one gateway with live series. Prints one JSON line { url, upstream, pid }, answers
 // IPC "memory" with process.memoryUsage() after a full GC (run with --expose-gc), { snapshot: path } with a
 // heap snapshot written there, and stops when the
 // parent's IPC channel closes or on SIGTERM/SIGINT.
 import { writeHeapSnapshot } from 'node:v8';
-import { startServer } from '../../src/startServer.js';
-import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/observability/logger.js';
+import type * as StartServer from '../../src/startServer.js';
+import type * as ConfigModule from '../../src/config/index.js';
+import type * as LoggerModule from '../../src/observability/logger.js';
 import { defaultResponder, startFakeBraze } from '../../testkit/fakeBraze.js';
 import { BENCH_TOKEN } from '../lib/protocol.js';
 import { exitWhenAsked } from '../lib/process.js';
@@ -16,18 +16,38 @@ const SUBSCRIBERS = Number(process.env['BENCH_LIVE_SUBSCRIBERS'] ?? 1000);
 const INTERVAL_MS = Number(process.env['BENCH_LIVE_INTERVAL_MS'] ?? 1000);
 /** WebSockets the subscribers share (bench:live over WebSocket); 0 over SSE. */
 const SOCKETS = Number(process.env['BENCH_LIVE_SOCKETS'] ?? 0);
+/**
+ * Where the gateway's modules come from: dist/ (built by tsc, what ships: the default) or src/ (through
+ * tsx, whose transform names every function: about 1.5 KiB more per subscriber than a built gateway).
+ */
+const FROM = process.env['BENCH_LIVE_FROM'] === 'src' ? 'src' : 'dist';
+const gatewayModule = async <T>(path: string): Promise<T> => (await import(new URL(`../../${FROM}/${path}.js`, import.meta.url).href)) as T;
+const { startServer } = await gatewayModule<typeof StartServer>('startServer');
+const { loadConfig } = await gatewayModule<typeof ConfigModule>('config/index');
+const { createLogger } = await gatewayModule<typeof LoggerModule>('observability/logger');
 
 const braze = await startFakeBraze({ latencyMs: 20, record: false });
 /** When each event series was called (this process's clock): counted per series in a window on IPC "window". */
 const callTimes = new Map<string, number[]>();
-braze.respond((call) => {
+/**
+ * IPC "change": from then on every event series' counts are one higher, so each series' next poll
+ * pushes to all its subscribers. `answeredAt`: when each series' first changed answer left (the
+ * responder runs once the fake's latency has passed, as the answer is written).
+ */
+let changed = false;
+const answeredAt = new Map<string, number>();
+braze.respond(async (call) => {
   const event = call.query['event'];
-  if (call.path === '/events/data_series' && event !== undefined) {
-    const times = callTimes.get(event) ?? [];
-    times.push(Date.now());
-    callTimes.set(event, times);
-  }
-  return defaultResponder(call);
+  const answer = await defaultResponder(call);
+  if (call.path !== '/events/data_series' || event === undefined) return answer;
+  const now = Date.now();
+  const times = callTimes.get(event) ?? [];
+  times.push(now);
+  callTimes.set(event, times);
+  if (!changed) return answer;
+  if (!answeredAt.has(event)) answeredAt.set(event, now);
+  const body = answer.body as { data: { count: number }[] };
+  return { ...answer, body: { ...body, data: body.data.map((point) => ({ ...point, count: point.count + 1 })) } };
 });
 let windowStart = 0;
 const gateway = await startServer(
@@ -74,6 +94,16 @@ process.on('message', (message) => {
       gaps.push(...inside.slice(1).map((time, i) => time - inside[i]!));
     }
     process.send?.({ perSeries, gaps: { min: Math.min(...gaps), max: Math.max(...gaps), mean: gaps.reduce((a, b) => a + b, 0) / gaps.length } });
+    return;
+  }
+  // "change": the series' answers change now; "answered": when each series' first changed answer left.
+  if (message === 'change') {
+    changed = true;
+    process.send?.({ changedAt: Date.now() });
+    return;
+  }
+  if (message === 'answered') {
+    process.send?.({ answeredAt: Object.fromEntries(answeredAt) });
     return;
   }
   // { snapshot: path }: a heap snapshot after a full GC (BENCH_LIVE_HEAP_SNAPSHOTS in bench/scenarios/live.ts).

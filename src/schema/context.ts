@@ -88,7 +88,7 @@ export function createContext(
       return requestTime;
     },
     seriesMaxLength,
-    loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats, trace, reportUnknownKeys }),
+    loader: loaderOnFirstUse(() => createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats, trace, reportUnknownKeys })),
     loadStats,
     braze: client,
     live,
@@ -115,6 +115,18 @@ export function createPollScope(data: DataService, instant: Date, signal: AbortS
   setMaxListeners(2 * maxCallsPerRequest + 2, signal);
   const requestTime = new Date(timeSliceOf(instant.getTime(), requestTimeGranularityMs));
   return { requestNow: () => requestTime, seriesMaxLength, loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, reportUnknownKeys }) };
+}
+
+/**
+ * A request's loader, made at its first load. A live subscription's request never loads through its
+ * own (its polls load through theirs, createPollScope), yet lives as long as its viewer: up to
+ * LIVE_MAX_SUBSCRIPTIONS of them, each holding a loader's closures and DataLoader map (about 1.4 KiB,
+ * docs/benchmarks.md "Live series") for nothing. A plain object with a method, no getter: yoga copies
+ * the context with Object.assign, which would call a getter for every request.
+ */
+function loaderOnFirstUse(create: () => RequestLoader): RequestLoader {
+  let loader: RequestLoader | undefined;
+  return { load: (endpoint, call) => (loader ??= create()).load(endpoint, call) };
 }
 
 /** The start of the time slice `now` falls in: requests (and polls) within one slice share "now". */
