@@ -1,6 +1,7 @@
 import type { SimulatedAnswer, SimulationInput } from '../../src/data/endpoint.js';
 import { CAMPAIGN_LIST_PAGE_SIZE } from '../../src/endpoints/campaignList.js';
 import { simulatePage } from '../../src/endpoints/simulated/lists.js';
+import { dailyPoints } from './series.js';
 
 /**
  * The fake Braze's default answers for the campaign endpoints, values chosen so totals are easy to
@@ -46,26 +47,18 @@ export function fakeCampaignDetails(id: string): Record<string, unknown> {
   };
 }
 
-const DAY_MS = 86_400_000;
-
 export function fakeCampaignSeries(query: Readonly<Record<string, string>>): Record<string, unknown> {
   const id = query['campaign_id'] ?? '';
-  const length = Number(query['length']);
-  const last = Math.floor(Date.parse(query['ending_at'] ?? '') / DAY_MS) * DAY_MS;
-  const data = Array.from({ length }, (_, index) => {
-    const i = index + 1;
-    return {
-      time: new Date(last - (length - i) * DAY_MS).toISOString().slice(0, 10),
-      unique_recipients: 10 * i,
-      revenue: i + 0.1,
-      conversions: i,
-      conversions_by_send_time: i,
-      messages: {
-        email: [{ variation_api_id: `${id}-v1`, sent: 10 * i, opens: 4 * i, unique_opens: 3 * i, clicks: i, unique_clicks: i, unsubscribes: 0, bounces: 0, delivered: 10 * i, reported_spam: 0 }],
-        ios_push: [{ variation_api_id: `${id}-v2`, sent: 5 * i, direct_opens: i, total_opens: 2 * i, bounces: 0, body_clicks: i }],
-      },
-    };
-  });
+  const data = dailyPoints(query, (i) => ({
+    unique_recipients: 10 * i,
+    revenue: i + 0.1,
+    conversions: i,
+    conversions_by_send_time: i,
+    messages: {
+      email: [{ variation_api_id: `${id}-v1`, sent: 10 * i, opens: 4 * i, unique_opens: 3 * i, clicks: i, unique_clicks: i, unsubscribes: 0, bounces: 0, delivered: 10 * i, reported_spam: 0 }],
+      ios_push: [{ variation_api_id: `${id}-v2`, sent: 5 * i, direct_opens: i, total_opens: 2 * i, bounces: 0, body_clicks: i }],
+    },
+  }));
   return { message: 'success', data };
 }
 

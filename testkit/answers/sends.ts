@@ -1,4 +1,5 @@
 import type { SimulatedAnswer, SimulationInput } from '../../src/data/endpoint.js';
+import { dailyPoints } from './series.js';
 
 /**
  * The fake Braze's default answer for /sends/data_series: `length` days ending with the day of
@@ -8,42 +9,34 @@ import type { SimulatedAnswer, SimulationInput } from '../../src/data/endpoint.j
  * `Variant of <send_id>`: sent 3·i, delivered 3·i, undelivered 0, delivery_failed 0, direct_opens i,
  * total_opens 2·i, bounces 0, body_clicks i, revenue i + 0.25, unique_recipients 2·i, conversions i.
  */
-const DAY_MS = 86_400_000;
-
 export function fakeSendSeries(query: Readonly<Record<string, string>>): Record<string, unknown> {
   const sendId = query['send_id'] ?? '';
-  const length = Number(query['length']);
-  const last = Math.floor(Date.parse(query['ending_at'] ?? '') / DAY_MS) * DAY_MS;
-  const data = Array.from({ length }, (_, index) => {
-    const i = index + 1;
-    return {
-      time: new Date(last - (length - i) * DAY_MS).toISOString().slice(0, 10),
-      messages: {
-        ios_push: [
-          {
-            variation_name: `Variant of ${sendId}`,
-            sent: 3 * i,
-            delivered: 3 * i,
-            undelivered: 0,
-            delivery_failed: 0,
-            direct_opens: i,
-            total_opens: 2 * i,
-            bounces: 0,
-            body_clicks: i,
-            revenue: i + 0.25,
-            unique_recipients: 2 * i,
-            conversions: i,
-            conversions_by_send_time: i,
-          },
-        ],
-      },
-      conversions_by_send_time: i,
-      conversions: i,
-      conversions1: 2 * i,
-      unique_recipients: 2 * i,
-      revenue: i + 0.25,
-    };
-  });
+  const data = dailyPoints(query, (i) => ({
+    messages: {
+      ios_push: [
+        {
+          variation_name: `Variant of ${sendId}`,
+          sent: 3 * i,
+          delivered: 3 * i,
+          undelivered: 0,
+          delivery_failed: 0,
+          direct_opens: i,
+          total_opens: 2 * i,
+          bounces: 0,
+          body_clicks: i,
+          revenue: i + 0.25,
+          unique_recipients: 2 * i,
+          conversions: i,
+          conversions_by_send_time: i,
+        },
+      ],
+    },
+    conversions_by_send_time: i,
+    conversions: i,
+    conversions1: 2 * i,
+    unique_recipients: 2 * i,
+    revenue: i + 0.25,
+  }));
   return { message: 'success', data };
 }
 

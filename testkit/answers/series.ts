@@ -13,6 +13,19 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /**
+ * The points of a message series (/campaigns/data_series, /sends/data_series): `length` days ending
+ * with the day of `ending_at`, each `point(i)` (i from 1) with its day as a date in `time`.
+ */
+export function dailyPoints(query: Readonly<Record<string, string>>, point: (i: number) => Record<string, unknown>): Record<string, unknown>[] {
+  const length = Number(query['length']);
+  const last = Math.floor(Date.parse(query['ending_at'] ?? '') / DAY_MS) * DAY_MS;
+  return Array.from({ length }, (_, index) => {
+    const i = index + 1;
+    return { time: new Date(last - (length - i) * DAY_MS).toISOString().slice(0, 10), ...point(i) };
+  });
+}
+
+/**
  * The field Braze puts each point's value in, by series path; `count` (GET /events/data_series) for
  * any other path.
  */
