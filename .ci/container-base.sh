@@ -86,7 +86,7 @@ if [ ! -f "$tarball" ]; then
 fi
 
 echo "container-base.sh: podman import $(du -h "$tarball" | cut -f1) as $BASE_IMAGE_LOCAL" >&2
-podman import \
+podman import --quiet \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'ENV NODE_VERSION='"$BASE_NODE_VERSION" \
   --change 'CMD ["node"]' \

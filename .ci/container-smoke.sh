@@ -74,7 +74,9 @@ for target in redis haproxy; do
     -f "$CI_DIR/container-services.Containerfile" "$CI_DIR" >"$work/build-$target.log" 2>&1 \
     || { tail -40 "$work/build-$target.log" >&2; fail "building the $target stand-in failed"; }
 done
-echo "image: $(podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1 / 1e6}'), user $(podman image inspect "$IMAGE" --format '{{.Config.User}}')"
+facts="$(podman image inspect "$IMAGE" --format '{{.Config.User}} {{index .Config.Labels "org.opencontainers.image.title"}} {{index .Config.ExposedPorts "4000/tcp"}}')"
+echo "image: $(podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1 / 1e6}'); user, title label, port: $facts"
+[ "$facts" = "1000:1000 braze-analytics-gateway {}" ] || fail "the image is not run as 1000:1000, or lacks its OCI title label or port 4000"
 step_done "build"
 
 step "the image alone: demo mode, probes, a query, SIGTERM"
@@ -95,7 +97,7 @@ echo "SIGTERM: exit code $exit_code after $stop_ms ms"
 [ "$exit_code" = 0 ] || { podman logs "$SMOKE" >&2; fail "exit code $exit_code after SIGTERM, not 0"; }
 [ "$stop_ms" -le $(( STOP_LIMIT_S * 1000 )) ] || fail "SIGTERM took $stop_ms ms, more than $STOP_LIMIT_S s"
 podman logs "$SMOKE" 2>&1 | grep -q 'SIGTERM received' || fail "the gateway did not log the SIGTERM"
-podman rm "$SMOKE" >/dev/null
+podman rm "$SMOKE" >/dev/null 2>&1
 step_done "image smoke test"
 
 step "compose.yaml: 3 replicas, Redis, haproxy"
