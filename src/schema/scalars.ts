@@ -1,4 +1,4 @@
-import { GraphQLScalarType, type ValueNode } from 'graphql';
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 import { DateTimeResolver } from 'graphql-scalars';
 
@@ -13,10 +13,34 @@ import { DateTimeResolver } from 'graphql-scalars';
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   ...DateTimeResolver.toConfig(),
   serialize: serializeDateTime,
-  parseValue: (value: unknown) => asBadUserInput(() => DateTimeResolver.parseValue(value)),
+  parseValue: (value: unknown) =>
+    typeof value === 'string' ? parseDateTimeText(value, () => DateTimeResolver.parseValue(value)) : asBadUserInput(() => DateTimeResolver.parseValue(value)),
   parseLiteral: (ast: ValueNode, variables?: Readonly<Record<string, unknown>> | null) =>
-    asBadUserInput(() => DateTimeResolver.parseLiteral(ast, variables)),
+    ast.kind === Kind.STRING
+      ? parseDateTimeText(ast.value, () => DateTimeResolver.parseLiteral(ast, variables))
+      : asBadUserInput(() => DateTimeResolver.parseLiteral(ast, variables)),
 });
+
+/**
+ * A date-time argument's text, parsed by `parse` (graphql-scalars: a long RFC 3339 regex) once per
+ * distinct text: a dashboard sends the same `endingAt` with every request. Each parse gets a Date of
+ * its own; only texts that parsed are kept, and only short ones, at most ISO_TEXTS_MAX of them.
+ */
+function parseDateTimeText(text: string, parse: () => unknown): Date {
+  const known = parsedTexts.get(text);
+  if (known !== undefined) return new Date(known);
+  const date = asBadUserInput(parse);
+  if (text.length <= PARSED_TEXT_MAX_LENGTH) {
+    if (parsedTexts.size >= ISO_TEXTS_MAX) parsedTexts.clear();
+    parsedTexts.set(text, date.getTime());
+  }
+  return date;
+}
+
+/** Date-time texts that parsed, with their epoch milliseconds. */
+const parsedTexts = new Map<string, number>();
+/** RFC 3339 with nine fractional digits and an offset is 35 characters. */
+const PARSED_TEXT_MAX_LENGTH = 64;
 
 function serializeDateTime(value: unknown): string {
   // Resolvers give Dates; anything else (a string, a number) is checked and converted as graphql-scalars does.

@@ -1,3 +1,4 @@
+import { Kind } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DateTimeScalar } from '../../src/schema/scalars.js';
 
@@ -27,5 +28,26 @@ describe('DateTime serialization', () => {
     expect(() => DateTimeScalar.serialize('yesterday')).toThrow(/invalid date-time-string/);
     expect(() => DateTimeScalar.serialize(Number.NaN)).toThrow(/invalid Date/);
     expect(() => DateTimeScalar.serialize({})).toThrow(/non string/);
+  });
+});
+
+describe('DateTime parsing', () => {
+  const literal = (value: string) => DateTimeScalar.parseLiteral({ kind: Kind.STRING, value });
+
+  it('gives every parse a Date of its own, also for a text it has parsed before', () => {
+    const first = literal('2024-03-10T05:00:00-05:00');
+    const second = literal('2024-03-10T05:00:00-05:00');
+    expect(first.toISOString()).toBe('2024-03-10T10:00:00.000Z');
+    expect(second).not.toBe(first);
+    first.setTime(0);
+    expect(literal('2024-03-10T05:00:00-05:00').toISOString()).toBe('2024-03-10T10:00:00.000Z');
+    expect(DateTimeScalar.parseValue('2024-03-10T05:00:00-05:00').toISOString()).toBe('2024-03-10T10:00:00.000Z');
+  });
+
+  it('refuses a bad text as BAD_USER_INPUT every time', () => {
+    for (let i = 0; i < 2; i += 1) {
+      expect(() => literal('2024-13-10T00:00:00Z')).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } }));
+      expect(() => DateTimeScalar.parseValue('2024-13-10T00:00:00Z')).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } }));
+    }
   });
 });
