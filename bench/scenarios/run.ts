@@ -52,8 +52,12 @@ const ONLY = process.env['BENCH_SCENARIOS']?.split(',').map((id) => id.trim()).f
 const SETTLE_MS = 250;
 const RSS_EVERY_MS = 200;
 const ADDED_LATENCY_TARGET_MS = 1.5;
-/** Scenario 1c's median may exceed the upstream's latency by this much. */
+/** Issue 23, goal 1 (a miss costs little more than the stack): scenario 1c's median may exceed the upstream's latency by this much, */
 const SHARED_OVER_UPSTREAM_TARGET_MS = 3;
+/** its rate is at least this share of the ceiling's (6b, bare yoga), */
+const MISS_VS_CEILING_TARGET = 0.6;
+/** and at least this multiple of the Apollo peer's (1p). */
+const MISS_VS_PEER_TARGET = 2;
 const CACHE_VS_CEILING_TARGET = 0.75;
 
 // ---------------------------------------------------------------------------------------------------
@@ -457,19 +461,36 @@ function report(rows: readonly Row[], exact: Precise | undefined): string {
           : `${precise.toFixed(3)} ms from the precise p50s (judged on this); autocannon's integer p50s give ${coarse.toFixed(2)} ms`),
     );
   }
+  // Issue 23, goal 1: a miss (scenario 1c, cache off) costs little more than the stack itself.
   const shared = row('1c');
   const peer = row('1p');
+  const ceiling = row('6b');
   if (shared) {
     lines.push(
-      `- Scenario 1c p50 ≤ upstream + ${SHARED_OVER_UPSTREAM_TARGET_MS} ms (${LATENCY_MS + SHARED_OVER_UPSTREAM_TARGET_MS} ms): ` +
+      `- Goal 1, scenario 1c p50 ≤ upstream + ${SHARED_OVER_UPSTREAM_TARGET_MS} ms (${LATENCY_MS + SHARED_OVER_UPSTREAM_TARGET_MS} ms): ` +
         `${mark(shared.result.p50 <= LATENCY_MS + SHARED_OVER_UPSTREAM_TARGET_MS)} — ${shared.result.p50} ms` +
         (peer ? ` (peer 1p: ${peer.result.p50} ms)` : ''),
     );
   }
+  if (shared && ceiling) {
+    const ratio = shared.result.rps / ceiling.result.rps;
+    lines.push(
+      `- Goal 1, scenario 1c ≥ ${MISS_VS_CEILING_TARGET * 100}% of the ceiling's requests/s (6b, bare yoga): ${mark(ratio >= MISS_VS_CEILING_TARGET)} — ` +
+        `${(ratio * 100).toFixed(1)}% (${shared.result.rps.toFixed(0)} / ${ceiling.result.rps.toFixed(0)} req/s)`,
+    );
+    if (shared.cpuMicrosPerRequest !== undefined && ceiling.cpuMicrosPerRequest !== undefined) {
+      // Steadier when other processes share the cores: the rates the two would reach on equal CPU.
+      const byCpu = ceiling.cpuMicrosPerRequest / shared.cpuMicrosPerRequest;
+      lines.push(
+        `  - for information, by CPU time per request (${shared.cpuMicrosPerRequest.toFixed(0)} / ${ceiling.cpuMicrosPerRequest.toFixed(0)} µs): ` +
+          `${(byCpu * 100).toFixed(1)}% (${byCpu >= MISS_VS_CEILING_TARGET ? 'would pass' : 'would miss'})`,
+      );
+    }
+  }
   if (shared && peer) {
     const ratio = shared.result.rps / peer.result.rps;
     lines.push(
-      `- Scenario 1c requests/s ≥ the peer's (1p, Apollo Server + RESTDataSource): ${mark(ratio >= 1)} — ` +
+      `- Goal 1, scenario 1c ≥ ${MISS_VS_PEER_TARGET}× the peer's requests/s (1p, Apollo Server + RESTDataSource): ${mark(ratio >= MISS_VS_PEER_TARGET)} — ` +
         `${shared.result.rps.toFixed(0)} / ${peer.result.rps.toFixed(0)} req/s (×${ratio.toFixed(2)}), ` +
         `${shared.callsPerRequest.toFixed(2)} vs ${peer.callsPerRequest.toFixed(2)} upstream calls per request`,
     );
@@ -485,7 +506,6 @@ function report(rows: readonly Row[], exact: Precise | undefined): string {
   exactly('4', 10, '10 different events');
   exactly('4b', ANALYTICS_WINDOWS, `the analytics dashboard's ${ANALYTICS_WINDOWS} distinct windows`);
   const cached = row('5');
-  const ceiling = row('6b');
   const gatewayTypename = row('6a');
   if (cached && ceiling) {
     const ratio = cached.result.rps / ceiling.result.rps;

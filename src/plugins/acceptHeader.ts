@@ -18,7 +18,29 @@ interface MediaRange {
 
 const ZERO_Q = /^q=0(?:\.0*)?$/;
 
-function mediaRanges(accept: string | null): MediaRange[] {
+/**
+ * Parsed headers by their text: a request's Accept is read by several hooks (acceptable answers,
+ * incremental delivery, subscriptions), and clients send the same few headers again and again. Short
+ * headers only, and few of them (emptied whole when full), so hostile ones cannot grow it: at most
+ * about 256 × 256 characters and their ranges.
+ */
+const parsed = new Map<string, readonly MediaRange[]>();
+const PARSED_MAX_ENTRIES = 256;
+const PARSED_MAX_LENGTH = 256;
+
+function mediaRanges(accept: string | null): readonly MediaRange[] {
+  const key = accept ?? '';
+  const known = parsed.get(key);
+  if (known !== undefined) return known;
+  const ranges = parseMediaRanges(accept);
+  if (key.length <= PARSED_MAX_LENGTH) {
+    if (parsed.size >= PARSED_MAX_ENTRIES) parsed.clear();
+    parsed.set(key, ranges);
+  }
+  return ranges;
+}
+
+function parseMediaRanges(accept: string | null): MediaRange[] {
   const ranges: MediaRange[] = [];
   for (const range of (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',')) {
     const [mediaType = '', ...parameters] = range.split(';');

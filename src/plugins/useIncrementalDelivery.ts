@@ -60,17 +60,25 @@ function streamDirectives(document: DocumentNode): DirectiveNode[] {
 }
 
 function useRefuseUnreadableIncrementalDelivery(): Plugin {
-  // Documents come from yoga's document cache, so the same object recurs: scan each once.
-  const scanned = new WeakMap<DocumentNode, boolean>();
   return {
     onExecute({ args }) {
+      // The document first: it is looked up once per document, the Accept header is parsed per request.
+      if (!isIncrementalDocument(args.document)) return;
       const request = (args.contextValue as { request?: Request }).request;
       if (!request || acceptsIncremental(request.headers.get('accept'))) return;
-      let incremental = scanned.get(args.document);
-      if (incremental === undefined) scanned.set(args.document, (incremental = usesIncrementalDelivery(args.document)));
-      if (incremental) throw new IncrementalDeliveryNotAcceptedError();
+      throw new IncrementalDeliveryNotAcceptedError();
     },
   };
+}
+
+/** Documents come from yoga's document cache, so the same object recurs: each is scanned once. */
+const incrementalDocuments = new WeakMap<DocumentNode, boolean>();
+
+/** usesIncrementalDelivery, remembered per document object: what per-request hooks ask. */
+export function isIncrementalDocument(document: DocumentNode): boolean {
+  let incremental = incrementalDocuments.get(document);
+  if (incremental === undefined) incrementalDocuments.set(document, (incremental = usesIncrementalDelivery(document)));
+  return incremental;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { onEveryPayload, type IncrementalPart } from './completeResult.js';
+import { isIncrementalDocument } from './useIncrementalDelivery.js';
 
 export interface MaskedIncrementalErrorsOptions {
   /** The gateway's error masking: what yoga applies to a response's top-level `errors`. */
@@ -25,7 +26,9 @@ export function useMaskedIncrementalErrors({ maskError, onMasked, message = 'Une
     return withoutInternalExtensions(masked);
   };
   return {
-    onExecute() {
+    onExecute({ args }) {
+      // Only an operation with @defer or @stream has later payloads: any other gets no hook at all.
+      if (!isIncrementalDocument(args.document)) return;
       return {
         onExecuteDone: (payload) =>
           onEveryPayload(payload, (result, setResult) => {
