@@ -22,6 +22,9 @@ import { withRequestId } from './observability/requestId.js';
 import { startSimulatedBraze } from './simulator/server.js';
 import { onlyServedPaths } from './server/servedPaths.js';
 import type { Tracing } from './observability/tracing/tracing.js';
+import { createMcpHttpEndpoint, MCP_ENDPOINT, withMcpRoute, type McpHttpEndpoint } from './mcp/httpEndpoint.js';
+import { createTools, GATEWAY_VERSION } from './mcp/tools.js';
+import { schema } from './schema/index.js';
 
 const CACHE_CONNECT_WAIT_MS = 2_000;
 
@@ -73,6 +76,8 @@ export interface RunningGateway {
   readonly live: LiveSeries;
   /** GraphQL over WebSocket on the same listener (its open sockets, for tests). */
   readonly websockets: GraphQLWebSocketServer;
+  /** MCP over Streamable HTTP at /mcp (its open sessions, for tests); undefined unless MCP_ENABLED=true. */
+  readonly mcp: McpHttpEndpoint | undefined;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then releases every socket. */
   close(graceMs?: number): Promise<void>;
 }
@@ -111,7 +116,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const authenticate = authRequired(config.auth) ? createAuthenticator(config.auth) : undefined;
   const callers = authenticate ? createCallers() : undefined;
   const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live, tracing, redisStatus, authenticate, callers });
-  const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, withErrorBoundary(yoga, logger))));
+  // MCP_ENABLED=true: /mcp beside /graphql, each tool call through this yoga as its caller (src/mcp/).
+  const mcp: McpHttpEndpoint | undefined = config.mcp.enabled
+    ? createMcpHttpEndpoint({
+        policy: config.mcp,
+        tools: createTools(schema, config.mcp),
+        fetchGraphQL: (request) => Promise.resolve(yoga.fetch(request)),
+        authenticate,
+        corsOrigins: config.corsOrigins,
+        maxBodyBytes: config.limits.maxRequestBodyBytes,
+        logger,
+        version: GATEWAY_VERSION,
+      })
+    : undefined;
+  const paths = mcp ? new Set([...SERVED_PATHS, MCP_ENDPOINT]) : SERVED_PATHS;
+  const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(paths, withMcpRoute(mcp, withErrorBoundary(yoga, logger)))));
   guardConnections(server, config.server);
   const websockets = attachGraphQLWebSocket(server, {
     yoga,
@@ -141,6 +160,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       });
     });
   } catch (error) {
+    await mcp?.close();
     await tracing?.shutdown();
     await shared?.close();
     await data.close();
@@ -172,6 +192,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       // get `complete`), so their connections drain like the rest; then every WebSocket is closed with
       // 1001 (going away), which graphql-ws clients take as "reconnect elsewhere".
       live.close();
+      await mcp?.close();
       const socketsClosed = websockets.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -189,5 +210,5 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     return closing;
   };
 
-  return { url, server, simulated: simulator !== undefined, live, websockets, close };
+  return { url, server, simulated: simulator !== undefined, live, websockets, mcp, close };
 }

@@ -1,0 +1,202 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { useFakeBrazeWithGatewaysPerTest, TEST_AUTH_TOKEN, type TestGateway } from './helpers/gateway.js';
+import { bodyOf, connectMcp, mcpUrl } from './helpers/mcpClient.js';
+
+const { braze, start } = useFakeBrazeWithGatewaysPerTest();
+const MCP = { MCP_ENABLED: 'true' };
+const AT = '2024-03-10T12:00:00Z';
+
+const clients: Client[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+});
+
+async function connect(gateway: TestGateway, headers?: Record<string, string>): Promise<Client> {
+  const { client } = await connectMcp(gateway, headers);
+  clients.push(client);
+  return client;
+}
+
+/** Polls until `condition` holds (a session's release happens after the response that ends it). */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Every operation tool with arguments the fake Braze answers, and the Braze paths each one calls. */
+const OPERATION_CALLS: [tool: string, args: Record<string, unknown>, paths: string[]][] = [
+  ['campaign_results', { id: 'c-1', length: 3, endingAt: AT }, ['/campaigns/data_series', '/campaigns/details']],
+  ['campaigns', { first: 2 }, ['/campaigns/list']],
+  ['canvas_results', { id: 'canvas-1', endingAt: AT, length: 3 }, ['/canvas/data_summary', '/canvas/details']],
+  ['canvases', { first: 2 }, ['/canvas/list']],
+  ['custom_events', { first: 2 }, ['/events/list']],
+  ['event_series', { event: 'purchase', length: 7, endingAt: AT }, ['/events/data_series']],
+  ['kpi_series', { kpi: 'DAILY_ACTIVE_USERS', length: 7, endingAt: AT }, ['/kpi/dau/data_series']],
+  ['segment_size', { id: 'segment-000', length: 3, endingAt: AT }, ['/segments/data_series', '/segments/details']],
+  ['segments', { first: 2 }, ['/segments/list']],
+  ['session_series', { length: 3, endingAt: AT }, ['/sessions/data_series']],
+];
+
+describe('MCP over Streamable HTTP at /mcp', () => {
+  it('lists one tool per curated operation, with JSON Schema input from its variables and the schema’s descriptions', async () => {
+    const gateway = await start(MCP);
+    const client = await connect(gateway);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(OPERATION_CALLS.map(([name]) => name));
+    const kpi = tools.find((tool) => tool.name === 'kpi_series');
+    expect(kpi?.inputSchema).toMatchObject({
+      type: 'object',
+      required: ['kpi', 'length'],
+      additionalProperties: false,
+      properties: {
+        kpi: { type: 'string', enum: ['DAILY_ACTIVE_USERS', 'MONTHLY_ACTIVE_USERS', 'NEW_USERS', 'UNINSTALLS'], description: 'Which KPI: selects the Braze endpoint.' },
+        length: { type: 'integer' },
+        endingAt: { type: ['string', 'null'], format: 'date-time' },
+        appId: { type: ['string', 'null'] },
+      },
+    });
+    expect(kpi?.description).toMatch(/^A workspace KPI day by day/);
+    expect(kpi?.description).toContain('kpiSeries: A daily series of one KPI');
+    expect(braze.calls).toEqual([]);
+  });
+
+  it.each(OPERATION_CALLS)('%s answers through the gateway, with the Braze calls it cost', async (tool, args, paths) => {
+    const gateway = await start(MCP);
+    const client = await connect(gateway);
+    const result = await client.callTool({ name: tool, arguments: args });
+    const body = bodyOf(result);
+    expect(result.isError, JSON.stringify(body)).toBeUndefined();
+    expect(braze.calls.map((call) => call.path).sort()).toEqual(paths);
+    expect(body['braze']).toMatchObject({ calls: paths.length, fromCache: false, cachedAnswers: 0, sessionBudgetLeft: 100 - paths.length });
+  });
+
+  it('a series comes as [time, value] pairs with its total; a list flat, with its cursor', async () => {
+    const gateway = await start(MCP);
+    const client = await connect(gateway);
+    const series = bodyOf(await client.callTool({ name: 'event_series', arguments: { event: 'purchase', length: 3, endingAt: AT } }));
+    const graphql = await gateway.query<{ eventSeries: { sum: number; points: { time: string; count: number }[] } }>(
+      `{ eventSeries(event: "purchase", length: 3, endingAt: "${AT}") { sum points { time count } } }`,
+    );
+    const expected = graphql.data?.eventSeries;
+    expect(series['data']).toEqual({
+      eventSeries: { event: 'purchase', unit: 'DAY', endingAt: '2024-03-10T12:00:00.000Z', sum: expected?.sum, points: expected?.points.map(({ time, count }) => [time, count]) },
+    });
+    const list = bodyOf(await client.callTool({ name: 'segments', arguments: { first: 2 } }));
+    expect(list['data']).toEqual({
+      segments: {
+        nodes: [
+          { id: 'segment-000', name: 'Segment 0', analyticsTrackingEnabled: true },
+          { id: 'segment-001', name: 'Segment 1', analyticsTrackingEnabled: false },
+        ],
+        endCursor: expect.any(String),
+        hasNextPage: true,
+      },
+    });
+  });
+
+  it('two agents asking the same question make one Braze call: the second is told it came from the cache', async () => {
+    const gateway = await start({ ...MCP, CACHE_ENABLED: 'true' });
+    const question = { name: 'kpi_series', arguments: { kpi: 'NEW_USERS', length: 7, endingAt: AT } };
+    const first = bodyOf(await (await connect(gateway)).callTool(question));
+    const second = bodyOf(await (await connect(gateway)).callTool(question));
+    expect(braze.calls.map((call) => call.path)).toEqual(['/kpi/new_users/data_series']);
+    expect(first['braze']).toMatchObject({ calls: 1, fromCache: false });
+    expect(second['braze']).toMatchObject({ calls: 0, fromCache: true, cachedAnswers: 1, sessionBudgetLeft: 100 });
+    expect(second['data']).toEqual(first['data']);
+  });
+
+  it('a GraphQL error is a tool error with the gateway’s code and sentence, and no Braze call', async () => {
+    const gateway = await start(MCP);
+    const client = await connect(gateway);
+    const result = await client.callTool({ name: 'kpi_series', arguments: { kpi: 'NEW_USERS', length: 0 } });
+    expect(result.isError).toBe(true);
+    const body = bodyOf(result);
+    expect(body['errors']).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', argument: 'length', path: ['kpiSeries'] })]);
+    expect(braze.calls).toEqual([]);
+  });
+
+  it('an argument the operation does not take is refused, before the gateway is asked', async () => {
+    const gateway = await start(MCP);
+    const client = await connect(gateway);
+    const result = await client.callTool({ name: 'kpi_series', arguments: { kpi: 'NEW_USERS', length: 3, unit: 'HOUR' } });
+    expect(result.isError).toBe(true);
+    expect(bodyOf(result)['errors']).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', message: expect.stringContaining('takes no argument unit') })]);
+    expect(braze.calls).toEqual([]);
+  });
+
+  it('without a credential, or with a wrong one, /mcp answers 401 with WWW-Authenticate and calls nothing', async () => {
+    const gateway = await start(MCP);
+    for (const headers of [{}, { authorization: 'Bearer not-the-token-0123456789' }]) {
+      const response = await fetch(mcpUrl(gateway), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
+      expect(await response.json()).toMatchObject({ error: { data: { code: 'UNAUTHENTICATED' } } });
+    }
+    await expect(connect(gateway, {})).rejects.toThrow(/needs a credential/);
+    expect(gateway.running.mcp?.openSessions()).toBe(0);
+    expect(braze.calls).toEqual([]);
+  });
+
+  it('a session is only its opener’s: another credential presenting its id is answered 404', async () => {
+    const other = 'tok-test-other-0123456789abcdef0123';
+    const gateway = await start({ ...MCP, AUTH_TOKENS: `${TEST_AUTH_TOKEN},${other}` });
+    const { transport } = await connectMcp(gateway);
+    const response = await fetch(mcpUrl(gateway), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${other}`, 'mcp-session-id': transport.sessionId ?? '' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(404);
+    await transport.terminateSession();
+    await transport.close();
+  });
+
+  it('a session ends on DELETE and when the gateway closes, holding nothing after', async () => {
+    const gateway = await start(MCP);
+    const { client, transport } = await connectMcp(gateway);
+    await connect(gateway);
+    expect(gateway.running.mcp?.openSessions()).toBe(2);
+    await transport.terminateSession();
+    await client.close();
+    await until(() => gateway.running.mcp?.openSessions() === 1, 'the deleted session to go');
+    await gateway.close();
+    expect(gateway.running.mcp?.openSessions()).toBe(0);
+  });
+
+  it('MCP_MAX_SESSIONS bounds open sessions; MCP_SESSION_IDLE_MS closes an unused one', async () => {
+    const gateway = await start({ ...MCP, MCP_MAX_SESSIONS: '1', MCP_SESSION_IDLE_MS: '1000' });
+    await connect(gateway);
+    await expect(connect(gateway)).rejects.toThrow(/503|Too many MCP sessions/);
+    await until(() => gateway.running.mcp?.openSessions() === 0, 'the idle session to close');
+    await connect(gateway);
+    expect(gateway.running.mcp?.openSessions()).toBe(1);
+  });
+
+  it('without MCP_ENABLED=true, /mcp is not served', async () => {
+    const gateway = await start();
+    const response = await fetch(mcpUrl(gateway), { method: 'POST', headers: { 'content-type': 'application/json', ...gateway.authHeaders }, body: '{}' });
+    expect(response.status).toBe(404);
+    expect(gateway.running.mcp).toBeUndefined();
+  });
+
+  it('an Origin CORS_ORIGINS does not allow is refused 403 (no DNS rebinding); a form post is refused as CSRF', async () => {
+    const gateway = await start({ ...MCP, CORS_ORIGINS: 'https://app.example.com' });
+    const init = { method: 'POST', body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' };
+    const foreign = await fetch(mcpUrl(gateway), { ...init, headers: { 'content-type': 'application/json', origin: 'https://evil.example', ...gateway.authHeaders } });
+    expect(foreign.status).toBe(403);
+    const form = await fetch(mcpUrl(gateway), { ...init, headers: { 'content-type': 'text/plain' } });
+    expect(form.status).toBe(401);
+    const formWithToken = await fetch(mcpUrl(gateway), { ...init, headers: { 'content-type': 'text/plain', ...gateway.authHeaders } });
+    // A bearer credential is something a page cannot send without a preflight: past CSRF, refused by the protocol.
+    expect(formWithToken.status).toBe(400);
+    expect(braze.calls).toEqual([]);
+  });
+});
