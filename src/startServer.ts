@@ -78,6 +78,8 @@ export interface RunningGateway {
   readonly websockets: GraphQLWebSocketServer;
   /** MCP over Streamable HTTP at /mcp (its open sessions, for tests); undefined unless MCP_ENABLED=true. */
   readonly mcp: McpHttpEndpoint | undefined;
+  /** This gateway's yoga, in process (the stdio MCP server's way in: src/mcp/stdioMain.ts). */
+  readonly fetchGraphQL: (request: Request) => Promise<Response>;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then releases every socket. */
   close(graceMs?: number): Promise<void>;
 }
@@ -117,11 +119,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const callers = authenticate ? createCallers() : undefined;
   const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live, tracing, redisStatus, authenticate, callers });
   // MCP_ENABLED=true: /mcp beside /graphql, each tool call through this yoga as its caller (src/mcp/).
+  const fetchGraphQL = (request: Request): Promise<Response> => Promise.resolve(yoga.fetch(request));
   const mcp: McpHttpEndpoint | undefined = config.mcp.enabled
     ? createMcpHttpEndpoint({
         policy: config.mcp,
         tools: createTools(schema, config.mcp),
-        fetchGraphQL: (request) => Promise.resolve(yoga.fetch(request)),
+        fetchGraphQL,
         authenticate,
         corsOrigins: config.corsOrigins,
         maxBodyBytes: config.limits.maxRequestBodyBytes,
@@ -210,5 +213,5 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     return closing;
   };
 
-  return { url, server, simulated: simulator !== undefined, live, websockets, mcp, close };
+  return { url, server, simulated: simulator !== undefined, live, websockets, mcp, fetchGraphQL, close };
 }

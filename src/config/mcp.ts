@@ -18,6 +18,8 @@ export const MCP_VARIABLES: VariableTable<McpPolicy> = {
   maxSessions: integer('MCP_MAX_SESSIONS', { min: 1, max: 10_000, default: 100 }),
   sessionIdleMs: integer('MCP_SESSION_IDLE_MS', { min: 1_000, max: 24 * 60 * 60 * 1000, default: 15 * 60 * 1000 }),
   operationsDir: string('MCP_OPERATIONS_DIR', { default: SHIPPED_OPERATIONS_DIR }),
+  // Compared with what AUTH_TOKENS holds (or checked as a JWT): a quote or a blank is never meant.
+  stdioToken: string('MCP_STDIO_TOKEN', { refuseBlank: true, refuseQuoted: true }),
 };
 
 export const DEFAULT_MCP_POLICY: McpPolicy = Object.freeze(defaultsOf(MCP_VARIABLES));

@@ -12,4 +12,6 @@ export interface McpPolicy {
   readonly sessionIdleMs: number;
   /** The folder of `.graphql` operations that become tools. */
   readonly operationsDir: string;
+  /** The bearer credential a stdio session presents to the gateway's credential check (MCP_STDIO_TOKEN); never logged. */
+  readonly stdioToken: string | undefined;
 }

@@ -24,13 +24,14 @@ describe('MCP_* configuration', () => {
       maxSessions: 100,
       sessionIdleMs: 900_000,
       operationsDir: SHIPPED_OPERATIONS_DIR,
+      stdioToken: undefined,
     });
     expect(SHIPPED_OPERATIONS_DIR).toMatch(/[/\\]mcp[/\\]operations[/\\]$/);
   });
 
   it('reads every variable', () => {
-    const env = { MCP_ENABLED: 'true', MCP_EXECUTE_ENABLED: 'false', MCP_SESSION_BUDGET: '7', MCP_MAX_SESSIONS: '3', MCP_SESSION_IDLE_MS: '60000', MCP_OPERATIONS_DIR: '/srv/ops' };
-    expect(loadConfig(env, NO_LIMIT).mcp).toEqual({ enabled: true, executeEnabled: false, sessionBudget: 7, maxSessions: 3, sessionIdleMs: 60_000, operationsDir: '/srv/ops' });
+    const env = { MCP_ENABLED: 'true', MCP_EXECUTE_ENABLED: 'false', MCP_SESSION_BUDGET: '7', MCP_MAX_SESSIONS: '3', MCP_SESSION_IDLE_MS: '60000', MCP_OPERATIONS_DIR: '/srv/ops', MCP_STDIO_TOKEN: 'tok-0123456789abcdef' };
+    expect(loadConfig(env, NO_LIMIT).mcp).toEqual({ enabled: true, executeEnabled: false, sessionBudget: 7, maxSessions: 3, sessionIdleMs: 60_000, operationsDir: '/srv/ops', stdioToken: 'tok-0123456789abcdef' });
   });
 
   it('fails closed on values that cannot be meant, naming each', () => {
