@@ -123,7 +123,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const mcp: McpHttpEndpoint | undefined = config.mcp.enabled
     ? createMcpHttpEndpoint({
         policy: config.mcp,
-        tools: createTools(schema, config.mcp),
+        tools: createTools(schema, config.mcp, config),
         fetchGraphQL,
         authenticate,
         corsOrigins: config.corsOrigins,

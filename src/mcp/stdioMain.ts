@@ -45,7 +45,7 @@ const logger = createLogger({
 
 let tools;
 try {
-  tools = createTools(schema, config.mcp);
+  tools = createTools(schema, config.mcp, config);
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }
