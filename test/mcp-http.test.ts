@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { useFakeBrazeWithGatewaysPerTest, TEST_AUTH_TOKEN, type TestGateway } from './helpers/gateway.js';
+import { defaultResponder } from '../testkit/fakeBraze.js';
+import { useFakeBrazeWithGatewaysPerTest, TEST_API_KEY, TEST_AUTH_TOKEN, type TestGateway } from './helpers/gateway.js';
 import { bodyOf, connectMcp, mcpUrl } from './helpers/mcpClient.js';
 
 const { braze, start } = useFakeBrazeWithGatewaysPerTest();
@@ -117,6 +118,18 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     const body = bodyOf(result);
     expect(body['errors']).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', argument: 'length', path: ['kpiSeries'] })]);
     expect(braze.calls).toEqual([]);
+  });
+
+  it('a key without the permission: a tool error UPSTREAM_FORBIDDEN naming it, the key nowhere', async () => {
+    const gateway = await start(MCP);
+    braze.respond((call) => (call.path === '/kpi/dau/data_series' ? { status: 403, body: { message: `Access Denied for ${TEST_API_KEY}` } } : defaultResponder(call)));
+    const client = await connect(gateway);
+    const result = await client.callTool({ name: 'kpi_series', arguments: { kpi: 'DAILY_ACTIVE_USERS', length: 3, endingAt: AT } });
+    expect(result.isError).toBe(true);
+    const body = bodyOf(result);
+    expect(body['errors']).toEqual([expect.objectContaining({ code: 'UPSTREAM_FORBIDDEN', permission: 'kpi.dau.data_series', path: ['kpiSeries'] })]);
+    expect(JSON.stringify(result)).not.toContain(TEST_API_KEY);
+    expect(braze.calls).toHaveLength(1);
   });
 
   it('an argument the operation does not take is refused, before the gateway is asked', async () => {
