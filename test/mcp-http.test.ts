@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { defaultResponder } from '../testkit/fakeBraze.js';
-import { useFakeBrazeWithGatewaysPerTest, TEST_API_KEY, TEST_AUTH_TOKEN, type TestGateway } from './helpers/gateway.js';
+import { startTestGateway, useFakeBrazeWithGatewaysPerTest, TEST_API_KEY, TEST_AUTH_TOKEN, type TestGateway } from './helpers/gateway.js';
 import { bodyOf, connectMcp, mcpUrl } from './helpers/mcpClient.js';
 
 const { braze, start } = useFakeBrazeWithGatewaysPerTest();
@@ -9,8 +9,10 @@ const MCP = { MCP_ENABLED: 'true' };
 const AT = '2024-03-10T12:00:00Z';
 
 const clients: Client[] = [];
+const demo: TestGateway[] = [];
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
+  await Promise.all(demo.splice(0).map((gateway) => gateway.close()));
 });
 
 async function connect(gateway: TestGateway, headers?: Record<string, string>): Promise<Client> {
@@ -184,6 +186,21 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(gateway.running.mcp?.openSessions()).toBe(0);
   });
 
+  it('MCP_MAX_SESSIONS holds for initializations at the same moment too', async () => {
+    const gateway = await start({ ...MCP, MCP_MAX_SESSIONS: '2' });
+    const initialize = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        fetch(mcpUrl(gateway), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...gateway.authHeaders }, body: initialize }).then(
+          async (response) => (await response.text(), response.status),
+        ),
+      ),
+    );
+    expect(statuses.filter((status) => status === 200)).toHaveLength(2);
+    expect(statuses.filter((status) => status === 503)).toHaveLength(18);
+    expect(gateway.running.mcp?.openSessions()).toBe(2);
+  });
+
   it('MCP_MAX_SESSIONS bounds open sessions; MCP_SESSION_IDLE_MS closes an unused one', async () => {
     const gateway = await start({ ...MCP, MCP_MAX_SESSIONS: '1', MCP_SESSION_IDLE_MS: '1000' });
     await connect(gateway);
@@ -191,6 +208,34 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     await until(() => gateway.running.mcp?.openSessions() === 0, 'the idle session to close');
     await connect(gateway);
     expect(gateway.running.mcp?.openSessions()).toBe(1);
+  });
+
+  it('in demo mode, an agent picks ids from the lists and asks each curated question of the simulated Braze', async () => {
+    // No key: the built-in simulated Braze, open without a credential.
+    const gateway = await startTestGateway(undefined, MCP);
+    demo.push(gateway);
+    const client = await connect(gateway, {});
+    const first = async (tool: string, list: string): Promise<string> => {
+      const body = bodyOf(await client.callTool({ name: tool, arguments: { first: 1 } }));
+      const nodes = (body['data'] as Record<string, { nodes: { id?: string; name: string }[] }>)[list]?.nodes ?? [];
+      expect(nodes).toHaveLength(1);
+      return nodes[0]?.id ?? nodes[0]?.name ?? '';
+    };
+    const ids = { campaign: await first('campaigns', 'campaigns'), canvas: await first('canvases', 'canvases'), segment: await first('segments', 'segments'), event: await first('custom_events', 'customEvents') };
+    const calls: [string, Record<string, unknown>][] = [
+      ['campaign_results', { id: ids.campaign, length: 7 }],
+      ['canvas_results', { id: ids.canvas, endingAt: new Date().toISOString(), length: 7 }],
+      ['segment_size', { id: ids.segment, length: 7 }],
+      ['event_series', { event: ids.event, length: 7 }],
+      ['kpi_series', { kpi: 'MONTHLY_ACTIVE_USERS', length: 7 }],
+      ['session_series', { length: 24, unit: 'HOUR' }],
+    ];
+    for (const [name, args] of calls) {
+      const result = await client.callTool({ name, arguments: args });
+      expect(result.isError, `${name}: ${JSON.stringify(bodyOf(result))}`).toBeUndefined();
+      expect(bodyOf(result)['braze']).toMatchObject({ calls: expect.any(Number), fromCache: false });
+    }
+    expect(braze.calls).toEqual([]);
   });
 
   it('without MCP_ENABLED=true, /mcp is not served', async () => {

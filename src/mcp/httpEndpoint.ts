@@ -61,6 +61,8 @@ interface Session {
 export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint {
   const { policy, logger, now = Date.now } = options;
   const sessions = new Map<string, Session>();
+  // Initializations under way: counted against MCP_MAX_SESSIONS too, or simultaneous ones would pass it.
+  let opening = 0;
   const sweep = setInterval(
     () => {
       const idleSince = now() - policy.sessionIdleMs;
@@ -77,7 +79,7 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
   sweep.unref();
 
   const open = async (caller: string, request: IncomingMessage, response: ServerResponse, body: unknown, auth: AuthInfo | undefined): Promise<void> => {
-    if (sessions.size >= policy.maxSessions) {
+    if (sessions.size + opening >= policy.maxSessions) {
       logger.warn('mcp session refused: MCP_MAX_SESSIONS open', { maxSessions: policy.maxSessions });
       return answer(response, 503, rpcError(-32000, `Too many MCP sessions are open (MCP_MAX_SESSIONS=${policy.maxSessions}); try again later`), { 'retry-after': '30' });
     }
@@ -101,8 +103,15 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
       authorizationOf: (info) => (info ? `Bearer ${info.token}` : undefined),
       version: options.version,
     });
-    await server.connect(transport);
-    await transport.handleRequest(withAuth(request, auth), response, body);
+    opening += 1;
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(withAuth(request, auth), response, body);
+    } finally {
+      opening -= 1;
+    }
+    // An initialize the transport refused opened nothing: its server goes now, not at the next sweep.
+    if (transport.sessionId === undefined || !sessions.has(transport.sessionId)) await server.close();
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
