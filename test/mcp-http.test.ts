@@ -3,6 +3,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { defaultResponder } from '../testkit/fakeBraze.js';
 import { startTestGateway, useFakeBrazeWithGatewaysPerTest, TEST_API_KEY, TEST_AUTH_TOKEN, type TestGateway } from './helpers/gateway.js';
 import { bodyOf, connectMcp, mcpUrl } from './helpers/mcpClient.js';
+import { sampleValue } from './helpers/prometheus.js';
 
 const { braze, start } = useFakeBrazeWithGatewaysPerTest();
 const MCP = { MCP_ENABLED: 'true' };
@@ -75,6 +76,21 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(result.isError, JSON.stringify(body)).toBeUndefined();
     expect(braze.calls.map((call) => call.path).sort()).toEqual(paths);
     expect(body['braze']).toMatchObject({ calls: paths.length, fromCache: false, cachedAnswers: 0, sessionBudgetLeft: 100 - paths.length });
+  });
+
+  it('tool calls are GraphQL requests to the gateway: counted in its metrics and logged, the Braze attempts too', async () => {
+    const gateway = await start(MCP);
+    const metrics = async (): Promise<string> => (await fetch(new URL('/metrics', gateway.url))).text();
+    const before = sampleValue(await metrics(), 'braze_gateway_graphql_requests_total') ?? 0;
+    const client = await connect(gateway);
+    await client.callTool({ name: 'kpi_series', arguments: { kpi: 'UNINSTALLS', length: 3, endingAt: AT } });
+    await client.callTool({ name: 'kpi_series', arguments: { kpi: 'UNINSTALLS', length: 0 } });
+    const after = await metrics();
+    expect(sampleValue(after, 'braze_gateway_graphql_requests_total')).toBe(before + 2);
+    expect(sampleValue(after, 'braze_gateway_graphql_errors_total', { code: 'BAD_USER_INPUT' })).toBe(1);
+    expect(sampleValue(after, 'braze_gateway_upstream_attempts_total', { endpoint: '/kpi/uninstalls/data_series', status: '200', outcome: 'ok' })).toBe(1);
+    expect(gateway.logs.some((line) => line.includes('"msg":"authenticated"'))).toBe(true);
+    expect(gateway.logs.join('\n')).not.toContain(TEST_AUTH_TOKEN);
   });
 
   it('a series comes as [time, value] pairs with its total; a list flat, with its cursor', async () => {
@@ -236,6 +252,19 @@ describe('MCP over Streamable HTTP at /mcp', () => {
       expect(bodyOf(result)['braze']).toMatchObject({ calls: expect.any(Number), fromCache: false });
     }
     expect(braze.calls).toEqual([]);
+  });
+
+  it('a session is not idle while a tool call is being answered, however long Braze takes', async () => {
+    const gateway = await start({ ...MCP, MCP_SESSION_IDLE_MS: '1000' });
+    braze.respond(async (call) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      return defaultResponder(call);
+    });
+    const client = await connect(gateway);
+    const result = await client.callTool({ name: 'session_series', arguments: { length: 2, endingAt: AT } });
+    expect(result.isError).toBeUndefined();
+    expect(gateway.running.mcp?.openSessions()).toBe(1);
+    await until(() => gateway.running.mcp?.openSessions() === 0, 'the session to go idle after the call');
   });
 
   it('without MCP_ENABLED=true, /mcp is not served', async () => {

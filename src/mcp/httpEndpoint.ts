@@ -48,6 +48,8 @@ interface Session {
   /** Who opened it: only the same caller may use it (a session id is not a credential). */
   readonly caller: string;
   lastUsed: number;
+  /** POSTs being answered: a session is never idle while one is (a slow tool call). */
+  busy: number;
 }
 
 /**
@@ -67,7 +69,7 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
     () => {
       const idleSince = now() - policy.sessionIdleMs;
       for (const [id, session] of sessions) {
-        if (session.lastUsed <= idleSince) {
+        if (session.busy === 0 && session.lastUsed <= idleSince) {
           logger.debug('mcp session closed: idle', { idleMs: policy.sessionIdleMs });
           sessions.delete(id);
           void session.transport.close();
@@ -89,7 +91,7 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
       enableJsonResponse: true,
       maxRequestBodySize: options.maxBodyBytes,
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, caller, lastUsed: now() });
+        sessions.set(id, { transport, caller, lastUsed: now(), busy: 0 });
       },
     });
     transport.onclose = () => {
@@ -149,10 +151,19 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
       const session = sessions.get(id);
       // Another caller's session is answered as an unknown one: a session id proves nothing.
       if (!session || session.caller !== caller) return answer(response, 404, rpcError(-32001, 'Session not found: initialize a new one'));
-      session.lastUsed = now();
-      const body = request.method === 'POST' ? await readJson(request, options.maxBodyBytes) : undefined;
-      if (body instanceof BodyProblem) return answer(response, body.status, rpcError(-32700, body.message));
-      return session.transport.handleRequest(withAuth(request, auth), response, body);
+      // GET (the server's notification stream, open as long as the client is) and DELETE are no use of
+      // the session: an agent that keeps its stream open but asks nothing is idle.
+      if (request.method !== 'POST') return session.transport.handleRequest(withAuth(request, auth), response);
+      session.busy += 1;
+      try {
+        const body = await readJson(request, options.maxBodyBytes);
+        if (body instanceof BodyProblem) return answer(response, body.status, rpcError(-32700, body.message));
+        await session.transport.handleRequest(withAuth(request, auth), response, body);
+      } finally {
+        session.busy -= 1;
+        session.lastUsed = now();
+      }
+      return;
     }
     if (request.method !== 'POST') return answer(response, 400, rpcError(-32000, 'Send Mcp-Session-Id, or POST an initialize request first'));
     const body = await readJson(request, options.maxBodyBytes);
