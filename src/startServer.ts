@@ -86,6 +86,8 @@ export interface RunningGateway {
 
 /** Wires config into a listening gateway: simulator (when no key), upstream pool, yoga, HTTP server. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningGateway> {
+  // First: an operation file that cannot be a tool stops the start before anything is opened.
+  const mcpTools = config.mcp.enabled ? createTools(schema, config.mcp, config) : undefined;
   const simulator = config.braze.mode === 'simulated' ? await startSimulatedBraze() : undefined;
   const target = simulator?.target ?? (config.braze.mode === 'live' ? config.braze : undefined);
   if (target === undefined) throw new Error('unreachable: Braze mode is neither live nor simulated');
@@ -120,10 +122,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live, tracing, redisStatus, authenticate, callers });
   // MCP_ENABLED=true: /mcp beside /graphql, each tool call through this yoga as its caller (src/mcp/).
   const fetchGraphQL = (request: Request): Promise<Response> => Promise.resolve(yoga.fetch(request));
-  const mcp: McpHttpEndpoint | undefined = config.mcp.enabled
+  const mcp: McpHttpEndpoint | undefined = mcpTools
     ? createMcpHttpEndpoint({
         policy: config.mcp,
-        tools: createTools(schema, config.mcp, config),
+        tools: mcpTools,
         fetchGraphQL,
         authenticate,
         corsOrigins: config.corsOrigins,

@@ -267,6 +267,10 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     await until(() => gateway.running.mcp?.openSessions() === 0, 'the session to go idle after the call');
   });
 
+  it('an operations folder that cannot give tools stops the start, with the reason', async () => {
+    await expect(start({ ...MCP, MCP_OPERATIONS_DIR: '/no/such/folder' })).rejects.toThrow('MCP operations folder cannot be read (/no/such/folder: ENOENT)');
+  });
+
   it('without MCP_ENABLED=true, /mcp is not served', async () => {
     const gateway = await start();
     const response = await fetch(mcpUrl(gateway), { method: 'POST', headers: { 'content-type': 'application/json', ...gateway.authHeaders }, body: '{}' });

@@ -133,7 +133,7 @@ export function loadConfig(env: Env, host: HostFacts = { descriptorLimit: readDe
   const tracing = readTracing(vars);
   const corsOrigins = readCorsOrigins(vars, braze?.mode);
   const logLevel = vars.read(LOG_LEVEL);
-  const mcp = readMcp(vars);
+  const mcp = readMcp(vars, persistedOperations);
 
   if (vars.problems.length > 0 || braze === undefined) throw new ConfigError(vars.problems);
   return Object.freeze({

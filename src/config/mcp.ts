@@ -26,10 +26,15 @@ export const DEFAULT_MCP_POLICY: McpPolicy = Object.freeze(defaultsOf(MCP_VARIAB
 
 /**
  * The MCP policy. Session settings without MCP_ENABLED=true cannot be what the operator meant (nothing
- * would hold sessions): a problem. The budget, execute switch and operations folder also apply to stdio.
+ * would hold sessions): a problem. So is MCP_ENABLED=true with PERSISTED_OPERATIONS_FILE: every tool
+ * sends its own document, which that mode refuses. The budget, execute switch and operations folder
+ * also apply to stdio.
  */
-export function readMcp(vars: VariableReader): McpPolicy {
+export function readMcp(vars: VariableReader, persistedOperations: ReadonlyMap<string, string> | undefined): McpPolicy {
   const policy = vars.readAll(MCP_VARIABLES);
+  if (policy.enabled && persistedOperations !== undefined) {
+    vars.report('MCP_ENABLED=true cannot work with PERSISTED_OPERATIONS_FILE (MCP tools send their own documents, which only the manifest may): unset one');
+  }
   if (!policy.enabled) {
     const named = [MCP_VARIABLES.maxSessions, MCP_VARIABLES.sessionIdleMs].filter((variable) => vars.isSet(variable));
     for (const variable of named) vars.report(`${variable.name} is for /mcp sessions, which only MCP_ENABLED=true serves: set MCP_ENABLED=true or unset ${variable.name}`);

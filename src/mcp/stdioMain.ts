@@ -26,6 +26,9 @@ try {
 // The gateway's HTTP side is not this process's interface: it listens on an ephemeral loopback port
 // only (startServer always listens), and never serves /mcp there.
 const config: Config = { ...loaded, port: 0, host: '127.0.0.1', mcp: { ...loaded.mcp, enabled: false } };
+if (config.persistedOperations !== undefined) {
+  fail('MCP over stdio cannot work with PERSISTED_OPERATIONS_FILE (its tools send their own documents, which only the manifest may): unset it for this process');
+}
 // The same credential check as /graphql: with one configured, the session presents MCP_STDIO_TOKEN to it.
 if (authRequired(config.auth) && config.mcp.stdioToken === undefined) {
   fail('This gateway checks credentials (AUTH_*): set MCP_STDIO_TOKEN to the bearer token the stdio session presents');

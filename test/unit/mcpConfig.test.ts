@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { DEFAULT_MCP_POLICY, SHIPPED_OPERATIONS_DIR } from '../../src/config/mcp.js';
@@ -40,6 +43,11 @@ describe('MCP_* configuration', () => {
       'MCP_SESSION_BUDGET must be a whole number from 1 to 1000000 (got "0")',
       'MCP_SESSION_IDLE_MS must be a whole number from 1000 to 86400000 (got "10")',
       'MCP_SESSION_IDLE_MS is for /mcp sessions, which only MCP_ENABLED=true serves: set MCP_ENABLED=true or unset MCP_SESSION_IDLE_MS',
+    ]);
+    const manifest = join(mkdtempSync(join(tmpdir(), 'mcp-manifest-')), 'persisted.json');
+    writeFileSync(manifest, JSON.stringify({ abc: '{ segments { nodes { id } } }' }));
+    expect(problemsOf({ MCP_ENABLED: 'true', PERSISTED_OPERATIONS_FILE: manifest })).toEqual([
+      'MCP_ENABLED=true cannot work with PERSISTED_OPERATIONS_FILE (MCP tools send their own documents, which only the manifest may): unset one',
     ]);
     expect(problemsOf({ MCP_MAX_SESSIONS: '5' })).toEqual(['MCP_MAX_SESSIONS is for /mcp sessions, which only MCP_ENABLED=true serves: set MCP_ENABLED=true or unset MCP_MAX_SESSIONS']);
   });
