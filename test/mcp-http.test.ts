@@ -128,6 +128,44 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(second['data']).toEqual(first['data']);
   });
 
+  it('two agents asking at the same moment share the one call in flight, even with the cache off', async () => {
+    const gateway = await start(MCP);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    braze.respond(async (call) => {
+      await held;
+      return defaultResponder(call);
+    });
+    const question = { name: 'kpi_series', arguments: { kpi: 'NEW_USERS', length: 7, endingAt: AT } };
+    const [a, b] = [await connect(gateway), await connect(gateway)];
+    const answers = Promise.all([a.callTool(question), b.callTool(question)]);
+    await until(() => braze.calls.length === 1, 'the first call to reach Braze');
+    await until(() => gateway.logs.filter((line) => line.includes('"msg":"authenticated"')).length === 2, 'the second question to reach the gateway');
+    // From its credential check to joining the flight is parse, validate and execute: a generous margin.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    release();
+    const uses = (await answers).map((result) => bodyOf(result)['braze']);
+    expect(braze.calls).toHaveLength(1);
+    expect(uses).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ calls: 1, sharedAnswers: 0, fromCache: false }),
+        expect.objectContaining({ calls: 0, sharedAnswers: 1, fromCache: false }),
+      ]),
+    );
+  });
+
+  it('with the whole-response cache, a repeated question is told it came from the cache', async () => {
+    const gateway = await start({ ...MCP, CACHE_ENABLED: 'true', RESPONSE_CACHE_ENABLED: 'true' });
+    const question = { name: 'session_series', arguments: { length: 3, endingAt: AT } };
+    const client = await connect(gateway);
+    const first = bodyOf(await client.callTool(question));
+    const second = bodyOf(await client.callTool(question));
+    expect(braze.calls).toHaveLength(1);
+    expect(first['braze']).toMatchObject({ calls: 1, fromCache: false });
+    expect(second['braze']).toMatchObject({ calls: 0, fromCache: true, sessionBudgetLeft: 99 });
+    expect(second['data']).toEqual(first['data']);
+  });
+
   it('a GraphQL error is a tool error with the gateway’s code and sentence, and no Braze call', async () => {
     const gateway = await start(MCP);
     const client = await connect(gateway);
