@@ -184,6 +184,8 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(result.isError).toBe(true);
     const body = bodyOf(result);
     expect(body['errors']).toEqual([expect.objectContaining({ code: 'UPSTREAM_FORBIDDEN', permission: 'kpi.dau.data_series', path: ['kpiSeries'] })]);
+    // Braze was asked once and refused: no answer used, one failed attempt, spent from the budget.
+    expect(body['braze']).toMatchObject({ calls: 0, failedAttempts: 1, sessionBudgetLeft: 99 });
     expect(JSON.stringify(result)).not.toContain(TEST_API_KEY);
     expect(braze.calls).toHaveLength(1);
   });

@@ -39,6 +39,12 @@ export interface CallCost {
   readonly sharedAnswers: number;
   /** The whole response came from the whole-response cache. */
   readonly wholeResponseCached: boolean;
+  /**
+   * HTTP attempts of Braze calls that failed, as their errors report them (`extensions.attempts`):
+   * those calls gave no answer, so `brazeCalls` leaves them out, but Braze was asked. A failed call
+   * that several fields shared is reported by each of their errors, so this may count it more than once.
+   */
+  readonly failedAttempts: number;
   /** Each bucket Braze has reported on, as it stands after this answer; empty before any report. */
   readonly buckets: Readonly<Record<string, BucketLeft>>;
 }
@@ -69,7 +75,7 @@ export async function callGateway(
     }),
   );
   const body = parseBody(await response.text());
-  return { status: response.status, data: body.data, errors: body.errors, cost: costOf(body.extensions) };
+  return { status: response.status, data: body.data, errors: body.errors, cost: costOf(body.extensions, body.errors) };
 }
 
 interface Body {
@@ -88,7 +94,7 @@ function parseBody(text: string): Body {
   }
 }
 
-export function costOf(extensions: Record<string, unknown> | undefined): CallCost {
+export function costOf(extensions: Record<string, unknown> | undefined, errors: readonly WireError[] = []): CallCost {
   const cache = record(extensions?.['brazeCache']);
   const limits = record(record(extensions?.['brazeRateLimit'])?.['buckets']);
   const buckets: Record<string, BucketLeft> = {};
@@ -103,6 +109,7 @@ export function costOf(extensions: Record<string, unknown> | undefined): CallCos
     cachedAnswers: count(cache?.['hits']),
     sharedAnswers: count(cache?.['shared']),
     wholeResponseCached: cache?.['wholeResponse'] === true,
+    failedAttempts: errors.reduce((sum, error) => sum + count(error.extensions?.['attempts']), 0),
     buckets,
   };
 }

@@ -49,7 +49,8 @@ export function createMcpServer({ tools, fetchGraphQL, budget, authorizationOf, 
       budget,
       async graphql(operation) {
         const answer = await callGateway(fetchGraphQL, operation, { authorization, signal: extra.signal });
-        budget.spend(answer.cost.brazeCalls);
+        // A failed call asked Braze too: it spends the budget like an answered one.
+        budget.spend(answer.cost.brazeCalls + answer.cost.failedAttempts);
         return answer;
       },
     });

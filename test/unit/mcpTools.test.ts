@@ -41,11 +41,20 @@ describe('costOf: what a response’s extensions say it cost', () => {
         brazeCache: { hits: 2, shared: 1, misses: 3, coalesced: 0, maxAgeSeconds: 0 },
         brazeRateLimit: { limit: 10, remaining: 7, resetAt: 'r', buckets: { export: { limit: 10, remaining: 7, resetAt: 'r' }, list: { limit: 5 } } },
       }),
-    ).toEqual({ brazeCalls: 3, cachedAnswers: 2, sharedAnswers: 1, wholeResponseCached: false, buckets: { export: { limit: 10, remaining: 7, resetAt: 'r' } } });
+    ).toEqual({ brazeCalls: 3, cachedAnswers: 2, sharedAnswers: 1, wholeResponseCached: false, failedAttempts: 0, buckets: { export: { limit: 10, remaining: 7, resetAt: 'r' } } });
+  });
+
+  it('counts the attempts that failed calls’ errors report', () => {
+    const errors = [
+      { message: 'a', extensions: { code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 503, attempts: 3 } },
+      { message: 'b', extensions: { code: 'UPSTREAM_FORBIDDEN', upstreamStatus: 403, attempts: 1 } },
+      { message: 'c', extensions: { code: 'BAD_USER_INPUT' } },
+    ];
+    expect(costOf(undefined, errors)).toMatchObject({ brazeCalls: 0, failedAttempts: 4 });
   });
 
   it('says nothing was spent when the response loaded nothing, and ignores values that are not counts', () => {
-    expect(costOf(undefined)).toEqual({ brazeCalls: 0, cachedAnswers: 0, sharedAnswers: 0, wholeResponseCached: false, buckets: {} });
+    expect(costOf(undefined)).toEqual({ brazeCalls: 0, cachedAnswers: 0, sharedAnswers: 0, wholeResponseCached: false, failedAttempts: 0, buckets: {} });
     expect(costOf({ brazeCache: { misses: -1, hits: 1.5, wholeResponse: true } })).toMatchObject({ brazeCalls: 0, cachedAnswers: 0, wholeResponseCached: true });
   });
 });
