@@ -58,6 +58,14 @@ describe('MCP per-session budget of Braze calls', () => {
     expect(braze.calls).toHaveLength(4);
   });
 
+  it('an agent’s parallel calls cannot pass the budget together: they are answered one after another', async () => {
+    const { braze, gateway } = await start({ rateLimit: 10 });
+    const agent = await connect(gateway);
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((day) => agent.callTool(question(day))));
+    expect(results.filter((result) => result.isError === true)).toHaveLength(3);
+    expect(braze.calls).toHaveLength(3);
+  });
+
   it('execute spends the same budget: a two-call query leaves one', async () => {
     const { braze, gateway } = await start({ rateLimit: 10 });
     const agent = await connect(gateway);

@@ -2,8 +2,8 @@
  * Braze calls one MCP session may spend (MCP_SESSION_BUDGET): answered calls, and the attempts of
  * failed ones as their errors report them. A tool call is refused, before the
  * gateway is asked, once the session has spent its budget; the call that crosses it is answered (what
- * one operation costs is known only after it ran, and is capped by BRAZE_MAX_CALLS_PER_REQUEST), so a
- * session spends at most budget + that cap - 1. Either way the refusal comes long before a chatty agent
+ * one operation costs is known only after it ran, and is capped by BRAZE_MAX_CALLS_PER_REQUEST, plus
+ * the retries of failed calls), so a session overshoots by at most one request's cost. Either way the refusal comes long before a chatty agent
  * drains a bucket into the reserve kept for every other integration.
  */
 export class SessionBudget {

@@ -43,18 +43,26 @@ export function createMcpServer({ tools, fetchGraphQL, budget, authorizationOf, 
     if (unknown.length > 0) {
       return refusalResult('BAD_USER_INPUT', `${tool.name} takes no argument ${unknown.map((name) => truncate(name)).join(', ')}; it takes ${Object.keys(tool.inputSchema.properties).join(', ') || 'none'}`);
     }
-    if (tool.spendsBraze && budget.exhausted) return refusalResult('TOO_MANY_UPSTREAM_CALLS', budgetRefusal(budget), { limit: budget.limit, scope: 'session' });
     const authorization = authorizationOf(extra.authInfo);
-    return tool.run(args, {
-      budget,
-      async graphql(operation) {
-        const answer = await callGateway(fetchGraphQL, operation, { authorization, signal: extra.signal });
-        // A failed call asked Braze too: it spends the budget like an answered one.
-        budget.spend(answer.cost.brazeCalls + answer.cost.failedAttempts);
-        return answer;
-      },
-    });
+    const run = (): Promise<CallToolResult> =>
+      tool.run(args, {
+        budget,
+        async graphql(operation) {
+          const answer = await callGateway(fetchGraphQL, operation, { authorization, signal: extra.signal });
+          // A failed call asked Braze too: it spends the budget like an answered one.
+          budget.spend(answer.cost.brazeCalls + answer.cost.failedAttempts);
+          return answer;
+        },
+      });
+    if (!tool.spendsBraze) return run();
+    // One at a time per session: each call checks the budget after the previous one has spent, or an
+    // agent's parallel calls would all pass the check and overshoot it together. Other sessions (and
+    // the schema tools) are not held.
+    const turn = spending.then(() => (budget.exhausted ? refusalResult('TOO_MANY_UPSTREAM_CALLS', budgetRefusal(budget), { limit: budget.limit, scope: 'session' }) : run()));
+    spending = turn.catch(() => undefined);
+    return turn;
   });
+  let spending: Promise<unknown> = Promise.resolve();
   return server;
 }
 
