@@ -4,8 +4,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Authenticate } from '../auth/authenticator.js';
 import { callerKey } from '../auth/callers.js';
-import { findGatewayError, type GatewayError } from '../errors/gatewayErrors.js';
-import { CsrfPreventionError, UnauthenticatedError } from '../errors/gatewayErrors.js';
+import { CsrfPreventionError, findGatewayError, UnauthenticatedError, type GatewayError } from '../errors/gatewayErrors.js';
 import type { Logger } from '../observability/logger.js';
 import { madeByScript } from '../plugins/useCsrfPrevention.js';
 import { requestedHeaders } from '../plugins/useCorsPolicy.js';
