@@ -23,7 +23,7 @@ import { startSimulatedBraze } from './simulator/server.js';
 import { onlyServedPaths } from './server/servedPaths.js';
 import type { Tracing } from './observability/tracing/tracing.js';
 import { createMcpHttpEndpoint, MCP_ENDPOINT, withMcpRoute, type McpHttpEndpoint } from './mcp/httpEndpoint.js';
-import { createTools, GATEWAY_VERSION } from './mcp/tools.js';
+import { createTools, gatewayVersion } from './mcp/tools.js';
 import { schema } from './schema/index.js';
 
 const CACHE_CONNECT_WAIT_MS = 2_000;
@@ -131,7 +131,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         corsOrigins: config.corsOrigins,
         maxBodyBytes: config.limits.maxRequestBodyBytes,
         logger,
-        version: GATEWAY_VERSION,
+        version: gatewayVersion(),
       })
     : undefined;
   const paths = mcp ? new Set([...SERVED_PATHS, MCP_ENDPOINT]) : SERVED_PATHS;

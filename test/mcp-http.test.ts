@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { defaultResponder } from '../testkit/fakeBraze.js';
@@ -7,6 +8,7 @@ import { sampleValue } from './helpers/prometheus.js';
 
 const { braze, start } = useFakeBrazeWithGatewaysPerTest();
 const MCP = { MCP_ENABLED: 'true' };
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const AT = '2024-03-10T12:00:00Z';
 
 const clients: Client[] = [];
@@ -49,6 +51,7 @@ describe('MCP over Streamable HTTP at /mcp', () => {
   it('lists one tool per curated operation, with JSON Schema input from its variables and the schema’s descriptions', async () => {
     const gateway = await start(MCP);
     const client = await connect(gateway);
+    expect(client.getServerVersion()).toEqual({ name: 'braze-analytics-gateway', version: PACKAGE_VERSION });
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name)).toEqual([...OPERATION_CALLS.map(([name]) => name), 'search_schema', 'introspect_type', 'validate', 'execute']);
     const kpi = tools.find((tool) => tool.name === 'kpi_series');

@@ -6,7 +6,7 @@ import { startServer } from '../startServer.js';
 import { schema } from '../schema/index.js';
 import { SessionBudget } from './budget.js';
 import { createMcpServer } from './server.js';
-import { createTools, GATEWAY_VERSION } from './tools.js';
+import { createTools, gatewayVersion } from './tools.js';
 
 // `npm run --silent mcp`: the MCP server over stdio for a desktop assistant, reading the same
 // environment as the gateway. stdout carries JSON-RPC and nothing else; every log line goes to stderr.
@@ -63,7 +63,7 @@ const server = createMcpServer({
   // One session: the process's life.
   budget: new SessionBudget(config.mcp.sessionBudget),
   authorizationOf: () => authorization,
-  version: GATEWAY_VERSION,
+  version: gatewayVersion(),
 });
 const transport = new StdioServerTransport();
 

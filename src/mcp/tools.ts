@@ -19,5 +19,11 @@ export function createTools(schema: GraphQLSchema, policy: McpPolicy, { introspe
   return tools;
 }
 
-/** The gateway's version, as package.json says it (from src/mcp or dist/mcp alike), for MCP's serverInfo. */
-export const GATEWAY_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/**
+ * The gateway's version, as package.json says it (from src/mcp or dist/mcp alike), for MCP's
+ * serverInfo. Read when MCP is served, not when this module loads: a gateway without MCP never
+ * depends on where package.json lies.
+ */
+export function gatewayVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
