@@ -22,8 +22,7 @@ import { withRequestId } from './observability/requestId.js';
 import { startSimulatedBraze } from './simulator/server.js';
 import { onlyServedPaths } from './server/servedPaths.js';
 import type { Tracing } from './observability/tracing/tracing.js';
-import { createMcpHttpEndpoint, MCP_ENDPOINT, withMcpRoute, type McpHttpEndpoint } from './mcp/httpEndpoint.js';
-import { createTools, gatewayVersion } from './mcp/tools.js';
+import type { McpHttpEndpoint } from './mcp/httpEndpoint.js';
 import { schema } from './schema/index.js';
 
 const CACHE_CONNECT_WAIT_MS = 2_000;
@@ -38,6 +37,15 @@ async function redisModules(policy: CachePolicy): Promise<RedisModules | undefin
   if (!policy.redisUrl) return undefined;
   const [cache, flight, shared] = await Promise.all([import('./cache/redisCache.js'), import('./cache/redisFlight.js'), import('./braze/sharedStore.js')]);
   return { ...cache, ...flight, ...shared };
+}
+
+/** The MCP modules and the SDK under them (about 200 ms of imports), loaded only with MCP_ENABLED=true. */
+type McpModules = typeof import('./mcp/httpEndpoint.js') & typeof import('./mcp/tools.js');
+
+async function mcpModules(enabled: boolean): Promise<McpModules | undefined> {
+  if (!enabled) return undefined;
+  const [http, tools] = await Promise.all([import('./mcp/httpEndpoint.js'), import('./mcp/tools.js')]);
+  return { ...http, ...tools };
 }
 
 /** The cross-request cache the configuration asks for, if any. The Redis URL is never logged (it may hold a password). */
@@ -87,7 +95,8 @@ export interface RunningGateway {
 /** Wires config into a listening gateway: simulator (when no key), upstream pool, yoga, HTTP server. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningGateway> {
   // First: an operation file that cannot be a tool stops the start before anything is opened.
-  const mcpTools = config.mcp.enabled ? createTools(schema, config.mcp, config) : undefined;
+  const mcpKit = await mcpModules(config.mcp.enabled);
+  const mcpTools = mcpKit?.createTools(schema, config.mcp, config);
   const simulator = config.braze.mode === 'simulated' ? await startSimulatedBraze() : undefined;
   const target = simulator?.target ?? (config.braze.mode === 'live' ? config.braze : undefined);
   if (target === undefined) throw new Error('unreachable: Braze mode is neither live nor simulated');
@@ -122,20 +131,23 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live, tracing, redisStatus, authenticate, callers });
   // MCP_ENABLED=true: /mcp beside /graphql, each tool call through this yoga as its caller (src/mcp/).
   const fetchGraphQL = (request: Request): Promise<Response> => Promise.resolve(yoga.fetch(request));
-  const mcp: McpHttpEndpoint | undefined = mcpTools
-    ? createMcpHttpEndpoint({
-        policy: config.mcp,
-        tools: mcpTools,
-        fetchGraphQL,
-        authenticate,
-        corsOrigins: config.corsOrigins,
-        maxBodyBytes: config.limits.maxRequestBodyBytes,
-        logger,
-        version: gatewayVersion(),
-      })
-    : undefined;
-  const paths = mcp ? new Set([...SERVED_PATHS, MCP_ENDPOINT]) : SERVED_PATHS;
-  const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(paths, withMcpRoute(mcp, withErrorBoundary(yoga, logger)))));
+  const mcp: McpHttpEndpoint | undefined =
+    mcpKit && mcpTools
+      ? mcpKit.createMcpHttpEndpoint({
+          policy: config.mcp,
+          tools: mcpTools,
+          fetchGraphQL,
+          authenticate,
+          corsOrigins: config.corsOrigins,
+          maxBodyBytes: config.limits.maxRequestBodyBytes,
+          logger,
+          version: mcpKit.gatewayVersion(),
+        })
+      : undefined;
+  const gatewayListener = withErrorBoundary(yoga, logger);
+  const paths = mcpKit ? new Set([...SERVED_PATHS, mcpKit.MCP_ENDPOINT]) : SERVED_PATHS;
+  const listener = mcpKit ? mcpKit.withMcpRoute(mcp, gatewayListener) : gatewayListener;
+  const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(paths, listener)));
   guardConnections(server, config.server);
   const websockets = attachGraphQLWebSocket(server, {
     yoga,
