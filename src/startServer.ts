@@ -22,6 +22,8 @@ import { withRequestId } from './observability/requestId.js';
 import { startSimulatedBraze } from './simulator/server.js';
 import { onlyServedPaths } from './server/servedPaths.js';
 import type { Tracing } from './observability/tracing/tracing.js';
+import type { McpHttpEndpoint } from './mcp/httpEndpoint.js';
+import { schema } from './schema/index.js';
 
 const CACHE_CONNECT_WAIT_MS = 2_000;
 
@@ -35,6 +37,15 @@ async function redisModules(policy: CachePolicy): Promise<RedisModules | undefin
   if (!policy.redisUrl) return undefined;
   const [cache, flight, shared] = await Promise.all([import('./cache/redisCache.js'), import('./cache/redisFlight.js'), import('./braze/sharedStore.js')]);
   return { ...cache, ...flight, ...shared };
+}
+
+/** The MCP modules and the SDK under them (about 200 ms of imports), loaded only with MCP_ENABLED=true. */
+type McpModules = typeof import('./mcp/httpEndpoint.js') & typeof import('./mcp/tools.js');
+
+async function mcpModules(enabled: boolean): Promise<McpModules | undefined> {
+  if (!enabled) return undefined;
+  const [http, tools] = await Promise.all([import('./mcp/httpEndpoint.js'), import('./mcp/tools.js')]);
+  return { ...http, ...tools };
 }
 
 /** The cross-request cache the configuration asks for, if any. The Redis URL is never logged (it may hold a password). */
@@ -73,12 +84,19 @@ export interface RunningGateway {
   readonly live: LiveSeries;
   /** GraphQL over WebSocket on the same listener (its open sockets, for tests). */
   readonly websockets: GraphQLWebSocketServer;
+  /** MCP over Streamable HTTP at /mcp (its open sessions, for tests); undefined unless MCP_ENABLED=true. */
+  readonly mcp: McpHttpEndpoint | undefined;
+  /** This gateway's yoga, in process (the stdio MCP server's way in: src/mcp/stdioMain.ts). */
+  readonly fetchGraphQL: (request: Request) => Promise<Response>;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then releases every socket. */
   close(graceMs?: number): Promise<void>;
 }
 
 /** Wires config into a listening gateway: simulator (when no key), upstream pool, yoga, HTTP server. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningGateway> {
+  // First: an operation file that cannot be a tool stops the start before anything is opened.
+  const mcpKit = await mcpModules(config.mcp.enabled);
+  const mcpTools = mcpKit?.createTools(schema, config.mcp, config);
   const simulator = config.braze.mode === 'simulated' ? await startSimulatedBraze() : undefined;
   const target = simulator?.target ?? (config.braze.mode === 'live' ? config.braze : undefined);
   if (target === undefined) throw new Error('unreachable: Braze mode is neither live nor simulated');
@@ -111,7 +129,25 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const authenticate = authRequired(config.auth) ? createAuthenticator(config.auth) : undefined;
   const callers = authenticate ? createCallers() : undefined;
   const yoga = createGatewayYoga(config, { client, data, logger, simulated: simulator !== undefined, metrics, live, tracing, redisStatus, authenticate, callers });
-  const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(SERVED_PATHS, withErrorBoundary(yoga, logger))));
+  // MCP_ENABLED=true: /mcp beside /graphql, each tool call through this yoga as its caller (src/mcp/).
+  const fetchGraphQL = (request: Request): Promise<Response> => Promise.resolve(yoga.fetch(request));
+  const mcp: McpHttpEndpoint | undefined =
+    mcpKit && mcpTools
+      ? mcpKit.createMcpHttpEndpoint({
+          policy: config.mcp,
+          tools: mcpTools,
+          fetchGraphQL,
+          authenticate,
+          corsOrigins: config.corsOrigins,
+          maxBodyBytes: config.limits.maxRequestBodyBytes,
+          logger,
+          version: mcpKit.gatewayVersion(),
+        })
+      : undefined;
+  const gatewayListener = withErrorBoundary(yoga, logger);
+  const paths = mcpKit ? new Set([...SERVED_PATHS, mcpKit.MCP_ENDPOINT]) : SERVED_PATHS;
+  const listener = mcpKit ? mcpKit.withMcpRoute(mcp, gatewayListener) : gatewayListener;
+  const server = createServer(httpServerOptions(config.server), withRequestId(onlyServedPaths(paths, listener)));
   guardConnections(server, config.server);
   const websockets = attachGraphQLWebSocket(server, {
     yoga,
@@ -141,6 +177,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       });
     });
   } catch (error) {
+    await mcp?.close();
     await tracing?.shutdown();
     await shared?.close();
     await data.close();
@@ -172,6 +209,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       // get `complete`), so their connections drain like the rest; then every WebSocket is closed with
       // 1001 (going away), which graphql-ws clients take as "reconnect elsewhere".
       live.close();
+      await mcp?.close();
       const socketsClosed = websockets.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -189,5 +227,5 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     return closing;
   };
 
-  return { url, server, simulated: simulator !== undefined, live, websockets, close };
+  return { url, server, simulated: simulator !== undefined, live, websockets, mcp, fetchGraphQL, close };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, descriptorReserve, loadConfig, type Config, type HostFacts } from '../src/config/index.js';
+import { DEFAULT_MCP_POLICY } from '../src/config/mcp.js';
 
 /** A live configuration needs a credential setting; these tests are about something else. */
 const AUTH = { AUTH_TOKENS: 'tok-0123456789abcdef' };
@@ -82,6 +83,7 @@ describe('loadConfig', () => {
       tracing: { enabled: false },
       corsOrigins: '*',
       logLevel: 'info',
+      mcp: DEFAULT_MCP_POLICY,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.braze)).toBe(true);

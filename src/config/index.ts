@@ -5,6 +5,7 @@ import { CACHE_VARIABLES, readCache, type CachePolicy } from './cache.js';
 import { CORS_ORIGINS, readCorsOrigins, type CorsOrigins } from './cors.js';
 import { DOCUMENT_CACHE_VARIABLES, QUERY_LIMIT_VARIABLES, readDocumentCache, readQueryLimits, type DocumentCachePolicy, type QueryLimits } from './limits.js';
 import { LIVE_VARIABLES, readLive, type LivePolicy } from './live.js';
+import { MCP_VARIABLES, readMcp, type McpPolicy } from './mcp.js';
 import { APQ_VARIABLES, PERSISTED_OPERATIONS_FILE, readApq, type AutomaticPersistedQueriesPolicy } from './persisted.js';
 import { readResponseCache, RESPONSE_CACHE_VARIABLES, type ResponseCachePolicy } from './responseCache.js';
 import { VariableReader, type Env, type Variable } from './read.js';
@@ -68,6 +69,8 @@ export interface Config {
   /** Browser origins allowed to call the gateway: '*' for any, or an exact list (empty: none). */
   readonly corsOrigins: CorsOrigins;
   readonly logLevel: LogLevel;
+  /** The MCP server: /mcp with MCP_ENABLED=true, and `npm run mcp` over stdio (docs/mcp.md). */
+  readonly mcp: McpPolicy;
 }
 
 /** Every variable the gateway reads, for checks that the documentation names them all. */
@@ -93,6 +96,7 @@ export const VARIABLES: readonly Variable<unknown>[] = Object.freeze([
   INTROSPECTION_ENABLED,
   CORS_ORIGINS,
   LOG_LEVEL,
+  ...Object.values<Variable<unknown>>(MCP_VARIABLES),
 ]);
 
 /** Every variable that was wrong, so an operator fixes them all in one go. */
@@ -129,6 +133,7 @@ export function loadConfig(env: Env, host: HostFacts = { descriptorLimit: readDe
   const tracing = readTracing(vars);
   const corsOrigins = readCorsOrigins(vars, braze?.mode);
   const logLevel = vars.read(LOG_LEVEL);
+  const mcp = readMcp(vars, persistedOperations);
 
   if (vars.problems.length > 0 || braze === undefined) throw new ConfigError(vars.problems);
   return Object.freeze({
@@ -152,5 +157,6 @@ export function loadConfig(env: Env, host: HostFacts = { descriptorLimit: readDe
     tracing,
     corsOrigins,
     logLevel,
+    mcp,
   });
 }
