@@ -6,6 +6,7 @@
 //   burst <graphqlUrl> <n>      n identical queries at once; exit 1 unless every one has the same data;
 //                               prints which replica (x-served-by) answered how many
 //   attempts <metricsText>      (stdin) prints the sum of braze_gateway_upstream_attempts_total
+//   mcp <mcpUrl>                an MCP session over Streamable HTTP (initialize, tools/list); prints the tools' count
 const [command, target, arg] = process.argv.slice(2);
 
 // A fixed window: every replica asks Braze (here the simulated one) the same question.
@@ -94,6 +95,27 @@ switch (command) {
     process.stdout.write(`${total}\n`);
     break;
   }
+  case 'mcp': {
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const rpc = async (body, extra = {}) => {
+      const response = await fetch(target, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify({ jsonrpc: '2.0', ...body }) });
+      const text = await response.text();
+      if (response.status >= 300) fail(`${body.method} answered ${response.status}: ${text.slice(0, 500)}`);
+      return { response, answer: text === '' ? undefined : JSON.parse(text) };
+    };
+    const init = await rpc({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'container-smoke', version: '1' } } });
+    const session = init.response.headers.get('mcp-session-id');
+    if (session === null || init.answer?.result?.serverInfo === undefined) fail(`initialize gave no session: ${JSON.stringify(init.answer).slice(0, 500)}`);
+    const version = init.answer.result.protocolVersion;
+    const extra = { 'mcp-session-id': session, 'mcp-protocol-version': version };
+    await rpc({ method: 'notifications/initialized' }, extra);
+    const { answer } = await rpc({ id: 2, method: 'tools/list' }, extra);
+    const tools = answer?.result?.tools;
+    if (!Array.isArray(tools) || tools.length === 0) fail(`tools/list listed no tool: ${JSON.stringify(answer).slice(0, 500)}`);
+    await fetch(target, { method: 'DELETE', headers: extra }).then((response) => response.arrayBuffer());
+    process.stdout.write(`${tools.length}\n`);
+    break;
+  }
   default:
-    fail('usage: wait|status|query|burst|attempts');
+    fail('usage: wait|status|query|burst|attempts|mcp');
 }

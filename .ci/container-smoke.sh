@@ -3,7 +3,8 @@
 #   1. the base: .ci/container-base.sh (debootstrap + Node from the npm registry; cached in .cache/);
 #   2. the image from Containerfile, and stand-ins for the official redis and haproxy images;
 #   3. the image alone, read-only and unprivileged, in demo mode: /healthz, /ready, the HEALTHCHECK, a
-#      GraphQL query answered with data, then SIGTERM: exit 0 within STOP_LIMIT_S;
+#      GraphQL query answered with data, an MCP session listing its tools (MCP_ENABLED=true), then
+#      SIGTERM: exit 0 within STOP_LIMIT_S;
 #   4. compose.yaml (3 replicas, Redis, haproxy): identical requests at once through the balancer make
 #      exactly one Braze call, summed over the three replicas' metrics;
 #   5. deploy/kubernetes: schema validation, then `podman kube play` of the Deployment, queried.
@@ -80,12 +81,16 @@ echo "image: $(podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{printf
 step_done "build"
 
 step "the image alone: demo mode, probes, a query, SIGTERM"
-podman run -d --name "$SMOKE" --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \
+podman run -d --name "$SMOKE" --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges -e MCP_ENABLED=true \
   -p "127.0.0.1:$SMOKE_PORT:4000" "$IMAGE" >/dev/null 2>"$work/run.err" || { cat "$work/run.err" >&2; fail "podman run failed"; }
 http wait "http://127.0.0.1:$SMOKE_PORT/healthz" 60 || { podman logs "$SMOKE" >&2; fail "/healthz never answered 200"; }
 [ "$(http status "http://127.0.0.1:$SMOKE_PORT/ready")" = 200 ] || fail "/ready is not 200"
 podman healthcheck run "$SMOKE" >/dev/null 2>&1 || fail "the image's HEALTHCHECK failed"
-echo "query answered: sum $(http query "http://127.0.0.1:$SMOKE_PORT/graphql")"
+# Each check into a variable first: set -e ignores a failed substitution inside echo's arguments.
+sum="$(http query "http://127.0.0.1:$SMOKE_PORT/graphql")"
+echo "query answered: sum $sum"
+tools="$(http mcp "http://127.0.0.1:$SMOKE_PORT/mcp")"
+echo "MCP (MCP_ENABLED=true): $tools tools listed"
 podman logs "$SMOKE" 2>&1 | grep -q 'SIMULATED Braze' || fail "the log does not say demo mode"
 stop_start=$(date +%s%N)
 podman kill --signal TERM "$SMOKE" >/dev/null
@@ -138,7 +143,8 @@ podman kube play --configmap deploy/kubernetes/configmap.yaml "$work/kube.yaml" 
 kube="http://127.0.0.1:$KUBE_PORT"
 http wait "$kube/healthz" 60 || { podman logs braze-analytics-gateway-pod-0-gateway >&2; fail "the pod never answered /healthz"; }
 [ "$(http status "$kube/ready")" = 200 ] || fail "the pod's /ready is not 200"
-echo "pod answered: sum $(http query "$kube/graphql")"
+sum="$(http query "$kube/graphql")"
+echo "pod answered: sum $sum"
 settings="$(podman inspect braze-analytics-gateway-pod-0-gateway --format '{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.Memory}}')"
 echo "pod's container: user, read-only root, memory limit: $settings"
 [ "$settings" = "1000:1000 true 805306368" ] || fail "the pod does not run as 1000:1000, read-only, with 768 MiB"
