@@ -296,11 +296,14 @@ export async function runReplicaBench(): Promise<string> {
     `| load average (1, 5, 15 min) at the end | ${outcomes.map((o) => o.loadAverage.map((n) => n.toFixed(1)).join(', ')).join(' | ')} |`,
     '',
     ...outcomes.flatMap((o) => o.steps.filter((s) => s.firstFailure !== undefined).map((s) => `- [${o.flags || 'Node defaults'}] ${s.name}: first failure ${s.firstFailure}`)),
-    ...outcomes.map(
-      (o) =>
-        `- Memory per replica ≤ ${TARGET_MIB} MiB with the default bounds, every store at its worst, [${o.flags || 'Node defaults'}]: ` +
-        `${o.peak <= TARGET_MIB && o.steps.every((s) => s.failed === 0) ? 'MET' : 'MISSED'} — peak ${fmt(o.peak)} MiB (${o.peakAt})${o.steps.some((s) => s.failed > 0) ? '; some requests failed' : ''}`,
-    ),
+    ...outcomes.flatMap((o) => [
+      `- Memory per replica ≤ ${TARGET_MIB} MiB with the default bounds, every store at its worst, [${o.flags || 'Node defaults'}]: ` +
+        `${o.peak <= TARGET_MIB ? 'MET' : 'MISSED'} — peak ${fmt(o.peak)} MiB (${o.peakAt})`,
+      // Apart from the memory line: a failure here is what the gateway answered (an open breaker when this
+      // process, which also plays Braze and holds the subscribers, falls behind), read with the first failure above.
+      `- Every request of the fills and the load answered without errors, every subscriber served, [${o.flags || 'Node defaults'}]: ` +
+        `${o.steps.every((s) => s.failed === 0) ? 'MET' : `MISSED — ${o.steps.reduce((sum, s) => sum + s.failed, 0)} failed`}`,
+    ]),
   ];
   return `${lines.join('\n')}\n`;
 }
