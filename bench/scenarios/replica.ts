@@ -17,7 +17,7 @@
 //
 // Environment: BENCH_REPLICA_FLAGS: `;`-separated heap settings to compare, each a space-separated list of
 // node flags ("" = Node's own defaults); default: Node's defaults, then the recommended
-// "--max-old-space-size=384 --max-semi-space-size=16". BENCH_REPLICA_LOAD_SECONDS (20).
+// "--max-old-space-size=352 --max-semi-space-size=16". BENCH_REPLICA_LOAD_SECONDS (20).
 // BENCH_REPLICA_SUBSCRIBERS (10,000). BENCH_REPLICA_GATEWAY_ENV: a JSON object of gateway variables laid
 // over the defaults (other bounds, without a rebuild). Needs `dist/` (npm run bench:memory builds it).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -42,7 +42,7 @@ const LOAD_SECONDS = numberEnv('BENCH_REPLICA_LOAD_SECONDS', 20, 1);
 const SUBSCRIBERS = Math.floor(numberEnv('BENCH_REPLICA_SUBSCRIBERS', 10_000, 0));
 const SOCKETS = 100;
 const SERIES = 100;
-const RECOMMENDED = '--max-old-space-size=384 --max-semi-space-size=16';
+const RECOMMENDED = '--max-old-space-size=352 --max-semi-space-size=16';
 const FLAG_SETS = (process.env['BENCH_REPLICA_FLAGS'] ?? `;${RECOMMENDED}`).split(';').map((flags) => flags.trim());
 /** Gateway variables laid over the defaults (a JSON object), to try other bounds without a rebuild. */
 const GATEWAY_ENV = JSON.parse(process.env['BENCH_REPLICA_GATEWAY_ENV'] ?? '{}') as Record<string, string>;

@@ -16,7 +16,7 @@
 // BENCH_RSS_ORDER: random (default: a seeded uniform draw over the 10,000 keys, so about half the
 // requests hit a 5,000-entry LRU) or cycle (e0, e1, …, e9999, e0, …: an LRU smaller than the cycle
 // never hits, so every request is a miss and an eviction). BENCH_RSS_HEAP_FLAGS (the recommended
-// "--max-old-space-size=384 --max-semi-space-size=16").
+// "--max-old-space-size=352 --max-semi-space-size=16").
 //
 // Bounded: autocannon stops by time, a watchdog ends an overrun, and the child is always stopped
 // (SIGTERM, then SIGKILL after 5 s); it also stops by itself when this process's IPC channel closes.
@@ -36,7 +36,7 @@ const LENGTH = 7;
 const FLAT = 0.1;
 /** Issue 23: memory per replica. */
 const PEAK_TARGET_MIB = 512;
-const HEAP_FLAGS = process.env['BENCH_RSS_HEAP_FLAGS'] ?? '--max-old-space-size=384 --max-semi-space-size=16';
+const HEAP_FLAGS = process.env['BENCH_RSS_HEAP_FLAGS'] ?? '--max-old-space-size=352 --max-semi-space-size=16';
 
 const QUERY = `query Rss($event: String!) { eventSeries(event: $event, length: ${LENGTH}, endingAt: "${ENDING_AT}") { event total points { time count } } }`;
 const BODIES = Array.from({ length: KEYS }, (_, i) => JSON.stringify({ query: QUERY, variables: { event: `e${i}` } }));
