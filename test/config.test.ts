@@ -62,7 +62,7 @@ describe('loadConfig', () => {
         sharedRefreshMs: 100,
       },
       limits: { maxDepth: 6, maxAliases: 50, maxTokens: 2_000, maxCost: 5_000, maxDirectives: 50, maxRequestBodyBytes: 102_400 },
-      documentCache: { maxBytes: 67_108_864, maxDocumentBytes: 2_097_152 },
+      documentCache: { maxBytes: 33_554_432, maxDocumentBytes: 2_097_152 },
       server: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 5_000, maxConnections: 1_000 },
       live: {
         minIntervalMs: 15_000,

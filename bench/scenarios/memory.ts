@@ -1,5 +1,6 @@
-// npm run bench:memory [-- kinds|gateway]: do the caches' byte bounds bound the heap they really hold,
-// for the worst shapes of what they keep? Both parts by default.
+// npm run bench:memory [-- kinds|gateway|replica]: do the caches' byte bounds bound the heap they really hold,
+// for the worst shapes of what they keep? And does a replica with every bound at its worst at once fit in
+// 512 MiB (replica: bench/scenarios/replica.ts, the built gateway, about 2 minutes)? All three parts by default.
 //
 // kinds (bench/targets/memoryKinds.ts, a child under --expose-gc, seconds): what V8 keeps per kind of value
 // beside src/cache/heapBytes.ts's estimate of it; the whole-response store filled with the worst
@@ -439,6 +440,7 @@ async function gateway(): Promise<void> {
 }
 
 const part = process.argv[2];
-if (part !== undefined && part !== 'kinds' && part !== 'gateway') throw new Error(`bench:memory: unknown part "${part}" (kinds or gateway)`);
-if (part !== 'gateway') await kinds();
-if (part !== 'kinds') await gateway();
+if (part !== undefined && part !== 'kinds' && part !== 'gateway' && part !== 'replica') throw new Error(`bench:memory: unknown part "${part}" (kinds, gateway or replica)`);
+if (part === undefined || part === 'kinds') await kinds();
+if (part === undefined || part === 'gateway') await gateway();
+if (part === undefined || part === 'replica') process.stdout.write(await (await import('./replica.js')).runReplicaBench());

@@ -8,14 +8,19 @@
 // The child's RSS is sampled every second. After the warm-up, "start" is the RSS at the end of the
 // warm-up; PASS when every later sample stays within ±10% of it.
 //
+// Issue 23 (goal 3): the peak RSS over the whole run (warm-up included) must stay ≤ 512 MiB, with the child run
+// under the heap settings docs/operations.md recommends (BENCH_RSS_HEAP_FLAGS, given to the child as NODE_OPTIONS;
+// "" for Node's own). The child also holds the fake Braze and tsx's loader, so it overstates a replica.
+//
 // Environment: BENCH_RSS_SECONDS (300) measured after BENCH_RSS_WARMUP_SECONDS (15);
 // BENCH_RSS_ORDER: random (default: a seeded uniform draw over the 10,000 keys, so about half the
 // requests hit a 5,000-entry LRU) or cycle (e0, e1, …, e9999, e0, …: an LRU smaller than the cycle
-// never hits, so every request is a miss and an eviction).
+// never hits, so every request is a miss and an eviction). BENCH_RSS_HEAP_FLAGS (the recommended
+// "--max-old-space-size=352 --max-semi-space-size=16").
 //
 // Bounded: autocannon stops by time, a watchdog ends an overrun, and the child is always stopped
 // (SIGTERM, then SIGKILL after 5 s); it also stops by itself when this process's IPC channel closes.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { ENDING_AT, GRAPHQL_HEADERS, load, numberEnv, rssMiB, startTarget, stopChild, upstreamCalls } from '../lib/common.js';
 import { prng } from '../../testkit/prng.js';
 
@@ -29,6 +34,9 @@ const CACHE_MAX_ENTRIES = 5_000;
 const LATENCY_MS = 20;
 const LENGTH = 7;
 const FLAT = 0.1;
+/** Issue 23: memory per replica. */
+const PEAK_TARGET_MIB = 512;
+const HEAP_FLAGS = process.env['BENCH_RSS_HEAP_FLAGS'] ?? '--max-old-space-size=352 --max-semi-space-size=16';
 
 const QUERY = `query Rss($event: String!) { eventSeries(event: $event, length: ${LENGTH}, endingAt: "${ENDING_AT}") { event total points { time count } } }`;
 const BODIES = Array.from({ length: KEYS }, (_, i) => JSON.stringify({ query: QUERY, variables: { event: `e${i}` } }));
@@ -53,6 +61,7 @@ async function main(): Promise<void> {
     BENCH_TARGET: 'cache',
     BENCH_UPSTREAM_LATENCY_MS: String(LATENCY_MS),
     BENCH_CACHE_MAX_ENTRIES: String(CACHE_MAX_ENTRIES),
+    NODE_OPTIONS: [process.env['NODE_OPTIONS'] ?? '', HEAP_FLAGS].join(' ').trim(),
   });
   const { info } = target;
   const watchdog = setTimeout(() => {
@@ -129,12 +138,14 @@ async function main(): Promise<void> {
   const measuredCalls = callsAtEnd !== undefined && callsAtWarmupEnd !== undefined ? callsAtEnd - callsAtWarmupEnd : undefined;
   const totalCalls = callsAtEnd === undefined ? undefined : callsAtEnd - callsAtStart;
   const warmupPeak = warmup.length > 0 ? Math.max(...warmup.map((s) => s.rss)) : undefined;
+  const peak = Math.max(...warmup.map((s) => s.rss), ...measured.map((s) => s.rss));
   // Ten evenly spaced samples of the measured part, to see a trend at a glance.
   const trend = rest.length === 0 ? [] : Array.from({ length: Math.min(10, rest.length) }, (_, i) => rest[Math.round(((i + 1) * (rest.length - 1)) / Math.min(10, rest.length))]!);
   const r = result!;
 
   const lines = [
-    `Machine: ${cpus().length} cores, Node ${process.version}. Target: one gateway, CACHE_ENABLED=true, CACHE_MAX_ENTRIES=${CACHE_MAX_ENTRIES} ` +
+    `Machine: ${cpus().length} cores, Node ${process.version}, load average ${loadavg().map((n) => n.toFixed(1)).join(', ')} at the end. ` +
+      `Target under ${HEAP_FLAGS === '' ? "Node's own heap settings" : HEAP_FLAGS}: one gateway, CACHE_ENABLED=true, CACHE_MAX_ENTRIES=${CACHE_MAX_ENTRIES} ` +
       `(the default is 10,000; 5,000 is half the key space so eviction runs all the time), CACHE_TTL_LIVE_MS=CACHE_TTL_PAST_MS=600000 ` +
       `(nothing expires: only the size bound limits the cache), upstream ${LATENCY_MS} ms fixed, in the same process.`,
     `Load: autocannon, ${CONNECTIONS} connections, ${KEYS} distinct keys (events e0…e${KEYS - 1}, length ${LENGTH}, endingAt ${ENDING_AT}), ` +
@@ -163,6 +174,8 @@ async function main(): Promise<void> {
     `- RSS flat ±${FLAT * 100}% after warm-up (every sample within [${fmt(start === undefined ? undefined : start * (1 - FLAT))}, ` +
       `${fmt(start === undefined ? undefined : start * (1 + FLAT))}] MiB): ${flat ? 'PASS' : 'MISS'} — min/start ${fmt(ratio(min), 3)}, ` +
       `max/start ${fmt(ratio(max), 3)}, end/start ${fmt(ratio(end), 3)}`,
+    `- Peak RSS ≤ ${PEAK_TARGET_MIB} MiB over the whole run, under ${HEAP_FLAGS === '' ? "Node's own heap settings" : HEAP_FLAGS}: ` +
+      `${peak <= PEAK_TARGET_MIB ? 'MET' : 'MISSED'} — ${fmt(peak)} MiB`,
     `- Every response 2xx without GraphQL errors: ${r.non2xx === 0 && r.errors === 0 && r.bodiesWithErrors === 0 ? 'PASS' : 'MISS'}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

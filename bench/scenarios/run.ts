@@ -583,3 +583,4 @@ async function main(): Promise<void> {
 
 await main();
 process.stdout.write(await (await import('./wire.js')).runWireBench());
+process.stdout.write(await (await import('./dashboard.js')).runDashboardBench(ONLY));

@@ -30,12 +30,14 @@ export const QUERY_LIMIT_VARIABLES: VariableTable<QueryLimits> = {
 export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze(defaultsOf(QUERY_LIMIT_VARIABLES));
 
 /**
- * 64 MiB by default: about 100 fifty-chart dashboards (a parsed one is counted at about 1 MB) or
- * thousands of small queries. 2 MiB per document keeps every document the default limits allow (about
- * 1 MB at 2,000 tokens and 100 KiB); larger ones only come with raised QUERY_MAX_TOKENS.
+ * 32 MiB by default: about 50 fifty-chart dashboards at the token limit (a parsed one is counted at about
+ * 1 MB) or thousands of small queries. Half what it was, so that every default bound at its worst fits a
+ * 512 MiB replica under --max-old-space-size=352 (docs/operations.md, "Memory a deployment needs").
+ * 2 MiB per document keeps every document the default limits allow (about 1 MB at 2,000 tokens and
+ * 100 KiB); larger ones only come with raised QUERY_MAX_TOKENS.
  */
 export const DOCUMENT_CACHE_VARIABLES: VariableTable<DocumentCachePolicy> = {
-  maxBytes: integer('DOCUMENT_CACHE_MAX_BYTES', { min: 0, max: 4 * 1024 ** 3, default: 64 * 1024 * 1024 }),
+  maxBytes: integer('DOCUMENT_CACHE_MAX_BYTES', { min: 0, max: 4 * 1024 ** 3, default: 32 * 1024 * 1024 }),
   maxDocumentBytes: integer('DOCUMENT_CACHE_MAX_DOCUMENT_BYTES', { min: 1024, max: 1024 ** 3, default: 2 * 1024 * 1024 }),
 };
 
