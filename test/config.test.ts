@@ -36,7 +36,7 @@ describe('loadConfig', () => {
         redisUrl: undefined,
         redisKeyPrefix: 'braze-analytics-gateway:',
         redisSingleFlight: true,
-        requestTimeGranularityMs: 1_000,
+        requestTimeGranularityMs: 60_000,
       },
       responseCache: { enabled: true, maxEntries: 1_000, maxBytes: 32 * 1024 * 1024 },
       auth: { disabled: false, tokens: [], jwt: undefined },

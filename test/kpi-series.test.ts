@@ -48,12 +48,13 @@ describe('kpiSeries: GET /kpi/{dau,mau,new_users,uninstalls}/data_series', () =>
     ]);
   });
 
-  it('omitting endingAt asks Braze about the time of the request', async () => {
+  it('omitting endingAt asks Braze about the time of the request, rounded down to the minute (REQUEST_TIME_GRANULARITY_MS)', async () => {
     const before = Date.now();
     const result = await gateway.execute(KpiSeriesDocument, { kpi: 'DAILY_ACTIVE_USERS', length: 1 });
     expect(result.errors).toEqual([]);
     const sent = Date.parse(braze.calls[0]?.query['ending_at'] ?? '');
-    expect(sent).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(sent % 60_000).toBe(0);
+    expect(sent).toBeGreaterThanOrEqual(Math.floor(before / 60_000) * 60_000);
     expect(sent).toBeLessThanOrEqual(Date.now());
     expect(Date.parse(result.data?.kpiSeries?.endingAt ?? '')).toBe(sent);
   });

@@ -106,7 +106,8 @@ describe('whole-response cache', () => {
   });
 
   it('a field that used the request time is cached for that time slice only', async () => {
-    const gateway = await gatewayWith();
+    // A 1 s slice, not the default minute, so the test can wait past it.
+    const gateway = await gatewayWith({ REQUEST_TIME_GRANULARITY_MS: '1000' });
     const now = '{ s: eventSeries(event: "purchase", length: 7) { total } }';
     await send(gateway, now, {});
     const calls = braze.seriesCalls.length;
@@ -190,7 +191,7 @@ describe('whole-response cache bounds', () => {
 
 describe('whole-response cache lifetime', () => {
   it('a response with every endingAt given outlives the request time slice (REQUEST_TIME_GRANULARITY_MS, 1 s)', async () => {
-    const gateway = await gatewayWith();
+    const gateway = await gatewayWith({ REQUEST_TIME_GRANULARITY_MS: '1000' });
     await send(gateway, SERIES, { event: 'slice' });
     const calls = braze.calls.length;
     await new Promise((resolve) => setTimeout(resolve, 1_300));

@@ -21,8 +21,10 @@ export interface CachePolicy {
    */
   readonly redisSingleFlight: boolean;
   /**
-   * "Now" for a field that omits `endingAt` is the request's time rounded down to this. 1 s keeps it the
-   * request's own time; 60 s lets every request of a minute share cache entries for "the last N days".
+   * "Now" for a field that omits `endingAt` is the request's time rounded down to this. The default
+   * minute lets every request of a minute share cache entries for "the last N days" (at 1 s a dashboard
+   * without `endingAt` asked Braze once a second per panel whatever the TTL: 253 calls in 21.6 s against
+   * 26 the TTL allows, bench:dashboard); the answer's `endingAt` says which instant was asked.
    */
   readonly requestTimeGranularityMs: number;
 }
@@ -51,7 +53,7 @@ export const CACHE_VARIABLES: VariableTable<CachePolicy> = {
   maxBytes: integer('CACHE_MAX_BYTES', { min: 1024, max: 16 * 1024 ** 3, default: 64 * 1024 * 1024 }),
   redisKeyPrefix: string('REDIS_KEY_PREFIX', { default: 'braze-analytics-gateway:' }),
   redisSingleFlight: boolean('REDIS_SINGLE_FLIGHT', true),
-  requestTimeGranularityMs: integer('REQUEST_TIME_GRANULARITY_MS', { min: 1_000, max: 3_600_000, default: 1_000 }),
+  requestTimeGranularityMs: integer('REQUEST_TIME_GRANULARITY_MS', { min: 1_000, max: 3_600_000, default: 60_000 }),
 };
 
 export const DEFAULT_CACHE_POLICY: CachePolicy = Object.freeze(defaultsOf(CACHE_VARIABLES));

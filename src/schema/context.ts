@@ -33,7 +33,7 @@ export interface LiveContext {
 /** What every resolver of one GraphQL request shares. Built fresh for each request. */
 export interface GatewayContext extends SeriesScope {
   /**
-   * "Now" for this request, taken once and rounded down to `requestTimeGranularityMs` (1 s by default):
+   * "Now" for this request, taken once and rounded down to `requestTimeGranularityMs` (a minute by default):
    * every field that omits `endingAt` asks Braze about the same instant, so they deduplicate and agree.
    */
   readonly requestTime: Date;
