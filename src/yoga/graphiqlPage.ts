@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { renderGraphiQL as renderStockGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 import type { Logger } from '../observability/logger.js';
 import { GRAPHIQL_ASSET_PREFIX, GRAPHIQL_ASSETS_DIR, readGraphiQLManifest, type GraphiQLManifest } from './graphiqlManifest.js';
@@ -70,8 +69,12 @@ export function renderGraphiQLPage(manifest: GraphiQLManifest, options: GraphiQL
 export interface GraphiQLSite {
   /** The build's files, or undefined without a build. */
   readonly manifest: GraphiQLManifest | undefined;
-  /** yoga's `renderGraphiQL`: built once (the options never change), the built page or the stock one. */
-  readonly render: (options: GraphiQLOptions) => string;
+  /**
+   * yoga's `renderGraphiQL`: built once (the options never change), the built page or the stock one. The
+   * stock page's module is imported only when it is needed (without a build): it holds yoga's whole
+   * GraphiQL bundle as strings, about 27 MiB of heap every replica paid for a page it never served.
+   */
+  readonly render: (options: GraphiQLOptions) => string | Promise<string>;
   /** The headers the page is sent with: its policy, and a weak ETag once it has been rendered. */
   readonly pageHeaders: () => Record<string, string>;
 }
@@ -84,16 +87,19 @@ export function createGraphiQLSite(logger: Logger, dir: URL = GRAPHIQL_ASSETS_DI
   return {
     manifest,
     render(options) {
-      if (page === undefined) {
-        if (!manifest && !warned) {
-          warned = true;
-          logger.warn('GraphiQL without charts: its build is missing (run npm run build)', { dir: dir.pathname });
-        }
-        page = manifest ? renderGraphiQLPage(manifest, options) : renderStockGraphiQL(options);
+      if (page !== undefined) return page;
+      const keep = (rendered: string): string => {
+        page = rendered;
         // Weak: the same page is sent compressed or not (src/plugins/useCompression.ts).
-        etag = `W/"${createHash('sha256').update(page).digest('base64url').slice(0, 22)}"`;
+        etag = `W/"${createHash('sha256').update(rendered).digest('base64url').slice(0, 22)}"`;
+        return rendered;
+      };
+      if (manifest) return keep(renderGraphiQLPage(manifest, options));
+      if (!warned) {
+        warned = true;
+        logger.warn('GraphiQL without charts: its build is missing (run npm run build)', { dir: dir.pathname });
       }
-      return page;
+      return import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => keep(renderGraphiQL(options)));
     },
     pageHeaders() {
       return {
