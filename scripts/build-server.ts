@@ -67,6 +67,42 @@ const stockGraphiQLOnFirstUse: Plugin = {
   },
 };
 
+/**
+ * @pothos/plugin-federation's toSubGraphSchema prints the subgraph's SDL (`_service { sdl }`, asked only by
+ * a federation router) while building the schema: about a quarter of a start's CPU in the profile
+ * (printSubgraphSchema through @apollo/federation-internals). In the bundle the same print of the same
+ * (immutable) sorted schema happens at the first `_service` query instead, once: the SDL is unchanged
+ * (test/bundle.test.ts compares it). The text replaced is the pinned version's (package.json pins it
+ * exactly); if an upgrade changes it, the build stops rather than bundle an unpatched or half-patched copy.
+ */
+const FEDERATION_BUILDER = /node_modules\/@pothos\/plugin-federation\/esm\/schema-builder\.js$/;
+const EAGER_SDL = [
+  ['                    resolve: () => ({\n                        sdl\n                    })', '                    resolve: () => ({\n                        sdl: sdl ??= printSubgraphSchema(sorted)\n                    })'],
+  ['    const sdl = printSubgraphSchema(sorted);\n', '    let sdl;\n'],
+] as const;
+const subgraphSdlOnFirstUse: Plugin = {
+  name: 'subgraph-sdl-on-first-use',
+  setup(context) {
+    let patched = false;
+    context.onStart(() => {
+      patched = false;
+    });
+    // Not found at all (another build of the package resolved, say) stops the build too.
+    context.onEnd((result) => {
+      if (result.errors.length === 0 && !patched) throw new Error(`${FEDERATION_BUILDER} was not bundled: the subgraph SDL would be printed at every start`);
+    });
+    context.onLoad({ filter: FEDERATION_BUILDER }, async (args) => {
+      let contents = await readFile(args.path, 'utf8');
+      for (const [eager, lazy] of EAGER_SDL) {
+        if (contents.split(eager).length !== 2) throw new Error(`${args.path}: not the text this build defers (${JSON.stringify(eager.trim())}); update scripts/build-server.ts for this version`);
+        contents = contents.replace(eager, lazy);
+      }
+      patched = true;
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 const common: BuildOptions = {
   absWorkingDir: ROOT,
   bundle: true,
@@ -79,7 +115,7 @@ const common: BuildOptions = {
   sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [ownModuleUrls, stockGraphiQLOnFirstUse],
+  plugins: [ownModuleUrls],
 };
 
 // The chunks of an earlier build (their names change with their content).
@@ -92,6 +128,7 @@ await build({ ...common, entryPoints: { main: `${SRC}main.ts` }, external: ['./g
 await build({
   ...common,
   entryPoints: { gateway: `${SRC}gateway.ts` },
+  plugins: [ownModuleUrls, stockGraphiQLOnFirstUse, subgraphSdlOnFirstUse],
   // Chunks for `import()`, beside the bundle (not in a folder: the module URLs above assume dist/).
   splitting: true,
   chunkNames: 'bundle-[name]-[hash]',

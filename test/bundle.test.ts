@@ -97,6 +97,15 @@ describe('the bundled build (dist/main.js with its dependencies inside)', () => 
     await gateway.stop();
   });
 
+  it('prints the same subgraph SDL as the sources, at the first _service query rather than at start', async () => {
+    const { printSubgraphSchema } = await import('@apollo/subgraph');
+    const { schema } = await import('../src/schema/index.js');
+    const gateway = await startBundle({});
+    const answer = (await ask(gateway.url, '{ _service { sdl } }')) as { data?: { _service?: { sdl?: string } } };
+    expect(answer.data?._service?.sdl).toBe(printSubgraphSchema(schema));
+    await gateway.stop();
+  });
+
   it.runIf(withRedis)('loads the Redis modules when REDIS_URL asks: a second replica answers from the first one’s cache in Redis', async () => {
     if (!redis) throw new Error('redis-server is installed but did not start');
     const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: `bundle-${Date.now()}:` };
