@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startFakeBraze } from '../../testkit/fakeBraze.js';
 import { stopChild } from '../lib/process.js';
@@ -173,6 +173,9 @@ let met = true;
 for (const { name, runs } of results) {
   const value = median(runs.map((run) => run.answeredMs));
   met &&= value <= TARGET_MS;
-  console.log(`| cold start to the first answered query ≤ ${TARGET_MS} ms, ${name}, Node ${process.versions.node} | ${value <= TARGET_MS ? 'MET' : 'MISSED'}: median ${value.toFixed(0)} ms |`);
+  // The wall clock is the goal; the CPU and the load say how much of it was the machine's other work.
+  console.log(
+    `| cold start to the first answered query ≤ ${TARGET_MS} ms, ${name}, Node ${process.versions.node} | ${value <= TARGET_MS ? 'MET' : 'MISSED'}: median ${value.toFixed(0)} ms (gateway CPU ${cpu(runs)}, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores) |`,
+  );
 }
 process.exitCode = met ? 0 : 1;
