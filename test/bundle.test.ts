@@ -1,7 +1,8 @@
 // The bundled build (scripts/build-server.ts, part of `npm run build`): dist/main.js and dist/gateway.js
 // with the dependencies inside, for a fast cold start (issue 23, goal 5). Built here into a directory away
 // from the checkout, where no node_modules can be found, and started as `node dist/main.js` is: it must
-// answer on its own and load the Redis modules (ioredis in their chunk) when REDIS_URL asks for them.
+// answer on its own and load the Redis modules (ioredis in their chunk) when REDIS_URL asks for them, and its
+// logged stack traces name src/ through the bundle's source map.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,7 +44,7 @@ afterAll(async () => {
 });
 
 /** `node dist/main.js` from the temporary directory; resolves with its GraphQL URL once it logs that it listens. */
-async function startBundle(env: Record<string, string>): Promise<{ url: URL; stop: () => Promise<void> }> {
+async function startBundle(env: Record<string, string>): Promise<{ url: URL; output: () => string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: dir,
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', BRAZE_REST_ENDPOINT: braze.url.href, BRAZE_API_KEY: TEST_API_KEY, AUTH_TOKENS: TEST_AUTH_TOKEN, ...env },
@@ -66,7 +67,7 @@ async function startBundle(env: Record<string, string>): Promise<{ url: URL; sto
     child.kill('SIGTERM');
     await exited;
   };
-  return { url, stop };
+  return { url, output: () => output, stop };
 }
 
 async function ask(url: URL, query = QUERY): Promise<unknown> {
@@ -103,6 +104,22 @@ describe('the bundled build (dist/main.js with its dependencies inside)', () => 
     const gateway = await startBundle({});
     const answer = (await ask(gateway.url, '{ _service { sdl } }')) as { data?: { _service?: { sdl?: string } } };
     expect(answer.data?._service?.sdl).toBe(printSubgraphSchema(schema));
+    await gateway.stop();
+  });
+
+  it('without GraphiQL\'s build nor node_modules: the page is a 500 whose logged trace names src/ (source maps), the API answers on', async () => {
+    const gateway = await startBundle({});
+    const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(500);
+    await page.arrayBuffer();
+    expect(await ask(gateway.url)).toMatchObject({ data: { eventSeries: { total: expect.any(Number) } } });
+    const failure = gateway
+      .output()
+      .split('\n')
+      .find((line) => line.includes('answered 500'));
+    expect(failure).toContain("Cannot find module '@graphql-yoga/render-graphiql'");
+    expect(failure).toMatch(/src\/yoga\/graphiqlPage\.ts:\d+:\d+/);
+    expect(failure).not.toMatch(/dist\/gateway\.js:\d+/);
     await gateway.stop();
   });
 
