@@ -134,8 +134,18 @@ await build({
   chunkNames: 'bundle-[name]-[hash]',
   ...(bundleDependencies
     ? {
-        // CommonJS dependencies call require(): inside an ES module bundle it has to be made.
-        banner: { js: "import { createRequire as __gatewayCreateRequire } from 'node:module'; const require = __gatewayCreateRequire(import.meta.url);" },
+        // CommonJS dependencies call require() and name __dirname (ioredis: its package.json, its friendly
+        // error stacks): inside an ES module bundle they have to be made, or those paths throw ReferenceError.
+        banner: {
+          js: [
+            "import { createRequire as __gatewayCreateRequire } from 'node:module';",
+            "import { dirname as __gatewayDirname } from 'node:path';",
+            "import { fileURLToPath as __gatewayFileURLToPath } from 'node:url';",
+            'const require = __gatewayCreateRequire(import.meta.url);',
+            'const __filename = __gatewayFileURLToPath(import.meta.url);',
+            'const __dirname = __gatewayDirname(__filename);',
+          ].join(' '),
+        },
         // ws's optional native helpers, loaded in a try when installed.
         external: ['bufferutil', 'utf-8-validate'],
       }

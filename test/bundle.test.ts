@@ -123,7 +123,7 @@ describe('the bundled build (dist/main.js with its dependencies inside)', () => 
     await gateway.stop();
   });
 
-  it.runIf(withRedis)('loads the Redis modules when REDIS_URL asks: a second replica answers from the first one’s cache in Redis', async () => {
+  it.runIf(withRedis)('loads the Redis modules when REDIS_URL asks: a second replica answers from the first one’s cache in Redis, and on its own once Redis is gone', async () => {
     if (!redis) throw new Error('redis-server is installed but did not start');
     const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: `bundle-${Date.now()}:` };
     const before = braze.seriesCalls.length;
@@ -133,6 +133,12 @@ describe('the bundled build (dist/main.js with its dependencies inside)', () => 
     const second = await startBundle(env);
     expect(await ask(second.url)).toMatchObject({ data: answer.data, extensions: { brazeCache: { hits: 1, misses: 0 } } });
     expect(braze.seriesCalls.length - before).toBe(1);
+    // Redis gone: ioredis's error paths run inside the bundle (they name __dirname), and the replica serves on its own.
+    await redis.kill();
+    const alone = '{ eventSeries(event: "e", length: 3, endingAt: "2024-02-01T00:00:00Z") { total } }';
+    expect(await ask(second.url, alone)).toMatchObject({ data: { eventSeries: { total: expect.any(Number) } } });
+    expect(braze.seriesCalls.length - before).toBe(2);
+    expect(second.output()).not.toContain('ReferenceError');
     await second.stop();
   });
 });
