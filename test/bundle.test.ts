@@ -1,7 +1,7 @@
 // The bundled build (scripts/build-server.ts, part of `npm run build`): dist/main.js and dist/gateway.js
 // with the dependencies inside, for a fast cold start (issue 23, goal 5). Built here into a directory away
 // from the checkout, where no node_modules can be found, and started as `node dist/main.js` is: it must
-// answer on its own and load the Redis modules (ioredis in their chunk) when REDIS_URL asks for them, and its
+// answer on its own, load the Redis modules (ioredis) and OpenTelemetry (their chunks) when asked for, and its
 // logged stack traces name src/ through the bundle's source map.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { redisAvailable, startRedis, type RedisServer } from '../testkit/redis.js';
 import { TEST_API_KEY, TEST_AUTH_TOKEN } from './helpers/gateway.js';
+import { startOtlpReceiver } from './helpers/otlpReceiver.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const QUERY = '{ eventSeries(event: "e", length: 3, endingAt: "2024-01-01T00:00:00Z") { total } }';
@@ -121,6 +122,20 @@ describe('the bundled build (dist/main.js with its dependencies inside)', () => 
     expect(failure).toMatch(/src\/yoga\/graphiqlPage\.ts:\d+:\d+/);
     expect(failure).not.toMatch(/dist\/gateway\.js:\d+/);
     await gateway.stop();
+  });
+
+  it.each(['http/protobuf', 'http/json'])('loads OpenTelemetry (its chunk) when tracing is on: the spans reach the collector over %s', async (protocol) => {
+    const collector = await startOtlpReceiver();
+    try {
+      const gateway = await startBundle({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url.href, OTEL_EXPORTER_OTLP_PROTOCOL: protocol });
+      expect(await ask(gateway.url)).toMatchObject({ data: { eventSeries: { total: expect.any(Number) } } });
+      // Exported in batches, and at the latest when the process stops.
+      await gateway.stop();
+      expect(collector.exports.map((sent) => sent.path)).toContain('/v1/traces');
+      expect(collector.spans.length).toBeGreaterThan(0);
+    } finally {
+      await collector.close();
+    }
   });
 
   it.runIf(withRedis)('loads the Redis modules when REDIS_URL asks: a second replica answers from the first one’s cache in Redis, and on its own once Redis is gone', async () => {
