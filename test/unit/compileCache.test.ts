@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,17 @@ describe('the compile cache directory', () => {
     symlinkSync(target, link);
     expect(privateCacheDirectory(link, uid)).toBeUndefined();
   });
+
+  it('is refused, and promptly, under a parent that answers ENOENT (procfs as TMPDIR)', () => {
+    // In a child with a deadline: Node's recursive mkdir loops forever there, which would hang this worker.
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', "import { privateCacheDirectory } from './src/compileCache.ts'; console.log(String(privateCacheDirectory('/proc/gateway-compile-cache', 0)));"],
+      { encoding: 'utf8', timeout: 15_000 },
+    );
+    expect(child.error).toBeUndefined();
+    expect(child.stdout.trim()).toBe('undefined');
+  }, 20_000);
 
   it('is refused, not thrown, when it cannot be made (a read-only or missing parent)', () => {
     // A regular file as the parent fails mkdir whoever runs the test (root included), as a read-only root does.
