@@ -1,0 +1,159 @@
+// The bundled build (scripts/build-server.ts, part of `npm run build`): dist/main.js and dist/gateway.js
+// with the dependencies inside, for a fast cold start (issue 23, goal 5). Built here into a directory away
+// from the checkout, where no node_modules can be found, and started as `node dist/main.js` is: it must
+// answer on its own, load the Redis modules (ioredis) and OpenTelemetry (their chunks) when asked for, and its
+// logged stack traces name src/ through the bundle's source map.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
+import { redisAvailable, startRedis, type RedisServer } from '../testkit/redis.js';
+import { TEST_API_KEY, TEST_AUTH_TOKEN } from './helpers/gateway.js';
+import { startOtlpReceiver } from './helpers/otlpReceiver.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const QUERY = '{ eventSeries(event: "e", length: 3, endingAt: "2024-01-01T00:00:00Z") { total } }';
+
+const withRedis = await redisAvailable();
+let dir: string;
+let braze: FakeBraze;
+let redis: RedisServer | undefined;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gateway-bundle-'));
+  // What the package's own package.json gives dist/ (ES modules), and nothing else of the package.
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/build-server.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', BUILD_SERVER_OUT_DIR: join(dir, 'dist') },
+  });
+  braze = await startFakeBraze();
+  if (withRedis) redis = await startRedis();
+}, 120_000);
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await braze?.close();
+  await redis?.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** `node dist/main.js` from the temporary directory; resolves with its GraphQL URL once it logs that it listens. */
+async function startBundle(env: Record<string, string>): Promise<{ url: URL; output: () => string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', BRAZE_REST_ENDPOINT: braze.url.href, BRAZE_API_KEY: TEST_API_KEY, AUTH_TOKENS: TEST_AUTH_TOKEN, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  const url = await new Promise<URL>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) resolve(new URL(match[1]));
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the bundle exited (${code}) before listening:\n${output}`)));
+  });
+  const stop = async (): Promise<void> => {
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { url, output: () => output, stop };
+}
+
+async function ask(url: URL, query = QUERY): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_AUTH_TOKEN}` },
+    body: JSON.stringify({ query }),
+  });
+  return response.json();
+}
+
+describe('the bundled build (dist/main.js with its dependencies inside)', () => {
+  it('is an entry, a bundle and chunks for what is imported on demand, with source maps', () => {
+    const files = readdirSync(join(dir, 'dist'));
+    expect(files).toEqual(expect.arrayContaining(['main.js', 'main.js.map', 'gateway.js', 'gateway.js.map']));
+    expect(files.some((name) => /^bundle-redisCache-\w+\.js$/.test(name))).toBe(true);
+    // ioredis is in the Redis modules' chunks, not in what every start loads.
+    expect(readFileSync(join(dir, 'dist', 'gateway.js'), 'utf8')).not.toContain('node_modules/ioredis/');
+    const map = JSON.parse(readFileSync(join(dir, 'dist', 'gateway.js.map'), 'utf8')) as { sources: string[] };
+    expect(map.sources.some((source) => source.endsWith('src/startServer.ts'))).toBe(true);
+  });
+
+  it('starts without node_modules and answers a query with one Braze call', async () => {
+    const before = braze.seriesCalls.length;
+    const gateway = await startBundle({});
+    expect(await ask(gateway.url)).toMatchObject({ data: { eventSeries: { total: expect.any(Number) } } });
+    expect(braze.seriesCalls.length - before).toBe(1);
+    await gateway.stop();
+  });
+
+  it('prints the same subgraph SDL as the sources, at the first _service query rather than at start', async () => {
+    const { printSubgraphSchema } = await import('@apollo/subgraph');
+    const { schema } = await import('../src/schema/index.js');
+    const gateway = await startBundle({});
+    const answer = (await ask(gateway.url, '{ _service { sdl } }')) as { data?: { _service?: { sdl?: string } } };
+    expect(answer.data?._service?.sdl).toBe(printSubgraphSchema(schema));
+    await gateway.stop();
+  });
+
+  it('without GraphiQL\'s build nor node_modules: the page is a 500 whose logged trace names src/ (source maps), the API answers on', async () => {
+    const gateway = await startBundle({});
+    const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(500);
+    await page.arrayBuffer();
+    expect(await ask(gateway.url)).toMatchObject({ data: { eventSeries: { total: expect.any(Number) } } });
+    const failure = gateway
+      .output()
+      .split('\n')
+      .find((line) => line.includes('answered 500'));
+    expect(failure).toContain("Cannot find module '@graphql-yoga/render-graphiql'");
+    expect(failure).toMatch(/src\/yoga\/graphiqlPage\.ts:\d+:\d+/);
+    expect(failure).not.toMatch(/dist\/gateway\.js:\d+/);
+    await gateway.stop();
+  });
+
+  it.each(['http/protobuf', 'http/json'])('loads OpenTelemetry (its chunk) when tracing is on: the spans reach the collector over %s', async (protocol) => {
+    const collector = await startOtlpReceiver();
+    try {
+      const gateway = await startBundle({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url.href, OTEL_EXPORTER_OTLP_PROTOCOL: protocol });
+      expect(await ask(gateway.url)).toMatchObject({ data: { eventSeries: { total: expect.any(Number) } } });
+      // Exported in batches, and at the latest when the process stops.
+      await gateway.stop();
+      expect(collector.exports.map((sent) => sent.path)).toContain('/v1/traces');
+      expect(collector.spans.length).toBeGreaterThan(0);
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it.runIf(withRedis)('loads the Redis modules when REDIS_URL asks: a second replica answers from the first one’s cache in Redis, and on its own once Redis is gone', async () => {
+    if (!redis) throw new Error('redis-server is installed but did not start');
+    const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: `bundle-${Date.now()}:` };
+    const before = braze.seriesCalls.length;
+    const first = await startBundle(env);
+    const answer = (await ask(first.url)) as { data: unknown };
+    await first.stop();
+    const second = await startBundle(env);
+    expect(await ask(second.url)).toMatchObject({ data: answer.data, extensions: { brazeCache: { hits: 1, misses: 0 } } });
+    expect(braze.seriesCalls.length - before).toBe(1);
+    // Redis gone: ioredis's error paths run inside the bundle (they name __dirname), and the replica serves on its own.
+    await redis.kill();
+    const alone = '{ eventSeries(event: "e", length: 3, endingAt: "2024-02-01T00:00:00Z") { total } }';
+    expect(await ask(second.url, alone)).toMatchObject({ data: { eventSeries: { total: expect.any(Number) } } });
+    expect(braze.seriesCalls.length - before).toBe(2);
+    expect(second.output()).not.toContain('ReferenceError');
+    await second.stop();
+  });
+});
