@@ -5,11 +5,11 @@
  * dist/gateway.js with esbuild bundles of the same sources, with source maps (stack traces name src/):
  * - dist/main.js: the entry (src/main.ts), small: it turns the compile cache on before anything else loads;
  * - dist/gateway.js: everything it starts (src/gateway.ts), one file; what only some configurations load
- *   (`import()`: the Redis modules and ioredis under them) stays in chunks of its own beside it, loaded
- *   only when asked for, as under tsc.
- * The dependencies stay in node_modules (`packages: 'external'`), so dist/ needs the production
- * dependencies installed exactly as before; `BUILD_SERVER_BUNDLE_DEPENDENCIES=1` bundles them too (measured
- * in docs/benchmarks.md#cold-start). tsc's other files stay in dist/ for what imports single modules (the
+ *   (`import()`: the Redis modules and ioredis under them, the OpenTelemetry SDK, MCP, yoga's stock
+ *   GraphiQL page) stays in chunks of its own beside it, loaded only when asked for, as under tsc.
+ * The dependencies are bundled too, so `node dist/main.js` runs without node_modules;
+ * `BUILD_SERVER_EXTERNAL_DEPENDENCIES=1` leaves them in node_modules (`packages: 'external'`, measured in
+ * docs/benchmarks.md#cold-start). tsc's other files stay in dist/ for what imports single modules (the
  * live bench's target).
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
@@ -37,33 +37,6 @@ const ownModuleUrls: Plugin = {
       const asBuilt = `./${relative(SRC, args.path).replace(/\.ts$/, '.js')}`;
       return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(asBuilt)}, import.meta.url).href`), loader: 'ts' };
     });
-  },
-};
-
-/**
- * yoga's stock GraphiQL page (@graphql-yoga/render-graphiql, 8.8 MB: the whole of GraphiQL inlined) is
- * only the fallback of a checkout without GraphiQL's build (src/yoga/graphiqlPage.ts), which a built
- * dist/ always has: in the bundle it is loaded on its first call instead of at every start (about 100 ms of
- * CPU). Still synchronous, as its caller expects: its CommonJS build, through require.
- */
-const stockGraphiQLOnFirstUse: Plugin = {
-  name: 'stock-graphiql-on-first-use',
-  setup(context) {
-    context.onResolve({ filter: /^@graphql-yoga\/render-graphiql$/ }, (args) =>
-      args.pluginData === 'real' ? undefined : { path: 'stock-graphiql', namespace: 'stock-graphiql-on-first-use' },
-    );
-    context.onLoad({ filter: /.*/, namespace: 'stock-graphiql-on-first-use' }, () => ({
-      resolveDir: ROOT,
-      loader: 'js',
-      contents: [
-        "import { createRequire } from 'node:module';",
-        'let stock;',
-        'export function renderGraphiQL(options) {',
-        "  stock ??= createRequire(import.meta.url)('@graphql-yoga/render-graphiql');",
-        '  return stock.renderGraphiQL(options);',
-        '}',
-      ].join('\n'),
-    }));
   },
 };
 
@@ -128,7 +101,7 @@ await build({ ...common, entryPoints: { main: `${SRC}main.ts` }, external: ['./g
 await build({
   ...common,
   entryPoints: { gateway: `${SRC}gateway.ts` },
-  plugins: [ownModuleUrls, stockGraphiQLOnFirstUse, subgraphSdlOnFirstUse],
+  plugins: [ownModuleUrls, subgraphSdlOnFirstUse],
   // Chunks for `import()`, beside the bundle (not in a folder: the module URLs above assume dist/).
   splitting: true,
   chunkNames: 'bundle-[name]-[hash]',

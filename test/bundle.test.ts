@@ -44,6 +44,17 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** esbuild's comment before a bundled module's code (the bundle is not minified). */
+const STOCK_PAGE_MODULE = '// node_modules/@graphql-yoga/render-graphiql/';
+
+/** The chunk that holds yoga's stock GraphiQL page (@graphql-yoga/render-graphiql), by its content. */
+function stockPageChunk(): string {
+  const chunks = readdirSync(join(dir, 'dist')).filter((name) => name.startsWith('bundle-') && name.endsWith('.js'));
+  const found = chunks.filter((name) => readFileSync(join(dir, 'dist', name), 'utf8').includes(STOCK_PAGE_MODULE));
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
 /** `node dist/main.js` from the temporary directory; resolves with its GraphQL URL once it logs that it listens. */
 async function startBundle(env: Record<string, string>): Promise<{ url: URL; output: () => string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['dist/main.js'], {
@@ -108,20 +119,39 @@ describe('the bundled build (dist/main.js with its dependencies inside)', () => 
     await gateway.stop();
   });
 
-  it('without GraphiQL\'s build nor node_modules: the page is a 500 whose logged trace names src/ (source maps), the API answers on', async () => {
+  it('without GraphiQL\'s build nor node_modules: yoga\'s stock page comes from its own chunk, loaded at its first request', async () => {
+    const chunk = stockPageChunk();
+    expect(readFileSync(join(dir, 'dist', 'gateway.js'), 'utf8')).not.toContain(STOCK_PAGE_MODULE);
     const gateway = await startBundle({});
     const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
-    expect(page.status).toBe(500);
-    await page.arrayBuffer();
-    expect(await ask(gateway.url)).toMatchObject({ data: { eventSeries: { total: expect.any(Number) } } });
-    const failure = gateway
-      .output()
-      .split('\n')
-      .find((line) => line.includes('answered 500'));
-    expect(failure).toContain("Cannot find module '@graphql-yoga/render-graphiql'");
-    expect(failure).toMatch(/src\/yoga\/graphiqlPage\.ts:\d+:\d+/);
-    expect(failure).not.toMatch(/dist\/gateway\.js:\d+/);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('YogaGraphiQL.renderYogaGraphiQL');
+    expect(chunk).toMatch(/^bundle-[\w-]+\.js$/);
     await gateway.stop();
+  });
+
+  it('a failure is logged with a trace that names src/ (source maps), and the API answers on', async () => {
+    // The stock page's chunk made to throw: the failure passes through src/yoga/graphiqlPage.ts.
+    const chunk = join(dir, 'dist', stockPageChunk());
+    const kept = readFileSync(chunk);
+    writeFileSync(chunk, "export function renderGraphiQL() { throw new Error('the stock page failed'); }\n");
+    try {
+      const gateway = await startBundle({});
+      const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(500);
+      await page.arrayBuffer();
+      expect(await ask(gateway.url)).toMatchObject({ data: { eventSeries: { total: expect.any(Number) } } });
+      const failure = gateway
+        .output()
+        .split('\n')
+        .find((line) => line.includes('answered 500'));
+      expect(failure).toContain('the stock page failed');
+      expect(failure).toMatch(/src\/yoga\/graphiqlPage\.ts:\d+:\d+/);
+      expect(failure).not.toMatch(/dist\/gateway\.js:\d+/);
+      await gateway.stop();
+    } finally {
+      writeFileSync(chunk, kept);
+    }
   });
 
   it.each(['http/protobuf', 'http/json'])('loads OpenTelemetry (its chunk) when tracing is on: the spans reach the collector over %s', async (protocol) => {
