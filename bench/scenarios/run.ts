@@ -1,6 +1,7 @@
 // npm run bench: autocannon against the gateway and a local upstream with a fixed 20 ms latency, every
 // scenario in one run (one child process, bench/targets/target.ts) so ratios between scenarios hold on a noisy
-// machine. Prints a markdown table and a Targets section computed from its numbers.
+// machine. Prints a markdown table and a Targets section computed from its numbers; then the wire and
+// dashboard benches, and the goal benches that need processes of their own (bench/scenarios/goalScripts.ts).
 //
 // Environment: BENCH_SECONDS (10) per scenario, after a 1 s warm-up that is not measured;
 // BENCH_PRECISE_REQUESTS (300) for the sequential p50 of scenarios 0 and 1; BENCH_SCENARIOS (all): a
@@ -584,3 +585,4 @@ async function main(): Promise<void> {
 await main();
 process.stdout.write(await (await import('./wire.js')).runWireBench());
 process.stdout.write(await (await import('./dashboard.js')).runDashboardBench(ONLY));
+await (await import('./goalScripts.js')).runGoalScripts(ONLY);
