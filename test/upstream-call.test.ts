@@ -76,8 +76,8 @@ describe('the upstream call', () => {
     });
   });
 
-  it('sends the request time as ending_at when endingAt is omitted, and answers with that instant', async () => {
-    const before = Math.floor(Date.now() / 1000) * 1000;
+  it('sends the request time, rounded down to the minute (REQUEST_TIME_GRANULARITY_MS), as ending_at when endingAt is omitted, and answers with that instant', async () => {
+    const before = Math.floor(Date.now() / 60_000) * 60_000;
     const result = await gateway.execute(EventSeriesDocument, { event: 'purchase', length: 2 });
     const after = Date.now();
     const endingAt = result.data?.eventSeries?.endingAt ?? '';
@@ -85,6 +85,7 @@ describe('the upstream call', () => {
     expect(Date.parse(sent)).toBe(Date.parse(endingAt));
     expect(Date.parse(sent)).toBeGreaterThanOrEqual(before);
     expect(Date.parse(sent)).toBeLessThanOrEqual(after);
+    expect(Date.parse(sent) % 60_000).toBe(0);
     expect(sent).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   });
 
