@@ -100,7 +100,6 @@ export function createGatewayYoga(config: Config, deps: GatewayDeps): Gateway {
       createPollScope(deps.data, instant, signal, {
         maxCallsPerRequest: config.upstream.maxCallsPerRequest,
         seriesMaxLength: config.upstream.seriesMaxLength,
-        requestTimeGranularityMs: config.cache.requestTimeGranularityMs,
         reportUnknownKeys,
       }),
   };

@@ -92,6 +92,31 @@ describe('live series over SSE: one Braze poll however many subscribers', () => 
   }, 60_000);
 });
 
+describe('live series when Braze takes its time', () => {
+  const { braze, gateway } = useGatewayWithFakeBraze(ENV, { latencyMs: 40 });
+
+  it('a series about now asks Braze about each interval once, whatever REQUEST_TIME_GRANULARITY_MS: each poll asks about its own interval, not the minute', async () => {
+    const { responder, times } = countingBraze();
+    braze.respond(responder);
+    const stream = subscribe(liveClient(gateway), EVENT, { event: 'purchase' });
+    // The n-th call answers n: four pushes are four calls, an interval apart.
+    await stream.waitFor(4, 15_000);
+    expectOneCallPerInterval(times.get('/events/data_series?purchase') ?? [], INTERVAL_MS, 'purchase');
+    // Each poll asks about its own interval's start. Rounded to the minute (REQUEST_TIME_GRANULARITY_MS's
+    // default), every poll of a minute asked the same question, and one that came before the previous
+    // answer's cache entry expired (a loaded process, a slow Braze) skipped Braze: bench:live measured one
+    // call in two intervals.
+    // Braze's ending_at is to the second, so what the calls asked spans their intervals, within a second.
+    const endings = braze.calls.filter((call) => call.path === '/events/data_series').map((call) => Date.parse(call.query['ending_at'] ?? ''));
+    expect(endings.length).toBeGreaterThanOrEqual(4);
+    const span = endings.at(-1)! - endings[0]!;
+    expect(span).toBeGreaterThanOrEqual((endings.length - 1) * INTERVAL_MS - 1_000);
+    expect(span).toBeLessThanOrEqual((endings.length - 1) * INTERVAL_MS * 1.6 + 1_000);
+    stream.close();
+    await expectPollingStopped(gateway, braze, INTERVAL_MS * 2);
+  }, 30_000);
+});
+
 describe('live series: what is pushed, and when Braze must not be asked', () => {
   const { braze, gateway } = useGatewayWithFakeBraze(ENV);
 

@@ -99,21 +99,22 @@ export function createContext(
 export interface PollScopeOptions {
   readonly maxCallsPerRequest: number;
   readonly seriesMaxLength: number;
-  readonly requestTimeGranularityMs: number;
   readonly reportUnknownKeys?: ((endpoint: string, keys: readonly string[]) => void) | undefined;
 }
 
 /**
- * What one live poll at `instant` loads through: "now" is `instant` in its time slice (as a request
- * at that instant would have it), and the loader has a request's cap, the cache and the sharing, with
- * `signal` (the poll's) for its calls. Nothing of a request's response (stats, trace) goes with it.
+ * What one live poll at `instant` loads through: "now" is `instant` (the start of the poll's interval,
+ * src/live/liveSeries.ts) to the second, Braze's resolution; never rounded to REQUEST_TIME_GRANULARITY_MS,
+ * which would make every poll of a minute ask the same question and find its previous answer in the cache.
+ * The loader has a request's cap, the cache and the sharing, with `signal` (the poll's) for its calls.
+ * Nothing of a request's response (stats, trace) goes with it.
  */
 export function createPollScope(data: DataService, instant: Date, signal: AbortSignal, options: PollScopeOptions): SeriesScope {
-  const { maxCallsPerRequest, seriesMaxLength, requestTimeGranularityMs, reportUnknownKeys } = options;
+  const { maxCallsPerRequest, seriesMaxLength, reportUnknownKeys } = options;
   // Each of the poll's calls listens to its signal while it runs (its wait and its deadline): a long
   // window's chunks are more than Node's default of 10, which is no leak; the cap bounds them.
   setMaxListeners(2 * maxCallsPerRequest + 2, signal);
-  const requestTime = new Date(timeSliceOf(instant.getTime(), requestTimeGranularityMs));
+  const requestTime = new Date(timeSliceOf(instant.getTime(), 1_000));
   return { requestNow: () => requestTime, seriesMaxLength, loader: createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, reportUnknownKeys }) };
 }
 

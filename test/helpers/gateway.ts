@@ -188,9 +188,9 @@ export function useFakeBrazeWithGatewaysPerTest(): { readonly braze: FakeBraze; 
  */
 export function useGatewayWithFakeBraze(
   env: Record<string, string> = {},
-  { resetCallsBeforeEach = true }: { resetCallsBeforeEach?: boolean } = {},
+  { resetCallsBeforeEach = true, latencyMs = 0 }: { resetCallsBeforeEach?: boolean; latencyMs?: number } = {},
 ): { readonly braze: FakeBraze; readonly gateway: TestGateway } {
-  const braze = new FakeBraze();
+  const braze = new FakeBraze({ latencyMs });
   let started: TestGateway | undefined;
   beforeAll(async () => {
     await braze.start();

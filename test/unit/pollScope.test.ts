@@ -20,10 +20,10 @@ function recordingService(): { service: DataService; signals: (AbortSignal | und
 }
 
 const call = (length: number): EventSeriesCall => ({ event: 'e', length, unit: 'day', endingAt: new Date('2026-03-10T00:00:00Z'), appId: undefined, segmentId: undefined });
-const OPTIONS = { maxCallsPerRequest: 2, seriesMaxLength: 500, requestTimeGranularityMs: 1_000 };
+const OPTIONS = { maxCallsPerRequest: 2, seriesMaxLength: 500 };
 
 describe('createPollScope (what one live poll loads through)', () => {
-  it('"now" is the poll\'s instant in its time slice, as a request at that instant would have it', () => {
+  it('"now" is the poll\'s instant to the second (Braze\'s resolution), never the request time slice', () => {
     const scope = createPollScope(recordingService().service, new Date('2026-03-10T12:00:00.600Z'), new AbortController().signal, OPTIONS);
     expect(scope.requestNow()).toEqual(new Date('2026-03-10T12:00:00.000Z'));
     expect(scope.seriesMaxLength).toBe(500);
