@@ -1,7 +1,7 @@
 /**
  * Builds GraphiQL with the chart plugin (graphiql/) into dist/graphiql/: separate files named by a hash of
  * their content (the script, the styles, Monaco's three workers, its codicon font), each beside its brotli
- * (`.br`) and gzip (`.gz`) forms where they are smaller, and `manifest.json`, which lists them. src/yoga/graphiqlPage.ts serves
+ * (`.br`) and gzip (`.gz`) forms where they are smaller, and `manifest.json`, which lists them. src/graphiqlSite/page.ts serves
  * each file at `/graphiql/<name>` as immutable (a new build is new names) and writes a small page that
  * loads them, so a browser downloads GraphiQL once and a Content-Security-Policy can allow only these
  * files. Compressed here, once, at the highest settings: never per request. Run by `npm run build`.
@@ -11,7 +11,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
-import { GRAPHIQL_ASSET_PREFIX, type GraphiQLManifest } from '../src/yoga/graphiqlManifest.js';
+import { GRAPHIQL_ASSET_PREFIX, type GraphiQLManifest } from '../src/graphiqlSite/manifest.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const OUT_DIR = `${ROOT}dist/graphiql/`;

@@ -5,7 +5,7 @@ import { enableCompileCache } from './compileCache.js';
 
 const compileCache = enableCompileCache(process.env);
 // The built gateway is one bundle (scripts/build-server.ts): without its source map a stack trace names
-// dist/gateway.js:95344, with it src/yoga/graphiqlPage.ts. Node 20 reads the map as the bundle loads (about
+// dist/gateway.js:95344, with it src/graphiqlSite/page.ts. Node 20 reads the map as the bundle loads (about
 // 35 ms of a 430 ms start); Node 22 and later when a trace is first formatted.
 process.setSourceMapsEnabled(true);
 const { runGateway } = await import('./gateway.js');

@@ -86,7 +86,7 @@ export interface RunningGateway {
   readonly websockets: GraphQLWebSocketServer;
   /** MCP over Streamable HTTP at /mcp (its open sessions, for tests); undefined unless MCP_ENABLED=true. */
   readonly mcp: McpHttpEndpoint | undefined;
-  /** This gateway's yoga, in process (the stdio MCP server's way in: src/mcp/stdioMain.ts). */
+  /** This gateway's yoga, in process (the stdio MCP server's way in: src/mcpStdio.ts). */
   readonly fetchGraphQL: (request: Request) => Promise<Response>;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then releases every socket. */
   close(graceMs?: number): Promise<void>;

@@ -10,8 +10,8 @@ import { createContext, createPollScope, type GatewayContext } from './schema/co
 import { createDocumentCache, useForgetInvalidDocuments } from './yoga/documentCache.js';
 import { findGatewayError } from './errors/gatewayErrors.js';
 import { toGraphQLError } from './plugins/graphqlErrors.js';
-import { BUILT_GRAPHIQL } from './yoga/graphiqlManifest.js';
-import { createGraphiQLSite } from './yoga/graphiqlPage.js';
+import { BUILT_GRAPHIQL } from './graphiqlSite/manifest.js';
+import { createGraphiQLSite } from './graphiqlSite/page.js';
 import type { Logger } from './observability/logger.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import { createUnknownKeysReporter } from './observability/unknownKeys.js';

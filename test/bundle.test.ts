@@ -131,7 +131,7 @@ describe('the bundled build (dist/main.js with its dependencies inside)', () => 
   });
 
   it('a failure is logged with a trace that names src/ (source maps), and the API answers on', async () => {
-    // The stock page's chunk made to throw: the failure passes through src/yoga/graphiqlPage.ts.
+    // The stock page's chunk made to throw: the failure passes through src/graphiqlSite/page.ts.
     const chunk = join(dir, 'dist', stockPageChunk());
     const kept = readFileSync(chunk);
     writeFileSync(chunk, "export function renderGraphiQL() { throw new Error('the stock page failed'); }\n");
@@ -146,7 +146,7 @@ describe('the bundled build (dist/main.js with its dependencies inside)', () => 
         .split('\n')
         .find((line) => line.includes('answered 500'));
       expect(failure).toContain('the stock page failed');
-      expect(failure).toMatch(/src\/yoga\/graphiqlPage\.ts:\d+:\d+/);
+      expect(failure).toMatch(/src\/graphiqlSite\/page\.ts:\d+:\d+/);
       expect(failure).not.toMatch(/dist\/gateway\.js:\d+/);
       await gateway.stop();
     } finally {

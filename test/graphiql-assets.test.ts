@@ -1,7 +1,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMMUTABLE } from '../src/plugins/useGraphiQLAssets.js';
-import { GRAPHIQL_CSP } from '../src/yoga/graphiqlPage.js';
+import { GRAPHIQL_CSP } from '../src/graphiqlSite/page.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { openRaw } from './helpers/rawSocket.js';
 import { rawHttp } from './helpers/rawHttp.js';

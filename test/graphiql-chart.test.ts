@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BROWSER_WAIT_MS, browserTestSupport } from './helpers/browser.js';
-import { GRAPHIQL_CSP } from '../src/yoga/graphiqlPage.js';
+import { GRAPHIQL_CSP } from '../src/graphiqlSite/page.js';
 import { expectSelfContained, recordedPage, runExampleQuery, showGraphiQL, useGraphiQLBrowser } from './helpers/graphiql.js';
 
 /**

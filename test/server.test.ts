@@ -122,7 +122,7 @@ describe('HTTP routes and switches', () => {
       expect(html).toContain('<title>braze-analytics-gateway</title>');
       expect(html).not.toContain('SIMULATED');
       // Served whole by the gateway: no CDN (many deployments, and CI, have no internet).
-      // The page with the Chart plugin, built by `npm run build` (src/yoga/graphiqlPage.ts), not yoga's stock one.
+      // The page with the Chart plugin, built by `npm run build` (src/graphiqlSite/page.ts), not yoga's stock one.
       expect(html).toContain('<script type="application/json" id="graphiql-options">');
       expect(html).not.toContain('YogaGraphiQL.renderYogaGraphiQL');
       // Its script and styles are the gateway's own files (src/plugins/useGraphiQLAssets.ts), never another host's.

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'graphql-yoga';
 import { chooseEncoding, varyOnAcceptEncoding, type ContentCoding } from '../server/acceptEncoding.js';
-import { GRAPHIQL_ASSET_PREFIX, GRAPHIQL_ASSETS_DIR } from '../yoga/graphiqlManifest.js';
-import type { GraphiQLSite } from '../yoga/graphiqlPage.js';
+import { GRAPHIQL_ASSET_PREFIX, GRAPHIQL_ASSETS_DIR } from '../graphiqlSite/manifest.js';
+import type { GraphiQLSite } from '../graphiqlSite/page.js';
 
 export interface GraphiQLAssetsOptions {
   readonly site: GraphiQLSite;

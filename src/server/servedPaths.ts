@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { BUILT_GRAPHIQL, graphiqlAssetPaths } from '../yoga/graphiqlManifest.js';
+import { BUILT_GRAPHIQL, graphiqlAssetPaths } from '../graphiqlSite/manifest.js';
 
 /**
  * GraphiQL's built files (`/graphiql/<content-hashed name>`, exactly those of dist/graphiql/manifest.json):

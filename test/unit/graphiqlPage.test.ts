@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createGraphiQLSite, GRAPHIQL_CSP, renderGraphiQLPage } from '../../src/yoga/graphiqlPage.js';
-import { graphiqlAssetPaths, readGraphiQLManifest } from '../../src/yoga/graphiqlManifest.js';
+import { createGraphiQLSite, GRAPHIQL_CSP, renderGraphiQLPage } from '../../src/graphiqlSite/page.js';
+import { graphiqlAssetPaths, readGraphiQLManifest } from '../../src/graphiqlSite/manifest.js';
 import type { Logger } from '../../src/observability/logger.js';
 
 function recordingLogger(): { logger: Logger; warnings: string[] } {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { GraphiQLOptions } from 'graphql-yoga';
 import type { Logger } from '../observability/logger.js';
-import { GRAPHIQL_ASSET_PREFIX, GRAPHIQL_ASSETS_DIR, readGraphiQLManifest, type GraphiQLManifest } from './graphiqlManifest.js';
+import { GRAPHIQL_ASSET_PREFIX, GRAPHIQL_ASSETS_DIR, readGraphiQLManifest, type GraphiQLManifest } from './manifest.js';
 
 /**
  * The GraphiQL page: GraphiQL with the chart plugin, built by `npm run build` (scripts/build-graphiql.ts,

@@ -1,12 +1,12 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { authRequired, ConfigError, loadConfig, type Config } from '../config/index.js';
-import { createLogger } from '../observability/logger.js';
-import { FRAGMENT_LENGTH } from '../observability/redact.js';
-import { startServer } from '../startServer.js';
-import { schema } from '../schema/index.js';
-import { SessionBudget } from './budget.js';
-import { createMcpServer } from './server.js';
-import { createTools, gatewayVersion } from './tools.js';
+import { authRequired, ConfigError, loadConfig, type Config } from './config/index.js';
+import { createLogger } from './observability/logger.js';
+import { FRAGMENT_LENGTH } from './observability/redact.js';
+import { startServer } from './startServer.js';
+import { schema } from './schema/index.js';
+import { SessionBudget } from './mcp/budget.js';
+import { createMcpServer } from './mcp/server.js';
+import { createTools, gatewayVersion } from './mcp/tools.js';
 
 // `npm run --silent mcp`: the MCP server over stdio for a desktop assistant, reading the same
 // environment as the gateway. stdout carries JSON-RPC and nothing else; every log line goes to stderr.
