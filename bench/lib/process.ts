@@ -3,6 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 
 /** SIGTERM, then SIGKILL after 5 s; resolves with how the child ended. */
 export async function stopChild(child: ChildProcess): Promise<string> {
@@ -46,4 +47,15 @@ export function exitWhenAsked(close: () => Promise<unknown>): void {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   if (process.send !== undefined) process.once('disconnect', stop);
+}
+
+/** A port nothing listens on right now (the kernel's pick, released at once for a child to take). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }

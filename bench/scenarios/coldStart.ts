@@ -15,11 +15,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startFakeBraze } from '../../testkit/fakeBraze.js';
-import { stopChild } from '../lib/process.js';
+import { freePort, stopChild } from '../lib/process.js';
 import { BENCH_TOKEN } from '../lib/protocol.js';
 
 const RUNS = positiveEnv('BENCH_COLD_START_RUNS', 5);
@@ -38,17 +37,6 @@ function positiveEnv(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got ${raw})`);
   return value;
-}
-
-/** A port nothing listens on right now (the kernel's pick, released at once for the gateway to take). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 interface Run {

@@ -34,9 +34,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
-import { Lexer, Source, TokenKind } from 'graphql';
 import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
 import { ENDING_AT, numberEnv } from '../lib/common.js';
+import { aliases, limitDashboard, tokens } from '../lib/documents.js';
 import { stopChild } from '../lib/process.js';
 import { BENCH_TOKEN } from '../lib/protocol.js';
 
@@ -68,26 +68,8 @@ interface Scenario {
 
 const count = (n: number): number => Math.max(2, Math.round(n * SCALE));
 const body = (query: string, variables?: Record<string, unknown>): string => JSON.stringify({ query, ...(variables ? { variables } : {}) });
-const aliases = (n: number, alias: (i: number) => string): string => Array.from({ length: n }, (_, i) => alias(i)).join(' ');
 const ALIASES = 49;
 
-function tokens(document: string): number {
-  const lexer = new Lexer(new Source(document));
-  let n = 0;
-  while (lexer.advance().kind !== TokenKind.EOF) n++;
-  return n;
-}
-
-/** bench:documents' dashboard: 50 aliased series with every argument, then `__typename` up to the token limit. */
-function dashboard(index: number): string {
-  const charts = aliases(
-    DEFAULT_QUERY_LIMITS.maxAliases,
-    (chart) =>
-      `c${chart}: eventSeries(event: "event-${chart}", length: 7, unit: DAY, endingAt: "${ENDING_AT}", appId: "app", segmentId: "segment") { event unit length appId segmentId endingAt total points { time count } }`,
-  );
-  const document = (typenames: number): string => `query Dashboard${index} { ${charts} ${Array.from({ length: typenames }, () => '__typename').join(' ')} }`;
-  return document(DEFAULT_QUERY_LIMITS.maxTokens - 5 - tokens(document(0)));
-}
 
 const SCENARIOS: readonly Scenario[] = [
   {
@@ -170,7 +152,7 @@ const SCENARIOS: readonly Scenario[] = [
     bound: { variable: 'DOCUMENT_CACHE_MAX_BYTES', bytes: 32 * MiB },
     env: { DOCUMENT_CACHE_MAX_BYTES: String(32 * MiB), RESPONSE_CACHE_MAX_ENTRIES: '1' },
     succeeds: true,
-    bodies: () => Array.from({ length: count(120) }, (_, d) => body(dashboard(d))),
+    bodies: () => Array.from({ length: count(120) }, (_, d) => body(limitDashboard(d))),
   },
   {
     name: 'document: 2,000 tokens of unknown fields (100 validation errors)',

@@ -22,17 +22,14 @@
 // over the defaults (other bounds, without a rebuild). Needs `dist/` (npm run bench:memory builds it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createClient as createWsClient, type Client } from 'graphql-ws';
-import { Lexer, Source, TokenKind } from 'graphql';
 import WebSocket from 'ws';
-import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
 import { defaultResponder, defaultSeries, startFakeBraze } from '../../testkit/fakeBraze.js';
 import { cpuSeconds, ENDING_AT, GRAPHQL_HEADERS, load, numberEnv, rssMiB, sleep } from '../lib/common.js';
-import { stopChild } from '../lib/process.js';
+import { aliases, limitDashboard } from '../lib/documents.js';
+import { freePort, stopChild } from '../lib/process.js';
 import { BENCH_TOKEN } from '../lib/protocol.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -52,7 +49,6 @@ const CONCURRENCY = 4;
 // The worst shapes (as bench:memory's gateway part sends them, here all into one process)
 
 const body = (query: string, variables?: Record<string, unknown>): string => JSON.stringify({ query, ...(variables ? { variables } : {}) });
-const aliases = (n: number, alias: (i: number) => string): string => Array.from({ length: n }, (_, i) => alias(i)).join(' ');
 const ANSWER_QUERY = `query A($e: String!) { s: eventSeries(event: $e, length: 1000, endingAt: "${ENDING_AT}") { length } }`;
 /** 64 MiB of answers takes about 600 of them (about 110 KB each, bench:memory); 900 overfill it. */
 const answerBodies = (): string[] => Array.from({ length: 900 }, (_, d) => body(ANSWER_QUERY, { e: `answer-${d}` }));
@@ -60,25 +56,8 @@ const responseBodies = (): string[] =>
   Array.from({ length: 140 }, (_, d) =>
     body(`query Issue${d} { ${aliases(49, (i) => `a${i}: eventSeries(event: "issue", length: 1000, endingAt: "${ENDING_AT}") { points { count @skip(if: true) } }`)} }`),
   );
-/** bench:memory's dashboard: 50 aliased series with every argument, then `__typename` up to the token limit (about 1 MB parsed). */
-function dashboard(index: number): string {
-  const charts = aliases(
-    DEFAULT_QUERY_LIMITS.maxAliases,
-    (chart) =>
-      `c${chart}: eventSeries(event: "event-${chart}", length: 7, unit: DAY, endingAt: "${ENDING_AT}", appId: "app", segmentId: "segment") { event unit length appId segmentId endingAt total points { time count } }`,
-  );
-  const document = (typenames: number): string => `query Dashboard${index} { ${charts} ${Array.from({ length: typenames }, () => '__typename').join(' ')} }`;
-  return document(DEFAULT_QUERY_LIMITS.maxTokens - 5 - tokens(document(0)));
-}
-
-function tokens(document: string): number {
-  const lexer = new Lexer(new Source(document));
-  let n = 0;
-  while (lexer.advance().kind !== TokenKind.EOF) n++;
-  return n;
-}
 /** 64 MiB of parsed dashboards is about 64 of them; 120 overfill it. */
-const documentBodies = (): string[] => Array.from({ length: 120 }, (_, d) => body(dashboard(d)));
+const documentBodies = (): string[] => Array.from({ length: 120 }, (_, d) => body(limitDashboard(d)));
 const LOAD_QUERY = `query L($e: String!) { s: eventSeries(event: $e, length: 1000, endingAt: "${ENDING_AT}") { total points { time count } } }`;
 const SUBSCRIPTION = 'subscription ($event: String!) { eventSeries(event: $event, length: 30) { series { total fetchedAt points { time count } } status { state retryAt } } }';
 
@@ -111,16 +90,6 @@ async function sendAll(url: string, bodies: readonly string[], headers: Record<s
 }
 
 const NO_CACHE = { 'cache-control': 'no-cache' };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function untilListening(url: string, child: ChildProcess): Promise<void> {
   const deadline = performance.now() + 30_000;
