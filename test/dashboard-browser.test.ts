@@ -263,8 +263,10 @@ describe.skipIf(skip)('the example dashboard, built, in a real browser (HTTP/1.1
 
       // 365 days: the settings changed, so the page disposes its client (the gateway releases the eight
       // subscriptions) and subscribes again on a new one; still one socket open. The gateway's long
-      // windows are several calls a series; the page sums their brazeCalls, and the gateway made
-      // exactly that many more calls.
+      // windows are several calls a series; the page sums their brazeCalls, which the cache can only
+      // lower: a long window's older chunks end on a fixed grid (18:00 UTC, src/data/chunks.ts), so the
+      // query and the live panel of one series can share them (from 18:00 UTC, when the grid's newest
+      // chunk is today's, 8 of 56 were shared; before, none).
       const countBefore = Number(await page.locator('#braze-calls').getAttribute('data-count'));
       const attemptsBefore = await brazeAttempts(gateway);
       await page.locator('#range button', { hasText: '365 days' }).click();
@@ -278,7 +280,10 @@ describe.skipIf(skip)('the example dashboard, built, in a real browser (HTTP/1.1
       const asked = Number(await page.locator('#braze-calls').getAttribute('data-count')) - countBefore;
       // DAU and events: 4–5 calls each; each of the eight live series as many; the campaign: details plus its chunks.
       expect(asked).toBeGreaterThanOrEqual(10 * 4 + 1 + 4);
-      expect((await brazeAttempts(gateway)) - attemptsBefore).toBe(asked);
+      const attempted = (await brazeAttempts(gateway)) - attemptsBefore;
+      expect(attempted).toBeLessThanOrEqual(asked);
+      // At least each panel's newest chunk (its window reaches now), the campaign's details and chunks.
+      expect(attempted).toBeGreaterThanOrEqual(10 + 1 + 4);
       await page.screenshot({ path: `${SCREENSHOT_DIR}dashboard-365-days.png`, fullPage: true, timeout: BROWSER_WAIT_MS });
       expect(pageErrors).toEqual([]);
     } finally {
