@@ -3,13 +3,13 @@
 // from the checkout, where no node_modules can be found, and started as `node dist/main.js` is: it must
 // answer on its own, load the Redis modules (ioredis) and OpenTelemetry (their chunks) when asked for, and its
 // logged stack traces name src/ through the bundle's source map.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { spawnServer } from '../testkit/serverProcess.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBraze, type FakeBraze } from '../testkit/fakeBraze.js';
 import { redisAvailable, startRedis, type RedisServer } from '../testkit/redis.js';
@@ -57,29 +57,17 @@ function stockPageChunk(): string {
 
 /** `node dist/main.js` from the temporary directory; resolves with its GraphQL URL once it logs that it listens. */
 async function startBundle(env: Record<string, string>): Promise<{ url: URL; output: () => string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: dir,
-    env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', BRAZE_REST_ENDPOINT: braze.url.href, BRAZE_API_KEY: TEST_API_KEY, AUTH_TOKENS: TEST_AUTH_TOKEN, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  const url = await new Promise<URL>((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve(new URL(match[1]));
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the bundle exited (${code}) before listening:\n${output}`)));
-  });
+  const server = spawnServer(
+    { PORT: '0', HOST: '127.0.0.1', BRAZE_REST_ENDPOINT: braze.url.href, BRAZE_API_KEY: TEST_API_KEY, AUTH_TOKENS: TEST_AUTH_TOKEN, ...env },
+    { entry: ['dist/main.js'], cwd: dir },
+  );
+  children.push(server.child);
+  const url = await server.listening;
   const stop = async (): Promise<void> => {
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    await exited;
+    server.child.kill('SIGTERM');
+    await server.exited;
   };
-  return { url, output: () => output, stop };
+  return { url, output: server.output, stop };
 }
 
 async function ask(url: URL, query = QUERY): Promise<unknown> {

@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { useGatewayPerTest, type TestGateway } from './helpers/gateway.js';
-import { bodyOf, connectMcp } from './helpers/mcpClient.js';
+import { describe, expect, it } from 'vitest';
+import { useGatewayPerTest } from './helpers/gateway.js';
+import { bodyOf, mcpClientsClosedAfterEach } from './helpers/mcpClient.js';
 
 /** Braze's export bucket at 10 calls an hour, 4 of them the reserve; a session may spend 3. */
 const start = useGatewayPerTest({ MCP_ENABLED: 'true', MCP_SESSION_BUDGET: '3', BRAZE_RATE_LIMIT_RESERVE: '4' });
 
-const clients: Client[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-});
-
-async function connect(gateway: TestGateway): Promise<Client> {
-  const { client } = await connectMcp(gateway);
-  clients.push(client);
-  return client;
-}
+const connect = mcpClientsClosedAfterEach();
 
 /** A distinct question each time (another window's end): each one a Braze call of the export bucket. */
 const question = (day: number): { name: string; arguments: Record<string, unknown> } => ({

@@ -1,22 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { useFakeBrazeWithGatewaysPerTest, type TestGateway } from './helpers/gateway.js';
-import { bodyOf, connectMcp } from './helpers/mcpClient.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeBrazeWithGatewaysPerTest } from './helpers/gateway.js';
+import { bodyOf, mcpClientsClosedAfterEach } from './helpers/mcpClient.js';
 
 const { braze, start } = useFakeBrazeWithGatewaysPerTest();
 const MCP = { MCP_ENABLED: 'true' };
 const AT = '2024-03-10T12:00:00Z';
 
-const clients: Client[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-});
-
-async function connect(gateway: TestGateway): Promise<Client> {
-  const { client } = await connectMcp(gateway);
-  clients.push(client);
-  return client;
-}
+const connect = mcpClientsClosedAfterEach();
 
 describe('MCP exploration tools', () => {
   it('search_schema finds where words appear, best first, without calling Braze', async () => {

@@ -13,16 +13,20 @@ export interface ServerProcess {
 }
 
 /**
- * Runs src/main.ts as its own process, exactly as `npm start` runs the built file, with only the
+ * Runs src/main.ts (or `entry`) as its own process, exactly as `npm start` runs the built file, with only the
  * given environment (plus PATH): the real entry point, signals and exit codes. With `descriptorLimit`,
  * it runs under `ulimit -n` of that many file descriptors (soft and hard), as a cramped host would.
  */
-export function spawnServer(env: Record<string, string>, options: { descriptorLimit?: number } = {}): ServerProcess {
-  const node = [process.execPath, '--import', 'tsx', 'src/main.ts'];
+export function spawnServer(
+  env: Record<string, string>,
+  options: { descriptorLimit?: number; entry?: readonly string[]; cwd?: string } = {},
+): ServerProcess {
+  // `entry`: what node runs instead of src/main.ts through tsx (a built dist/main.js), from `cwd`.
+  const node = [process.execPath, ...(options.entry ?? ['--import', 'tsx', 'src/main.ts'])];
   // `exec` keeps the server's own pid, so signals reach it and not bash.
   const [command, ...args] = options.descriptorLimit === undefined ? node : ['bash', '-c', `ulimit -n ${options.descriptorLimit} && exec "$@"`, 'bash', ...node];
   const child = spawn(command ?? process.execPath, args, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach } from 'vitest';
 import type { TestGateway } from './gateway.js';
 
 /** The gateway's /mcp beside its /graphql. */
@@ -14,6 +15,19 @@ export async function connectMcp(gateway: TestGateway, headers: Record<string, s
   const client = new Client({ name: 'test-agent', version: '1.0.0' });
   await client.connect(transport);
   return { client, transport };
+}
+
+/** `connect(gateway)`: a connected client, closed after each test of the file that calls this. */
+export function mcpClientsClosedAfterEach(): (gateway: TestGateway) => Promise<Client> {
+  const clients: Client[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+  });
+  return async (gateway) => {
+    const { client } = await connectMcp(gateway);
+    clients.push(client);
+    return client;
+  };
 }
 
 /** A tool result's JSON body (the text content the gateway writes, the same as structuredContent). */
