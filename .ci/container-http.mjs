@@ -6,7 +6,8 @@
 //   burst <graphqlUrl> <n>      n identical queries at once; exit 1 unless every one has the same data;
 //                               prints which replica (x-served-by) answered how many
 //   attempts <metricsText>      (stdin) prints the sum of braze_gateway_upstream_attempts_total
-//   mcp <mcpUrl>                an MCP session over Streamable HTTP (initialize, tools/list); prints the tools' count
+//   mcp <mcpUrl>                an MCP session over Streamable HTTP (initialize, tools/list, a tool call, DELETE);
+//                               prints the tools' count, then the replicas that answered (x-served-by, when a balancer names them)
 const [command, target, arg] = process.argv.slice(2);
 
 // A fixed window: every replica asks Braze (here the simulated one) the same question.
@@ -97,9 +98,11 @@ switch (command) {
   }
   case 'mcp': {
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const servedBy = new Set();
     const rpc = async (body, extra = {}) => {
       const response = await fetch(target, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify({ jsonrpc: '2.0', ...body }) });
       const text = await response.text();
+      if (response.headers.get('x-served-by')) servedBy.add(response.headers.get('x-served-by'));
       if (response.status >= 300) fail(`${body.method} answered ${response.status}: ${text.slice(0, 500)}`);
       return { response, answer: text === '' ? undefined : JSON.parse(text) };
     };
@@ -112,8 +115,12 @@ switch (command) {
     const { answer } = await rpc({ id: 2, method: 'tools/list' }, extra);
     const tools = answer?.result?.tools;
     if (!Array.isArray(tools) || tools.length === 0) fail(`tools/list listed no tool: ${JSON.stringify(answer).slice(0, 500)}`);
-    await fetch(target, { method: 'DELETE', headers: extra }).then((response) => response.arrayBuffer());
-    process.stdout.write(`${tools.length}\n`);
+    const call = await rpc({ id: 3, method: 'tools/call', params: { name: 'custom_events', arguments: {} } }, extra);
+    if (call.answer?.result === undefined || call.answer.result.isError) fail(`tools/call custom_events failed: ${JSON.stringify(call.answer).slice(0, 500)}`);
+    const ended = await fetch(target, { method: 'DELETE', headers: extra });
+    await ended.arrayBuffer();
+    if (ended.status !== 200) fail(`DELETE answered ${ended.status}`);
+    process.stdout.write(`${tools.length}${servedBy.size > 0 ? ` ${[...servedBy].sort().join(',')}` : ''}\n`);
     break;
   }
   default:

@@ -107,7 +107,8 @@ step_done "image smoke test"
 
 step "compose.yaml: 3 replicas, Redis, haproxy"
 export GATEWAY_IMAGE="$IMAGE" REDIS_IMAGE HAPROXY_IMAGE GATEWAY_PORT=$COMPOSE_PORT
-# Demo mode whatever the CI machine's environment holds.
+# Demo mode whatever the CI machine's environment holds; MCP on, to see a session served by every replica.
+export MCP_ENABLED=true
 unset BRAZE_API_KEY BRAZE_INSTANCE BRAZE_REST_ENDPOINT AUTH_TOKENS AUTH_JWKS_URL AUTH_JWT_ISSUER AUTH_JWT_AUDIENCE
 podman-compose -p "$PROJECT" up -d >"$work/compose.log" 2>&1 || { cat "$work/compose.log" >&2; fail "podman-compose up failed"; }
 lb="http://127.0.0.1:$COMPOSE_PORT"
@@ -123,6 +124,10 @@ for replica in 1 2 3; do
   calls=$(( calls + n ))
 done
 [ "$calls" -eq 1 ] || fail "$BURST identical requests over 3 replicas made $calls Braze calls, not 1"
+# One MCP session, its requests spread round-robin: every replica finds it (kept in Redis), no stickiness.
+mcp="$(http mcp "$lb/mcp")"
+echo "MCP session through haproxy: tools and replicas $mcp"
+echo "$mcp" | grep -q 'gateway-1,gateway-2,gateway-3' || fail "the MCP session was not answered by all three replicas: $mcp"
 for replica in 1 2 3; do
   echo "$served" | grep -q "\"gateway-$replica\"" || fail "haproxy sent no request to gateway-$replica: $served"
 done

@@ -23,6 +23,7 @@ import { startSimulatedBraze } from './simulator/server.js';
 import { onlyServedPaths } from './server/servedPaths.js';
 import type { Tracing } from './observability/tracing/tracing.js';
 import type { McpHttpEndpoint } from './mcp/httpEndpoint.js';
+import type { RedisSessions } from './mcp/redisSessions.js';
 import { schema } from './schema/index.js';
 
 const CACHE_CONNECT_WAIT_MS = 2_000;
@@ -41,6 +42,14 @@ async function redisModules(policy: CachePolicy): Promise<RedisModules | undefin
 
 /** The MCP modules and the SDK under them (about 200 ms of imports), loaded only with MCP_ENABLED=true. */
 type McpModules = typeof import('./mcp/httpEndpoint.js') & typeof import('./mcp/tools.js');
+
+/** MCP sessions every replica can answer: kept in Redis when MCP is on and REDIS_URL is set. */
+async function createSharedSessions(config: Config, logger: Logger): Promise<RedisSessions | undefined> {
+  if (!config.mcp.enabled || !config.cache.redisUrl) return undefined;
+  const { RedisSessions } = await import('./mcp/redisSessions.js');
+  const { maxSessions, sessionIdleMs: idleMs } = config.mcp;
+  return new RedisSessions({ url: config.cache.redisUrl, keyPrefix: config.cache.redisKeyPrefix, logger, maxSessions, idleMs });
+}
 
 async function mcpModules(enabled: boolean): Promise<McpModules | undefined> {
   if (!enabled) return undefined;
@@ -109,12 +118,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const shared = createSharedState(config, logger, redis);
   const client: BrazeClient = new BrazeClient({ ...target, dispatcher, policy: config.upstream, logger, observer: metrics, shared });
   const flight = createFlight(config.cache, config.upstream, logger, redis);
+  const sharedSessions = await createSharedSessions(config, logger);
   // The patience only matters to a shared flight (DataService waits on nothing else).
   const data = new DataService(client, createCache(config.cache, logger, redis), config.cache, logger, Date.now, flight, redis?.patienceFor(config.upstream.timeoutMs));
   // A Redis that is down must not stop the gateway from starting: it serves from Braze meanwhile, and
   // each replica follows its own rate-limit view and breaker until the shared ones can be read.
-  const [cacheReady, sharedReady] = await Promise.all([data.ready(CACHE_CONNECT_WAIT_MS), shared?.ready(CACHE_CONNECT_WAIT_MS) ?? true]);
+  const [cacheReady, sharedReady, sessionsReady] = await Promise.all([
+    data.ready(CACHE_CONNECT_WAIT_MS),
+    shared?.ready(CACHE_CONNECT_WAIT_MS) ?? true,
+    sharedSessions?.ready(CACHE_CONNECT_WAIT_MS) ?? true,
+  ]);
   if (!cacheReady) logger.warn('cache not reachable at start; serving from Braze until it is');
+  if (!sessionsReady) logger.warn('mcp sessions store not reachable at start; this replica answers only the MCP sessions it opens until it is');
   if (!sharedReady) logger.warn('shared upstream state not reachable at start; this replica follows its own rate-limit view and breaker until it is');
   const live = new LiveSeries({ policy: config.live, logger });
   metrics?.watchLive(() => live.stats());
@@ -123,7 +138,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     ? (await import('./observability/tracing/sdk.js')).startTracing(config.tracing, target.endpoint, logger)
     : undefined;
   // For `/health`: each part that uses Redis, whether it can (absent without REDIS_URL).
-  const redisStatus = config.cache.redisUrl ? (): RedisStatus => ({ ...data.sharedStoreStatus(), ...(shared ? { sharedState: shared.status() } : {}) }) : undefined;
+  const redisStatus = config.cache.redisUrl ? (): RedisStatus => ({
+        ...data.sharedStoreStatus(),
+        ...(shared ? { sharedState: shared.status() } : {}),
+        ...(sharedSessions ? { mcpSessions: sharedSessions.status() } : {}),
+      }) : undefined;
   // One credential check and one caller identity for both transports: the per-client live cap counts a
   // credential's SSE and WebSocket subscriptions together.
   const authenticate = authRequired(config.auth) ? createAuthenticator(config.auth) : undefined;
@@ -142,6 +161,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           maxBodyBytes: config.limits.maxRequestBodyBytes,
           logger,
           version: mcpKit.gatewayVersion(),
+          ...(sharedSessions ? { shared: sharedSessions } : {}),
         })
       : undefined;
   const gatewayListener = withErrorBoundary(yoga, logger);

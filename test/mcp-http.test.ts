@@ -245,6 +245,17 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(gateway.running.mcp?.openSessions()).toBe(0);
   });
 
+  it('GET /mcp is 405 (no server-to-client stream: nothing is pushed to an agent), which the SDK’s client takes as no stream', async () => {
+    const gateway = await start(MCP);
+    const { client, transport } = await connectMcp(gateway);
+    const stream = await fetch(mcpUrl(gateway), { headers: { accept: 'text/event-stream', ...gateway.authHeaders, 'mcp-session-id': transport.sessionId ?? '' } });
+    expect([stream.status, stream.headers.get('allow')]).toEqual([405, 'POST, DELETE']);
+    await stream.arrayBuffer();
+    // The SDK's client takes the 405 as "no stream" and goes on.
+    expect((await client.listTools()).tools.length).toBeGreaterThan(10);
+    await client.close();
+  });
+
   it('MCP_MAX_SESSIONS holds for initializations at the same moment too', async () => {
     const gateway = await start({ ...MCP, MCP_MAX_SESSIONS: '2' });
     const initialize = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });

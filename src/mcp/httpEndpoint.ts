@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import { madeByScript } from '../plugins/useCsrfPrevention.js';
 import { requestedHeaders } from '../plugins/useCorsPolicy.js';
 import { SessionBudget } from './budget.js';
+import type { SharedSessions } from './sharedSessions.js';
 import type { GraphQLFetch } from './gatewayCall.js';
 import type { McpPolicy } from './policy.js';
 import { createMcpServer } from './server.js';
@@ -30,37 +31,50 @@ export interface McpHttpOptions {
   readonly maxBodyBytes: number;
   readonly logger: Logger;
   readonly version: string;
+  /** Where sessions are kept for every replica (Redis, with REDIS_URL); without it, each replica has its own. */
+  readonly shared?: SharedSessions;
   readonly now?: () => number;
 }
 
 export interface McpHttpEndpoint {
   /** Answers a request to /mcp. */
   readonly listener: RequestListener;
-  /** Open sessions (for tests and /metrics to come). */
+  /** The sessions this replica holds (opened here, or used here after another replica opened them). */
   readonly openSessions: () => number;
-  /** Closes every session (ending their streams) and stops the idle sweep. */
+  /** Forgets every session this replica holds and stops the idle sweep (sessions kept in Redis stay for the other replicas). */
   close(): Promise<void>;
 }
 
+/**
+ * A session as this replica holds it. Nothing of the protocol is kept between requests: each request
+ * is answered by a server and transport of its own (the SDK's stateless mode), so any replica can
+ * answer any request of a session it can find, here or in the shared store.
+ */
 interface Session {
-  readonly transport: StreamableHTTPServerTransport;
   /** Who opened it: only the same caller may use it (a session id is not a credential). */
   readonly caller: string;
+  readonly budget: SessionBudget;
+  /** Whether the shared store has it: one opened while Redis could not be asked is this replica's alone. */
+  readonly shared: boolean;
   lastUsed: number;
   /** POSTs being answered: a session is never idle while one is (a slow tool call). */
   busy: number;
 }
+
+/** The ids this endpoint hands out (randomUUID): anything else names no session, and is never a Redis key. */
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * MCP over Streamable HTTP at /mcp, with /graphql's stance: the same credential check (401 and
  * `WWW-Authenticate: Bearer` without one, before anything is read), CSRF prevention (a request must
  * show a script made it), CORS_ORIGINS (an Origin it does not allow is refused 403, which also stops
  * DNS rebinding, as the MCP specification asks). Sessions (`Mcp-Session-Id`) are at most
- * MCP_MAX_SESSIONS, closed after MCP_SESSION_IDLE_MS unused, on DELETE and when the gateway closes;
- * a closed session is forgotten whole (its server, transport, budget).
+ * MCP_MAX_SESSIONS (all replicas together when they are shared), closed after MCP_SESSION_IDLE_MS
+ * unused and on DELETE; a closed session is forgotten whole (its budget). Responses are JSON; there is
+ * no server-to-client stream (GET is 405), since nothing is ever pushed to an agent.
  */
 export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint {
-  const { policy, logger, now = Date.now } = options;
+  const { policy, logger, shared, now = Date.now } = options;
   const sessions = new Map<string, Session>();
   // Initializations under way: counted against MCP_MAX_SESSIONS too, or simultaneous ones would pass it.
   let opening = 0;
@@ -71,7 +85,6 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
         if (session.busy === 0 && session.lastUsed <= idleSince) {
           logger.debug('mcp session closed: idle', { idleMs: policy.sessionIdleMs });
           sessions.delete(id);
-          void session.transport.close();
         }
       }
     },
@@ -79,24 +92,12 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
   );
   sweep.unref();
 
-  const open = async (caller: string, request: IncomingMessage, response: ServerResponse, body: unknown, auth: AuthInfo | undefined): Promise<void> => {
-    if (sessions.size + opening >= policy.maxSessions) {
-      logger.warn('mcp session refused: MCP_MAX_SESSIONS open', { maxSessions: policy.maxSessions });
-      return answer(response, 503, rpcError(-32000, `Too many MCP sessions are open (MCP_MAX_SESSIONS=${policy.maxSessions}); try again later`), { 'retry-after': '30' });
-    }
-    const budget = new SessionBudget(policy.sessionBudget);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
-      enableJsonResponse: true,
-      maxRequestBodySize: options.maxBodyBytes,
-      onsessioninitialized: (id) => {
-        sessions.set(id, { transport, caller, lastUsed: now(), busy: 0 });
-      },
-    });
-    transport.onclose = () => {
-      if (transport.sessionId !== undefined) sessions.delete(transport.sessionId);
-      void server.close();
-    };
+  const budgetOf = (id: string, spent: number): SessionBudget =>
+    new SessionBudget(policy.sessionBudget, shared ? { spent: () => shared.spent(id), add: (calls) => shared.add(id, calls) } : undefined, spent);
+
+  /** A server and transport for this one request, on the session's budget; both closed when it is answered or its client goes. */
+  const serve = async (budget: SessionBudget, request: IncomingMessage, response: ServerResponse, body: unknown, auth: AuthInfo | undefined): Promise<void> => {
+    const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true, maxRequestBodySize: options.maxBodyBytes });
     const server = createMcpServer({
       tools: options.tools,
       fetchGraphQL: options.fetchGraphQL,
@@ -104,15 +105,59 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
       authorizationOf: (info) => (info ? `Bearer ${info.token}` : undefined),
       version: options.version,
     });
-    opening += 1;
+    // A client that goes before its answer aborts the tool call (and its GraphQL request) with it.
+    const closeServer = (): void => void server.close();
+    response.once('close', closeServer);
     try {
       await server.connect(transport);
       await transport.handleRequest(withAuth(request, auth), response, body);
     } finally {
+      response.off('close', closeServer);
+      await server.close();
+    }
+  };
+
+  /** The caller's session by its id, here or in the shared store; undefined when it has none by that id. */
+  const find = async (id: string, caller: string): Promise<Session | undefined> => {
+    if (!SESSION_ID.test(id)) return undefined;
+    let session = sessions.get(id);
+    const record = session?.shared === false ? undefined : await shared?.use(id);
+    if (record === null) {
+      // Ended by another replica (DELETE), or expired: gone here too.
+      sessions.delete(id);
+      return undefined;
+    }
+    if (record !== undefined && record.caller !== caller) return undefined;
+    if (record !== undefined && session === undefined) {
+      session = { caller, budget: budgetOf(id, record.spent), shared: true, lastUsed: now(), busy: 0 };
+      sessions.set(id, session);
+    }
+    return session?.caller === caller ? session : undefined;
+  };
+
+  const open = async (caller: string, request: IncomingMessage, response: ServerResponse, body: unknown, auth: AuthInfo | undefined): Promise<void> => {
+    const refuseFull = (): void => {
+      logger.warn('mcp session refused: MCP_MAX_SESSIONS open', { maxSessions: policy.maxSessions });
+      answer(response, 503, rpcError(-32000, `Too many MCP sessions are open (MCP_MAX_SESSIONS=${policy.maxSessions}); try again later`), { 'retry-after': '30' });
+    };
+    if (sessions.size + opening >= policy.maxSessions && !shared) return refuseFull();
+    const id = randomUUID();
+    opening += 1;
+    try {
+      const recorded = await shared?.open(id, caller);
+      if (recorded === 'full') return refuseFull();
+      // Redis could not be asked: the session is this replica's alone, bounded by this replica's count.
+      if (shared && recorded === undefined && sessions.size + opening > policy.maxSessions) return refuseFull();
+      const session: Session = { caller, budget: budgetOf(id, 0), shared: recorded === 'opened', lastUsed: now(), busy: 1 };
+      response.setHeader('mcp-session-id', id);
+      await serve(session.budget, request, response, body, auth);
+      session.busy = 0;
+      // An initialize the transport refused (a batch, a bad Accept) opened nothing.
+      if (response.statusCode === 200) sessions.set(id, session);
+      else if (session.shared) await shared?.close(id);
+    } finally {
       opening -= 1;
     }
-    // An initialize the transport refused opened nothing: its server goes now, not at the next sweep.
-    if (transport.sessionId === undefined || !sessions.has(transport.sessionId)) await server.close();
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -144,20 +189,28 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
       }
     }
     if (request.method !== 'DELETE' && !madeByScript(headersOf(request), CSRF_HEADERS)) return refuse(response, new CsrfPreventionError(CSRF_HEADERS));
+    // Nothing is pushed to an agent, so there is no stream to open: the specification's answer is 405.
+    if (request.method === 'GET') return answer(response, 405, rpcError(-32000, 'Method not allowed: this server sends no stream; POST requests'), { allow: 'POST, DELETE' });
+    if (request.method !== 'POST' && request.method !== 'DELETE') return answer(response, 405, rpcError(-32000, 'Method not allowed'), { allow: 'POST, DELETE' });
 
     const id = header(request, 'mcp-session-id');
     if (id !== undefined) {
-      const session = sessions.get(id);
+      const session = await find(id, caller);
       // Another caller's session is answered as an unknown one: a session id proves nothing.
-      if (!session || session.caller !== caller) return answer(response, 404, rpcError(-32001, 'Session not found: initialize a new one'));
-      // GET (the server's notification stream, open as long as the client is) and DELETE are no use of
-      // the session: an agent that keeps its stream open but asks nothing is idle.
-      if (request.method !== 'POST') return session.transport.handleRequest(withAuth(request, auth), response);
+      if (!session) return answer(response, 404, rpcError(-32001, 'Session not found: initialize a new one'));
+      if (request.method === 'DELETE') {
+        sessions.delete(id);
+        if (session.shared) await shared?.close(id);
+        response.writeHead(200, { 'content-length': '0' });
+        response.end();
+        return;
+      }
       session.busy += 1;
       try {
         const body = await readJson(request, options.maxBodyBytes);
         if (body instanceof BodyProblem) return answer(response, body.status, rpcError(-32700, body.message));
-        await session.transport.handleRequest(withAuth(request, auth), response, body);
+        if (isInitializeRequest(body)) return answer(response, 400, rpcError(-32600, 'Invalid Request: this session is already initialized'));
+        await serve(session.budget, request, response, body, auth);
       } finally {
         session.busy -= 1;
         session.lastUsed = now();
@@ -182,9 +235,8 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
     openSessions: () => sessions.size,
     async close() {
       clearInterval(sweep);
-      const open = [...sessions.values()];
       sessions.clear();
-      await Promise.all(open.map((session) => session.transport.close()));
+      await shared?.disconnect();
     },
   };
 }

@@ -11,7 +11,7 @@ export interface McpServerOptions {
   readonly tools: readonly McpTool[];
   /** The gateway's yoga (`yoga.fetch`): every operation goes through it. */
   readonly fetchGraphQL: GraphQLFetch;
-  /** This session's budget (one server serves one session). */
+  /** The session's budget (shared by the servers answering its requests). */
   readonly budget: SessionBudget;
   /** The Authorization header a call is made with: the HTTP request's that carried it, or stdio's configured token. */
   readonly authorizationOf: (authInfo: { token: string } | undefined) => string | undefined;
@@ -19,7 +19,7 @@ export interface McpServerOptions {
 }
 
 /**
- * One MCP server for one session, its tools registered from a list. The low-level `Server` rather than
+ * An MCP server for one session (over HTTP, one per request: src/mcp/httpEndpoint.ts), its tools registered from a list. The low-level `Server` rather than
  * `McpServer`: `McpServer.registerTool` takes Zod schemas, and these tools' JSON Schemas come from
  * GraphQL (the variables of an operation); arguments are checked by GraphQL's own coercion.
  */
@@ -50,19 +50,14 @@ export function createMcpServer({ tools, fetchGraphQL, budget, authorizationOf, 
         async graphql(operation) {
           const answer = await callGateway(fetchGraphQL, operation, { authorization, signal: extra.signal });
           // A failed call asked Braze too: it spends the budget like an answered one.
-          budget.spend(answer.cost.brazeCalls + answer.cost.failedAttempts);
+          await budget.spend(answer.cost.brazeCalls + answer.cost.failedAttempts);
           return answer;
         },
       });
     if (!tool.spendsBraze) return run();
-    // One at a time per session: each call checks the budget after the previous one has spent, or an
-    // agent's parallel calls would all pass the check and overshoot it together. Other sessions (and
-    // the schema tools) are not held.
-    const turn = spending.then(() => (budget.exhausted ? refusalResult('TOO_MANY_UPSTREAM_CALLS', budgetRefusal(budget), { limit: budget.limit, scope: 'session' }) : run()));
-    spending = turn.catch(() => undefined);
-    return turn;
+    // Checked after the session's previous call has spent (other sessions, and the schema tools, are not held).
+    return budget.turn(run, () => refusalResult('TOO_MANY_UPSTREAM_CALLS', budgetRefusal(budget), { limit: budget.limit, scope: 'session' }));
   });
-  let spending: Promise<unknown> = Promise.resolve();
   return server;
 }
 

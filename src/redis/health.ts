@@ -30,6 +30,8 @@ export interface RedisStatus {
   readonly cache?: SharedStoreStatus;
   readonly singleFlight?: SharedStoreStatus;
   readonly sharedState?: SharedStoreStatus;
+  /** MCP sessions every replica answers (src/mcp/redisSessions.ts), with MCP_ENABLED=true. */
+  readonly mcpSessions?: SharedStoreStatus;
 }
 
 /** The problem an error from a Redis command (or connection) stands for. */
