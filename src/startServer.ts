@@ -162,8 +162,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           logger,
           version: mcpKit.gatewayVersion(),
           ...(sharedSessions ? { shared: sharedSessions } : {}),
+          ...(metrics ? { observer: metrics } : {}),
         })
       : undefined;
+  if (mcp) metrics?.watchMcp(() => mcp.openSessions());
   const gatewayListener = withErrorBoundary(yoga, logger);
   const paths = mcpKit ? new Set([...SERVED_PATHS, mcpKit.MCP_ENDPOINT]) : SERVED_PATHS;
   const listener = mcpKit ? mcpKit.withMcpRoute(mcp, gatewayListener) : gatewayListener;

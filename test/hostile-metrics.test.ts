@@ -74,6 +74,9 @@ const ALLOWED: Readonly<Record<string, Readonly<Record<string, readonly string[]
   braze_gateway_document_cache_bytes: {},
   braze_gateway_live_subscriptions: {},
   braze_gateway_live_polls: {},
+  // MCP's (off in these gateways: the label-free ones at 0; test/mcp-http.test.ts sends hostile tool names).
+  braze_gateway_mcp_sessions: {},
+  braze_gateway_mcp_sessions_opened_total: {},
   braze_gateway_upstream_rate_limit_remaining: { bucket: ['export', 'lists', 'campaignSeries'] },
   braze_gateway_upstream_rate_limit_paused: { bucket: ['export', 'lists', 'campaignSeries'] },
   braze_gateway_upstream_circuit_open: {},

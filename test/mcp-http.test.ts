@@ -81,7 +81,7 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(body['braze']).toMatchObject({ calls: paths.length, fromCache: false, cachedAnswers: 0, sessionBudgetLeft: 100 - paths.length });
   });
 
-  it('tool calls are GraphQL requests to the gateway: counted in its metrics and logged, the Braze attempts too', async () => {
+  it('tool calls are GraphQL requests to the gateway: counted in its metrics and logged, the Braze attempts too; MCP’s own metrics count calls by tool and outcome, and sessions', async () => {
     const gateway = await start(MCP);
     const metrics = async (): Promise<string> => (await fetch(new URL('/metrics', gateway.url))).text();
     const before = sampleValue(await metrics(), 'braze_gateway_graphql_requests_total') ?? 0;
@@ -92,6 +92,16 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(sampleValue(after, 'braze_gateway_graphql_requests_total')).toBe(before + 2);
     expect(sampleValue(after, 'braze_gateway_graphql_errors_total', { code: 'BAD_USER_INPUT' })).toBe(1);
     expect(sampleValue(after, 'braze_gateway_upstream_attempts_total', { endpoint: '/kpi/uninstalls/data_series', status: '200', outcome: 'ok' })).toBe(1);
+    // MCP's own: the tool calls by tool and outcome, their durations, the sessions.
+    await expect(client.callTool({ name: `no_such_tool_${'x'.repeat(100)}`, arguments: {} })).rejects.toThrow(/Unknown tool/);
+    const withMcp = await metrics();
+    expect(sampleValue(withMcp, 'braze_gateway_mcp_tool_calls_total', { tool: 'kpi_series', outcome: 'ok' })).toBe(1);
+    expect(sampleValue(withMcp, 'braze_gateway_mcp_tool_calls_total', { tool: 'kpi_series', outcome: 'BAD_USER_INPUT' })).toBe(1);
+    expect(sampleValue(withMcp, 'braze_gateway_mcp_tool_calls_total', { tool: 'unknown', outcome: 'UNKNOWN_TOOL' })).toBe(1);
+    expect(sampleValue(withMcp, 'braze_gateway_mcp_tool_call_duration_seconds_count', { tool: 'kpi_series' })).toBe(2);
+    expect(sampleValue(withMcp, 'braze_gateway_mcp_sessions')).toBe(1);
+    expect(sampleValue(withMcp, 'braze_gateway_mcp_sessions_opened_total')).toBe(1);
+    expect(withMcp).not.toContain('no_such_tool');
     expect(gateway.logs.some((line) => line.includes('"msg":"authenticated"'))).toBe(true);
     expect(gateway.logs.join('\n')).not.toContain(TEST_AUTH_TOKEN);
   });
@@ -275,6 +285,8 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     const gateway = await start({ ...MCP, MCP_MAX_SESSIONS: '1', MCP_SESSION_IDLE_MS: '1000' });
     await connect(gateway);
     await expect(connect(gateway)).rejects.toThrow(/503|Too many MCP sessions/);
+    const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
+    expect(sampleValue(metrics, 'braze_gateway_mcp_sessions_refused_total', { reason: 'max_sessions' })).toBe(1);
     await until(() => gateway.running.mcp?.openSessions() === 0, 'the idle session to close');
     await connect(gateway);
     expect(gateway.running.mcp?.openSessions()).toBe(1);

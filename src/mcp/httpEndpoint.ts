@@ -11,6 +11,7 @@ import { requestedHeaders } from '../plugins/useCorsPolicy.js';
 import { SessionBudget } from './budget.js';
 import type { SharedSessions } from './sharedSessions.js';
 import type { GraphQLFetch } from './gatewayCall.js';
+import type { McpObserver } from './observer.js';
 import type { McpPolicy } from './policy.js';
 import { createMcpServer } from './server.js';
 import type { McpTool } from './tool.js';
@@ -31,6 +32,8 @@ export interface McpHttpOptions {
   readonly maxBodyBytes: number;
   readonly logger: Logger;
   readonly version: string;
+  /** Told of sessions opened and refused, and of each tool call (the gateway's metrics). */
+  readonly observer?: McpObserver;
   /** Where sessions are kept for every replica (Redis, with REDIS_URL); without it, each replica has its own. */
   readonly shared?: SharedSessions;
   readonly now?: () => number;
@@ -74,7 +77,7 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  * no server-to-client stream (GET is 405), since nothing is ever pushed to an agent.
  */
 export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint {
-  const { policy, logger, shared, now = Date.now } = options;
+  const { policy, logger, shared, observer, now = Date.now } = options;
   const sessions = new Map<string, Session>();
   // Initializations under way: counted against MCP_MAX_SESSIONS too, or simultaneous ones would pass it.
   let opening = 0;
@@ -104,6 +107,7 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
       budget,
       authorizationOf: (info) => (info ? `Bearer ${info.token}` : undefined),
       version: options.version,
+      ...(observer ? { observer } : {}),
     });
     // A client that goes before its answer aborts the tool call (and its GraphQL request) with it.
     const closeServer = (): void => void server.close();
@@ -138,6 +142,7 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
   const open = async (caller: string, request: IncomingMessage, response: ServerResponse, body: unknown, auth: AuthInfo | undefined): Promise<void> => {
     const refuseFull = (): void => {
       logger.warn('mcp session refused: MCP_MAX_SESSIONS open', { maxSessions: policy.maxSessions });
+      observer?.mcpSessionRefused('max_sessions');
       answer(response, 503, rpcError(-32000, `Too many MCP sessions are open (MCP_MAX_SESSIONS=${policy.maxSessions}); try again later`), { 'retry-after': '30' });
     };
     if (sessions.size + opening >= policy.maxSessions && !shared) return refuseFull();
@@ -153,8 +158,10 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
       await serve(session.budget, request, response, body, auth);
       session.busy = 0;
       // An initialize the transport refused (a batch, a bad Accept) opened nothing.
-      if (response.statusCode === 200) sessions.set(id, session);
-      else if (session.shared) await shared?.close(id);
+      if (response.statusCode === 200) {
+        sessions.set(id, session);
+        observer?.mcpSessionOpened();
+      } else if (session.shared) await shared?.close(id);
     } finally {
       opening -= 1;
     }

@@ -1,7 +1,18 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolRequest,
+  type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import { budgetRefusal, type SessionBudget } from './budget.js';
 import { callGateway, type GraphQLFetch } from './gatewayCall.js';
+import type { McpObserver } from './observer.js';
 import type { McpTool } from './tool.js';
 import { refusalResult } from './toolResults.js';
 
@@ -16,6 +27,8 @@ export interface McpServerOptions {
   /** The Authorization header a call is made with: the HTTP request's that carried it, or stdio's configured token. */
   readonly authorizationOf: (authInfo: { token: string } | undefined) => string | undefined;
   readonly version: string;
+  /** Told of each tool call's outcome (the gateway's metrics). */
+  readonly observer?: McpObserver;
 }
 
 /**
@@ -23,7 +36,7 @@ export interface McpServerOptions {
  * `McpServer`: `McpServer.registerTool` takes Zod schemas, and these tools' JSON Schemas come from
  * GraphQL (the variables of an operation); arguments are checked by GraphQL's own coercion.
  */
-export function createMcpServer({ tools, fetchGraphQL, budget, authorizationOf, version }: McpServerOptions): Server {
+export function createMcpServer({ tools, fetchGraphQL, budget, authorizationOf, version, observer }: McpServerOptions): Server {
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const server = new Server({ name: MCP_SERVER_NAME, version }, { capabilities: { tools: { listChanged: false } } });
   server.setRequestHandler(ListToolsRequestSchema, () => ({
@@ -35,6 +48,21 @@ export function createMcpServer({ tools, fetchGraphQL, budget, authorizationOf, 
     })),
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const started = performance.now();
+    const tool = byName.get(request.params.name);
+    // Labelled by a name of ours only: a client's made-up names are one label, not a series each.
+    const name = tool ? tool.name : 'unknown';
+    try {
+      const result = await callTool(request, extra);
+      observer?.mcpToolCall(name, outcomeOf(result), (performance.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      observer?.mcpToolCall(name, tool ? 'INTERNAL_SERVER_ERROR' : 'UNKNOWN_TOOL', (performance.now() - started) / 1000);
+      throw error;
+    }
+  });
+
+  const callTool = async (request: CallToolRequest, extra: RequestExtra): Promise<CallToolResult> => {
     const tool = byName.get(request.params.name);
     // Named in the protocol's words: an unknown tool is a bad request, not a tool's failure.
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${truncate(request.params.name)}`);
@@ -57,8 +85,18 @@ export function createMcpServer({ tools, fetchGraphQL, budget, authorizationOf, 
     if (!tool.spendsBraze) return run();
     // Checked after the session's previous call has spent (other sessions, and the schema tools, are not held).
     return budget.turn(run, () => refusalResult('TOO_MANY_UPSTREAM_CALLS', budgetRefusal(budget), { limit: budget.limit, scope: 'session' }));
-  });
+  };
   return server;
+}
+
+type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** `ok`, or the code of a tool error's first error (every tool error of ours carries one). */
+function outcomeOf(result: CallToolResult): string {
+  if (!result.isError) return 'ok';
+  const errors = (result.structuredContent as { errors?: readonly { code?: unknown }[] } | undefined)?.errors;
+  const code = errors?.[0]?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'INTERNAL_SERVER_ERROR';
 }
 
 /** A name from the client, echoed at most this long. */

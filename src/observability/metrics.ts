@@ -25,6 +25,9 @@ export interface LiveReading {
   readonly subscriptions: number;
 }
 
+/** Why an MCP session was not opened (src/mcp/httpEndpoint.ts): MCP_MAX_SESSIONS were open. */
+export type McpSessionRefusal = 'max_sessions';
+
 /**
  * Why an upstream call was not needed: another field of the request asked the same (deduplication),
  * a longer window of the request covered it (coalescing), the cross-request cache answered it (cache),
@@ -120,6 +123,33 @@ export class GatewayMetrics {
   /** Read when scraped; none until a gateway says where (watchLive). */
   #live: (() => LiveReading) | undefined;
 
+  readonly #mcpToolCalls = new Counter({
+    name: 'braze_gateway_mcp_tool_calls_total',
+    help: 'MCP tool calls, by tool (`unknown` for a name the gateway has no tool by) and outcome (`ok`, or the code of the tool error: the gateway\'s extensions.code, or a refusal made before it was asked).',
+    labelNames: ['tool', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly #mcpToolSeconds = new Histogram({
+    name: 'braze_gateway_mcp_tool_call_duration_seconds',
+    help: 'Duration of one MCP tool call, its wait for the session\'s earlier calls included.',
+    labelNames: ['tool'] as const,
+    buckets: ATTEMPT_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly #mcpSessionsOpened = new Counter({
+    name: 'braze_gateway_mcp_sessions_opened_total',
+    help: 'MCP sessions opened by this replica.',
+    registers: [this.registry],
+  });
+  readonly #mcpSessionsRefused = new Counter({
+    name: 'braze_gateway_mcp_sessions_refused_total',
+    help: 'MCP initializations refused, by reason (`max_sessions`: MCP_MAX_SESSIONS were open).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  /** Read when scraped; none until a gateway says where (watchMcp). */
+  #mcpSessions: (() => number) | undefined;
+
   constructor(upstreamStatus: () => UpstreamReading) {
     // Both results from zero, so rate() and a hit ratio work from the first scrape.
     this.#documentLookups.inc({ result: 'hit' }, 0);
@@ -159,6 +189,15 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect() {
         this.set(live().polls);
+      },
+    });
+    const mcpSessions = (): number => this.#mcpSessions?.() ?? 0;
+    new Gauge({
+      name: 'braze_gateway_mcp_sessions',
+      help: 'MCP sessions this replica holds now (opened here, or answered here after another replica opened them).',
+      registers: [this.registry],
+      collect() {
+        this.set(mcpSessions());
       },
     });
     // Read when scraped: the client already keeps the latest x-ratelimit-* and breaker state.
@@ -227,6 +266,25 @@ export class GatewayMetrics {
   /** Where braze_gateway_live_subscriptions and braze_gateway_live_polls are read from. */
   watchLive(stats: () => LiveReading): void {
     this.#live = stats;
+  }
+
+  /** Where braze_gateway_mcp_sessions is read from. */
+  watchMcp(sessions: () => number): void {
+    this.#mcpSessions = sessions;
+  }
+
+  /** One MCP tool call ended (src/mcp/server.ts's observer). */
+  mcpToolCall(tool: string, outcome: string, seconds: number): void {
+    this.#mcpToolCalls.inc({ tool, outcome });
+    this.#mcpToolSeconds.observe({ tool }, seconds);
+  }
+
+  mcpSessionOpened(): void {
+    this.#mcpSessionsOpened.inc();
+  }
+
+  mcpSessionRefused(reason: McpSessionRefusal): void {
+    this.#mcpSessionsRefused.inc({ reason });
   }
 
   request(): void {
