@@ -2,7 +2,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { authRequired, ConfigError, loadConfig, type Config } from './config/index.js';
 import { createLogger } from './observability/logger.js';
 import { FRAGMENT_LENGTH } from './observability/redact.js';
-import { startServer } from './startServer.js';
+import { createGatewayCore } from './gatewayCore.js';
 import { schema } from './schema/index.js';
 import { SessionBudget } from './mcp/budget.js';
 import { createMcpServer } from './mcp/server.js';
@@ -23,9 +23,9 @@ try {
   if (!(error instanceof ConfigError)) throw error;
   fail(error.message);
 }
-// The gateway's HTTP side is not this process's interface: it listens on an ephemeral loopback port
-// only (startServer always listens), and never serves /mcp there.
-const config: Config = { ...loaded, port: 0, host: '127.0.0.1', mcp: { ...loaded.mcp, enabled: false } };
+// The gateway's core only: no HTTP listener, no /mcp, no port open (nothing but stdin and stdout
+// is this process's interface; in demo mode the simulated Braze listens on loopback, as it always does).
+const config: Config = { ...loaded, mcp: { ...loaded.mcp, enabled: false } };
 if (config.persistedOperations !== undefined) {
   fail('MCP over stdio cannot work with PERSISTED_OPERATIONS_FILE (its tools send their own documents, which only the manifest may): unset it for this process');
 }
@@ -52,7 +52,7 @@ try {
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }
-const gateway = await startServer(config, logger).catch((error: unknown) => {
+const gateway = await createGatewayCore(config, logger).catch((error: unknown) => {
   logger.error('could not start', error instanceof Error ? error : { reason: String(error) });
   process.exit(1);
 });

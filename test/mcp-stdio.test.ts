@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -15,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => braze.close());
 
-const open: { client: Client; errors: Error[]; stderr: string[] }[] = [];
+const open: { client: Client; errors: Error[]; stderr: string[]; pid: number | null }[] = [];
 /** The stderr of the last process spawned, kept even when it failed to start. */
 let lastStderr: string[] = [];
 afterEach(async () => {
@@ -28,7 +29,7 @@ afterEach(async () => {
  * only (the SDK passes no other variable but PATH, HOME and the like). Any line on stdout that is not
  * JSON-RPC would reach `errors` (the SDK's reader fails on it).
  */
-async function spawnMcp(env: Record<string, string>): Promise<{ client: Client; errors: Error[]; stderr: string[] }> {
+async function spawnMcp(env: Record<string, string>): Promise<{ client: Client; errors: Error[]; stderr: string[]; pid: number | null }> {
   const transport = new StdioClientTransport({ command: 'npm', args: ['run', '--silent', 'mcp'], cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stderr: 'pipe' });
   const stderr: string[] = (lastStderr = []);
   transport.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
@@ -36,9 +37,54 @@ async function spawnMcp(env: Record<string, string>): Promise<{ client: Client; 
   const errors: Error[] = [];
   client.onerror = (error) => errors.push(error);
   await client.connect(transport);
-  const spawned = { client, errors, stderr };
+  const spawned = { client, errors, stderr, pid: transport.pid };
   open.push(spawned);
   return spawned;
+}
+
+/** The TCP ports the process `root` and its descendants listen on (Linux's /proc: no tool needed). */
+function listeningPorts(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, parent] of parentOf) if (tree.has(parent) && !tree.has(pid)) grew = tree.add(pid) !== undefined;
+  }
+  const sockets = new Set<string>();
+  for (const pid of tree) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (target.startsWith('socket:[')) sockets.add(target.slice(8, -1));
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // st 0A is LISTEN; field 9 the socket's inode.
+      if (fields[3] === '0A' && sockets.has(fields[9] ?? '')) ports.push(parseInt(fields[1]!.split(':')[1]!, 16));
+    }
+  }
+  return ports;
 }
 
 describe('MCP over stdio: npm run --silent mcp', () => {
@@ -63,7 +109,7 @@ describe('MCP over stdio: npm run --silent mcp', () => {
       MCP_STDIO_TOKEN: TEST_AUTH_TOKEN,
       LOG_LEVEL: 'debug',
     };
-    const { client, errors, stderr } = await spawnMcp(env);
+    const { client, errors, stderr, pid } = await spawnMcp(env);
     const question = { name: 'event_series', arguments: { event: 'purchase', length: 7, endingAt: AT } };
     const first = bodyOf(await client.callTool(question));
     const second = bodyOf(await client.callTool(question));
@@ -75,6 +121,9 @@ describe('MCP over stdio: npm run --silent mcp', () => {
     expect(logs).toContain('"msg":"authenticated"');
     expect(logs).not.toContain(TEST_AUTH_TOKEN);
     expect(logs).not.toContain(TEST_API_KEY);
+    // stdin and stdout are its whole interface: no port is open that another local user could reach.
+    expect(pid).toBeGreaterThan(0);
+    expect(listeningPorts(pid!)).toEqual([]);
   }, 60_000);
 
   it('a wrong MCP_STDIO_TOKEN is refused by the same check: a tool error UNAUTHENTICATED, no Braze call', async () => {

@@ -243,7 +243,6 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
     async close() {
       clearInterval(sweep);
       sessions.clear();
-      await shared?.disconnect();
     },
   };
 }
