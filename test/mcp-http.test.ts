@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { defaultResponder } from '../testkit/fakeBraze.js';
@@ -292,11 +292,17 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(gateway.running.mcp?.openSessions()).toBe(1);
   });
 
-  it('in demo mode, an agent picks ids from the lists and asks each curated question of the simulated Braze', async () => {
+  it('in demo mode, an agent picks ids from the lists and asks each curated question of the simulated Braze; each answer fits its tool’s outputSchema', async () => {
     // No key: the built-in simulated Braze, open without a credential.
     const gateway = await startTestGateway(undefined, MCP);
     demo.push(gateway);
     const client = await connect(gateway, {});
+    // Listed first, so that the SDK's client checks every result below against its tool's outputSchema
+    // (a result that does not fit is an error there): the schemas say what the answers really are.
+    const { tools } = await client.listTools();
+    expect(tools.filter((tool) => tool.outputSchema?.type === 'object').map((tool) => tool.name).sort()).toEqual(
+      readdirSync(new URL('../mcp/operations/', import.meta.url)).map((file) => file.replace('.graphql', '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()).sort(),
+    );
     const first = async (tool: string, list: string): Promise<string> => {
       const body = bodyOf(await client.callTool({ name: tool, arguments: { first: 1 } }));
       const nodes = (body['data'] as Record<string, { nodes: { id?: string; name: string }[] }>)[list]?.nodes ?? [];

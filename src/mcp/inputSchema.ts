@@ -12,9 +12,12 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 
-/** A JSON Schema (draft 2020-12) as MCP tools advertise their input; only what this module writes. */
+/** A JSON Schema (draft 2020-12) as MCP tools advertise their input and output; only what this module and outputSchema.ts write. */
 export interface JsonSchema {
   type?: string | string[];
+  anyOf?: JsonSchema[];
+  minItems?: number;
+  maxItems?: number;
   description?: string;
   enum?: readonly string[];
   items?: JsonSchema;

@@ -11,10 +11,12 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
 import { variablesSchema } from './inputSchema.js';
+import { resultSchema } from './outputSchema.js';
 import type { McpTool } from './tool.js';
 import { answerResult, brazeUse } from './toolResults.js';
 
@@ -69,6 +71,7 @@ export function operationTool(schema: GraphQLSchema, file: string, text: string)
     name,
     description,
     inputSchema: variablesSchema(schema, operation, argumentDescriptions),
+    outputSchema: resultSchema(schema, operation, document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)),
     spendsBraze: true,
     async run(args, call) {
       const answer = await call.graphql({ query, variables: args, operationName });

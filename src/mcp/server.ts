@@ -44,6 +44,7 @@ export function createMcpServer({ tools, fetchGraphQL, budget, authorizationOf, 
       name: tool.name,
       description: tool.description,
       inputSchema: tool.inputSchema,
+      ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
       annotations: { readOnlyHint: true, openWorldHint: tool.spendsBraze },
     })),
   }));

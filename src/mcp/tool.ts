@@ -15,6 +15,8 @@ export interface McpTool {
   readonly name: string;
   readonly description: string;
   readonly inputSchema: ObjectSchema;
+  /** The shape of its results' structuredContent, when it is known before the call (operation tools). */
+  readonly outputSchema?: ObjectSchema;
   /** True for tools that may call Braze (the budget is checked before they run); false for schema-only ones. */
   readonly spendsBraze: boolean;
   run(args: Readonly<Record<string, unknown>>, call: ToolCall): Promise<CallToolResult>;
