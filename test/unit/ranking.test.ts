@@ -9,6 +9,9 @@ describe('rankByValue', () => {
     const ranked = rankByValue([candidate('a', '9'), candidate('b', '10'), candidate('c', '9.5'), candidate('d', '100.01')], 10);
     expect(order(ranked)).toEqual(['1:d', '2:b', '3:c', '4:a']);
     expect(ranked[0]).toEqual({ id: 'd', value: '100.01', item: 'item d', rank: 1 });
+    // One double for both (2^53 + 1 is none): as floats a tie, ordered by id; as decimals, x first.
+    expect(order(rankByValue([candidate('a', '9007199254740992'), candidate('x', '9007199254740993')], 2))).toEqual(['1:x', '2:a']);
+    expect(order(rankByValue([candidate('a', '0.30000000000000001'), candidate('b', '0.3')], 2))).toEqual(['1:a', '2:b']);
   });
 
   it('orders equal values by id, so the order the candidates came in does not matter', () => {
