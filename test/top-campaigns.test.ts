@@ -230,7 +230,7 @@ describe('topCampaigns: what it costs', () => {
 
 describe('topCampaigns: refusals and failures', () => {
   const fiftyOne = Array.from({ length: 51 }, (_, n) => `"c-${n}"`).join(', ');
-  it.each([
+  const refusals: [args: string, argument: string, message: string][] = [
     ['length: 0', 'length', 'length must be between 1 and'],
     ['length: 1001', 'length', 'length must be between 1 and 1000'],
     ['length: 3, endingAt: "2001-01-01T00:00:00Z"', 'endingAt', 'endingAt must be an instant from 2011-01-01'],
@@ -243,7 +243,9 @@ describe('topCampaigns: refusals and failures', () => {
     ['length: 3, campaignIds: ["c-1", " "]', 'campaignIds', 'campaignIds must not be empty'],
     [`length: 3, campaignIds: ["${'x'.repeat(129)}"]`, 'campaignIds', 'campaignIds must be at most 128 characters, got 129'],
     ['length: 3, campaignIds: ["c-1"], candidates: 5', 'candidates', 'candidates counts the newest campaigns of the list: omit it when campaignIds names the candidates'],
-  ])('%s is refused BAD_USER_INPUT naming the argument, with no Braze call', async (args, argument, message) => {
+  ];
+  // Titled by their arguments, cut short where they are long.
+  it.each(refusals.map(([args, argument, message]) => [args.length > 60 ? `${args.slice(0, 59)}…` : args, args, argument, message]))('%s is refused BAD_USER_INPUT naming the argument, with no Braze call', async (_label, args, argument, message) => {
     const gateway = await start();
     const result = await gateway.query(`{ topCampaigns(${args}) { candidates } }`);
     expect(result.data).toEqual({ topCampaigns: null });
