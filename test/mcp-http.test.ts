@@ -45,6 +45,7 @@ const OPERATION_CALLS: [tool: string, args: Record<string, unknown>, paths: stri
   ['segment_size', { id: 'segment-000', length: 3, endingAt: AT }, ['/segments/data_series', '/segments/details']],
   ['segments', { first: 2 }, ['/segments/list']],
   ['session_series', { length: 3, endingAt: AT }, ['/sessions/data_series']],
+  ['top_campaigns', { length: 3, endingAt: AT, candidates: 3 }, ['/campaigns/data_series', '/campaigns/data_series', '/campaigns/data_series', '/campaigns/list']],
 ];
 
 describe('MCP over Streamable HTTP at /mcp', () => {
@@ -128,6 +129,52 @@ describe('MCP over Streamable HTTP at /mcp', () => {
         hasNextPage: true,
       },
     });
+  });
+
+  it('top_campaigns ranks the candidates it names, compactly, one Braze call per candidate plus the list page', async () => {
+    const gateway = await start(MCP);
+    const client = await connect(gateway);
+    const tool = (await client.listTools()).tools.find((listed) => listed.name === 'top_campaigns');
+    expect(tool?.inputSchema).toMatchObject({
+      required: ['length'],
+      properties: { by: { type: ['string', 'null'], enum: ['CONVERSIONS', 'REVENUE'] }, campaignIds: { type: ['array', 'null'], items: { type: 'string' } }, candidates: { type: ['integer', 'null'] } },
+    });
+    expect(tool?.description).toMatch(/^Top campaigns by conversions/);
+    expect(tool?.description).toContain('topCampaigns: Campaigns ranked by their conversions');
+    const result = await client.callTool({ name: 'top_campaigns', arguments: { length: 3, endingAt: AT, candidates: 5, first: 3 } });
+    const body = bodyOf(result);
+    expect(result.isError, JSON.stringify(body)).toBeUndefined();
+    // The fake's five newest campaigns not archived (148 … 144) convert 6·(1 + n mod 7) over 3 days.
+    expect(body['data']).toEqual({
+      topCampaigns: {
+        by: 'CONVERSIONS',
+        length: 3,
+        endingAt: '2024-03-10T12:00:00.000Z',
+        candidates: 5,
+        moreCandidates: true,
+        entries: [
+          { rank: 1, value: '42', campaign: { id: 'campaign-146', name: 'Campaign 146' } },
+          { rank: 2, value: '36', campaign: { id: 'campaign-145', name: 'Campaign 145' } },
+          { rank: 3, value: '30', campaign: { id: 'campaign-144', name: 'Campaign 144' } },
+        ],
+      },
+    });
+    expect(braze.calls.map((call) => `${call.path} ${call.query['campaign_id'] ?? call.query['sort_direction']}`).sort()).toEqual([
+      '/campaigns/data_series campaign-144',
+      '/campaigns/data_series campaign-145',
+      '/campaigns/data_series campaign-146',
+      '/campaigns/data_series campaign-147',
+      '/campaigns/data_series campaign-148',
+      '/campaigns/list desc',
+    ]);
+    expect(body['braze']).toMatchObject({ calls: 6, fromCache: false, sessionBudgetLeft: 94 });
+    // Over the request's cap: refused by the gateway before any call, a tool error with its code.
+    braze.calls.length = 0;
+    const refused = await client.callTool({ name: 'top_campaigns', arguments: { length: 3, candidates: 50 } });
+    expect(refused.isError).toBe(true);
+    expect(bodyOf(refused)['errors']).toEqual([expect.objectContaining({ code: 'TOO_MANY_UPSTREAM_CALLS', limit: 50, path: ['topCampaigns'] })]);
+    expect(bodyOf(refused)['braze']).toMatchObject({ calls: 0, sessionBudgetLeft: 94 });
+    expect(braze.calls).toEqual([]);
   });
 
   it('two agents asking the same question make one Braze call: the second is told it came from the cache', async () => {
@@ -317,12 +364,21 @@ describe('MCP over Streamable HTTP at /mcp', () => {
       ['event_series', { event: ids.event, length: 7 }],
       ['kpi_series', { kpi: 'MONTHLY_ACTIVE_USERS', length: 7 }],
       ['session_series', { length: 24, unit: 'HOUR' }],
+      ['top_campaigns', { length: 7, candidates: 5 }],
     ];
     for (const [name, args] of calls) {
       const result = await client.callTool({ name, arguments: args });
       expect(result.isError, `${name}: ${JSON.stringify(bodyOf(result))}`).toBeUndefined();
       expect(bodyOf(result)['braze']).toMatchObject({ calls: expect.any(Number), fromCache: false });
     }
+    // The ranking of the five newest simulated campaigns: its list page and five series, values highest first.
+    const ranking = bodyOf(await client.callTool({ name: 'top_campaigns', arguments: { length: 7, candidates: 5, by: 'REVENUE' } }));
+    expect(ranking['braze']).toMatchObject({ calls: 6, fromCache: false });
+    const top = (ranking['data'] as { topCampaigns: { by: string; candidates: number; entries: { rank: number; value: string }[] } }).topCampaigns;
+    expect(top).toMatchObject({ by: 'REVENUE', candidates: 5 });
+    expect(top.entries.map((entry) => entry.rank)).toEqual([1, 2, 3, 4, 5]);
+    const values = top.entries.map((entry) => Number(entry.value));
+    expect(values).toEqual([...values].sort((a, b) => b - a));
     expect(braze.calls).toEqual([]);
   });
 

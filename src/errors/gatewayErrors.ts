@@ -193,12 +193,45 @@ export class ResultOutOfRangeError extends GatewayError {
 /** One GraphQL request asked for more distinct upstream calls than it may make. */
 export class TooManyUpstreamCallsError extends GatewayError {
   readonly code = 'TOO_MANY_UPSTREAM_CALLS';
-  constructor(readonly limit: number) {
-    super(`This request needs more than ${limit} distinct Braze calls; split it into smaller requests`);
+  /** `message`: a field that knows its cost before any call (a ranking) says what it would have taken. */
+  constructor(
+    readonly limit: number,
+    message = `This request needs more than ${limit} distinct Braze calls; split it into smaller requests`,
+  ) {
+    super(message);
   }
   override details(): Record<string, ExtensionValue> {
     return { limit: this.limit };
   }
+}
+
+/**
+ * A result made of many calls lost some of them (a ranking of campaigns, one series each). Answered
+ * without them it would be wrong without saying so, so the field fails instead: with the code and
+ * details of the first failure (UPSTREAM_FORBIDDEN and the permission the key lacks, say), how many
+ * parts failed (`failed`), and the HTTP attempts of all of them (`attempts`, what the MCP budget counts).
+ * The message names what failed.
+ */
+export class IncompleteResultError extends GatewayError {
+  readonly code: ErrorCode;
+  readonly #details: Record<string, ExtensionValue>;
+
+  constructor(message: string, failures: readonly GatewayError[]) {
+    const [first] = failures;
+    if (first === undefined) throw new RangeError('an incomplete result needs at least one failure');
+    super(message, { cause: first });
+    this.code = first.code;
+    const attempts = failures.reduce((sum, failure) => sum + attemptsOf(failure), 0);
+    this.#details = { ...first.details(), failed: failures.length, ...(attempts > 0 ? { attempts } : {}) };
+  }
+  override details(): Record<string, ExtensionValue> {
+    return { ...this.#details };
+  }
+}
+
+function attemptsOf(error: GatewayError): number {
+  const attempts = error.details()['attempts'];
+  return typeof attempts === 'number' ? attempts : 0;
 }
 
 /** A live series cannot be opened: the client's or the process's open subscriptions are at their cap. */

@@ -78,6 +78,16 @@ function sumCounts(values: readonly (number | null)[]): number | null {
   return total;
 }
 
+/** The sum of one count over the points (`totals.conversions` and its kin): null when no point reported it. */
+export function totalCount(points: readonly CampaignSeriesPoint[], name: CampaignPointCount): number | null {
+  return sumCounts(points.map((point) => point.counts[name]));
+}
+
+/** The exact sum of the points' revenue (`totals.revenue`): "0" when Braze reported none. */
+export function totalRevenue(points: readonly CampaignSeriesPoint[]): string {
+  return sumDecimals(points.flatMap((point) => (point.revenue === null ? [] : [point.revenue])));
+}
+
 export const CampaignSeriesTotalsRef = builder.objectRef<CampaignTotalsView>('CampaignSeriesTotals').implement({
   description:
     'Sums over the points, where a sum means something: revenue (exact), conversions (all events, by day and by send time), and per channel × variation the counts of messages and actions (sends, opens, clicks, …). Counts of unique people (unique recipients, unique opens/clicks/impressions/dismissals) are not summed: a person reached on two days would count twice.',
@@ -86,7 +96,7 @@ export const CampaignSeriesTotalsRef = builder.objectRef<CampaignTotalsView>('Ca
     revenue: t.field({
       type: 'Decimal',
       description: 'Sum of the revenue of all points, computed exactly ("0" when Braze reported none).',
-      resolve: ({ points }) => sumDecimals(points.flatMap((point) => (point.revenue === null ? [] : [point.revenue]))),
+      resolve: ({ points }) => totalRevenue(points),
     }),
     ...Object.fromEntries(
       CAMPAIGN_POINT_COUNTS.map((name) => [
@@ -95,7 +105,7 @@ export const CampaignSeriesTotalsRef = builder.objectRef<CampaignTotalsView>('Ca
           type: 'SafeInt',
           nullable: true,
           description: `Sum of \`${toCamel(name)}\` over the points; null when no point reported it. RESULT_OUT_OF_RANGE past 2^53 - 1.`,
-          resolve: ({ points }) => sumCounts(points.map((point) => point.counts[name])),
+          resolve: ({ points }) => totalCount(points, name),
         }),
       ]),
     ),

@@ -46,6 +46,11 @@ export interface GatewayContext extends SeriesScope {
   requestNow(): Date;
   /** Longest series a field may ask for, in units (SERIES_MAX_LENGTH). */
   readonly seriesMaxLength: number;
+  /**
+   * Distinct Braze calls the request may make (BRAZE_MAX_CALLS_PER_REQUEST), the loader's cap: a field
+   * that knows its cost before asking (a ranking of campaigns) refuses beyond it before any call.
+   */
+  readonly maxCallsPerRequest: number;
   /** Loads any endpoint's answer: deduplicated, coalesced, capped, shared, cached. */
   readonly loader: RequestLoader;
   /** Where this request's answers came from (cache, Braze, shared), for `extensions.brazeCache`. */
@@ -88,6 +93,7 @@ export function createContext(
       return requestTime;
     },
     seriesMaxLength,
+    maxCallsPerRequest,
     loader: loaderOnFirstUse(() => createRequestLoader(data, { signal, maxCalls: maxCallsPerRequest, bypassCache, stats: loadStats, trace, reportUnknownKeys })),
     loadStats,
     braze: client,

@@ -14,6 +14,7 @@ import './product.js';
 import './channelStats.js';
 import './segment.js';
 import './campaign.js';
+import './campaignRanking.js';
 import './canvas.js';
 import './brazeRateLimit.js';
 import './liveSeries.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimalFromNumber, sumDecimals } from '../../src/endpoints/answers/decimal.js';
+import { compareDecimals, decimalFromNumber, sumDecimals } from '../../src/endpoints/answers/decimal.js';
 
 describe('decimalFromNumber', () => {
   it('writes a JSON number as the decimal it reads as, cents kept', () => {
@@ -56,5 +56,24 @@ describe('sumDecimals', () => {
 
   it('its results are what decimalFromNumber writes', () => {
     expect(sumDecimals([decimalFromNumber(1e-7), decimalFromNumber(1e21)])).toBe('1000000000000000000000.0000001');
+  });
+});
+
+describe('compareDecimals', () => {
+  it('orders decimals exactly, whatever their scales, where floats cannot tell them apart', () => {
+    expect(compareDecimals('2', '10')).toBe(-1);
+    expect(compareDecimals('10', '2')).toBe(1);
+    expect(compareDecimals('1.5', '1.50')).toBe(0);
+    expect(compareDecimals('0.3', sumDecimals(['0.1', '0.2']))).toBe(0);
+    expect(compareDecimals('-0.5', '0')).toBe(-1);
+    expect(compareDecimals('-1.25', '-1.3')).toBe(1);
+    // Both read as the same double (2^53 + 1 is not one); as decimals they differ.
+    expect(Number('9007199254740993')).toBe(Number('9007199254740992'));
+    expect(compareDecimals('9007199254740993', '9007199254740992')).toBe(1);
+    expect(compareDecimals('1000000000000000000000.0000001', '1000000000000000000000')).toBe(1);
+  });
+
+  it('refuses what is not plain decimal notation', () => {
+    expect(() => compareDecimals('1e3', '1')).toThrow(RangeError);
   });
 });

@@ -26,6 +26,7 @@ describe('error classes', () => {
     new errors.UpstreamInvalidResponseError('junk', 200),
     new errors.UpstreamRateLimitedError('429', 429, undefined),
     new errors.RateLimitReserveError(new Date(0), 100),
+    new errors.IncompleteResultError('2 of 5 failed', [new errors.UpstreamUnauthorizedError('401', 401)]),
   ];
 
   it('set `name` to their class, so a log says which error it was', () => {
@@ -40,5 +41,18 @@ describe('error classes', () => {
       (value) => typeof value === 'function' && value.prototype instanceof GatewayError && value.name !== 'UpstreamError',
     );
     expect(new Set(samples.map((error) => error.constructor))).toEqual(new Set(exported));
+  });
+
+  it('an incomplete result carries its first failure\'s code and details, how many failed, and the attempts of all', () => {
+    const forbidden = Object.assign(new errors.UpstreamForbiddenError('Access Denied', 403, 'campaigns.data_series'), { attempts: 1 });
+    const unavailable = Object.assign(new errors.UpstreamUnavailableError('500', 500), { attempts: 3 });
+    const incomplete = new errors.IncompleteResultError('No ranking: 2 campaigns failed', [forbidden, unavailable, new errors.TooManyUpstreamCallsError(50)]);
+    expect(incomplete.code).toBe('UPSTREAM_FORBIDDEN');
+    expect(incomplete.message).toBe('No ranking: 2 campaigns failed');
+    expect(incomplete.cause).toBe(forbidden);
+    expect(incomplete.details()).toEqual({ upstreamStatus: 403, permission: 'campaigns.data_series', attempts: 4, failed: 3 });
+    expect(incomplete.http()).toBeUndefined();
+    expect(new errors.IncompleteResultError('x', [new errors.TooManyUpstreamCallsError(50)]).details()).toEqual({ limit: 50, failed: 1 });
+    expect(() => new errors.IncompleteResultError('x', [])).toThrow(RangeError);
   });
 });

@@ -100,6 +100,6 @@ describe('tools from operations', () => {
   });
 
   it('the shipped operations all load', () => {
-    expect(createTools(schema, DEFAULT_MCP_POLICY, { introspection: true }).length).toBe(14);
+    expect(createTools(schema, DEFAULT_MCP_POLICY, { introspection: true }).length).toBe(15);
   });
 });

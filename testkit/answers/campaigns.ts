@@ -13,6 +13,10 @@ import { dailyPoints } from './series.js';
  *   unique_recipients 10·i, revenue i + 0.1, conversions i, conversions_by_send_time i, and messages
  *   for email (variation `<id>-v1`: sent 10·i, opens 4·i, unique_opens 3·i, clicks i) and ios_push
  *   (variation `<id>-v2`: sent 5·i, direct_opens i, total_opens 2·i, bounces 0, body_clicks i).
+ *   The newest campaigns, `campaign-100` … `campaign-149` (the list's second page, its first newest
+ *   first), differ so a ranking has an order to show: conversions and conversions_by_send_time
+ *   i·(1 + n mod 7) and revenue i·(1 + n mod 5) + 0.1 for `campaign-<n>` (so `campaign-125`, `-132` and
+ *   `-146` tie on conversions, and revenue orders them otherwise); every other id keeps the numbers above.
  */
 export const FAKE_CAMPAIGN_IDS = Array.from({ length: 150 }, (_, index) => `campaign-${String(index).padStart(3, '0')}`);
 const isArchived = (id: string): boolean => Number(id.slice('campaign-'.length)) % 10 === 9;
@@ -47,13 +51,23 @@ export function fakeCampaignDetails(id: string): Record<string, unknown> {
   };
 }
 
+/** How many times day i's conversions and revenue a campaign has (see above): 1 but for `campaign-100` … `campaign-149`. */
+export function fakeCampaignWeights(id: string): { readonly conversions: number; readonly revenue: number } {
+  const match = /^campaign-(1[0-4]\d)$/.exec(id);
+  if (!match) return { conversions: 1, revenue: 1 };
+  const index = Number(match[1]);
+  return { conversions: 1 + (index % 7), revenue: 1 + (index % 5) };
+}
+
 export function fakeCampaignSeries(query: Readonly<Record<string, string>>): Record<string, unknown> {
   const id = query['campaign_id'] ?? '';
+  const weights = fakeCampaignWeights(id);
   const data = dailyPoints(query, (i) => ({
     unique_recipients: 10 * i,
-    revenue: i + 0.1,
-    conversions: i,
-    conversions_by_send_time: i,
+    // Cents as Braze sends them: a JSON number with at most two decimals, never a float sum's tail.
+    revenue: Math.round((i * weights.revenue + 0.1) * 100) / 100,
+    conversions: i * weights.conversions,
+    conversions_by_send_time: i * weights.conversions,
     messages: {
       email: [{ variation_api_id: `${id}-v1`, sent: 10 * i, opens: 4 * i, unique_opens: 3 * i, clicks: i, unique_clicks: i, unsubscribes: 0, bounces: 0, delivered: 10 * i, reported_spam: 0 }],
       ios_push: [{ variation_api_id: `${id}-v2`, sent: 5 * i, direct_opens: i, total_opens: 2 * i, bounces: 0, body_clicks: i }],

@@ -35,6 +35,14 @@ export function sumDecimals(values: readonly string[]): string {
   return format(total, scale);
 }
 
+/** Orders two decimals in plain notation exactly (no float rounding): negative, zero or positive as `a` is below, equal to or above `b`. */
+export function compareDecimals(a: string, b: string): number {
+  const [x, y] = [parseDecimal(a), parseDecimal(b)];
+  const scale = Math.max(x.scale, y.scale);
+  const difference = x.units * 10n ** BigInt(scale - x.scale) - y.units * 10n ** BigInt(scale - y.scale);
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+}
+
 /** A decimal as an integer count of 10^-scale units: "12.34" is 1234 at scale 2. */
 interface ScaledDecimal {
   readonly units: bigint;
