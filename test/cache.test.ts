@@ -139,8 +139,8 @@ describe('the in-memory cache', () => {
     const second = await gateway.query<Data>(query);
     expect(second.data).toEqual(first.data);
     expect(braze.seriesCalls).toHaveLength(1);
-    expect(JSON.parse(first.body).extensions.brazeCache).toEqual({ hits: 0, shared: 0, misses: 1, coalesced: 0, maxAgeSeconds: 0 });
-    expect(JSON.parse(second.body).extensions.brazeCache).toEqual({ hits: 1, shared: 0, misses: 0, coalesced: 0, maxAgeSeconds: 1 });
+    expect(JSON.parse(first.body).extensions.brazeCache).toEqual({ hits: 0, shared: 0, misses: 1, attempts: 1, coalesced: 0, maxAgeSeconds: 0 });
+    expect(JSON.parse(second.body).extensions.brazeCache).toEqual({ hits: 1, shared: 0, misses: 0, attempts: 0, coalesced: 0, maxAgeSeconds: 1 });
     expect(second.data?.['s']?.fetchedAt).toBe(first.data?.['s']?.fetchedAt);
 
     const off = await gatewayWith({ CACHE_ENABLED: 'false' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultResponder } from '../testkit/fakeBraze.js';
 import { useGatewayPerTest } from './helpers/gateway.js';
 import { bodyOf, mcpClientsClosedAfterEach } from './helpers/mcpClient.js';
 
@@ -69,5 +70,20 @@ describe('MCP per-session budget of Braze calls', () => {
     expect(bodyOf(await agent.callTool(question(2)))['braze']).toMatchObject({ calls: 1, sessionBudgetLeft: 0 });
     expect((await agent.callTool(question(3))).isError).toBe(true);
     expect(braze.calls).toHaveLength(3);
+  });
+
+  it('a retried call spends every attempt: Braze answered 503, then the answer; calls 1, attempts 2, two of the budget', async () => {
+    const { braze, gateway } = await start({ rateLimit: 10 });
+    let first = true;
+    braze.respond((call) => {
+      if (!first) return defaultResponder(call);
+      first = false;
+      return { status: 503, body: { message: 'no capacity' } };
+    });
+    const agent = await connect(gateway);
+    const body = bodyOf(await agent.callTool(question(7)));
+    expect(body['errors']).toBeUndefined();
+    expect(body['braze']).toMatchObject({ calls: 1, attempts: 2, failedAttempts: 0, sessionBudgetLeft: 1 });
+    expect(braze.calls).toHaveLength(2);
   });
 });

@@ -50,7 +50,7 @@ describe('whole-response cache', () => {
     const again = await send(gateway, SERIES, { event: 'purchase' });
     expect(braze.seriesCalls).toHaveLength(1);
     expect(dataOf(again)).toBe(dataOf(first));
-    expect(again.body.extensions?.['brazeCache']).toEqual({ hits: 1, shared: 0, misses: 0, coalesced: 0, maxAgeSeconds: 0, wholeResponse: true });
+    expect(again.body.extensions?.['brazeCache']).toEqual({ hits: 1, shared: 0, misses: 0, attempts: 0, coalesced: 0, maxAgeSeconds: 0, wholeResponse: true });
 
     // The requests are still counted, and the call the hit avoided is counted as saved.
     const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
@@ -64,7 +64,7 @@ describe('whole-response cache', () => {
     expect(braze.seriesCalls).toHaveLength(1);
 
     const otherCaller = await send(gateway, SERIES, { event: 'purchase' }, { authorization: `Bearer ${TOKEN_B}` });
-    expect(otherCaller.body.extensions?.['brazeCache']).toEqual({ hits: 1, shared: 0, misses: 0, coalesced: 0, maxAgeSeconds: 0 });
+    expect(otherCaller.body.extensions?.['brazeCache']).toEqual({ hits: 1, shared: 0, misses: 0, attempts: 0, coalesced: 0, maxAgeSeconds: 0 });
     expect(braze.seriesCalls).toHaveLength(1);
 
     const otherVariables = await send(gateway, SERIES, { event: 'signup' });
@@ -123,7 +123,7 @@ describe('whole-response cache', () => {
     const limits = `{ brazeRateLimits { bucket remaining } s: eventSeries(event: "purchase", length: 7, endingAt: "${PAST}") { total } }`;
     await send(gateway, limits, {});
     const second = await send(gateway, limits, {});
-    expect(second.body.extensions?.['brazeCache']).toEqual({ hits: 1, shared: 0, misses: 0, coalesced: 0, maxAgeSeconds: 0 });
+    expect(second.body.extensions?.['brazeCache']).toEqual({ hits: 1, shared: 0, misses: 0, attempts: 0, coalesced: 0, maxAgeSeconds: 0 });
   });
 
   it('@defer responses are never served from the response cache', async () => {

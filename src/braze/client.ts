@@ -53,6 +53,8 @@ export interface BrazeRequest<T> {
   parse(text: string, headers?: ResponseHeaders): T;
   /** A span per HTTP attempt, when the request is traced. */
   readonly trace?: AttemptTracer | undefined;
+  /** Told of each HTTP attempt as it starts (the data path counts a call's retries with it). */
+  readonly onAttempt?: (() => void) | undefined;
 }
 
 /** What one HTTP attempt did; `status` is Braze's HTTP status when it answered, `code` the failure. */
@@ -237,6 +239,7 @@ export class BrazeClient {
         throw this.#final(lastError ?? (refused as UpstreamError), attempts);
       }
       attempts++;
+      request.onAttempt?.();
       const attemptStarted = performance.now();
       const traced = request.trace?.startAttempt(attempts);
       try {

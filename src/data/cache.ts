@@ -10,6 +10,8 @@ export interface Cached<Answer> {
    * strictly as Braze's answer was.
    */
   readonly body?: string | undefined;
+  /** HTTP attempts the call that fetched it made, retries included: only on an answer fresh from Braze in this process. */
+  readonly attempts?: number | undefined;
   /** The headers Braze sent that the endpoint's parser reads (its descriptor's `headers`), kept with the body. */
   readonly headers?: AnswerHeaders | undefined;
 }

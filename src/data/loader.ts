@@ -15,6 +15,8 @@ export interface LoadStats {
   distinct: number;
   /** Fields answered from a covering call (further-reaching, or asking more) instead of a call of their own. */
   coalesced: number;
+  /** HTTP attempts of the calls this request made (`sources.braze`), retries included. */
+  brazeAttempts: number;
   /** The oldest answer served, epoch ms (undefined before any). */
   oldestFetchedAt: number | undefined;
   /**
@@ -26,7 +28,7 @@ export interface LoadStats {
 }
 
 export function createLoadStats(): LoadStats {
-  return { sources: { braze: 0, shared: 0, cache: 0 }, loads: 0, distinct: 0, coalesced: 0, oldestFetchedAt: undefined, freshUntil: undefined };
+  return { sources: { braze: 0, shared: 0, cache: 0 }, loads: 0, distinct: 0, coalesced: 0, brazeAttempts: 0, oldestFetchedAt: undefined, freshUntil: undefined };
 }
 
 /** Lowers `stats.freshUntil` to `instant` when that is earlier. */
@@ -75,6 +77,7 @@ export function createRequestLoader(service: DataService, { signal, maxCalls, by
     const attempts = trace?.attemptsOf(endpoint, endpoint.key(askedBy));
     return service.get(endpoint, call, { signal, bypassCache, trace: attempts }).then((loaded) => {
       stats.sources[loaded.source]++;
+      if (loaded.source === 'braze') stats.brazeAttempts += loaded.attempts ?? 1;
       if (loaded.source === 'braze' && reportUnknownKeys) {
         const keys = unknownKeysOf(loaded.answer);
         if (keys.length > 0) reportUnknownKeys(endpoint.path, keys);

@@ -79,8 +79,10 @@ export class DataService {
             headers = endpoint.headers ? answerHeaders(received, endpoint.headers) : undefined;
             return endpoint.parse(text, call, headers);
           };
-          const answer = await this.client.call({ path: endpoint.path, params: endpoint.searchParams(call), bucket: endpoint.bucket, permission: endpoint.permission, parse, trace }, callSignal);
-          return { answer, fetchedAt: new Date(this.now()), body, headers };
+          let attempts = 0;
+          const onAttempt = (): void => void attempts++;
+          const answer = await this.client.call({ path: endpoint.path, params: endpoint.searchParams(call), bucket: endpoint.bucket, permission: endpoint.permission, parse, trace, onAttempt }, callSignal);
+          return { answer, fetchedAt: new Date(this.now()), body, headers, attempts };
         },
         store: (fetched) => this.#store(key, endpoint, call, codec, fetched),
         patience: patience?.signal ?? NEVER,

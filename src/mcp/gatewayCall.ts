@@ -33,6 +33,8 @@ export interface BucketLeft {
 export interface CallCost {
   /** Calls made to Braze for this answer (`brazeCache.misses`; 0 when the response loaded nothing). */
   readonly brazeCalls: number;
+  /** HTTP attempts of those calls, retries included (`brazeCache.attempts`; never fewer than the calls). */
+  readonly answeredAttempts: number;
   /** Answers served from the gateway's cache (`brazeCache.hits`). */
   readonly cachedAnswers: number;
   /** Answers shared with a call another request had in flight (`brazeCache.shared`). */
@@ -106,6 +108,7 @@ export function costOf(extensions: Record<string, unknown> | undefined, errors: 
   }
   return {
     brazeCalls: count(cache?.['misses']),
+    answeredAttempts: Math.max(count(cache?.['misses']), count(cache?.['attempts'])),
     cachedAnswers: count(cache?.['hits']),
     sharedAnswers: count(cache?.['shared']),
     wholeResponseCached: cache?.['wholeResponse'] === true,

@@ -47,6 +47,7 @@ export function resultSchema(schema: GraphQLSchema, operation: OperationDefiniti
         description: 'What answering cost Braze (absent when the call was refused before the gateway was asked).',
         properties: {
           calls: { type: 'integer' },
+          attempts: { type: 'integer' },
           failedAttempts: { type: 'integer' },
           fromCache: { type: 'boolean' },
           cachedAnswers: { type: 'integer' },
@@ -54,7 +55,7 @@ export function resultSchema(schema: GraphQLSchema, operation: OperationDefiniti
           sessionBudgetLeft: { type: 'integer' },
           buckets: { type: 'object' },
         },
-        required: ['calls', 'failedAttempts', 'fromCache', 'cachedAnswers', 'sharedAnswers', 'sessionBudgetLeft', 'buckets'],
+        required: ['calls', 'attempts', 'failedAttempts', 'fromCache', 'cachedAnswers', 'sharedAnswers', 'sessionBudgetLeft', 'buckets'],
       },
     },
   };

@@ -78,8 +78,8 @@ export function createMcpServer({ tools, fetchGraphQL, budget, authorizationOf, 
         budget,
         async graphql(operation) {
           const answer = await callGateway(fetchGraphQL, operation, { authorization, signal: extra.signal });
-          // A failed call asked Braze too: it spends the budget like an answered one.
-          await budget.spend(answer.cost.brazeCalls + answer.cost.failedAttempts);
+          // Every HTTP attempt asked Braze: a retry, and a call that failed, spend the budget as an answered call does.
+          await budget.spend(answer.cost.answeredAttempts + answer.cost.failedAttempts);
           return answer;
         },
       });

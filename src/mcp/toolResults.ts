@@ -5,6 +5,8 @@ import { compactResult } from './compactResult.js';
 /** What every tool result says of Braze: the calls it cost, what came from the cache, what is left. */
 export interface BrazeUse {
   readonly calls: number;
+  /** HTTP attempts of those calls, retries included (`calls` when none was retried); they count against the budget. */
+  readonly attempts: number;
   /** Attempts of Braze calls that failed (CallCost.failedAttempts); they count against the budget too. */
   readonly failedAttempts: number;
   readonly fromCache: boolean;
@@ -19,6 +21,7 @@ export interface BrazeUse {
 export function brazeUse(cost: CallCost, sessionBudgetLeft: number): BrazeUse {
   return {
     calls: cost.brazeCalls,
+    attempts: cost.answeredAttempts,
     failedAttempts: cost.failedAttempts,
     // Every answer came from somewhere other than a call of this request's own.
     fromCache: cost.brazeCalls === 0 && (cost.cachedAnswers > 0 || cost.wholeResponseCached),

@@ -10,8 +10,8 @@ export interface BrazeCacheExtensionOptions {
 
 /**
  * Tells clients how old the numbers in a response are: `extensions.brazeCache { hits, shared, misses,
- * coalesced, maxAgeSeconds }` (maxAgeSeconds: the oldest answer served, 0 when all came from Braze just
- * now). Added only to responses that loaded at least one series; with @defer or @stream, to the last
+ * attempts, coalesced, maxAgeSeconds }` (attempts: the HTTP attempts of the misses, retries included;
+ * maxAgeSeconds: the oldest answer served, 0 when all came from Braze just now). Added only to responses that loaded at least one series; with @defer or @stream, to the last
  * payload (`hasNext: false`), counting the whole request.
  */
 export function useBrazeCacheExtension({ key = 'brazeCache', now = Date.now }: BrazeCacheExtensionOptions = {}): Plugin<{
@@ -34,6 +34,7 @@ export function useBrazeCacheExtension({ key = 'brazeCache', now = Date.now }: B
                   hits: cache,
                   shared,
                   misses: braze,
+                  attempts: stats.brazeAttempts,
                   coalesced: stats.coalesced,
                   maxAgeSeconds: Math.max(0, Math.floor((now() - stats.oldestFetchedAt) / 1000)),
                 },

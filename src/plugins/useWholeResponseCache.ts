@@ -181,6 +181,7 @@ export function useWholeResponseCache({ maxEntries, maxBytes, maxTtlMs, callerOf
           hits: builtFrom.answers,
           shared: 0,
           misses: 0,
+          attempts: 0,
           coalesced: builtFrom.coalesced,
           maxAgeSeconds: Math.max(0, Math.floor((now() - builtFrom.oldestFetchedAt) / 1000)),
           wholeResponse: true,

@@ -38,10 +38,10 @@ describe('costOf: what a response’s extensions say it cost', () => {
   it('reads brazeCache and every reported bucket', () => {
     expect(
       costOf({
-        brazeCache: { hits: 2, shared: 1, misses: 3, coalesced: 0, maxAgeSeconds: 0 },
+        brazeCache: { hits: 2, shared: 1, misses: 3, attempts: 5, coalesced: 0, maxAgeSeconds: 0 },
         brazeRateLimit: { limit: 10, remaining: 7, resetAt: 'r', buckets: { export: { limit: 10, remaining: 7, resetAt: 'r' }, list: { limit: 5 } } },
       }),
-    ).toEqual({ brazeCalls: 3, cachedAnswers: 2, sharedAnswers: 1, wholeResponseCached: false, failedAttempts: 0, buckets: { export: { limit: 10, remaining: 7, resetAt: 'r' } } });
+    ).toEqual({ brazeCalls: 3, answeredAttempts: 5, cachedAnswers: 2, sharedAnswers: 1, wholeResponseCached: false, failedAttempts: 0, buckets: { export: { limit: 10, remaining: 7, resetAt: 'r' } } });
   });
 
   it('counts the attempts that failed calls’ errors report', () => {
@@ -54,8 +54,11 @@ describe('costOf: what a response’s extensions say it cost', () => {
   });
 
   it('says nothing was spent when the response loaded nothing, and ignores values that are not counts', () => {
-    expect(costOf(undefined)).toEqual({ brazeCalls: 0, cachedAnswers: 0, sharedAnswers: 0, wholeResponseCached: false, failedAttempts: 0, buckets: {} });
+    expect(costOf(undefined)).toEqual({ brazeCalls: 0, answeredAttempts: 0, cachedAnswers: 0, sharedAnswers: 0, wholeResponseCached: false, failedAttempts: 0, buckets: {} });
     expect(costOf({ brazeCache: { misses: -1, hits: 1.5, wholeResponse: true } })).toMatchObject({ brazeCalls: 0, cachedAnswers: 0, wholeResponseCached: true });
+    // A gateway that does not report attempts (or reports fewer than its calls): each call is one attempt.
+    expect(costOf({ brazeCache: { misses: 2 } })).toMatchObject({ brazeCalls: 2, answeredAttempts: 2 });
+    expect(costOf({ brazeCache: { misses: 2, attempts: 1 } })).toMatchObject({ brazeCalls: 2, answeredAttempts: 2 });
   });
 });
 
