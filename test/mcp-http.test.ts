@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SignJWT } from 'jose';
 import { defaultResponder } from '../testkit/fakeBraze.js';
 import { startTestGateway, useFakeBrazeWithGatewaysPerTest, TEST_API_KEY, TEST_AUTH_TOKEN, type TestGateway } from './helpers/gateway.js';
 import { bodyOf, connectMcp, mcpUrl } from './helpers/mcpClient.js';
@@ -288,6 +289,32 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(response.status).toBe(404);
     await transport.terminateSession();
     await transport.close();
+  });
+
+  it('a JWT is a credential for /mcp as for /graphql; its session is its subject’s, kept across a refreshed token', async () => {
+    const secret = 'hs256-secret-for-mcp-tests-0a1b2c3d4e5f6a7b';
+    const gateway = await start({ ...MCP, AUTH_JWT_SECRET: secret, AUTH_JWT_ISSUER: 'https://idp.example.com/', AUTH_JWT_AUDIENCE: 'braze-analytics-gateway' });
+    const jwt = (sub: string, seconds: number): Promise<string> =>
+      new SignJWT({ sub, iss: 'https://idp.example.com/', aud: 'braze-analytics-gateway' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(`${seconds}s`).sign(new TextEncoder().encode(secret));
+    const { client, transport } = await connectMcp(gateway, { authorization: `Bearer ${await jwt('agent-7', 60)}` });
+    clients.push(client);
+    expect(bodyOf(await client.callTool({ name: 'kpi_series', arguments: { kpi: 'NEW_USERS', length: 2, endingAt: AT } }))['braze']).toMatchObject({ calls: 1 });
+    const ask = async (token: string): Promise<number> => {
+      const response = await fetch(mcpUrl(gateway), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}`, 'mcp-session-id': transport.sessionId ?? '', 'mcp-protocol-version': '2025-06-18' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+      });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    // The same subject with a new token (another expiry): the same session.
+    expect(await ask(await jwt('agent-7', 120))).toBe(200);
+    // Another subject presenting the id: no session of its. A token signed with another key: 401.
+    expect(await ask(await jwt('agent-8', 60))).toBe(404);
+    const forged = await new SignJWT({ sub: 'agent-7', iss: 'https://idp.example.com/', aud: 'braze-analytics-gateway' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('60s').sign(new TextEncoder().encode('not-the-secret-0123456789abcdef0123'));
+    expect(await ask(forged)).toBe(401);
+    expect(braze.calls).toHaveLength(1);
   });
 
   it('a session ends on DELETE and when the gateway closes, holding nothing after', async () => {

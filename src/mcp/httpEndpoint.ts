@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { Authenticate } from '../auth/authenticator.js';
+import type { Accepted, Authenticate } from '../auth/authenticator.js';
 import { callerKey } from '../auth/callers.js';
 import { CsrfPreventionError, findGatewayError, UnauthenticatedError, type GatewayError } from '../errors/gatewayErrors.js';
 import type { Logger } from '../observability/logger.js';
@@ -186,7 +186,7 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
       const authorization = header(request, 'authorization') ?? null;
       try {
         const accepted = await options.authenticate(authorization);
-        caller = callerKey(accepted);
+        caller = sessionOwner(accepted);
         auth = { token: bearerToken(authorization) ?? '', clientId: caller, scopes: [] };
       } catch (error) {
         const refusal = findGatewayError(error);
@@ -255,6 +255,17 @@ export function withMcpRoute(mcp: McpHttpEndpoint | undefined, next: RequestList
     const path = url.includes('?') ? url.slice(0, url.indexOf('?')) : url;
     return path === MCP_ENDPOINT ? mcp.listener(request, response) : next(request, response);
   };
+}
+
+/**
+ * Who owns a session: a static token by its place (as callerKey), a JWT by its issuer's subject, so
+ * that an agent whose short-lived token is refreshed keeps its session (the same `sub` is the same
+ * principal, whatever the token's other claims); a JWT without `sub` names no one, and owns only by
+ * the very token. A digest, fixed in length, never the subject's text.
+ */
+function sessionOwner(accepted: Accepted): string {
+  if (accepted.kind === 'jwt' && accepted.subject !== undefined) return `jwt-sub:${createHash('sha256').update(accepted.subject).digest('base64url')}`;
+  return callerKey(accepted);
 }
 
 interface AuthInfo {
