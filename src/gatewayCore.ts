@@ -35,8 +35,8 @@ async function redisModules(policy: CachePolicy): Promise<RedisModules | undefin
 async function createSharedSessions(config: Config, logger: Logger): Promise<RedisSessions | undefined> {
   if (!config.mcp.enabled || !config.cache.redisUrl) return undefined;
   const { RedisSessions } = await import('./mcp/redisSessions.js');
-  const { maxSessions, sessionIdleMs: idleMs } = config.mcp;
-  return new RedisSessions({ url: config.cache.redisUrl, keyPrefix: config.cache.redisKeyPrefix, logger, maxSessions, idleMs });
+  const { maxSessions, maxSessionsPerCaller, sessionIdleMs: idleMs } = config.mcp;
+  return new RedisSessions({ url: config.cache.redisUrl, keyPrefix: config.cache.redisKeyPrefix, logger, maxSessions, maxSessionsPerCaller, idleMs });
 }
 
 /** The cross-request cache the configuration asks for, if any. The Redis URL is never logged (it may hold a password). */

@@ -340,6 +340,29 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     await client.close();
   });
 
+  it('MCP_MAX_SESSIONS_PER_CALLER: one agent opening sessions in a loop is refused 429 at its cap, and the others are still served', async () => {
+    const other = 'tok-test-other-0123456789abcdef0123';
+    const gateway = await start({ ...MCP, AUTH_TOKENS: `${TEST_AUTH_TOKEN},${other}`, MCP_MAX_SESSIONS_PER_CALLER: '2' });
+    const first = await connectMcp(gateway);
+    await connect(gateway);
+    const initialize = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
+    const loop = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        fetch(mcpUrl(gateway), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...gateway.authHeaders }, body: initialize }).then(async (response) => [response.status, ((await response.json()) as { error?: { message: string } }).error?.message]),
+      ),
+    );
+    expect(loop).toEqual(Array.from({ length: 5 }, () => [429, 'This caller has 2 MCP sessions open (MCP_MAX_SESSIONS_PER_CALLER): end one (DELETE) or reuse it']));
+    // Another credential is another caller.
+    await connect(gateway, { authorization: `Bearer ${other}` });
+    expect(gateway.running.mcp?.openSessions()).toBe(3);
+    const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
+    expect(sampleValue(metrics, 'braze_gateway_mcp_sessions_refused_total', { reason: 'max_sessions_per_caller' })).toBe(5);
+    // One ended, one more may open.
+    await first.transport.terminateSession();
+    await first.client.close();
+    await connect(gateway);
+  });
+
   it('MCP_MAX_SESSIONS holds for initializations at the same moment too', async () => {
     const gateway = await start({ ...MCP, MCP_MAX_SESSIONS: '2' });
     const initialize = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });

@@ -124,6 +124,13 @@ describe.skipIf(!here && !isCI())('MCP sessions over replicas sharing Redis', ()
     await expect(agent(mcpOf(replicas[0]!.url))).rejects.toThrow(/503|Too many MCP sessions/);
   });
 
+  it('MCP_MAX_SESSIONS_PER_CALLER counts a caller’s sessions on every replica', async () => {
+    await startReplicas({ MCP_MAX_SESSIONS_PER_CALLER: '2' });
+    await agent(mcpOf(replicas[0]!.url));
+    await agent(mcpOf(replicas[1]!.url));
+    await expect(agent(mcpOf(replicas[0]!.url))).rejects.toThrow(/429|MCP_MAX_SESSIONS_PER_CALLER/);
+  });
+
   it('a session record no replica can have written is no session: 404, counted in /health, nothing asked of Braze', async () => {
     await startReplicas({});
     const { transport } = await agent(mcpOf(replicas[0]!.url));

@@ -56,6 +56,8 @@ export interface McpHttpEndpoint {
 interface Session {
   /** Who opened it: only the same caller may use it (a session id is not a credential). */
   readonly caller: string;
+  /** Whose MCP_MAX_SESSIONS_PER_CALLER it counts against: the caller, or its peer address without a credential check. */
+  readonly limitKey: string;
   readonly budget: SessionBudget;
   /** Whether the shared store has it: one opened while Redis could not be asked is this replica's alone. */
   readonly shared: boolean;
@@ -79,8 +81,9 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint {
   const { policy, logger, shared, observer, now = Date.now } = options;
   const sessions = new Map<string, Session>();
-  // Initializations under way: counted against MCP_MAX_SESSIONS too, or simultaneous ones would pass it.
+  // Initializations under way: counted against MCP_MAX_SESSIONS (and per caller) too, or simultaneous ones would pass it.
   let opening = 0;
+  const openingBy = new Map<string, number>();
   const sweep = setInterval(
     () => {
       const idleSince = now() - policy.sessionIdleMs;
@@ -122,10 +125,10 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
   };
 
   /** The caller's session by its id, here or in the shared store; undefined when it has none by that id. */
-  const find = async (id: string, caller: string): Promise<Session | undefined> => {
+  const find = async (id: string, caller: string, limitKey: string): Promise<Session | undefined> => {
     if (!SESSION_ID.test(id)) return undefined;
     let session = sessions.get(id);
-    const record = session?.shared === false ? undefined : await shared?.use(id);
+    const record = session?.shared === false ? undefined : await shared?.use(id, limitKey);
     if (record === null) {
       // Ended by another replica (DELETE), or expired: gone here too.
       sessions.delete(id);
@@ -133,27 +136,49 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
     }
     if (record !== undefined && record.caller !== caller) return undefined;
     if (record !== undefined && session === undefined) {
-      session = { caller, budget: budgetOf(id, record.spent), shared: true, lastUsed: now(), busy: 0 };
+      session = { caller, limitKey, budget: budgetOf(id, record.spent), shared: true, lastUsed: now(), busy: 0 };
       sessions.set(id, session);
     }
     return session?.caller === caller ? session : undefined;
   };
 
-  const open = async (caller: string, request: IncomingMessage, response: ServerResponse, body: unknown, auth: AuthInfo | undefined): Promise<void> => {
+  /** This replica's sessions (and initializations under way) counted against `limitKey`. */
+  const heldBy = (limitKey: string): number => {
+    let held = openingBy.get(limitKey) ?? 0;
+    for (const session of sessions.values()) if (session.limitKey === limitKey) held++;
+    return held;
+  };
+
+  const open = async (caller: string, limitKey: string, request: IncomingMessage, response: ServerResponse, body: unknown, auth: AuthInfo | undefined): Promise<void> => {
     const refuseFull = (): void => {
       logger.warn('mcp session refused: MCP_MAX_SESSIONS open', { maxSessions: policy.maxSessions });
       observer?.mcpSessionRefused('max_sessions');
       answer(response, 503, rpcError(-32000, `Too many MCP sessions are open (MCP_MAX_SESSIONS=${policy.maxSessions}); try again later`), { 'retry-after': '30' });
     };
-    if (sessions.size + opening >= policy.maxSessions && !shared) return refuseFull();
+    // 429, this caller's own doing: other agents are still served. Its sessions end on DELETE or when idle.
+    const refuseCallerFull = (): void => {
+      logger.warn('mcp session refused: MCP_MAX_SESSIONS_PER_CALLER open', { maxSessionsPerCaller: policy.maxSessionsPerCaller });
+      observer?.mcpSessionRefused('max_sessions_per_caller');
+      answer(
+        response,
+        429,
+        rpcError(-32000, `This caller has ${policy.maxSessionsPerCaller} MCP sessions open (MCP_MAX_SESSIONS_PER_CALLER): end one (DELETE) or reuse it`),
+        { 'retry-after': '30' },
+      );
+    };
+    if (!shared && sessions.size + opening >= policy.maxSessions) return refuseFull();
+    if (!shared && heldBy(limitKey) >= policy.maxSessionsPerCaller) return refuseCallerFull();
     const id = randomUUID();
     opening += 1;
+    openingBy.set(limitKey, (openingBy.get(limitKey) ?? 0) + 1);
     try {
-      const recorded = await shared?.open(id, caller);
+      const recorded = await shared?.open(id, caller, limitKey);
       if (recorded === 'full') return refuseFull();
-      // Redis could not be asked: the session is this replica's alone, bounded by this replica's count.
+      if (recorded === 'caller-full') return refuseCallerFull();
+      // Redis could not be asked: the session is this replica's alone, bounded by this replica's counts.
       if (shared && recorded === undefined && sessions.size + opening > policy.maxSessions) return refuseFull();
-      const session: Session = { caller, budget: budgetOf(id, 0), shared: recorded === 'opened', lastUsed: now(), busy: 1 };
+      if (shared && recorded === undefined && heldBy(limitKey) > policy.maxSessionsPerCaller) return refuseCallerFull();
+      const session: Session = { caller, limitKey, budget: budgetOf(id, 0), shared: recorded === 'opened', lastUsed: now(), busy: 1 };
       response.setHeader('mcp-session-id', id);
       await serve(session.budget, request, response, body, auth);
       session.busy = 0;
@@ -161,9 +186,12 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
       if (response.statusCode === 200) {
         sessions.set(id, session);
         observer?.mcpSessionOpened();
-      } else if (session.shared) await shared?.close(id);
+      } else if (session.shared) await shared?.close(id, limitKey);
     } finally {
       opening -= 1;
+      const left = (openingBy.get(limitKey) ?? 1) - 1;
+      if (left > 0) openingBy.set(limitKey, left);
+      else openingBy.delete(limitKey);
     }
   };
 
@@ -181,12 +209,15 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
       return answer(response, 403, rpcError(-32001, 'Requests from this origin are not allowed (CORS_ORIGINS)', 'CSRF_PREVENTED'));
     }
     let caller = 'anonymous';
+    // Without a credential check every client is 'anonymous': its sessions count by peer address (as live subscriptions do).
+    let limitKey = `peer:${request.socket.remoteAddress ?? 'unknown'}`;
     let auth: AuthInfo | undefined;
     if (options.authenticate) {
       const authorization = header(request, 'authorization') ?? null;
       try {
         const accepted = await options.authenticate(authorization);
         caller = sessionOwner(accepted);
+        limitKey = caller;
         auth = { token: bearerToken(authorization) ?? '', clientId: caller, scopes: [] };
       } catch (error) {
         const refusal = findGatewayError(error);
@@ -202,12 +233,12 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
 
     const id = header(request, 'mcp-session-id');
     if (id !== undefined) {
-      const session = await find(id, caller);
+      const session = await find(id, caller, limitKey);
       // Another caller's session is answered as an unknown one: a session id proves nothing.
       if (!session) return answer(response, 404, rpcError(-32001, 'Session not found: initialize a new one'));
       if (request.method === 'DELETE') {
         sessions.delete(id);
-        if (session.shared) await shared?.close(id);
+        if (session.shared) await shared?.close(id, session.limitKey);
         response.writeHead(200, { 'content-length': '0' });
         response.end();
         return;
@@ -228,7 +259,7 @@ export function createMcpHttpEndpoint(options: McpHttpOptions): McpHttpEndpoint 
     const body = await readJson(request, options.maxBodyBytes);
     if (body instanceof BodyProblem) return answer(response, body.status, rpcError(-32700, body.message));
     if (!isInitializeRequest(body)) return answer(response, 400, rpcError(-32000, 'Send Mcp-Session-Id, or POST an initialize request first'));
-    return open(caller, request, response, body, auth);
+    return open(caller, limitKey, request, response, body, auth);
   };
 
   return {

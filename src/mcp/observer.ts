@@ -3,5 +3,5 @@ export interface McpObserver {
   /** A tool call ended: the tool's name (`unknown` for a name with no tool), `ok` or the tool error's code. */
   mcpToolCall(tool: string, outcome: string, seconds: number): void;
   mcpSessionOpened(): void;
-  mcpSessionRefused(reason: 'max_sessions'): void;
+  mcpSessionRefused(reason: 'max_sessions' | 'max_sessions_per_caller'): void;
 }

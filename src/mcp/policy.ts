@@ -8,6 +8,8 @@ export interface McpPolicy {
   readonly sessionBudget: number;
   /** Open MCP sessions at once, all callers together; an initialize beyond is refused 503. */
   readonly maxSessions: number;
+  /** Open MCP sessions of one caller (a credential, or a peer address without a credential check); an initialize beyond is refused 429. */
+  readonly maxSessionsPerCaller: number;
   /** A session unused this long is closed and forgotten. */
   readonly sessionIdleMs: number;
   /** The folder of `.graphql` operations that become tools. */

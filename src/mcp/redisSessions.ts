@@ -5,24 +5,36 @@ import type { Logger } from '../observability/logger.js';
 import type { SharedSession, SharedSessions } from './sharedSessions.js';
 
 /**
- * Two kinds of keys (under `<REDIS_KEY_PREFIX>mcp:`): `sessions`, a sorted set of the open sessions'
- * ids scored by when each expires (so that MCP_MAX_SESSIONS counts every replica's), and
- * `session:<id>`, a hash (caller, spent) that Redis forgets MCP_SESSION_IDLE_MS after its last use.
+ * Three kinds of keys (under `<REDIS_KEY_PREFIX>mcp:`): `sessions`, a sorted set of the open sessions'
+ * ids scored by when each expires (so that MCP_MAX_SESSIONS counts every replica's); `caller:<key>`,
+ * the same for one caller (MCP_MAX_SESSIONS_PER_CALLER); and `session:<id>`, a hash (caller, limit
+ * key, spent) that Redis forgets MCP_SESSION_IDLE_MS after its last use.
  */
 
-/** KEYS: the set, the session. ARGV: now, max sessions, expires at, caller, idle ms, id. 1 opened, 0 full. */
+/**
+ * KEYS: the set, the session, the caller's set. ARGV: now, max sessions, expires at, caller, idle ms,
+ * id, max a caller, limit key. 1 opened, 0 all sessions open, 2 the caller's open.
+ */
 const OPEN = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[7]) then return 2 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[6])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
-redis.call('HSET', KEYS[2], 'caller', ARGV[4], 'spent', '0')
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[6])
+redis.call('PEXPIRE', KEYS[3], ARGV[5])
+redis.call('HSET', KEYS[2], 'caller', ARGV[4], 'spent', '0', 'limit', ARGV[8])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return 1`;
 
-/** KEYS: the set, the session. ARGV: expires at, idle ms, id. [caller, spent], or nil (its expiry is then dropped from the set). */
+/**
+ * KEYS: the set, the session, the asking caller's set. ARGV: expires at, idle ms, id, the asking
+ * caller's limit key. [caller, spent], or nil (its expiry is then dropped from the set). The caller's
+ * set is kept current only when the session counts there.
+ */
 const USE = `
-local session = redis.call('HMGET', KEYS[2], 'caller', 'spent')
+local session = redis.call('HMGET', KEYS[2], 'caller', 'spent', 'limit')
 if not session[1] then
   redis.call('ZREM', KEYS[1], ARGV[3])
   return false
@@ -30,7 +42,11 @@ end
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return session`;
+if session[3] == ARGV[4] then
+  redis.call('ZADD', KEYS[3], ARGV[1], ARGV[3])
+  redis.call('PEXPIRE', KEYS[3], ARGV[2])
+end
+return {session[1], session[2]}`;
 
 /** KEYS: the session. ARGV: calls. The total after, or nil when the session is gone (not created again). */
 const ADD = `
@@ -39,8 +55,20 @@ return redis.call('HINCRBY', KEYS[1], 'spent', ARGV[1])`;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    openMcpSession(set: string, session: string, now: string, max: string, expiresAt: string, caller: string, idleMs: string, id: string): Result<unknown, Context>;
-    useMcpSession(set: string, session: string, expiresAt: string, idleMs: string, id: string): Result<unknown, Context>;
+    openMcpSession(
+      set: string,
+      session: string,
+      callerSet: string,
+      now: string,
+      max: string,
+      expiresAt: string,
+      caller: string,
+      idleMs: string,
+      id: string,
+      maxPerCaller: string,
+      limitKey: string,
+    ): Result<unknown, Context>;
+    useMcpSession(set: string, session: string, callerSet: string, expiresAt: string, idleMs: string, id: string, limitKey: string): Result<unknown, Context>;
     addMcpSpending(session: string, calls: string): Result<unknown, Context>;
   }
 }
@@ -50,6 +78,7 @@ export interface RedisSessionsOptions {
   readonly keyPrefix: string;
   readonly logger: Logger;
   readonly maxSessions: number;
+  readonly maxSessionsPerCaller: number;
   readonly idleMs: number;
   /** A command slower than this fails, and the replica goes on with what it knows. Default 250 ms. */
   readonly commandTimeoutMs?: number;
@@ -73,33 +102,46 @@ export class RedisSessions implements SharedSessions {
   readonly #health: RedisHealth;
   readonly #options: Required<Omit<RedisSessionsOptions, 'url' | 'keyPrefix' | 'logger'>>;
 
-  constructor({ url, keyPrefix, logger, commandTimeoutMs = 250, now = Date.now, maxSessions, idleMs }: RedisSessionsOptions) {
-    this.#options = { commandTimeoutMs, now, maxSessions, idleMs };
+  constructor({ url, keyPrefix, logger, commandTimeoutMs = 250, now = Date.now, maxSessions, maxSessionsPerCaller, idleMs }: RedisSessionsOptions) {
+    this.#options = { commandTimeoutMs, now, maxSessions, maxSessionsPerCaller, idleMs };
     this.#health = new RedisHealth({ part: 'mcp sessions in redis', fallback: "each replica answers only the MCP sessions it knows meanwhile", logger });
     this.#redis = createRedisConnection(url, { keyPrefix: `${keyPrefix}mcp:`, commandTimeoutMs });
-    this.#redis.defineCommand('openMcpSession', { numberOfKeys: 2, lua: OPEN });
-    this.#redis.defineCommand('useMcpSession', { numberOfKeys: 2, lua: USE });
+    this.#redis.defineCommand('openMcpSession', { numberOfKeys: 3, lua: OPEN });
+    this.#redis.defineCommand('useMcpSession', { numberOfKeys: 3, lua: USE });
     this.#redis.defineCommand('addMcpSpending', { numberOfKeys: 1, lua: ADD });
     // Without a listener, ioredis' connection errors would be unhandled 'error' events.
     this.#redis.on('error', (error: unknown) => this.#fail(error));
   }
 
-  open(id: string, caller: string): Promise<'opened' | 'full' | undefined> {
+  open(id: string, caller: string, limitKey: string): Promise<'opened' | 'full' | 'caller-full' | undefined> {
     const now = this.#options.now();
-    const { maxSessions, idleMs } = this.#options;
+    const { maxSessions, maxSessionsPerCaller, idleMs } = this.#options;
     return this.#command(
-      () => this.#redis.openMcpSession(SET_KEY, sessionKey(id), String(now), String(maxSessions), String(now + idleMs), caller, String(idleMs), id),
+      () =>
+        this.#redis.openMcpSession(
+          SET_KEY,
+          sessionKey(id),
+          callerSetKey(limitKey),
+          String(now),
+          String(maxSessions),
+          String(now + idleMs),
+          caller,
+          String(idleMs),
+          id,
+          String(maxSessionsPerCaller),
+          limitKey,
+        ),
       (reply) => {
-        if (reply !== 0 && reply !== 1) throw new RedisWrongReplyError(`the open script answered ${describeReply(reply)}, not 0 or 1`);
-        return reply === 1 ? 'opened' : 'full';
+        if (reply !== 0 && reply !== 1 && reply !== 2) throw new RedisWrongReplyError(`the open script answered ${describeReply(reply)}, not 0, 1 or 2`);
+        return reply === 1 ? 'opened' : reply === 2 ? 'caller-full' : 'full';
       },
     );
   }
 
-  use(id: string): Promise<SharedSession | null | undefined> {
+  use(id: string, limitKey: string): Promise<SharedSession | null | undefined> {
     const { idleMs } = this.#options;
     return this.#command(
-      () => this.#redis.useMcpSession(SET_KEY, sessionKey(id), String(this.#options.now() + idleMs), String(idleMs), id),
+      () => this.#redis.useMcpSession(SET_KEY, sessionKey(id), callerSetKey(limitKey), String(this.#options.now() + idleMs), String(idleMs), id, limitKey),
       (reply) => {
         if (reply === null) return null;
         if (!Array.isArray(reply) || reply.length !== 2) throw new RedisWrongReplyError(`the use script answered ${describeReply(reply)}, not [caller, spent]`);
@@ -130,9 +172,9 @@ export class RedisSessions implements SharedSessions {
     );
   }
 
-  async close(id: string): Promise<void> {
+  async close(id: string, limitKey: string): Promise<void> {
     await this.#command(
-      () => this.#redis.multi().del(sessionKey(id)).zrem(SET_KEY, id).exec(),
+      () => this.#redis.multi().del(sessionKey(id)).zrem(SET_KEY, id).zrem(callerSetKey(limitKey), id).exec(),
       () => undefined,
     );
   }
@@ -179,6 +221,11 @@ export class RedisSessions implements SharedSessions {
 }
 
 const SET_KEY = 'sessions';
+
+/** A caller's limit key is ours (callerKey, a digest, or a peer address), short and without spaces. */
+function callerSetKey(limitKey: string): string {
+  return `caller:${limitKey}`;
+}
 
 /** A session id is a UUID the endpoint made, or was sent one checked as such (httpEndpoint.ts). */
 function sessionKey(id: string): string {

@@ -14,16 +14,19 @@ export interface SharedSession {
  * nonsense: the endpoint then goes on with what this replica knows (docs/mcp.md, Replicas).
  */
 export interface SharedSessions {
-  /** Records a new session: `full` when MCP_MAX_SESSIONS are open across replicas. */
-  open(id: string, caller: string): Promise<'opened' | 'full' | undefined>;
-  /** The session, its idle time started again; null when there is none (ended, expired, never was). */
-  use(id: string): Promise<SharedSession | null | undefined>;
+  /**
+   * Records a new session of `caller`, counted against `limitKey`'s sessions: `full` when
+   * MCP_MAX_SESSIONS are open across replicas, `caller-full` when MCP_MAX_SESSIONS_PER_CALLER of its are.
+   */
+  open(id: string, caller: string, limitKey: string): Promise<'opened' | 'full' | 'caller-full' | undefined>;
+  /** The session, its idle time started again (in `limitKey`'s count too, when it counts there); null when there is none (ended, expired, never was). */
+  use(id: string, limitKey: string): Promise<SharedSession | null | undefined>;
   /** What the session has spent. */
   spent(id: string): Promise<number | undefined>;
   /** Adds `calls` to what the session has spent; the total after (undefined too when the session is gone). */
   add(id: string, calls: number): Promise<number | undefined>;
   /** Ends the session for every replica. */
-  close(id: string): Promise<void>;
+  close(id: string, limitKey: string): Promise<void>;
   /** For `/health`. */
   status(): SharedStoreStatus;
   disconnect(): Promise<void>;

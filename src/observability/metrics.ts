@@ -26,7 +26,7 @@ export interface LiveReading {
 }
 
 /** Why an MCP session was not opened (src/mcp/httpEndpoint.ts): MCP_MAX_SESSIONS were open. */
-export type McpSessionRefusal = 'max_sessions';
+export type McpSessionRefusal = 'max_sessions' | 'max_sessions_per_caller';
 
 /**
  * Why an upstream call was not needed: another field of the request asked the same (deduplication),
@@ -143,7 +143,7 @@ export class GatewayMetrics {
   });
   readonly #mcpSessionsRefused = new Counter({
     name: 'braze_gateway_mcp_sessions_refused_total',
-    help: 'MCP initializations refused, by reason (`max_sessions`: MCP_MAX_SESSIONS were open).',
+    help: 'MCP initializations refused, by reason (`max_sessions`: MCP_MAX_SESSIONS were open; `max_sessions_per_caller`: the caller had MCP_MAX_SESSIONS_PER_CALLER open).',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });

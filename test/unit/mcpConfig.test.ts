@@ -25,6 +25,7 @@ describe('MCP_* configuration', () => {
       executeEnabled: true,
       sessionBudget: 100,
       maxSessions: 100,
+      maxSessionsPerCaller: 10,
       sessionIdleMs: 900_000,
       operationsDir: SHIPPED_OPERATIONS_DIR,
       stdioToken: undefined,
@@ -34,7 +35,18 @@ describe('MCP_* configuration', () => {
 
   it('reads every variable', () => {
     const env = { MCP_ENABLED: 'true', MCP_EXECUTE_ENABLED: 'false', MCP_SESSION_BUDGET: '7', MCP_MAX_SESSIONS: '3', MCP_SESSION_IDLE_MS: '60000', MCP_OPERATIONS_DIR: '/srv/ops', MCP_STDIO_TOKEN: 'tok-0123456789abcdef' };
-    expect(loadConfig(env, NO_LIMIT).mcp).toEqual({ enabled: true, executeEnabled: false, sessionBudget: 7, maxSessions: 3, sessionIdleMs: 60_000, operationsDir: '/srv/ops', stdioToken: 'tok-0123456789abcdef' });
+    expect(loadConfig(env, NO_LIMIT).mcp).toEqual({
+      enabled: true,
+      executeEnabled: false,
+      sessionBudget: 7,
+      maxSessions: 3,
+      // Unset, and MCP_MAX_SESSIONS below its default: a caller may hold every session.
+      maxSessionsPerCaller: 3,
+      sessionIdleMs: 60_000,
+      operationsDir: '/srv/ops',
+      stdioToken: 'tok-0123456789abcdef',
+    });
+    expect(loadConfig({ MCP_ENABLED: 'true', MCP_MAX_SESSIONS_PER_CALLER: '2' }, NO_LIMIT).mcp.maxSessionsPerCaller).toBe(2);
   });
 
   it('fails closed on values that cannot be meant, naming each', () => {
@@ -50,5 +62,6 @@ describe('MCP_* configuration', () => {
       'MCP_ENABLED=true cannot work with PERSISTED_OPERATIONS_FILE (MCP tools send their own documents, which only the manifest may): unset one',
     ]);
     expect(problemsOf({ MCP_MAX_SESSIONS: '5' })).toEqual(['MCP_MAX_SESSIONS is for /mcp sessions, which only MCP_ENABLED=true serves: set MCP_ENABLED=true or unset MCP_MAX_SESSIONS']);
+    expect(problemsOf({ MCP_ENABLED: 'true', MCP_MAX_SESSIONS: '5', MCP_MAX_SESSIONS_PER_CALLER: '6' })).toEqual(['MCP_MAX_SESSIONS_PER_CALLER=6 must not exceed MCP_MAX_SESSIONS (5)']);
   });
 });
