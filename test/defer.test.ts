@@ -48,7 +48,7 @@ const LAST: Payload = {
   incremental: [{ data: { slow: { total: 6 }, fastAgain: { total: 3 }, fastLastDay: { total: 2, points: [{ count: 2 }] } }, path: [], label: 'slow' }],
   hasNext: false,
   // On the last payload only: it counts the whole request (2 calls, the part of "fast" cut from its answer).
-  extensions: { brazeCache: { hits: 0, shared: 0, misses: 2, coalesced: 1, maxAgeSeconds: 0 } },
+  extensions: { brazeCache: { hits: 0, shared: 0, misses: 2, attempts: 2, coalesced: 1, maxAgeSeconds: 0 } },
 };
 
 describe('@defer: the fast part first, the slow part when Braze answers it', () => {
@@ -276,7 +276,7 @@ describe('query limits count the fields inside deferred fragments', () => {
       {
         incremental: [{ data: { nodes: [{ id: 'segment-000' }] }, path: ['segments'] }],
         hasNext: false,
-        extensions: { brazeCache: { hits: 0, shared: 0, misses: 1, coalesced: 0, maxAgeSeconds: 0 } },
+        extensions: { brazeCache: { hits: 0, shared: 0, misses: 1, attempts: 1, coalesced: 0, maxAgeSeconds: 0 } },
       },
     ]);
   });

@@ -88,7 +88,7 @@ describe('unexpected errors', () => {
             },
           ],
           hasNext: false,
-          extensions: { brazeCache: { hits: 0, shared: 0, misses: 1, coalesced: 0, maxAgeSeconds: 0 } },
+          extensions: { brazeCache: { hits: 0, shared: 0, misses: 1, attempts: 1, coalesced: 0, maxAgeSeconds: 0 } },
         },
       ]);
       expect(JSON.stringify(received)).not.toContain('internal detail');

@@ -77,7 +77,8 @@ export function createRequestLoader(service: DataService, { signal, maxCalls, by
     const attempts = trace?.attemptsOf(endpoint, endpoint.key(askedBy));
     return service.get(endpoint, call, { signal, bypassCache, trace: attempts }).then((loaded) => {
       stats.sources[loaded.source]++;
-      if (loaded.source === 'braze') stats.brazeAttempts += loaded.attempts ?? 1;
+      // An answer from Braze took at least one attempt, whatever a client that counts none says.
+      if (loaded.source === 'braze') stats.brazeAttempts += Math.max(1, loaded.attempts ?? 1);
       if (loaded.source === 'braze' && reportUnknownKeys) {
         const keys = unknownKeysOf(loaded.answer);
         if (keys.length > 0) reportUnknownKeys(endpoint.path, keys);
