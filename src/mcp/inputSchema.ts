@@ -54,8 +54,8 @@ export function variablesSchema(schema: GraphQLSchema, operation: OperationDefin
   return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
 }
 
-/** Scalars the schema defines, as JSON: dates as strings with their format, decimals as strings. */
-const SCALARS: Record<string, JsonSchema> = {
+/** Scalars the schema defines, as JSON: dates as strings with their format, decimals as strings (for input and output alike). */
+export const SCALAR_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   String: { type: 'string' },
   ID: { type: 'string' },
   Int: { type: 'integer' },
@@ -82,7 +82,7 @@ export function typeSchema(type: GraphQLInputType): JsonSchema {
       additionalProperties: false,
       ...describe(inner.description),
     };
-  } else if (isScalarType(inner)) schema = { ...(SCALARS[inner.name] ?? { type: 'string' }) };
+  } else if (isScalarType(inner)) schema = { ...(SCALAR_SCHEMAS[inner.name] ?? { type: 'string' }) };
   else throw new Error(`unexpected input type ${String(getNamedType(inner))}`);
   // A nullable variable may be given as null (GraphQL's "explicitly no value").
   if (nullable && typeof schema.type === 'string') schema.type = [schema.type, 'null'];

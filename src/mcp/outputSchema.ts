@@ -17,7 +17,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { JsonSchema, ObjectSchema } from './inputSchema.js';
+import { SCALAR_SCHEMAS, type JsonSchema, type ObjectSchema } from './inputSchema.js';
 
 /**
  * A tool result's `structuredContent` as JSON Schema (the tool's `outputSchema`), so an agent knows
@@ -149,22 +149,10 @@ function typeSchema(schema: GraphQLSchema, type: GraphQLOutputType, selectionSet
 function leafSchema(type: ReturnType<typeof getNamedType>, describe: boolean): JsonSchema {
   if (isEnumType(type)) return { type: 'string', enum: type.getValues().map((value) => value.name) };
   if (!isScalarType(type)) return {};
-  const known = OUTPUT_SCALARS[type.name];
+  const known = SCALAR_SCHEMAS[type.name];
   if (!known) return {};
   return describe && type.description ? { ...known, description: type.description } : { ...known };
 }
-
-const OUTPUT_SCALARS: Record<string, JsonSchema> = {
-  String: { type: 'string' },
-  ID: { type: 'string' },
-  Int: { type: 'integer' },
-  SafeInt: { type: 'integer' },
-  Float: { type: 'number' },
-  Boolean: { type: 'boolean' },
-  DateTime: { type: 'string', format: 'date-time' },
-  Date: { type: 'string', format: 'date' },
-  Decimal: { type: 'string' },
-};
 
 function orNull(schema: JsonSchema, nullable: boolean): JsonSchema {
   if (!nullable) return schema;

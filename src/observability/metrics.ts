@@ -156,50 +156,35 @@ export class GatewayMetrics {
     this.#documentLookups.inc({ result: 'miss' }, 0);
     this.#apqLookups.inc({ result: 'hit' }, 0);
     this.#apqLookups.inc({ result: 'miss' }, 0);
-    const apqBytes = (): number => this.#apqBytes?.() ?? 0;
-    new Gauge({
-      name: 'braze_gateway_apq_bytes',
-      help: 'Bytes of document text held by the automatic-persisted-query store (bounded by APQ_MAX_BYTES).',
-      registers: [this.registry],
-      collect() {
-        this.set(apqBytes());
-      },
-    });
-    const documentCacheBytes = (): number => this.#documentCacheBytes?.() ?? 0;
-    new Gauge({
-      name: 'braze_gateway_document_cache_bytes',
-      help: 'Estimated heap bytes held by the parsed-document cache (bounded by DOCUMENT_CACHE_MAX_BYTES).',
-      registers: [this.registry],
-      collect() {
-        this.set(documentCacheBytes());
-      },
-    });
+    // Read when scraped, from what each part says (0 until a gateway says where: watchX below).
+    const readGauge = (name: string, help: string, read: () => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    };
     const live = (): LiveReading => this.#live?.() ?? { polls: 0, subscriptions: 0 };
-    new Gauge({
-      name: 'braze_gateway_live_subscriptions',
-      help: 'Live series subscriptions open now (bounded by LIVE_MAX_SUBSCRIPTIONS).',
-      registers: [this.registry],
-      collect() {
-        this.set(live().subscriptions);
-      },
-    });
-    new Gauge({
-      name: 'braze_gateway_live_polls',
-      help: 'Live series polled now: one per distinct series however many subscribe to it (each makes at most one Braze call per interval).',
-      registers: [this.registry],
-      collect() {
-        this.set(live().polls);
-      },
-    });
-    const mcpSessions = (): number => this.#mcpSessions?.() ?? 0;
-    new Gauge({
-      name: 'braze_gateway_mcp_sessions',
-      help: 'MCP sessions this replica holds now (opened here, or answered here after another replica opened them).',
-      registers: [this.registry],
-      collect() {
-        this.set(mcpSessions());
-      },
-    });
+    readGauge('braze_gateway_apq_bytes', 'Bytes of document text held by the automatic-persisted-query store (bounded by APQ_MAX_BYTES).', () => this.#apqBytes?.() ?? 0);
+    readGauge(
+      'braze_gateway_document_cache_bytes',
+      'Estimated heap bytes held by the parsed-document cache (bounded by DOCUMENT_CACHE_MAX_BYTES).',
+      () => this.#documentCacheBytes?.() ?? 0,
+    );
+    readGauge('braze_gateway_live_subscriptions', 'Live series subscriptions open now (bounded by LIVE_MAX_SUBSCRIPTIONS).', () => live().subscriptions);
+    readGauge(
+      'braze_gateway_live_polls',
+      'Live series polled now: one per distinct series however many subscribe to it (each makes at most one Braze call per interval).',
+      () => live().polls,
+    );
+    readGauge(
+      'braze_gateway_mcp_sessions',
+      'MCP sessions this replica holds now (opened here, or answered here after another replica opened them).',
+      () => this.#mcpSessions?.() ?? 0,
+    );
     // Read when scraped: the client already keeps the latest x-ratelimit-* and breaker state.
     new Gauge({
       name: 'braze_gateway_upstream_rate_limit_remaining',
