@@ -1,8 +1,29 @@
 // What bench/targets/target.ts (the child) and the load generators (bench/scenarios/run.ts, bench/scenarios/rss.ts) agree on.
-// Constants and types only: both sides import it, so it must stay free of side effects and heavy imports.
+// Constants, types and plain values: both sides import it, so it must stay free of side effects and heavy imports.
 
 /** Every request to a gateway carries `authorization: Bearer <this>`; the gateways get AUTH_TOKENS=<this>. */
 export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
+
+/** The Braze key every benchmarked gateway presents to the fake Braze (which takes any). */
+export const BENCH_API_KEY = 'bench-key-0123456789abcdef0123456789';
+
+/**
+ * A gateway process (testkit's spawnServer) against the fake Braze at `braze`: live mode, BENCH_TOKEN,
+ * a free loopback port, the cache on, GraphiQL off, and the log at info (spawnServer waits for its
+ * "listening on" line).
+ */
+export function spawnedGatewayEnv(braze: URL): Record<string, string> {
+  return {
+    BRAZE_REST_ENDPOINT: braze.href,
+    BRAZE_API_KEY: BENCH_API_KEY,
+    AUTH_TOKENS: BENCH_TOKEN,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CACHE_ENABLED: 'true',
+    LOG_LEVEL: 'info',
+    GRAPHIQL_ENABLED: 'false',
+  };
+}
 
 /** The line bench/targets/target.ts prints once everything listens (all on 127.0.0.1). */
 export interface TargetInfo {

@@ -19,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startFakeBraze } from '../../testkit/fakeBraze.js';
 import { freePort, stopChild } from '../lib/process.js';
-import { BENCH_TOKEN } from '../lib/protocol.js';
+import { BENCH_API_KEY, BENCH_TOKEN } from '../lib/protocol.js';
 
 const RUNS = positiveEnv('BENCH_COLD_START_RUNS', 5);
 const POLL_MS = positiveEnv('BENCH_COLD_START_POLL_MS', 10);
@@ -118,7 +118,7 @@ const modes: { name: string; env: Record<string, string>; headers: Record<string
   { name: 'demo (simulated Braze)', env: {}, headers: {} },
   {
     name: 'live (fake Braze, 20 ms)',
-    env: { BRAZE_REST_ENDPOINT: braze.url.origin, BRAZE_API_KEY: 'bench-key-0123456789abcdef0123456789', AUTH_TOKENS: BENCH_TOKEN },
+    env: { BRAZE_REST_ENDPOINT: braze.url.origin, BRAZE_API_KEY: BENCH_API_KEY, AUTH_TOKENS: BENCH_TOKEN },
     headers: { authorization: `Bearer ${BENCH_TOKEN}` },
   },
 ];

@@ -27,7 +27,7 @@ import { DEFAULT_QUERY_LIMITS } from '../../src/config/index.js';
 import { startFakeBraze } from '../../testkit/fakeBraze.js';
 import { ENDING_AT, numberEnv } from '../lib/common.js';
 import { rssMiB, stopChild } from '../lib/process.js';
-import { BENCH_TOKEN } from '../lib/protocol.js';
+import { BENCH_API_KEY, BENCH_TOKEN } from '../lib/protocol.js';
 
 const DOCUMENTS = numberEnv('BENCH_DOCUMENTS', 10_000, 1);
 const CONNECTIONS = numberEnv('BENCH_DOCUMENTS_CONNECTIONS', 4, 1);
@@ -93,7 +93,7 @@ async function startChild(brazeUrl: string): Promise<Child> {
       // info: the "listening on" line says the port; nothing is logged per request at info.
       LOG_LEVEL: 'info',
       BRAZE_REST_ENDPOINT: brazeUrl,
-      BRAZE_API_KEY: 'bench-key-0123456789abcdef0123456789',
+      BRAZE_API_KEY: BENCH_API_KEY,
       AUTH_TOKENS: BENCH_TOKEN,
     },
   });

@@ -8,7 +8,7 @@
 //  - Throughput: BENCH_MCP_AGENTS agents (a session each) calling at once for BENCH_MCP_SECONDS: calls a second.
 // Needs /usr/bin/redis-server for the Redis part (bash .ci/install-debian-packages.sh); without it, that part is skipped.
 import { numberEnv } from '../lib/common.js';
-import { BENCH_TOKEN } from '../lib/protocol.js';
+import { BENCH_TOKEN, spawnedGatewayEnv } from '../lib/protocol.js';
 import { startFakeBraze } from '../../testkit/fakeBraze.js';
 import { redisAvailable, startRedis, type RedisServer } from '../../testkit/redis.js';
 import { spawnServer, type ServerProcess } from '../../testkit/serverProcess.js';
@@ -29,18 +29,11 @@ const children: ServerProcess[] = [];
 
 async function gateway(env: Record<string, string>): Promise<URL> {
   const child = spawnServer({
-    BRAZE_REST_ENDPOINT: braze.url.href,
-    BRAZE_API_KEY: 'bench-key-0123456789abcdef0123456789',
-    AUTH_TOKENS: BENCH_TOKEN,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    CACHE_ENABLED: 'true',
+    ...spawnedGatewayEnv(braze.url),
     MCP_ENABLED: 'true',
     MCP_SESSION_BUDGET: '1000000',
     MCP_MAX_SESSIONS_PER_CALLER: String(Math.max(10, AGENTS + 1)),
     MCP_MAX_SESSIONS: String(Math.max(100, AGENTS + 1)),
-    LOG_LEVEL: 'info',
-    GRAPHIQL_ENABLED: 'false',
     ...env,
   });
   children.push(child);

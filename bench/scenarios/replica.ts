@@ -30,7 +30,7 @@ import { defaultResponder, defaultSeries, startFakeBraze } from '../../testkit/f
 import { cpuSeconds, ENDING_AT, GRAPHQL_HEADERS, load, numberEnv, rssMiB, sleep } from '../lib/common.js';
 import { aliases, limitDashboard } from '../lib/documents.js';
 import { freePort, stopChild } from '../lib/process.js';
-import { BENCH_TOKEN } from '../lib/protocol.js';
+import { BENCH_API_KEY, BENCH_TOKEN } from '../lib/protocol.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = `${ROOT}dist/main.js`;
@@ -173,7 +173,7 @@ async function runWith(flags: string, upstream: string): Promise<Outcome> {
       PORT: String(port),
       LOG_LEVEL: 'error',
       BRAZE_REST_ENDPOINT: upstream,
-      BRAZE_API_KEY: 'bench-key-0123456789abcdef0123456789',
+      BRAZE_API_KEY: BENCH_API_KEY,
       AUTH_TOKENS: BENCH_TOKEN,
       LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: String(Math.max(20, SUBSCRIBERS)),
       ...GATEWAY_ENV,

@@ -10,7 +10,7 @@
 //    after the holder's, i.e. waiting on another replica costs at most 10 ms over the call itself.
 // Needs /usr/bin/redis-server and /usr/sbin/haproxy (bash .ci/install-debian-packages.sh).
 import { numberEnv, sleep, upstreamCalls } from '../lib/common.js';
-import { BENCH_TOKEN } from '../lib/protocol.js';
+import { BENCH_TOKEN, spawnedGatewayEnv } from '../lib/protocol.js';
 import { startFakeBraze } from '../../testkit/fakeBraze.js';
 import { haproxyAvailable, startHaproxy, type LoadBalancer } from '../../testkit/haproxy.js';
 import { redisAvailable, startRedis } from '../../testkit/redis.js';
@@ -30,18 +30,7 @@ if (!(await redisAvailable()) || !(await haproxyAvailable())) {
 const redis = await startRedis();
 const braze = await startFakeBraze({ latencyMs: LATENCY_MS, record: false });
 const upstream = braze.url.origin;
-const base = {
-  BRAZE_REST_ENDPOINT: braze.url.href,
-  BRAZE_API_KEY: 'bench-key-0123456789abcdef0123456789',
-  AUTH_TOKENS: BENCH_TOKEN,
-  PORT: '0',
-  HOST: '127.0.0.1',
-  CACHE_ENABLED: 'true',
-  REDIS_URL: redis.url,
-  // The "listening on" line spawnServer waits for is at info.
-  LOG_LEVEL: 'info',
-  GRAPHIQL_ENABLED: 'false',
-};
+const base = { ...spawnedGatewayEnv(braze.url), REDIS_URL: redis.url };
 const children: ServerProcess[] = [];
 const balancers: LoadBalancer[] = [];
 

@@ -11,7 +11,7 @@ import { startServer, type RunningGateway } from '../../src/startServer.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startFakeBraze, type FakeBraze } from '../../testkit/fakeBraze.js';
-import { BENCH_TOKEN } from '../lib/protocol.js';
+import { BENCH_API_KEY, BENCH_TOKEN } from '../lib/protocol.js';
 import { exitWhenAsked } from '../lib/process.js';
 
 /** What the dashboard bench reads from this target's one line. */
@@ -57,7 +57,7 @@ const config = loadConfig({
   HOST: '127.0.0.1',
   LOG_LEVEL: 'silent',
   BRAZE_REST_ENDPOINT: braze.url.origin,
-  BRAZE_API_KEY: 'bench-key-0123456789abcdef0123456789',
+  BRAZE_API_KEY: BENCH_API_KEY,
   AUTH_TOKENS: BENCH_TOKEN,
   ...overrides,
 });

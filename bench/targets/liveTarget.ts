@@ -9,7 +9,7 @@ import type * as StartServer from '../../src/startServer.js';
 import type * as ConfigModule from '../../src/config/index.js';
 import type * as LoggerModule from '../../src/observability/logger.js';
 import { defaultResponder, startFakeBraze } from '../../testkit/fakeBraze.js';
-import { BENCH_TOKEN } from '../lib/protocol.js';
+import { BENCH_API_KEY, BENCH_TOKEN } from '../lib/protocol.js';
 import { exitWhenAsked } from '../lib/process.js';
 
 const SUBSCRIBERS = Number(process.env['BENCH_LIVE_SUBSCRIBERS'] ?? 1000);
@@ -56,7 +56,7 @@ const gateway = await startServer(
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     BRAZE_REST_ENDPOINT: braze.url.origin,
-    BRAZE_API_KEY: 'bench-key-0123456789abcdef0123456789',
+    BRAZE_API_KEY: BENCH_API_KEY,
     AUTH_TOKENS: BENCH_TOKEN,
     CACHE_ENABLED: 'true',
     CACHE_TTL_LIVE_MS: String(INTERVAL_MS),

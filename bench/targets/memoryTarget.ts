@@ -11,7 +11,7 @@ import { startServer } from '../../src/startServer.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { defaultResponder, defaultSeries, startFakeBraze } from '../../testkit/fakeBraze.js';
-import { BENCH_TOKEN } from '../lib/protocol.js';
+import { BENCH_API_KEY, BENCH_TOKEN } from '../lib/protocol.js';
 import { exitWhenAsked } from '../lib/process.js';
 
 const overrides = JSON.parse(process.env['BENCH_MEMORY_GATEWAY_ENV'] ?? '{}') as Record<string, string>;
@@ -32,7 +32,7 @@ const gateway = await startServer(
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     BRAZE_REST_ENDPOINT: braze.url.origin,
-    BRAZE_API_KEY: 'bench-key-0123456789abcdef0123456789',
+    BRAZE_API_KEY: BENCH_API_KEY,
     AUTH_TOKENS: BENCH_TOKEN,
     BRAZE_MAX_CONNECTIONS: '64',
     BRAZE_MAX_CALLS_PER_REQUEST: '100',

@@ -22,7 +22,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startFakeBraze, type FakeBraze } from '../../testkit/fakeBraze.js';
 import { startApolloRestPeer, type ApolloRestPeer } from './peers/apolloRest.js';
-import { BENCH_TOKEN, type TargetInfo } from '../lib/protocol.js';
+import { BENCH_API_KEY, BENCH_TOKEN, type TargetInfo } from '../lib/protocol.js';
 import { exitWhenAsked } from '../lib/process.js';
 
 const MODE = process.env['BENCH_TARGET'] ?? 'all';
@@ -86,7 +86,7 @@ function gatewayEnv(cache: boolean): Record<string, string> {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     BRAZE_REST_ENDPOINT: upstreamUrl,
-    BRAZE_API_KEY: 'bench-key-0123456789abcdef0123456789',
+    BRAZE_API_KEY: BENCH_API_KEY,
     // The connection cap and the per-request cap must not be what the scenarios measure.
     BRAZE_MAX_CONNECTIONS: '256',
     BRAZE_MAX_CALLS_PER_REQUEST: '100',
