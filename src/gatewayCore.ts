@@ -121,11 +121,13 @@ export async function createGatewayCore(config: Config, logger: Logger): Promise
     ? (await import('./observability/tracing/sdk.js')).startTracing(config.tracing, target.endpoint, logger)
     : undefined;
   // For `/health`: each part that uses Redis, whether it can (absent without REDIS_URL).
-  const redisStatus = config.cache.redisUrl ? (): RedisStatus => ({
+  const redisStatus = config.cache.redisUrl
+    ? (): RedisStatus => ({
         ...data.sharedStoreStatus(),
         ...(shared ? { sharedState: shared.status() } : {}),
         ...(sharedSessions ? { mcpSessions: sharedSessions.status() } : {}),
-      }) : undefined;
+      })
+    : undefined;
   // One credential check and one caller identity for both transports: the per-client live cap counts a
   // credential's SSE and WebSocket subscriptions together.
   const authenticate = authRequired(config.auth) ? createAuthenticator(config.auth) : undefined;
