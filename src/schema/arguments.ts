@@ -75,11 +75,14 @@ export const MAX_FIRST = 250;
 export const MAX_LIST_OFFSET = 100_000;
 
 /** `first` and `after` of a connection → the window of offsets it asks for. */
+/** A count argument (`first`, how many to rank): a whole number from 1 to `max`, else BAD_USER_INPUT naming it. */
+export function checkCount(value: number, argument: string, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new BadUserInputError(`${argument} must be between 1 and ${max} (inclusive), got ${value}`, argument);
+  return value;
+}
+
 export function toListWindow(args: { first?: number | null | undefined; after?: string | null | undefined }): ListWindow {
-  const first = args.first ?? DEFAULT_FIRST;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) {
-    throw new BadUserInputError(`first must be between 1 and ${MAX_FIRST} (inclusive), got ${first}`, 'first');
-  }
+  const first = checkCount(args.first ?? DEFAULT_FIRST, 'first', MAX_FIRST);
   if (args.after === null || args.after === undefined) return { offset: 0, limit: first };
   const after = decodeCursor(args.after);
   if (after === undefined || after >= MAX_LIST_OFFSET) {

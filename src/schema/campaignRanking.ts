@@ -3,7 +3,7 @@ import { planChunks, type SeriesWindow } from '../data/chunks.js';
 import { MAX_LENGTH } from '../endpoints/answers/series.js';
 import { CAMPAIGN_LIST_PAGE_SIZE, campaignListEndpoint } from '../endpoints/campaignList.js';
 import { BadUserInputError, findGatewayError, IncompleteResultError, TooManyUpstreamCallsError, type GatewayError } from '../errors/gatewayErrors.js';
-import { checkId, toDayWindow } from './arguments.js';
+import { checkCount, checkId, toDayWindow } from './arguments.js';
 import { builder } from './builder.js';
 import { CampaignRef, type CampaignView } from './campaign.js';
 import { campaignSeries, CampaignSeriesRef, totalCount, totalRevenue, type CampaignSeriesResult } from './campaignSeries.js';
@@ -121,12 +121,12 @@ builder.queryField('topCampaigns', (t) =>
     },
     resolve: async (_root, args, context, info) => {
       const window = toDayWindow(args, context);
-      const first = bounded(args.first ?? DEFAULT_RANKED, 'first');
+      const first = checkCount(args.first ?? DEFAULT_RANKED, 'first', MAX_CANDIDATES);
       const ids = args.campaignIds === null || args.campaignIds === undefined ? undefined : checkCampaignIds(args.campaignIds);
       if (ids !== undefined && args.candidates !== null && args.candidates !== undefined) {
         throw new BadUserInputError('candidates counts the newest campaigns of the list: omit it when campaignIds names the candidates', 'candidates');
       }
-      const wanted = ids?.length ?? bounded(args.candidates ?? DEFAULT_CANDIDATES, 'candidates');
+      const wanted = ids?.length ?? checkCount(args.candidates ?? DEFAULT_CANDIDATES, 'candidates', MAX_CANDIDATES);
       // Known before any call: refused here rather than after the cap has let part of it through.
       const seriesCalls = planChunks(window, MAX_LENGTH).length;
       const listCalls = ids === undefined ? 1 : 0;
@@ -149,11 +149,6 @@ builder.queryField('topCampaigns', (t) =>
     },
   }),
 );
-
-function bounded(value: number, argument: string): number {
-  if (!Number.isInteger(value) || value < 1 || value > MAX_CANDIDATES) throw new BadUserInputError(`${argument} must be between 1 and ${MAX_CANDIDATES} (inclusive), got ${value}`, argument);
-  return value;
-}
 
 /** The ids given, each checked, the repeated ones once, in the order given. */
 function checkCampaignIds(given: readonly (string | number)[]): string[] {
